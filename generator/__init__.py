@@ -1,0 +1,1 @@
+"""Phasebook's framework-free core: load → validate → model → render, usable without MkDocs."""

@@ -1,0 +1,35 @@
+"""The one error type of the core, so that every front end reports content problems alike."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong in the sources, located precisely enough to jump to it in an editor."""
+
+    file: str
+    line: int
+    column: int
+    where: str
+    message: str
+
+    def __str__(self) -> str:
+        where = f" {self.where}:" if self.where else ""
+        return f"{self.file}:{self.line}:{self.column}:{where} {self.message}"
+
+
+class ContentError(Exception):
+    """Raised once per load with every problem found, never one at a time."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(set(problems))
+        super().__init__(self.report())
+
+    def report(self) -> str:
+        count = len(self.problems)
+        noun = "problem" if count == 1 else "problems"
+        lines = [f"{count} {noun} in the portal sources:"]
+        lines += [f"  {p}" for p in self.problems]
+        return "\n".join(lines)

@@ -1,0 +1,122 @@
+"""Load a portal's sources (phases/*.yml and the guides' Markdown) into one checked model."""
+
+from __future__ import annotations
+
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from generator import model as m
+from generator.errors import ContentError, Problem
+from generator.validate import PhaseSource, against_schema, cross_check
+from generator.yamlfile import read_yaml
+
+LIFECYCLE = "lifecycle.yml"
+_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+def build_time() -> datetime:
+    """The build's notion of "now": SOURCE_DATE_EPOCH when set, so builds are reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch and epoch.strip().isdigit():
+        return datetime.fromtimestamp(int(epoch), UTC)
+    return datetime.now(UTC)
+
+
+def load_portal(
+    phases_dir: Path,
+    content_dir: Path,
+    *,
+    root: Path | None = None,
+    now: datetime | None = None,
+) -> m.Portal:
+    """Read and check every source; raise one ContentError listing all problems.
+
+    `root` is what file names in messages are relative to (the project directory).
+    """
+    root = root or phases_dir.parent
+    label = lambda p: _relative(p, root)  # noqa: E731
+    lifecycle_path = phases_dir / LIFECYCLE
+    if not lifecycle_path.is_file():
+        raise ContentError(
+            [Problem(label(lifecycle_path), 1, 1, "", "missing: create it (see README)")]
+        )
+    lifecycle_src = read_yaml(lifecycle_path, label(lifecycle_path))
+    lifecycle = against_schema(m.Lifecycle, lifecycle_src)
+    phases = [_read_phase(path, label(path)) for path in _phase_files(phases_dir)]
+    problems = list(lifecycle_src.problems)
+    problems += _stray_files(phases_dir, label)
+    for phase in phases:
+        problems += phase.source.problems
+    problems += cross_check(lifecycle_src, lifecycle, phases, content_dir)
+    if problems or lifecycle is None:
+        raise ContentError(problems)
+    return _assemble(lifecycle, phases, content_dir, now or build_time())
+
+
+def _relative(path: Path, root: Path) -> str:
+    try:
+        return path.resolve().relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _phase_files(phases_dir: Path) -> list[Path]:
+    return sorted(p for p in phases_dir.glob("*.yml") if p.name != LIFECYCLE)
+
+
+def _stray_files(phases_dir: Path, label) -> list[Problem]:
+    """A `.yaml` file would otherwise be ignored without a word."""
+    return [
+        Problem(label(p), 1, 1, "", "phase files end in .yml: rename it")
+        for p in sorted(phases_dir.glob("*.yaml"))
+    ]
+
+
+def _read_phase(path: Path, label: str) -> PhaseSource:
+    source = read_yaml(path, label)
+    return PhaseSource(path.stem, source, against_schema(m.PhaseFile, source))
+
+
+def _assemble(
+    lifecycle: m.Lifecycle, phases: list[PhaseSource], content_dir: Path, now: datetime
+) -> m.Portal:
+    by_stem = {p.stem: p for p in phases}
+    ordered = [
+        (stage, by_stem[pid]) for stage in lifecycle.stages for pid in stage.phases
+    ]
+    views: list[m.PhaseView] = []
+    for i, (stage, phase) in enumerate(ordered):
+        assert phase.model is not None  # guaranteed: no problems were found
+        views.append(
+            m.PhaseView(
+                phase=phase.model,
+                stage=stage,
+                source=phase.source.label,
+                previous=ordered[i - 1][1].model if i > 0 else None,
+                next=ordered[i + 1][1].model if i + 1 < len(ordered) else None,
+            )
+        )
+    by_id = {p.id: (view, p) for view in views for p in view.phase.programs}
+    guides = {p.page: (v, p) for v, p in by_id.values() if isinstance(p, m.Guide)}
+    titles = {page: _guide_title(content_dir / page) for page in guides}
+    return m.Portal(lifecycle, tuple(views), titles, by_id, guides, now)
+
+
+def _guide_title(path: Path) -> dict[str, str]:
+    """A guide's title, as MkDocs would show it: front matter `title`, else the first heading."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        if end > 0:
+            try:
+                meta = yaml.safe_load(text[3:end])
+            except yaml.YAMLError:
+                meta = None
+            if isinstance(meta, dict) and isinstance(meta.get("title"), str):
+                return {m.ANY_LANGUAGE: meta["title"]}
+    match = _HEADING.search(text)
+    return {m.ANY_LANGUAGE: match.group(1)} if match else {m.ANY_LANGUAGE: path.stem}

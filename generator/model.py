@@ -1,0 +1,305 @@
+"""The source format as pydantic models: the contract with CS staff, and its JSON Schema.
+
+Models are frozen: once loaded and cross-checked, every view reads the same immutable data.
+Optional fields may be added freely; renaming or removing one breaks every vendor's content.
+"""
+
+from __future__ import annotations
+
+import re
+import zoneinfo
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Annotated, Literal
+from urllib.parse import urlsplit
+
+from pydantic import (
+    AfterValidator,
+    AwareDatetime,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    PlainSerializer,
+)
+from pydantic_core import PydanticCustomError
+
+SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
+LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+ANY_LANGUAGE = "*"  # key under which a plain string is stored: it reads the same in every language
+
+
+def _slug(value: object) -> object:
+    if isinstance(value, str) and not SLUG.match(value):
+        raise PydanticCustomError(
+            "slug",
+            "'{value}' is not a valid id (use lowercase letters, digits and '-', "
+            "start with a letter or digit, at most 64 characters)",
+            {"value": value},
+        )
+    return value
+
+
+def _lang(value: object) -> object:
+    if isinstance(value, str) and not LANG.match(value):
+        raise PydanticCustomError(
+            "language", "'{value}' is not a language code (e.g. ja, en, pt-BR)", {"value": value}
+        )
+    return value
+
+
+def _localized(value: object) -> object:
+    if isinstance(value, str):
+        value = {ANY_LANGUAGE: value}
+    if isinstance(value, dict):
+        for text in value.values():
+            if isinstance(text, str) and not text.strip():
+                raise PydanticCustomError("empty_text", "text is empty (write it, or remove it)")
+    if value == {}:
+        raise PydanticCustomError("empty_text", "text is empty (write it, or remove it)")
+    return value
+
+
+def _url(schemes: tuple[str, ...]):
+    def check(value: object) -> object:
+        if not isinstance(value, str):
+            return value
+        parts = urlsplit(value.strip())
+        ok = parts.scheme in schemes and (parts.netloc or parts.scheme == "mailto")
+        if not ok or any(c.isspace() or c in '<>"' for c in value.strip()):
+            wanted = " or ".join(f"{s}:" for s in schemes)
+            raise PydanticCustomError(
+                "url", "'{value}' is not a valid {wanted} URL", {"value": value, "wanted": wanted}
+            )
+        return value.strip()
+
+    return check
+
+
+def _unique(values: list[str]) -> list[str]:
+    twice = sorted({v for v in values if values.count(v) > 1})
+    if twice:
+        raise PydanticCustomError("unique", "listed twice: {twice}", {"twice": ", ".join(twice)})
+    return values
+
+
+def _timezone(value: str) -> str:
+    try:
+        zoneinfo.ZoneInfo(value)
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+        raise PydanticCustomError(
+            "timezone",
+            "unknown time zone '{tz}' (use an IANA name such as Asia/Tokyo)",
+            {"tz": value},
+        ) from exc
+    return value
+
+
+def _serialize_text(value: dict[str, str]) -> str | dict[str, str]:
+    return value.get(ANY_LANGUAGE, value) if len(value) == 1 else value
+
+
+Slug = Annotated[str, BeforeValidator(_slug), Field(json_schema_extra={"pattern": SLUG.pattern})]
+Language = Annotated[str, BeforeValidator(_lang), Field(json_schema_extra={"pattern": LANG.pattern})]
+Text = Annotated[
+    dict[str, str],
+    BeforeValidator(_localized, json_schema_input_type=str | dict[str, str]),
+    PlainSerializer(_serialize_text),
+    Field(description="A plain string, or a mapping from language code to string."),
+]
+HttpsUrl = Annotated[str, BeforeValidator(_url(("https",)), json_schema_input_type=str)]
+RequestUrl = Annotated[str, BeforeValidator(_url(("https", "mailto")), json_schema_input_type=str)]
+Minutes = Annotated[int, Field(gt=0, le=24 * 60)]
+Level = Literal["beginner", "intermediate", "advanced"]
+
+
+class Strict(BaseModel):
+    """Unknown keys are errors (typos must not vanish); `x-` keys are dropped before this."""
+
+    model_config = ConfigDict(
+        extra="forbid", frozen=True, json_schema_extra={"patternProperties": {"^x-": {}}}
+    )
+
+
+class PortalInfo(Strict):
+    title: Text
+    vendor: str
+    product: str
+    languages: Annotated[list[Language], Field(min_length=1), AfterValidator(_unique)]
+    timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
+    description: Text | None = None
+
+
+class Stage(Strict):
+    id: Slug
+    name: Text
+    summary: Text | None = None
+    phases: Annotated[list[Slug], Field(min_length=1), AfterValidator(_unique)]
+
+
+class Tier(Strict):
+    id: Slug
+    name: Text
+    paid: bool
+    summary: Text
+    contact: RequestUrl | None = None
+
+
+class Lifecycle(Strict):
+    """`phases/lifecycle.yml`: the portal, its stages in order, its tiers in order."""
+
+    portal: PortalInfo
+    stages: Annotated[list[Stage], Field(min_length=1)]
+    tiers: Annotated[list[Tier], Field(min_length=1)]
+
+
+class ExitCriterion(Strict):
+    text: Text
+    target: str | None = None
+
+
+class Session(Strict):
+    model_config = ConfigDict(populate_by_name=True)
+
+    starts: AwareDatetime
+    language: Language
+    # `register` would shadow a pydantic attribute; the YAML key stays `register`.
+    register_url: HttpsUrl | None = Field(None, alias="register")
+    note: Text | None = None
+
+
+class ProgramBase(Strict):
+    id: Slug
+    tier: Slug
+    summary: Text | None = None
+    topics: list[Text] = []
+
+
+class Atx(ProgramBase):
+    """Ask the Experts: one-to-many, live sessions and/or a recording."""
+
+    kind: Literal["atx"]
+    title: Text
+    level: Level
+    duration_minutes: Minutes
+    recording: HttpsUrl | None = None
+    sessions: list[Session] = []
+
+
+class Accelerator(ProgramBase):
+    """One-to-one session with a customer success engineer, requested by the customer."""
+
+    kind: Literal["accelerator"]
+    title: Text
+    level: Level | None = None
+    duration_minutes: Minutes
+    prerequisites: list[Slug] = []
+    outcomes: list[Text] = []
+    request: RequestUrl
+
+
+class Guide(ProgramBase):
+    """Self-service article whose Markdown lives under `content/`."""
+
+    kind: Literal["guide"]
+    page: str
+    title: Text | None = None  # defaults to the page's first heading
+    level: Level | None = None
+
+
+class Video(ProgramBase):
+    kind: Literal["video"]
+    title: Text
+    url: HttpsUrl
+    duration_minutes: Minutes
+    level: Level | None = None
+
+
+ProgramT = Atx | Accelerator | Guide | Video
+Program = Annotated[ProgramT, Field(discriminator="kind")]
+
+
+class PhaseFile(Strict):
+    """`phases/<id>.yml`: one lifecycle phase and the programs offered in it."""
+
+    id: Slug
+    name: Text
+    summary: Text
+    tasks: list[Text] = []
+    experiences: list[Text] = []
+    provided: list[Text] = []
+    exit_criteria: list[ExitCriterion] = []
+    programs: list[Program] = []
+
+
+TOUCH = {"guide": "tech", "video": "tech", "atx": "low", "accelerator": "high"}
+
+
+def session_ends(program: Atx, session: Session) -> datetime:
+    """Sessions carry only a start; the program's duration gives the end."""
+    return session.starts + timedelta(minutes=program.duration_minutes)
+
+
+def text(value: dict[str, str] | None, lang: str, fallback: str) -> str:
+    """A localized text in `lang`, else in the portal's first language, else any."""
+    if not value:
+        return ""
+    for key in (lang, ANY_LANGUAGE, fallback):
+        if key in value:
+            return value[key]
+    return next(iter(value.values()))
+
+
+@dataclass(frozen=True)
+class PhaseView:
+    """A phase in lifecycle order, with what surrounds it."""
+
+    phase: PhaseFile
+    stage: Stage
+    source: str  # the YAML file it came from, relative to the project
+    previous: PhaseFile | None
+    next: PhaseFile | None
+
+
+@dataclass(frozen=True)
+class Portal:
+    """Everything loaded and cross-checked: the single source for every view."""
+
+    lifecycle: Lifecycle
+    phases: tuple[PhaseView, ...]
+    guide_titles: dict[str, dict[str, str]]  # guide page → its first heading
+    by_id: dict[str, tuple[PhaseView, ProgramT]]  # programs in lifecycle order
+    guides: dict[str, tuple[PhaseView, Guide]]  # content page → the guide program it is
+    now: datetime  # what "upcoming" is measured against: SOURCE_DATE_EPOCH or the clock
+
+    @property
+    def info(self) -> PortalInfo:
+        return self.lifecycle.portal
+
+    @property
+    def language(self) -> str:
+        return self.info.languages[0]
+
+    def t(self, value: dict[str, str] | None, lang: str | None = None) -> str:
+        return text(value, lang or self.language, self.language)
+
+    def tier(self, tier_id: str) -> Tier:
+        return next(t for t in self.lifecycle.tiers if t.id == tier_id)
+
+    def programs(self) -> list[tuple[PhaseView, ProgramT]]:
+        return list(self.by_id.values())
+
+    def program(self, program_id: str) -> tuple[PhaseView, ProgramT]:
+        return self.by_id[program_id]
+
+
+    def title(self, program: ProgramT, lang: str | None = None) -> str:
+        if isinstance(program, Guide) and program.title is None:
+            return self.t(self.guide_titles.get(program.page), lang) or program.id
+        return self.t(program.title, lang)
+
+    def upcoming(self, program: Atx) -> list[Session]:
+        return sorted(
+            (s for s in program.sessions if session_ends(program, s) > self.now),
+            key=lambda s: s.starts,
+        )

@@ -1,0 +1,357 @@
+"""Check parsed YAML against the models and across files, turning every failure into a Problem.
+
+Pydantic's messages are precise but speak Python; authors need the file, the line and what to
+write instead. Every check here collects instead of raising, so one run reports everything.
+"""
+
+from __future__ import annotations
+
+import difflib
+import posixpath
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from generator import model as m
+from generator.errors import Problem
+from generator.yamlfile import Path_, YamlFile, format_path
+
+T = TypeVar("T", bound=BaseModel)
+KINDS = ("atx", "accelerator", "guide", "video")
+
+
+def _all_field_names() -> set[str]:
+    names: set[str] = set()
+    for cls in (m.Lifecycle, m.PortalInfo, m.Stage, m.Tier, m.PhaseFile, m.ExitCriterion,
+                m.Session, m.Atx, m.Accelerator, m.Guide, m.Video):  # fmt: skip
+        names.update(cls.model_fields)
+    return names
+
+
+FIELD_NAMES = _all_field_names()
+
+
+def against_schema(cls: type[T], source: YamlFile) -> T | None:
+    """Validate one file's data; on failure add located problems to `source` and return None."""
+    if source.data is None or source.problems:
+        return None
+    if not isinstance(source.data, dict):
+        source.problems.append(
+            source.problem((), "expected a mapping of keys (e.g. 'id: ...') at the top level")
+        )
+        return None
+    try:
+        return cls.model_validate(source.data)
+    except ValidationError as exc:
+        for error in exc.errors(include_url=False):
+            source.problems.append(_located(source, error))
+        return None
+
+
+def _located(source: YamlFile, error: Any) -> Problem:
+    path, missing = _data_path(source.data, error["loc"])
+    label = format_path(path + missing)
+    line, column = source.position(path, key=error["type"] == "extra_forbidden")
+    return Problem(source.label, line, column, label, _message(error, (path + missing)[-1:]))
+
+
+def _data_path(data: object, loc: tuple) -> tuple[Path_, Path_]:
+    """Split pydantic's loc into the part present in the data and the missing rest.
+
+    A discriminated union puts the tag ('atx') into loc although the data has no such key;
+    those steps are dropped.
+    """
+    path: list[str | int] = []
+    current = data
+    for i, part in enumerate(loc):
+        if isinstance(current, dict) and part in current:
+            current = current[part]
+        elif isinstance(current, list) and isinstance(part, int) and part < len(current):
+            current = current[part]
+        elif isinstance(current, dict) and part == current.get("kind"):
+            continue
+        else:
+            return tuple(path), tuple(p for p in loc[i:] if p not in KINDS)
+        path.append(part)
+    return tuple(path), ()
+
+
+def _message(error: Any, last: Path_) -> str:
+    kind = error["type"]
+    ctx = error.get("ctx") or {}
+    value = error.get("input")
+    name = last[0] if last else ""
+    if kind == "missing":
+        return f"required field '{name}' is missing (add it)"
+    if kind == "extra_forbidden":
+        close = difflib.get_close_matches(str(name), FIELD_NAMES, n=1, cutoff=0.75)
+        hint = f"did you mean '{close[0]}'?" if close else "remove it, or prefix it with 'x-'"
+        return f"unknown key '{name}' ({hint})"
+    if kind == "union_tag_not_found":
+        return f"'kind' is missing (one of: {', '.join(KINDS)})"
+    if kind == "union_tag_invalid":
+        return f"unknown kind '{ctx.get('tag')}' (one of: {', '.join(KINDS)})"
+    if kind == "literal_error":
+        return f"'{value}' is not allowed (one of: {ctx.get('expected', '').replace(' or ', ', ')})"
+    if kind == "timezone_aware":
+        return "date and time has no UTC offset (write it like 2026-12-03T10:00:00+09:00)"
+    if kind.startswith(("datetime_", "date_")):
+        return f"'{value}' is not a date and time (write it like 2026-12-03T10:00:00+09:00)"
+    return _type_message(kind, ctx, value) or error["msg"]
+
+
+def _type_message(kind: str, ctx: dict, value: object) -> str | None:
+    got = _describe(value)
+    expected = {
+        "string_type": "text",
+        "list_type": "a list (lines starting with '- ')",
+        "dict_type": "a mapping (lines of 'key: value')",
+        "model_type": "a mapping (lines of 'key: value')",
+        "model_attributes_type": "a mapping (lines of 'key: value')",
+        "bool_type": "true or false",
+        "bool_parsing": "true or false",
+        "int_type": "a whole number",
+        "int_parsing": "a whole number",
+        "int_from_float": "a whole number",
+    }.get(kind)
+    if expected:
+        return f"expected {expected}, got {got}"
+    if kind in ("greater_than", "less_than_equal"):
+        bound = ctx.get("gt", ctx.get("le"))
+        relation = "greater than" if kind == "greater_than" else "at most"
+        return f"{value} is out of range (must be {relation} {bound})"
+    if kind == "too_short":
+        return f"needs at least {ctx.get('min_length')} item(s)"
+    return None
+
+
+def _describe(value: object) -> str:
+    if value is None:
+        return "nothing"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, bool):
+        return str(value).lower()
+    return repr(value) if isinstance(value, str) else f"{type(value).__name__} {value}"
+
+
+@dataclass
+class PhaseSource:
+    """A phase file on its way through validation; `model` is None when it did not pass."""
+
+    stem: str
+    source: YamlFile
+    model: m.PhaseFile | None
+
+
+def cross_check(
+    lifecycle_src: YamlFile,
+    lifecycle: m.Lifecycle | None,
+    phases: list[PhaseSource],
+    content_dir: Path,
+) -> list[Problem]:
+    """Everything a single file cannot tell: references, uniqueness, files that must exist."""
+    problems: list[Problem] = []
+    problems += _program_ids(phases)
+    if lifecycle is not None:
+        problems += _stages_and_files(lifecycle_src, lifecycle, phases)
+        problems += _tiers_and_languages(lifecycle_src, lifecycle, phases)
+    problems += _prerequisites(phases)
+    problems += _guide_pages(phases, content_dir)
+    return problems
+
+
+def _stages_and_files(
+    src: YamlFile, lifecycle: m.Lifecycle, phases: list[PhaseSource]
+) -> Iterator[Problem]:
+    stems = {p.stem for p in phases}
+    listed: dict[str, Path_] = {}
+    for si, stage in enumerate(lifecycle.stages):
+        for pi, phase_id in enumerate(stage.phases):
+            at = ("stages", si, "phases", pi)
+            if phase_id in listed:
+                line = src.position(listed[phase_id])[0]
+                yield src.problem(at, f"phase '{phase_id}' is listed twice (first at line {line})")
+            listed.setdefault(phase_id, at)
+            if phase_id not in stems:
+                yield src.problem(
+                    at,
+                    f"no file for phase '{phase_id}' (create phases/{phase_id}.yml, "
+                    "or remove the id from this stage)",
+                )
+    yield from _unique(src, "stages", [s.id for s in lifecycle.stages], "stage")
+    yield from _unique(src, "tiers", [t.id for t in lifecycle.tiers], "tier")
+    for phase in phases:
+        if phase.stem not in listed:
+            yield phase.source.problem(
+                ("id",),
+                f"phase '{phase.stem}' is not listed in any stage "
+                f"(add it to a stage's phases in {src.label})",
+            )
+        if phase.model is not None and phase.model.id != phase.stem:
+            yield phase.source.problem(
+                ("id",),
+                f"id '{phase.model.id}' does not match the file name '{phase.stem}.yml' "
+                "(rename the file or change the id)",
+            )
+
+
+def _unique(src: YamlFile, key: str, ids: list[str], what: str) -> Iterator[Problem]:
+    seen: dict[str, int] = {}
+    for i, item in enumerate(ids):
+        if item in seen:
+            line = src.position((key, seen[item], "id"))[0]
+            yield src.problem(
+                (key, i, "id"), f"duplicate {what} id '{item}' (first at {src.label}:{line})"
+            )
+        seen.setdefault(item, i)
+
+
+def _program_ids(phases: list[PhaseSource]) -> Iterator[Problem]:
+    seen: dict[str, str] = {}
+    for phase, i, program_id in _raw_programs(phases, "id"):
+        at = ("programs", i, "id")
+        if not isinstance(program_id, str):
+            continue
+        if program_id in seen:
+            yield phase.source.problem(
+                at, f"duplicate program id '{program_id}' (first at {seen[program_id]})"
+            )
+            continue
+        line, column = phase.source.position(at)
+        seen[program_id] = f"{phase.source.label}:{line}:{column}"
+
+
+def _raw_programs(phases: list[PhaseSource], key: str) -> Iterator[tuple[PhaseSource, int, Any]]:
+    """Program fields straight from the YAML, so that a file failing its schema still counts
+    as defining its ids (and no reference to them is reported as unknown)."""
+    for phase in phases:
+        data = phase.source.data
+        programs = data.get("programs") if isinstance(data, dict) else None
+        for i, program in enumerate(programs if isinstance(programs, list) else []):
+            if isinstance(program, dict) and key in program:
+                yield phase, i, program[key]
+
+
+def _tiers_and_languages(
+    src: YamlFile, lifecycle: m.Lifecycle, phases: list[PhaseSource]
+) -> Iterator[Problem]:
+    tiers = [t.id for t in lifecycle.tiers]
+    languages = lifecycle.portal.languages
+    for phase in phases:
+        if phase.model is None:
+            continue
+        for i, program in enumerate(phase.model.programs):
+            if program.tier not in tiers:
+                yield phase.source.problem(
+                    ("programs", i, "tier"),
+                    f"unknown tier '{program.tier}' (known: {', '.join(tiers)})",
+                )
+        yield from _languages(phase.source, phase.model, languages)
+    yield from _languages(src, lifecycle, languages)
+
+
+def _languages(src: YamlFile, model: BaseModel, languages: list[str]) -> Iterator[Problem]:
+    for path, value in _texts(model, ()):
+        for lang in value:
+            if lang != m.ANY_LANGUAGE and lang not in languages:
+                yield src.problem(
+                    (*path, lang),
+                    f"language '{lang}' is not one of the portal's ({', '.join(languages)})",
+                    key=True,
+                )
+        if m.ANY_LANGUAGE not in value and languages[0] not in value:
+            yield src.problem(
+                path, f"no '{languages[0]}' text (the portal's first language is the fallback)"
+            )
+
+
+def _texts(value: object, path: Path_) -> Iterator[tuple[Path_, dict[str, str]]]:
+    """Every localized text in a model: the only dicts our models hold."""
+    if isinstance(value, BaseModel):
+        for name in type(value).model_fields:
+            yield from _texts(getattr(value, name), (*path, name))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            yield from _texts(item, (*path, i))
+    elif isinstance(value, dict):
+        yield path, value
+
+
+def _prerequisites(phases: list[PhaseSource]) -> Iterator[Problem]:
+    known = {pid for _, _, pid in _raw_programs(phases, "id") if isinstance(pid, str)}
+    graph: dict[str, list[str]] = {}
+    where: dict[str, tuple[PhaseSource, int]] = {}
+    for phase in phases:
+        for i, program in enumerate(phase.model.programs if phase.model else []):
+            if not isinstance(program, m.Accelerator):
+                continue
+            where[program.id] = (phase, i)
+            graph[program.id] = []
+            for j, prerequisite in enumerate(program.prerequisites):
+                at = ("programs", i, "prerequisites", j)
+                if prerequisite == program.id:
+                    yield phase.source.problem(at, "a program cannot be its own prerequisite")
+                elif prerequisite not in known:
+                    close = difflib.get_close_matches(prerequisite, known, n=1)
+                    hint = f"did you mean '{close[0]}'?" if close else "check the program's id"
+                    yield phase.source.problem(at, f"unknown program '{prerequisite}' ({hint})")
+                else:
+                    graph[program.id].append(prerequisite)
+    for cycle in _cycles(graph):
+        phase, i = where[cycle[0]]
+        yield phase.source.problem(
+            ("programs", i, "prerequisites"),
+            f"prerequisite cycle: {' → '.join([*cycle, cycle[0]])} (remove one of these links)",
+        )
+
+
+def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
+    """One representative per cycle, found by depth-first search in a stable order."""
+    state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
+    found: list[list[str]] = []
+
+    def visit(node: str, trail: list[str]) -> None:
+        state[node] = 1
+        for nxt in graph.get(node, []):
+            if state.get(nxt) == 1:
+                found.append(trail[trail.index(nxt) :])
+            elif nxt not in state:
+                visit(nxt, [*trail, nxt])
+        state[node] = 2
+
+    for node in sorted(graph):
+        if node not in state:
+            visit(node, [node])
+    return found
+
+
+def _guide_pages(phases: list[PhaseSource], content_dir: Path) -> Iterator[Problem]:
+    used: dict[str, str] = {}
+    for phase in phases:
+        for i, program in enumerate(phase.model.programs if phase.model else []):
+            if not isinstance(program, m.Guide):
+                continue
+            at = ("programs", i, "page")
+            page = program.page
+            normal = posixpath.normpath(page)
+            if page.startswith("/") or normal.startswith("..") or "\\" in page:
+                yield phase.source.problem(
+                    at, f"page '{page}' must be a path inside content/ (e.g. guides/setup.md)"
+                )
+            elif not page.endswith(".md"):
+                yield phase.source.problem(at, f"page '{page}' must be a Markdown file (.md)")
+            elif not (content_dir / normal).is_file():
+                yield phase.source.problem(
+                    at, f"page '{page}' does not exist (create {content_dir.name}/{normal})"
+                )
+            elif normal in used:
+                yield phase.source.problem(
+                    at, f"page '{page}' is already the page of program '{used[normal]}'"
+                )
+            used.setdefault(normal, program.id)

@@ -1,0 +1,189 @@
+"""Read one YAML file into plain data plus the line and column of every value.
+
+PyYAML's `safe_load` forgets where values came from and silently keeps the last of two
+duplicate keys; CS staff need both caught and located, so we compose the node tree and build
+the data ourselves.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from generator.errors import Problem
+
+Path_ = tuple[str | int, ...]
+
+MAX_BYTES = 5 * 1024 * 1024
+# Aliases can make a tiny file expand exponentially ("billion laughs"); no real portal
+# file comes near this many values.
+MAX_NODES = 200_000
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:timestamp",
+    "tag:yaml.org,2002:seq",
+    "tag:yaml.org,2002:map",
+}
+
+
+@dataclass
+class YamlFile:
+    """A parsed file: its data, where each value and key starts, and what was wrong."""
+
+    label: str
+    data: object = None
+    values: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    keys: dict[Path_, tuple[int, int]] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def position(self, path: Path_, *, key: bool = False) -> tuple[int, int]:
+        """Where `path` (or its nearest existing ancestor) starts; keys point at the key."""
+        while path:
+            table = self.keys if key else self.values
+            if path in table:
+                return table[path]
+            if path in self.values:
+                return self.values[path]
+            path = path[:-1]
+            key = False
+        return self.values.get((), (1, 1))
+
+    def problem(self, path: Path_, message: str, *, key: bool = False) -> Problem:
+        line, column = self.position(path, key=key)
+        return Problem(self.label, line, column, format_path(path), message)
+
+
+def format_path(path: Path_) -> str:
+    """Render ('programs', 2, 'tier') as programs[2].tier, the way authors read it."""
+    out = ""
+    for part in path:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else part)
+    return out
+
+
+def read_yaml(path: Path, label: str) -> YamlFile:
+    """Parse `path`; problems are collected on the result instead of raised."""
+    result = YamlFile(label)
+    raw = path.read_bytes()
+    if len(raw) > MAX_BYTES:
+        size = len(raw) // (1024 * 1024)
+        result.problems.append(
+            Problem(label, 1, 1, "", f"file is {size} MB (at most 5 MB: split it up)")
+        )
+        return result
+    text = _decode(raw, result)
+    if text is None:
+        return result
+    if not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    ):
+        result.problems.append(
+            Problem(label, 1, 1, "", "file is empty (write the definition, or delete the file)")
+        )
+        return result
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        result.problems.append(_syntax_problem(label, text, exc))
+        return result
+    builder = _Builder(result)
+    result.data = builder.build(node, ())
+    return result
+
+
+def _decode(raw: bytes, result: YamlFile) -> str | None:
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        result.problems.append(
+            Problem(
+                result.label,
+                line,
+                column,
+                "",
+                f"not UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8",
+            )
+        )
+        return None
+
+
+def _syntax_problem(label: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+    lines = text.splitlines()
+    if mark and "\t" in (lines[mark.line] if mark.line < len(lines) else ""):
+        message = "tab character: indent YAML with spaces, not tabs"
+    else:
+        what = exc.problem or exc.context or "invalid YAML"
+        message = f"YAML syntax error: {what} (check indentation, colons and quotes)"
+    return Problem(label, line, column, "", message)
+
+
+class _Builder:
+    """Turns a composed node tree into dicts, lists and scalars while recording marks."""
+
+    def __init__(self, result: YamlFile) -> None:
+        self.result = result
+        self.constructor = yaml.SafeLoader("")
+        self.count = 0
+
+    def build(self, node: yaml.Node, path: Path_) -> object:
+        self.count += 1
+        if self.count > MAX_NODES:
+            if self.count == MAX_NODES + 1:
+                self._fail(node, path, "too many values (aliases expanding?): simplify the file")
+            return None
+        self.result.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
+        if node.tag not in _PLAIN_TAGS:
+            self._fail(node, path, f"YAML tag '{node.tag}' is not allowed (write plain values)")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except (yaml.YAMLError, ValueError) as exc:
+            self._fail(node, path, f"cannot read value {node.value!r}: {exc}")
+            return None
+
+    def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, object]:
+        out: dict[str, object] = {}
+        first: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._fail(key_node, path, "keys must be plain words")
+                continue
+            key = key_node.value
+            key_line = key_node.start_mark.line + 1
+            if key == "<<":
+                self._fail(key_node, path, "merge keys (<<) are not supported: write keys out")
+                continue
+            if key in first:
+                self._fail(
+                    key_node,
+                    (*path, key),
+                    f"duplicate key '{key}' (first at line {first[key]}): keep only one",
+                )
+                continue
+            first[key] = key_line
+            if key.startswith("x-"):  # vendor extensions: kept out of validation on purpose
+                continue
+            self.result.keys[(*path, key)] = (key_line, key_node.start_mark.column + 1)
+            out[key] = self.build(value_node, (*path, key))
+        return out
+
+    def _fail(self, node: yaml.Node, path: Path_, message: str) -> None:
+        mark = node.start_mark
+        self.result.problems.append(
+            Problem(self.result.label, mark.line + 1, mark.column + 1, format_path(path), message)
+        )

@@ -1,0 +1,1 @@
+"""Thin MkDocs glue around `generator`: hooks and plugin config only."""

@@ -1,0 +1,17 @@
+"""The `phasebook` plugin's options in mkdocs.yml."""
+
+from mkdocs.config import config_options as c
+from mkdocs.config.base import Config
+
+
+class PhasebookConfig(Config):
+    enabled = c.Type(bool, default=True)
+
+    # Sources, relative to mkdocs.yml. Guides live in MkDocs' own docs_dir.
+    phases_dir = c.Type(str, default="phases")
+
+    # A folder whose templates replace the packaged ones of the same name.
+    templates_dir = c.Optional(c.Type(str))
+
+    # Build the global nav (home, stages → phases) when mkdocs.yml has no `nav`.
+    nav = c.Type(bool, default=True)

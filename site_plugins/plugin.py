@@ -1,0 +1,111 @@
+"""The `phasebook` MkDocs plugin: load the model, add generated pages, decorate guides."""
+
+from __future__ import annotations
+
+import os
+from importlib.resources import files as package_files
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
+from mkdocs.structure.files import File, Files
+from mkdocs.structure.pages import Page
+
+from generator.errors import ContentError
+from generator.load import load_portal
+from generator.model import Guide, Portal
+from generator.render import ASSET, Renderer, navigation, phase_src, program_src
+from site_plugins.config import PhasebookConfig
+
+log = get_plugin_logger(__name__)
+
+# The generated Markdown uses heading ids ({#tasks}), Markdown inside HTML blocks and tables.
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
+
+
+class PhasebookPlugin(BasePlugin[PhasebookConfig]):
+    """Builds the portal's phase and program pages from phases/*.yml."""
+
+    def __init__(self) -> None:
+        self.portal: Portal | None = None
+        self.renderer: Renderer | None = None
+        self.root = Path.cwd()
+
+    def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
+        """Load and check every source once; content errors stop the build, listed together."""
+        if not self.config.enabled:
+            return None
+        self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        try:
+            self.portal = load_portal(
+                self._path(self.config.phases_dir), Path(config.docs_dir), root=self.root
+            )
+        except ContentError as exc:
+            # The single conversion point: MkDocs prints a PluginError without a traceback.
+            raise PluginError(exc.report()) from None
+        templates = self.config.templates_dir
+        self.renderer = Renderer(self.portal, self._path(templates) if templates else None)
+        if self.config.nav and config.nav is None:
+            config.nav = navigation(self.portal)
+        for extension in REQUIRED_EXTENSIONS:
+            if extension not in config.markdown_extensions:
+                config.markdown_extensions.append(extension)
+        if ASSET not in config.extra_css:
+            config.extra_css.append(ASSET)
+        log.debug("loaded %d phases, %d programs", len(self.portal.phases), len(self.portal.by_id))
+        return config
+
+    def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
+        """Add one virtual page per phase and per non-guide program; nothing touches disk."""
+        if not self.config.enabled or self.portal is None or self.renderer is None:
+            return None
+        for view in self.portal.phases:
+            page = File.generated(
+                config, phase_src(view.phase.id), content=self.renderer.phase_page(view)
+            )
+            files.append(self._editable(page, view.source, config))
+            for program in view.phase.programs:
+                if isinstance(program, Guide):
+                    continue
+                content = self.renderer.program_page(view, program)
+                page = File.generated(config, program_src(program), content=content)
+                files.append(self._editable(page, view.source, config))
+        css = package_files("generator").joinpath(ASSET).read_bytes()
+        files.append(File.generated(config, ASSET, content=css))
+        return files
+
+    def on_page_markdown(
+        self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """Put a guide's tier and phase right under its heading."""
+        if not self.config.enabled or self.renderer is None:
+            return None
+        header = self.renderer.guide_header(page.file.src_uri)
+        if header is None:
+            return None
+        lines = markdown.splitlines(keepends=True)
+        at = next((i + 1 for i, ln in enumerate(lines) if ln.startswith("# ")), 0)
+        return "".join([*lines[:at], "\n", header, "\n", *lines[at:]])
+
+    # Run after MkDocs' own watches are set up, so ours simply add to them.
+    @event_priority(-50)
+    def on_serve(
+        self, server: LiveReloadServer, *, config: MkDocsConfig, builder
+    ) -> LiveReloadServer | None:
+        """Rebuild when a phase file or an overriding template changes."""
+        if not self.config.enabled:
+            return None
+        server.watch(str(self._path(self.config.phases_dir)))
+        if self.config.templates_dir:
+            server.watch(str(self._path(self.config.templates_dir)))
+        return server
+
+    def _path(self, option: str) -> Path:
+        return self.root / option
+
+    def _editable(self, file: File, source: str, config: MkDocsConfig) -> File:
+        """Point the page's edit button at the YAML it came from, not at a generated file."""
+        file.edit_uri = os.path.relpath(self.root / source, config.docs_dir).replace(os.sep, "/")
+        return file
