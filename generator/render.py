@@ -135,6 +135,7 @@ class Renderer:
         return self._render("guide_header.md.j2", src=page, view=view, program=guide)
 
     def _render(self, template: str, *, src: str, **context: object) -> str:
+        """Render `template` for the page at `src`, which `link` resolves paths from."""
         title = context.pop("page_title", None)
         if title is not None:
             # Material prints `page.meta.title` as HTML and passes a title taken from the H1
@@ -150,8 +151,9 @@ class Renderer:
         return self.portal.t(value, self.lang)
 
     def paragraphs(self, value: dict[str, str] | None) -> Markup:
-        """A multi-line text as Markdown paragraphs, each escaped."""
-        parts = [p.strip() for p in self.t(value).split("\n\n") if p.strip()]
+        """A multi-line text as Markdown paragraphs, each escaped: in folded YAML (`>`) a
+        blank line leaves a single line break, so every break starts a paragraph."""
+        parts = [p.strip() for p in self.t(value).splitlines() if p.strip()]
         return Markup("\n\n").join(escape(p) for p in parts)
 
     def link(self, target: str, text: str | Markup) -> Markup:

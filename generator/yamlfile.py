@@ -7,6 +7,7 @@ the data ourselves.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -128,6 +129,33 @@ def _syntax_problem(label: str, text: str, exc: yaml.MarkedYAMLError) -> Problem
     return Problem(label, line, column, "", message)
 
 
+_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+
+
+def _refold(node: yaml.ScalarNode) -> str:
+    """Fold a `>` block again, this time without a space where a line break fell between two
+    Japanese characters: YAML's own folding writes "解説し、 実際の" otherwise."""
+    raw = node.start_mark.buffer[node.start_mark.index : node.end_mark.index]
+    lines = raw.split("\n")[1:]  # the first line holds the '>' indicator
+    content = [ln for ln in lines if ln.strip()]
+    if not content:
+        return node.value
+    indent = min(len(ln) - len(ln.lstrip(" ")) for ln in content)
+    if any(len(ln) - len(ln.lstrip(" ")) > indent for ln in content):
+        return node.value  # more-indented lines keep YAML's own rules
+    out = ""
+    for line in (ln[indent:].rstrip() for ln in lines):
+        if not line:
+            out += "\n"
+        elif out and not out.endswith("\n"):
+            joiner = "" if _CJK.match(out[-1]) and _CJK.match(line[0]) else " "
+            out += joiner + line
+        else:
+            out += line
+    out = out.strip("\n")
+    return out + node.value[len(node.value.rstrip("\n")) :]
+
+
 class _Builder:
     """Turns a composed node tree into dicts, lists and scalars while recording marks."""
 
@@ -150,6 +178,8 @@ class _Builder:
             return self._mapping(node, path)
         if isinstance(node, yaml.SequenceNode):
             return [self.build(item, (*path, i)) for i, item in enumerate(node.value)]
+        if node.style == ">" and node.tag.endswith(":str"):
+            return _refold(node)
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:

@@ -10,7 +10,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
-from mkdocs.structure.files import File, Files
+from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.errors import ContentError
@@ -23,6 +23,7 @@ log = get_plugin_logger(__name__)
 
 # The generated Markdown uses heading ids ({#tasks}), Markdown inside HTML blocks and tables.
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
+NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
 
 
 class PhasebookPlugin(BasePlugin[PhasebookConfig]):
@@ -70,8 +71,16 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 if isinstance(program, Guide):
                     continue
                 content = self.renderer.program_page(view, program)
-                page = File.generated(config, program_src(program), content=content)
+                page = File.generated(
+                    config, program_src(program), content=content, inclusion=NOT_IN_NAV
+                )
                 files.append(self._editable(page, view.source, config))
+        # Programs are reached from their phase, never from the global nav: say so, or MkDocs
+        # lists every one of them as "not included in the nav" on each build.
+        for page_src in self.portal.guides:
+            guide = files.get_file_from_path(page_src)
+            if guide is not None and guide.inclusion.is_in_nav():
+                guide.inclusion = NOT_IN_NAV
         css = package_files("generator").joinpath(ASSET).read_bytes()
         files.append(File.generated(config, ASSET, content=css))
         return files
