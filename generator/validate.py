@@ -53,9 +53,19 @@ def against_schema(cls: type[T], source: YamlFile) -> T | None:
 
 def _located(source: YamlFile, error: Any) -> Problem:
     path, missing = _data_path(source.data, error["loc"])
+    if error["type"].startswith("union_tag") and not missing:
+        missing = ("kind",)  # point at the wrong kind, not at the whole program
+        if _has_key(source.data, path, "kind"):
+            path, missing = (*path, "kind"), ()
     label = format_path(path + missing)
     line, column = source.position(path, key=error["type"] == "extra_forbidden")
     return Problem(source.label, line, column, label, _message(error, (path + missing)[-1:]))
+
+
+def _has_key(data: object, path: Path_, key: str) -> bool:
+    for part in path:
+        data = data[part]  # type: ignore[index]
+    return isinstance(data, dict) and key in data
 
 
 def _data_path(data: object, loc: tuple) -> tuple[Path_, Path_]:

@@ -1,0 +1,37 @@
+"""Shared fixtures: small named portals copied into tmp_path so tests may edit them freely."""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parent / "fixtures"
+
+# 2026-12-01T00:00:00Z: sessions before it are past, after it upcoming, on every machine.
+EPOCH = "1796083200"
+
+
+@pytest.fixture
+def minimal(tmp_path: Path) -> Path:
+    """A two-phase portal with one program of each kind, writable."""
+    target = tmp_path / "minimal"
+    shutil.copytree(FIXTURES / "minimal", target)
+    return target
+
+
+def mkdocs_build(project: Path, site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    """Run the real `mkdocs build --strict`, as a user would, with a fixed build date."""
+    env = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site), *extra],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
