@@ -36,7 +36,9 @@ def validate(directory: Path, phases_dir: str, content_dir: str) -> None:
 
 def summary(portal: m.Portal) -> str:
     programs = [p for _, p in portal.programs()]
-    kinds = {k: sum(p.kind == k for p in programs) for k in ("atx", "accelerator", "guide", "video")}
+    kinds = {
+        k: sum(p.kind == k for p in programs) for k in ("atx", "accelerator", "guide", "video")
+    }
     upcoming = sum(len(portal.upcoming(p)) for p in programs if isinstance(p, m.Atx))
     return (
         f"OK: {len(portal.phases)} phases, {len(programs)} programs "

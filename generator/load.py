@@ -85,9 +85,7 @@ def _assemble(
     lifecycle: m.Lifecycle, phases: list[PhaseSource], content_dir: Path, now: datetime
 ) -> m.Portal:
     by_stem = {p.stem: p for p in phases}
-    ordered = [
-        (stage, by_stem[pid]) for stage in lifecycle.stages for pid in stage.phases
-    ]
+    ordered = [(stage, by_stem[pid]) for stage in lifecycle.stages for pid in stage.phases]
     views: list[m.PhaseView] = []
     for i, (stage, phase) in enumerate(ordered):
         assert phase.model is not None  # guaranteed: no problems were found

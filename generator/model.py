@@ -100,7 +100,9 @@ def _serialize_text(value: dict[str, str]) -> str | dict[str, str]:
 
 
 Slug = Annotated[str, BeforeValidator(_slug), Field(json_schema_extra={"pattern": SLUG.pattern})]
-Language = Annotated[str, BeforeValidator(_lang), Field(json_schema_extra={"pattern": LANG.pattern})]
+Language = Annotated[
+    str, BeforeValidator(_lang), Field(json_schema_extra={"pattern": LANG.pattern})
+]
 Text = Annotated[
     dict[str, str],
     BeforeValidator(_localized, json_schema_input_type=str | dict[str, str]),
@@ -291,7 +293,6 @@ class Portal:
 
     def program(self, program_id: str) -> tuple[PhaseView, ProgramT]:
         return self.by_id[program_id]
-
 
     def title(self, program: ProgramT, lang: str | None = None) -> str:
         if isinstance(program, Guide) and program.title is None:

@@ -210,6 +210,8 @@ def navigation(portal: m.Portal, lang: str | None = None) -> list:
     for stage in portal.lifecycle.stages:
         views = [v for v in portal.phases if v.stage.id == stage.id]
         # Themes print nav titles as HTML: escape them here.
-        entries = [{html.escape(portal.t(v.phase.name, lang)): phase_src(v.phase.id)} for v in views]
+        entries = [
+            {html.escape(portal.t(v.phase.name, lang)): phase_src(v.phase.id)} for v in views
+        ]
         nav.append({html.escape(portal.t(stage.name, lang)): entries})
     return nav

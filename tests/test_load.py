@@ -104,8 +104,7 @@ CASES = {
     ),
     "wrong type": (
         RUN.replace("duration_minutes: 8", "duration_minutes: eight"),
-        "phases/run.yml:10:23: programs[0].duration_minutes: expected a whole number, "
-        "got 'eight'",
+        "phases/run.yml:10:23: programs[0].duration_minutes: expected a whole number, got 'eight'",
     ),
     "level not in the list": (
         RUN.replace("    tier: free\n", "    tier: free\n    level: expert\n"),
@@ -166,7 +165,9 @@ def test_vendor_extension_keys_are_allowed(minimal: Path) -> None:
 
 def test_datetime_without_offset(minimal: Path) -> None:
     start = minimal / "phases" / "start.yml"
-    text = start.read_text(encoding="utf-8").replace("2026-12-03T01:00:00+00:00", "2026-12-03T10:00")
+    text = start.read_text(encoding="utf-8").replace(
+        "2026-12-03T01:00:00+00:00", "2026-12-03T10:00"
+    )
     start.write_text(text, encoding="utf-8")
     assert (
         "phases/start.yml:23:17: programs[1].sessions[0].starts: date and time has no UTC offset "
@@ -241,7 +242,10 @@ def test_prerequisite_cycle(minimal: Path) -> None:
     ("page", "message"),
     [
         ("guides/nope.md", "page 'guides/nope.md' does not exist (create content/guides/nope.md)"),
-        ("../../etc/passwd.md", "page '../../etc/passwd.md' must be a path inside content/ (e.g. guides/setup.md)"),
+        (
+            "../../etc/passwd.md",
+            "page '../../etc/passwd.md' must be a path inside content/ (e.g. guides/setup.md)",
+        ),
         ("guides/hello.txt", "page 'guides/hello.txt' must be a Markdown file (.md)"),
     ],
 )

@@ -1,0 +1,154 @@
+"""Full `mkdocs build --strict` runs, asserting on the HTML a visitor sees."""
+
+from __future__ import annotations
+
+import html
+import re
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT, mkdocs_build
+
+
+def text_of(page: Path) -> str:
+    """The visible text of a page's article, roughly as a reader sees it."""
+    source = page.read_text(encoding="utf-8")
+    article = source[source.index("<article") : source.index("</article>")]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
+
+
+@pytest.fixture(scope="module")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    site = tmp_path_factory.mktemp("example") / "site"
+    result = mkdocs_build(ROOT, site)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site
+
+
+def test_phase_page_lists_programs_grouped_with_badges(example_site: Path) -> None:
+    page = (example_site / "phases" / "implement" / "index.html").read_text(encoding="utf-8")
+    groups = [page.index(f'id="{anchor}"') for anchor in ("self-service", "atx", "accelerators")]
+    assert groups == sorted(groups), "self-service first, then ATX, then accelerators"
+    review = re.search(
+        r'<a href="../../programs/acc-implement-design-review/">.*?</li>', page, re.S
+    )
+    assert review and 'class="pb-badge pb-paid"' in review.group(0)
+    assert "スタンダード" in review.group(0)
+    guide = re.search(r'<a href="../../guides/agent-rollout/">.*?</li>', page, re.S)
+    assert guide and 'class="pb-badge pb-free"' in guide.group(0)
+    visible = text_of(example_site / "phases" / "implement" / "index.html")
+    assert "展開対象の端末の95%以上でエージェントが稼働している" in visible
+    assert "前のフェーズ: 導入準備" in visible and "次のフェーズ: 利用" in visible
+
+
+def test_program_page_shows_sessions_in_portal_time_zone(example_site: Path) -> None:
+    # Defined as 2026-12-15T09:00:00+00:00: a Japanese visitor reads 18:00 on a Tuesday.
+    visible = text_of(example_site / "programs" / "atx-implement-rollout" / "index.html")
+    assert "2026年12月15日(火) 18:00–19:00 JST" in visible
+    assert "2026年12月17日(木) 15:00–16:00 JST" in visible
+    # 2026-11-19 is before the build date (SOURCE_DATE_EPOCH): listed as past, not upcoming.
+    upcoming, past = visible.split("過去の開催")
+    assert "2026年11月19日" in past and "2026年11月19日" not in upcoming
+
+
+def test_accelerator_page_has_prerequisites_outcomes_and_request(example_site: Path) -> None:
+    page = (example_site / "programs" / "acc-implement-rollout-plan" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert 'href="../atx-implement-rollout/"' in page
+    assert 'href="../../guides/agent-rollout/"' in page
+    assert 'href="https://miraicloud.example/accelerators/request?program=rollout-plan"' in page
+    assert "遠隔拠点向けの作業手順書" in text_of(
+        example_site / "programs" / "acc-implement-rollout-plan" / "index.html"
+    )
+
+
+def test_guide_shows_tier_and_phase(example_site: Path) -> None:
+    page = (example_site / "guides" / "sso-setup" / "index.html").read_text(encoding="utf-8")
+    meta = re.search(r'<p class="pb-meta">.*?</p>', page, re.S)
+    assert meta and "pb-free" in meta.group(0) and 'href="../../phases/implement/"' in meta.group(0)
+
+
+def test_nav_is_stages_then_phases_only(example_site: Path) -> None:
+    page = (example_site / "index.html").read_text(encoding="utf-8")
+    outside = page[: page.index("<article")] + page[page.index("</article>") :]
+    links = re.findall(r'href="((?:phases|programs|guides)/[^"]*)"', outside)
+    assert not [link for link in links if not link.startswith("phases/")]
+    order = ["prep", "implement", "use", "engage", "adopt", "optimize", "renew", "recommend"]
+    assert set(links) == {f"phases/{p}/" for p in order}
+    tabs = re.findall(r'class="md-tabs__link">\s*(.*?)\s*</a>', page, re.S)
+    assert tabs == ["ホーム", "導入", "利用", "拡張"]
+
+
+def test_edit_button_points_at_the_yaml(example_site: Path) -> None:
+    page = (example_site / "programs" / "atx-use-console" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert (
+        'href="https://git.miraicloud.example/cs/success-portal/edit/main/phases/use.yml"' in page
+    )
+
+
+def test_site_makes_no_third_party_font_requests(example_site: Path) -> None:
+    page = (example_site / "index.html").read_text(encoding="utf-8")
+    assert "fonts.googleapis.com" not in page and "fonts.gstatic.com" not in page
+
+
+def test_title_from_yaml_is_escaped_everywhere(minimal: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    result = mkdocs_build(minimal, site)
+    assert result.returncode == 0, result.stderr
+    for page in site.rglob("*.html"):
+        assert "<script>alert(1)</script>" not in page.read_text(encoding="utf-8"), page
+    visible = text_of(site / "programs" / "atx-start" / "index.html")
+    assert "<script>alert(1)</script> はじめての設計" in visible
+    title = re.search(r"<title>(.*?)</title>", (site / "programs" / "atx-start" / "index.html")
+                      .read_text(encoding="utf-8")).group(1)  # fmt: skip
+    assert html.unescape(title).startswith("<script>alert(1)</script> はじめての設計")
+
+
+def test_broken_yaml_fails_with_message_and_no_traceback(minimal: Path, tmp_path: Path) -> None:
+    start = minimal / "phases" / "start.yml"
+    start.write_text(
+        start.read_text(encoding="utf-8").replace("tier: premier", "tier: gold"), encoding="utf-8"
+    )
+    site = tmp_path / "site"
+    result = mkdocs_build(minimal, site)
+    assert result.returncode == 1
+    assert (
+        "phases/start.yml:31:11: programs[2].tier: unknown tier 'gold' (known: free, premier)"
+        in result.stderr
+    )
+    assert "Traceback" not in result.stderr
+    assert not site.exists()
+
+
+def test_templates_can_be_overridden_from_the_site(minimal: Path, tmp_path: Path) -> None:
+    overrides = minimal / "overrides"
+    overrides.mkdir()
+    (overrides / "guide_header.md.j2").write_text(
+        '<p class="custom-header">{{ program.tier }}</p>\n', encoding="utf-8"
+    )
+    config = minimal / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace(
+            "  - phasebook", "  - phasebook:\n      templates_dir: overrides"
+        ),
+        encoding="utf-8",
+    )
+    site = tmp_path / "site"
+    assert mkdocs_build(minimal, site).returncode == 0
+    page = (site / "guides" / "hello" / "index.html").read_text(encoding="utf-8")
+    assert '<p class="custom-header">free</p>' in page
+
+
+def test_build_is_reproducible(minimal: Path, tmp_path: Path) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert mkdocs_build(minimal, first).returncode == 0
+    assert mkdocs_build(minimal, second).returncode == 0
+    files = sorted(p.relative_to(first) for p in first.rglob("*") if p.is_file())
+    assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    for name in files:
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
