@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 import json
 import posixpath
+import re
 from datetime import datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -201,6 +202,29 @@ class Renderer:
 def _url(value: str) -> Markup:
     """A URL checked at load time, escaped for an HTML attribute."""
     return Markup(value.translate({ord(c): f"&#{ord(c)};" for c in "&<>\"'"}))
+
+
+_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_SOFT_BREAK = re.compile(rf"(?<=[{_CJK}])\n[ \t]*(?=[{_CJK}])")
+_FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
+
+
+def join_cjk_lines(markdown: str) -> str:
+    """Drop the line break between two Japanese characters outside code blocks.
+
+    Browsers show a soft line break as a space, which reads as a typo inside a Japanese
+    sentence that an author wrapped for their editor ("入社や異動に 合わせた")."""
+    parts = _FENCE.split(markdown)
+    # split() with one group alternates text, fence marker, text…: text inside a fence is
+    # every other text part, starting from the second.
+    out, inside = [], False
+    for i, part in enumerate(parts):
+        if i % 2:  # a fence marker
+            out.append(part)
+            inside = not inside
+            continue
+        out.append(part if inside else _SOFT_BREAK.sub("", part))
+    return "".join(out)
 
 
 def navigation(portal: m.Portal, lang: str | None = None) -> list:

@@ -16,7 +16,14 @@ from mkdocs.structure.pages import Page
 from generator.errors import ContentError
 from generator.load import load_portal
 from generator.model import Guide, Portal
-from generator.render import ASSET, Renderer, navigation, phase_src, program_src
+from generator.render import (
+    ASSET,
+    Renderer,
+    join_cjk_lines,
+    navigation,
+    phase_src,
+    program_src,
+)
 from site_plugins.config import PhasebookConfig
 
 log = get_plugin_logger(__name__)
@@ -88,12 +95,13 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Put a guide's tier and phase right under its heading."""
+        """Join wrapped Japanese lines; put a guide's tier and phase right under its heading."""
         if not self.config.enabled or self.renderer is None:
             return None
+        markdown = join_cjk_lines(markdown)
         header = self.renderer.guide_header(page.file.src_uri)
         if header is None:
-            return None
+            return markdown
         lines = markdown.splitlines(keepends=True)
         at = next((i + 1 for i, ln in enumerate(lines) if ln.startswith("# ")), 0)
         return "".join([*lines[:at], "\n", header, "\n", *lines[at:]])

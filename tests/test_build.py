@@ -71,6 +71,14 @@ def test_guide_shows_tier_and_phase(example_site: Path) -> None:
     assert meta and "pb-free" in meta.group(0) and 'href="../../phases/implement/"' in meta.group(0)
 
 
+def test_wrapped_japanese_lines_read_without_a_stray_space(example_site: Path) -> None:
+    # content/guides/sso-setup.md wraps "入社や異動に" / "合わせた" over two lines.
+    page = (example_site / "guides" / "sso-setup" / "index.html").read_text(encoding="utf-8")
+    assert "入社や異動に合わせた" in page
+    code = (example_site / "guides" / "api-integration" / "index.html").read_text(encoding="utf-8")
+    assert "# 起票済み" in html.unescape(re.sub(r"<[^>]+>", "", code)), "code stays untouched"
+
+
 def test_nav_is_stages_then_phases_only(example_site: Path) -> None:
     page = (example_site / "index.html").read_text(encoding="utf-8")
     outside = page[: page.index("<article")] + page[page.index("</article>") :]
