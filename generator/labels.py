@@ -55,6 +55,13 @@ LABELS: dict[str, dict[str, str]] = {
         "recording_available": "録画あり",
         "lang_ja": "日本語",
         "lang_en": "英語",
+        "schedule": "開催スケジュール",
+        "schedule_intro": "これから開催される Ask the Experts（ATX）の一覧です。",
+        "subscribe": "カレンダーに登録（すべて）",
+        "subscribe_phase": "フェーズ別",
+        "add_to_calendar": "カレンダーに追加",
+        "program": "プログラム",
+        "no_sessions": "現在予定されている開催はありません。",
     },
     "en": {
         "home": "Home",
@@ -107,6 +114,13 @@ LABELS: dict[str, dict[str, str]] = {
         "recording_available": "Recording available",
         "lang_ja": "Japanese",
         "lang_en": "English",
+        "schedule": "Schedule",
+        "schedule_intro": "Upcoming Ask the Experts (ATX) sessions.",
+        "subscribe": "Subscribe (all sessions)",
+        "subscribe_phase": "By phase",
+        "add_to_calendar": "Add to calendar",
+        "program": "Program",
+        "no_sessions": "No session is scheduled at the moment.",
     },
 }
 

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup
 
+from generator import calendar
 from generator import model as m
 from generator.labels import LABELS, MONTHS_EN, WEEKDAYS
 
@@ -26,6 +27,9 @@ from generator.labels import LABELS, MONTHS_EN, WEEKDAYS
 _ESCAPES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|~^=$"}
 _ESCAPES[ord("\n")] = " "
 ASSET = "assets/phasebook.css"
+SCRIPT = "assets/phasebook.js"
+SCHEDULE = "schedule.md"
+FEED = "schedule.ics"
 
 
 def escape(value: object) -> Markup:
@@ -37,6 +41,10 @@ def escape(value: object) -> Markup:
 
 def phase_src(phase_id: str) -> str:
     return f"phases/{phase_id}.md"
+
+
+def phase_feed(phase_id: str) -> str:
+    return f"schedule/{phase_id}.ics"
 
 
 def program_src(program: m.ProgramT) -> str:
@@ -80,6 +88,8 @@ class Renderer:
             link=self.link,
             m_src=program_src,
             m_phase=phase_src,
+            ics=calendar.ics_path,
+            phase_feed=phase_feed,
             TOUCH=m.TOUCH,
         )
 
@@ -124,7 +134,19 @@ class Renderer:
             upcoming=upcoming,
             past=past,
             prerequisites=prerequisites,
+            scheduled=lambda session: calendar.Scheduled(view, program, session),
             page_title=self.portal.title(program, self.lang),
+        )
+
+    def schedule_page(self) -> str:
+        """Sessions that had not ended at build time; the browser hides later ones."""
+        items = [
+            item
+            for item in calendar.sessions(self.portal)
+            if m.session_ends(item.program, item.session) > self.portal.now
+        ]
+        return self._render(
+            "schedule.md.j2", src=SCHEDULE, items=items, page_title=self.labels["schedule"]
         )
 
     def guide_header(self, page: str) -> str | None:
@@ -183,7 +205,10 @@ class Renderer:
         text = f"{day} {start:%H:%M}–{end:%H:%M} {zone}"
         if end.date() != start.date():
             text = f"{day} {start:%H:%M} – {self._day(end)} {end:%H:%M} {zone}"
-        return Markup(f'<time datetime="{start.isoformat()}">{escape(text)}</time>')
+        return Markup(
+            f'<time datetime="{start.isoformat()}" data-pb-end="{end.isoformat()}">'
+            f"{escape(text)}</time>"
+        )
 
     def _day(self, moment: datetime) -> str:
         weekday = WEEKDAYS.get(self.lang, WEEKDAYS["en"])[moment.weekday()]
@@ -230,7 +255,8 @@ def join_cjk_lines(markdown: str) -> str:
 def navigation(portal: m.Portal, lang: str | None = None) -> list:
     """The global nav: home, then stages → phases. Never one entry per program, because
     MkDocs renders the whole nav into every page."""
-    nav: list = [{LABELS.get(lang or portal.language, LABELS["en"])["home"]: "index.md"}]
+    labels = LABELS.get(lang or portal.language, LABELS["en"])
+    nav: list = [{labels["home"]: "index.md"}]
     for stage in portal.lifecycle.stages:
         views = [v for v in portal.phases if v.stage.id == stage.id]
         # Themes print nav titles as HTML: escape them here.
@@ -238,4 +264,5 @@ def navigation(portal: m.Portal, lang: str | None = None) -> list:
             {html.escape(portal.t(v.phase.name, lang)): phase_src(v.phase.id)} for v in views
         ]
         nav.append({html.escape(portal.t(stage.name, lang)): entries})
+    nav.append({labels["schedule"]: SCHEDULE})
     return nav

@@ -13,14 +13,19 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from generator.calendar import feed, ics_path, sessions
 from generator.errors import ContentError
 from generator.load import load_portal
 from generator.model import Guide, Portal
 from generator.render import (
     ASSET,
+    FEED,
+    SCHEDULE,
+    SCRIPT,
     Renderer,
     join_cjk_lines,
     navigation,
+    phase_feed,
     phase_src,
     program_src,
 )
@@ -62,6 +67,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 config.markdown_extensions.append(extension)
         if ASSET not in config.extra_css:
             config.extra_css.append(ASSET)
+        if SCRIPT not in config.extra_javascript:
+            config.extra_javascript.append(SCRIPT)
         log.debug("loaded %d phases, %d programs", len(self.portal.phases), len(self.portal.by_id))
         return config
 
@@ -88,9 +95,29 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             guide = files.get_file_from_path(page_src)
             if guide is not None and guide.inclusion.is_in_nav():
                 guide.inclusion = NOT_IN_NAV
-        css = package_files("generator").joinpath(ASSET).read_bytes()
-        files.append(File.generated(config, ASSET, content=css))
+        files.append(File.generated(config, SCHEDULE, content=self.renderer.schedule_page()))
+        self._feeds(files, config)
+        for asset in (ASSET, SCRIPT):
+            content = package_files("generator").joinpath(asset).read_bytes()
+            files.append(File.generated(config, asset, content=content))
         return files
+
+    def _feeds(self, files: Files, config: MkDocsConfig) -> None:
+        """The calendar feeds: all sessions, one per phase, one per session."""
+        assert self.portal is not None
+        portal, site_url = self.portal, config.site_url
+        name = portal.t(portal.info.title)
+        files.append(
+            File.generated(config, FEED, content=feed(portal, sessions(portal), name, site_url))
+        )
+        for view in portal.phases:
+            items = sessions(portal, view.phase.id)
+            title = f"{name} – {portal.t(view.phase.name)}"
+            content = feed(portal, items, title, site_url)
+            files.append(File.generated(config, phase_feed(view.phase.id), content=content))
+        for item in sessions(portal):
+            content = feed(portal, [item], portal.title(item.program), site_url)
+            files.append(File.generated(config, ics_path(item), content=content))
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files

@@ -1,0 +1,86 @@
+"""ATX sessions as iCalendar feeds that customers subscribe to or add one by one.
+
+RFC 5545 is easy to get subtly wrong by hand (folding, escaping, VTIMEZONE), so icalendar
+writes it. UIDs are derived from program, start and language so that a subscribed
+calendar updates an event instead of duplicating it when the feed is rebuilt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event
+
+from generator import model as m
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """One session with the program and phase it belongs to."""
+
+    view: m.PhaseView
+    program: m.Atx
+    session: m.Session
+
+    @property
+    def key(self) -> str:
+        """Stable across builds and unique in the portal: used in UIDs and file names."""
+        start = self.session.starts.astimezone(UTC)
+        return f"{start:%Y%m%dT%H%MZ}-{self.session.language}"
+
+    @property
+    def uid(self) -> str:
+        return f"{self.program.id}-{self.key}@phasebook"
+
+
+def sessions(portal: m.Portal, phase_id: str | None = None) -> list[Scheduled]:
+    """Every session in start order (then program order), optionally of one phase."""
+    found = [
+        Scheduled(view, program, session)
+        for view, program in portal.programs()
+        if isinstance(program, m.Atx) and (phase_id is None or view.phase.id == phase_id)
+        for session in program.sessions
+    ]
+    return sorted(found, key=lambda s: s.session.starts)
+
+
+def ics_path(item: Scheduled) -> str:
+    return f"programs/{item.program.id}/{item.key}.ics"
+
+
+def feed(portal: m.Portal, items: list[Scheduled], name: str, site_url: str | None) -> bytes:
+    """An iCalendar file of `items`, times in the portal's zone with its VTIMEZONE."""
+    cal = Calendar()
+    cal.add("prodid", "-//Phasebook//Customer success portal//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    cal.add("x-wr-calname", name)
+    cal.add("x-wr-timezone", portal.info.timezone)
+    zone = ZoneInfo(portal.info.timezone)
+    for item in items:
+        cal.add_component(_event(portal, item, zone, site_url))
+    cal.add_missing_timezones()
+    return cal.to_ical()
+
+
+def _event(portal: m.Portal, item: Scheduled, zone: ZoneInfo, site_url: str | None) -> Event:
+    program, session = item.program, item.session
+    event = Event()
+    event.add("uid", item.uid)
+    # DTSTAMP is the build time, not the clock: the same sources give the same feed.
+    event.add("dtstamp", portal.now.astimezone(UTC))
+    event.add("dtstart", session.starts.astimezone(zone))
+    event.add("dtend", m.session_ends(program, session).astimezone(zone))
+    event.add("summary", f"[ATX] {portal.title(program)}")
+    lines = [portal.t(program.summary)] if program.summary else []
+    if session.register_url:
+        lines.append(session.register_url)
+    event.add("description", "\n\n".join(lines))
+    if site_url:
+        event.add("url", f"{site_url.rstrip('/')}/programs/{program.id}/")
+    elif session.register_url:
+        event.add("url", session.register_url)
+    event.add("location", "Online")
+    return event
