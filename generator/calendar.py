@@ -7,6 +7,7 @@ calendar updates an event instead of duplicating it when the feed is rebuilt.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC
 from zoneinfo import ZoneInfo
@@ -14,6 +15,8 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event
 
 from generator import model as m
+
+FEED = "schedule.ics"
 
 
 @dataclass(frozen=True)
@@ -25,29 +28,47 @@ class Scheduled:
     session: m.Session
 
     @property
-    def key(self) -> str:
-        """Stable across builds and unique in the portal: used in UIDs and file names."""
-        start = self.session.starts.astimezone(UTC)
-        return f"{start:%Y%m%dT%H%MZ}-{self.session.language}"
-
-    @property
     def uid(self) -> str:
-        return f"{self.program.id}-{self.key}@phasebook"
+        return f"{self.program.id}-{session_key(self.session)}@phasebook"
 
 
-def sessions(portal: m.Portal, phase_id: str | None = None) -> list[Scheduled]:
-    """Every session in start order (then program order), optionally of one phase."""
+def session_key(session: m.Session) -> str:
+    """Stable across builds and unique within a program: used in UIDs and file names."""
+    return f"{session.starts.astimezone(UTC):%Y%m%dT%H%MZ}-{session.language}"
+
+
+def ics_path(program_id: str, session: m.Session) -> str:
+    return f"programs/{program_id}/{session_key(session)}.ics"
+
+
+def phase_feed(phase_id: str) -> str:
+    return f"schedule/{phase_id}.ics"
+
+
+def sessions(portal: m.Portal) -> list[Scheduled]:
+    """Every session in start order (then program order)."""
     found = [
         Scheduled(view, program, session)
         for view, program in portal.programs()
-        if isinstance(program, m.Atx) and (phase_id is None or view.phase.id == phase_id)
+        if isinstance(program, m.Atx)
         for session in program.sessions
     ]
     return sorted(found, key=lambda s: s.session.starts)
 
 
-def ics_path(item: Scheduled) -> str:
-    return f"programs/{item.program.id}/{item.key}.ics"
+def feed_files(portal: m.Portal, site_url: str | None) -> Iterator[tuple[str, bytes]]:
+    """Every feed the site serves, as (path, content): all sessions, one per phase, one per
+    session."""
+    every = sessions(portal)
+    name = portal.t(portal.info.title)
+    yield FEED, feed(portal, every, name, site_url)
+    for view in portal.phases:
+        items = [item for item in every if item.view is view]
+        title = f"{name} – {portal.t(view.phase.name)}"
+        yield phase_feed(view.phase.id), feed(portal, items, title, site_url)
+    for item in every:
+        path = ics_path(item.program.id, item.session)
+        yield path, feed(portal, [item], portal.title(item.program), site_url)
 
 
 def feed(portal: m.Portal, items: list[Scheduled], name: str, site_url: str | None) -> bytes:

@@ -11,6 +11,7 @@ from generator import model as m
 from generator.errors import ContentError
 from generator.load import load_portal
 from generator.schema import write_schemas
+from generator.validate import KINDS
 
 
 @click.group()
@@ -36,9 +37,7 @@ def validate(directory: Path, phases_dir: str, content_dir: str) -> None:
 
 def summary(portal: m.Portal) -> str:
     programs = [p for _, p in portal.programs()]
-    kinds = {
-        k: sum(p.kind == k for p in programs) for k in ("atx", "accelerator", "guide", "video")
-    }
+    kinds = {k: sum(p.kind == k for p in programs) for k in KINDS}
     upcoming = sum(len(portal.upcoming(p)) for p in programs if isinstance(p, m.Atx))
     return (
         f"OK: {len(portal.phases)} phases, {len(programs)} programs "

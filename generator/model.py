@@ -20,7 +20,6 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
-    PlainSerializer,
 )
 from pydantic_core import PydanticCustomError
 
@@ -95,10 +94,6 @@ def _timezone(value: str) -> str:
     return value
 
 
-def _serialize_text(value: dict[str, str]) -> str | dict[str, str]:
-    return value.get(ANY_LANGUAGE, value) if len(value) == 1 else value
-
-
 Slug = Annotated[str, BeforeValidator(_slug), Field(json_schema_extra={"pattern": SLUG.pattern})]
 Language = Annotated[
     str, BeforeValidator(_lang), Field(json_schema_extra={"pattern": LANG.pattern})
@@ -106,7 +101,6 @@ Language = Annotated[
 Text = Annotated[
     dict[str, str],
     BeforeValidator(_localized, json_schema_input_type=str | dict[str, str]),
-    PlainSerializer(_serialize_text),
     Field(description="A plain string, or a mapping from language code to string."),
 ]
 HttpsUrl = Annotated[str, BeforeValidator(_url(("https",)), json_schema_input_type=str)]
@@ -299,8 +293,10 @@ class Portal:
             return self.t(self.guide_titles.get(program.page), lang) or program.id
         return self.t(program.title, lang)
 
+    def is_over(self, program: Atx, session: Session) -> bool:
+        return session_ends(program, session) <= self.now
+
     def upcoming(self, program: Atx) -> list[Session]:
         return sorted(
-            (s for s in program.sessions if session_ends(program, s) > self.now),
-            key=lambda s: s.starts,
+            (s for s in program.sessions if not self.is_over(program, s)), key=lambda s: s.starts
         )

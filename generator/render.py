@@ -21,6 +21,7 @@ from markupsafe import Markup
 from generator import calendar
 from generator import model as m
 from generator.labels import LABELS, MONTHS_EN, WEEKDAYS
+from generator.yamlfile import CJK
 
 # Every ASCII character that Markdown or HTML could read as syntax becomes a numeric entity:
 # browsers show it unchanged, and no extension can interpret it.
@@ -29,7 +30,6 @@ _ESCAPES[ord("\n")] = " "
 ASSET = "assets/phasebook.css"
 SCRIPT = "assets/phasebook.js"
 SCHEDULE = "schedule.md"
-FEED = "schedule.ics"
 
 
 def escape(value: object) -> Markup:
@@ -41,10 +41,6 @@ def escape(value: object) -> Markup:
 
 def phase_src(phase_id: str) -> str:
     return f"phases/{phase_id}.md"
-
-
-def phase_feed(phase_id: str) -> str:
-    return f"schedule/{phase_id}.ics"
 
 
 def program_src(program: m.ProgramT) -> str:
@@ -89,7 +85,8 @@ class Renderer:
             m_src=program_src,
             m_phase=phase_src,
             ics=calendar.ics_path,
-            phase_feed=phase_feed,
+            phase_feed=calendar.phase_feed,
+            feed_all=calendar.FEED,
             TOUCH=m.TOUCH,
         )
 
@@ -119,7 +116,10 @@ class Renderer:
     def program_page(self, view: m.PhaseView, program: m.ProgramT) -> str:
         upcoming = self.portal.upcoming(program) if isinstance(program, m.Atx) else []
         past = (
-            sorted((s for s in program.sessions if s not in upcoming), key=lambda s: s.starts)
+            sorted(
+                (s for s in program.sessions if self.portal.is_over(program, s)),
+                key=lambda s: s.starts,
+            )
             if isinstance(program, m.Atx)
             else []
         )
@@ -134,7 +134,6 @@ class Renderer:
             upcoming=upcoming,
             past=past,
             prerequisites=prerequisites,
-            scheduled=lambda session: calendar.Scheduled(view, program, session),
             page_title=self.portal.title(program, self.lang),
         )
 
@@ -143,7 +142,7 @@ class Renderer:
         items = [
             item
             for item in calendar.sessions(self.portal)
-            if m.session_ends(item.program, item.session) > self.portal.now
+            if not self.portal.is_over(item.program, item.session)
         ]
         return self._render(
             "schedule.md.j2", src=SCHEDULE, items=items, page_title=self.labels["schedule"]
@@ -229,8 +228,7 @@ def _url(value: str) -> Markup:
     return Markup(value.translate({ord(c): f"&#{ord(c)};" for c in "&<>\"'"}))
 
 
-_CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-_SOFT_BREAK = re.compile(rf"(?<=[{_CJK}])\n[ \t]*(?=[{_CJK}])")
+_SOFT_BREAK = re.compile(rf"(?<=[{CJK}])\n[ \t]*(?=[{CJK}])")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 
 

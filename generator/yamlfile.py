@@ -132,7 +132,10 @@ def _syntax_problem(label: str, text: str, exc: yaml.MarkedYAMLError) -> Problem
     return Problem(label, line, column, "", message)
 
 
-_CJK = re.compile(r"[\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef]")
+# Japanese (and other CJK) characters, full-width forms included: between two of them a line
+# break is no word break, so no space may stand in for it.
+CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+_CJK = re.compile(f"[{CJK}]")
 
 
 def _refold(node: yaml.ScalarNode, text: str) -> str:

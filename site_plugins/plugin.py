@@ -13,19 +13,17 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator.calendar import feed, ics_path, sessions
+from generator.calendar import feed_files
 from generator.errors import ContentError
 from generator.load import load_portal
 from generator.model import Guide, Portal
 from generator.render import (
     ASSET,
-    FEED,
     SCHEDULE,
     SCRIPT,
     Renderer,
     join_cjk_lines,
     navigation,
-    phase_feed,
     phase_src,
     program_src,
 )
@@ -96,28 +94,12 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             if guide is not None and guide.inclusion.is_in_nav():
                 guide.inclusion = NOT_IN_NAV
         files.append(File.generated(config, SCHEDULE, content=self.renderer.schedule_page()))
-        self._feeds(files, config)
+        for path, content in feed_files(self.portal, config.site_url):
+            files.append(File.generated(config, path, content=content))
         for asset in (ASSET, SCRIPT):
             content = package_files("generator").joinpath(asset).read_bytes()
             files.append(File.generated(config, asset, content=content))
         return files
-
-    def _feeds(self, files: Files, config: MkDocsConfig) -> None:
-        """The calendar feeds: all sessions, one per phase, one per session."""
-        assert self.portal is not None
-        portal, site_url = self.portal, config.site_url
-        name = portal.t(portal.info.title)
-        files.append(
-            File.generated(config, FEED, content=feed(portal, sessions(portal), name, site_url))
-        )
-        for view in portal.phases:
-            items = sessions(portal, view.phase.id)
-            title = f"{name} – {portal.t(view.phase.name)}"
-            content = feed(portal, items, title, site_url)
-            files.append(File.generated(config, phase_feed(view.phase.id), content=content))
-        for item in sessions(portal):
-            content = feed(portal, [item], portal.title(item.program), site_url)
-            files.append(File.generated(config, ics_path(item), content=content))
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
