@@ -51,6 +51,6 @@ def summary(portal: m.Portal) -> str:
               type=click.Path(file_okay=False, path_type=Path),
               help="Directory to write the schemas into.")  # fmt: skip
 def schema(out: Path) -> None:
-    """Write JSON Schemas for lifecycle.yml and the phase files (for editors)."""
+    """Write JSON Schemas: lifecycle.yml and phase files (for editors), api/catalog.json."""
     for path in write_schemas(out):
         click.echo(f"wrote {path}")

@@ -25,6 +25,10 @@ LABELS: dict[str, dict[str, str]] = {
         "kind_accelerator": "アクセラレーター（1対1）",
         "kind_guide": "ガイド",
         "kind_video": "動画",
+        "short_atx": "ATX",
+        "short_accelerator": "アクセラレーター",
+        "short_guide": "ガイド",
+        "short_video": "動画",
         "touch_tech": "テックタッチ",
         "touch_low": "ロータッチ",
         "touch_high": "ハイタッチ",
@@ -62,6 +66,64 @@ LABELS: dict[str, dict[str, str]] = {
         "add_to_calendar": "カレンダーに追加",
         "program": "プログラム",
         "no_sessions": "現在予定されている開催はありません。",
+        "loop_title": "カスタマーライフサイクル。フェーズを選ぶと、そのページが開きます。",
+        "where": "いまどのフェーズにいますか？",
+        "where_intro": (
+            "最初のフェーズから順に、次に進む目安を満たしているか確かめてください。"
+            "まだ満たしていない最初のフェーズが、いまのフェーズです。"
+        ),
+        "where_question": "次の状態になっていますか？",
+        "where_yes": "はい、すべて満たしている",
+        "where_no": "まだ →「{0}」を開く",
+        "where_done": "すべての目安を満たしています。「{0}」で次の一歩を確かめましょう。",
+        "where_stored": "このブラウザーに記録された進み具合では、いまのフェーズは「{0}」です。",
+        "where_restart": "最初から確かめる",
+        "next_sessions": "近日開催の Ask the Experts",
+        "all_sessions": "すべての開催予定",
+        "kinds": "プログラムの種類",
+        "about_self_service": "ガイドと動画です。いつでも、誰でも利用できます。",
+        "about_atx": (
+            "エキスパートによる1対多のウェビナーです。ライブで質問するか、録画を視聴できます。"
+        ),
+        "about_accelerator": (
+            "カスタマーサクセスエンジニアとの1対1のセッションです。お客様の環境に合わせて進めます。"
+        ),
+        "nav_atx": "ATX",
+        "nav_accelerators": "アクセラレーター",
+        "nav_plans": "サポートプラン",
+        "catalogue_atx": "Ask the Experts（ATX）一覧",
+        "catalogue_accelerator": "アクセラレーター一覧",
+        "catalogue_intro": (
+            "フェーズ、プラン、レベル、言語で絞り込めます。"
+            "絞り込んだ画面の URL はそのまま共有できます。"
+        ),
+        "filter_all": "すべて",
+        "filter_tier": "プラン（そのプランで使えるもの）",
+        "filter_clear": "条件をクリア",
+        "filter_count": "{0}件中 {1}件を表示",
+        "no_match": "条件に合うプログラムはありません。条件を減らしてください。",
+        "languages": "言語",
+        "recording_short": "録画",
+        "yes": "あり",
+        "plans": "サポートプランの比較",
+        "plans_intro": (
+            "フェーズごとに、各プランで利用できるプログラムです。右のプランは、左のプランの内容を"
+            "すべて含みます。"
+        ),
+        "as_of": "{0}時点",
+        "free_support": "無償サポート",
+        "paid_support": "有償サポートプラン",
+        "includes_previous": "＋「{0}」の内容すべて",
+        "nothing_added": "追加なし",
+        "contact": "お問い合わせ",
+        "touch": "タッチモデル",
+        "checklist_note": "チェックはこのブラウザーにだけ保存されます。アカウントは不要です。",
+        "progress": "{0} / {1} 完了",
+        "selfcheck_intro": (
+            "満たしている項目にチェックを入れてください。すべて満たしたら、次のフェーズに進みましょう。"
+        ),
+        "ready_next": "準備ができました。次のフェーズ「{0}」に進みましょう",
+        "ready_last": "準備ができました。ライフサイクルの最後のフェーズです。",
     },
     "en": {
         "home": "Home",
@@ -84,6 +146,10 @@ LABELS: dict[str, dict[str, str]] = {
         "kind_accelerator": "Accelerator (one-to-one)",
         "kind_guide": "Guide",
         "kind_video": "Video",
+        "short_atx": "ATX",
+        "short_accelerator": "Accelerator",
+        "short_guide": "Guide",
+        "short_video": "Video",
         "touch_tech": "Tech-touch",
         "touch_low": "Low-touch",
         "touch_high": "High-touch",
@@ -121,6 +187,58 @@ LABELS: dict[str, dict[str, str]] = {
         "add_to_calendar": "Add to calendar",
         "program": "Program",
         "no_sessions": "No session is scheduled at the moment.",
+        "loop_title": "The customer lifecycle. Choose a phase to open its page.",
+        "where": "Which phase are you in?",
+        "where_intro": (
+            "Starting from the first phase, check whether you meet its criteria for moving on. "
+            "The first phase whose criteria you do not meet yet is your phase."
+        ),
+        "where_question": "Does all of this hold?",
+        "where_yes": "Yes, all of it",
+        "where_no": "Not yet → open {0}",
+        "where_done": "You meet every criterion. See {0} for your next step.",
+        "where_stored": "By the progress saved in this browser, you are in {0}.",
+        "where_restart": "Start again",
+        "next_sessions": "Upcoming Ask the Experts",
+        "all_sessions": "All upcoming sessions",
+        "kinds": "Kinds of programs",
+        "about_self_service": "Guides and videos: for everyone, at any time.",
+        "about_atx": "One-to-many webinars with experts: ask live, or watch the recording.",
+        "about_accelerator": "One-to-one sessions with a customer success engineer, on your setup.",
+        "nav_atx": "ATX",
+        "nav_accelerators": "Accelerators",
+        "nav_plans": "Support plans",
+        "catalogue_atx": "Ask the Experts (ATX) catalogue",
+        "catalogue_accelerator": "Accelerator catalogue",
+        "catalogue_intro": (
+            "Filter by phase, plan, level and language. The address of a filtered view can be "
+            "shared as it is."
+        ),
+        "filter_all": "All",
+        "filter_tier": "Plan (what it includes)",
+        "filter_clear": "Clear filters",
+        "filter_count": "Showing {1} of {0}",
+        "no_match": "No program matches. Remove a filter.",
+        "languages": "Languages",
+        "recording_short": "Recording",
+        "yes": "Yes",
+        "plans": "Support plans compared",
+        "plans_intro": (
+            "What each plan includes, phase by phase. Each plan includes everything of the plans "
+            "to its left."
+        ),
+        "as_of": "As of {0}",
+        "free_support": "Free support",
+        "paid_support": "Paid support plans",
+        "includes_previous": "+ everything in {0}",
+        "nothing_added": "Nothing added",
+        "contact": "Contact us",
+        "touch": "Touch model",
+        "checklist_note": "Ticks are saved in this browser only; no account needed.",
+        "progress": "{0} of {1} done",
+        "selfcheck_intro": "Tick what holds. When everything does, move on to the next phase.",
+        "ready_next": "You are ready. Move on to the next phase: {0}",
+        "ready_last": "You are ready. This is the last phase of the lifecycle.",
     },
 }
 

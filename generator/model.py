@@ -6,6 +6,8 @@ Optional fields may be added freely; renaming or removing one breaks every vendo
 
 from __future__ import annotations
 
+import hashlib
+import json
 import re
 import zoneinfo
 from dataclasses import dataclass
@@ -169,6 +171,9 @@ class ProgramBase(Strict):
     tier: Slug
     summary: Text | None = None
     topics: list[Text] = []
+    # What the program is offered in. Default: an ATX's session languages, else the portal's
+    # first language.
+    languages: Annotated[list[Language], AfterValidator(_unique)] = []
 
 
 class Atx(ProgramBase):
@@ -236,6 +241,12 @@ def session_ends(program: Atx, session: Session) -> datetime:
     return session.starts + timedelta(minutes=program.duration_minutes)
 
 
+def text_key(value: dict[str, str]) -> str:
+    """A task's or criterion's key in the visitor's browser storage: taken from its text, so
+    ticks survive reordering, and a reworded task starts unticked."""
+    return hashlib.sha1(json.dumps(value, sort_keys=True).encode()).hexdigest()[:10]
+
+
 def text(value: dict[str, str] | None, lang: str, fallback: str) -> str:
     """A localized text in `lang`, else in the portal's first language, else any."""
     if not value:
@@ -279,8 +290,22 @@ class Portal:
     def t(self, value: dict[str, str] | None, lang: str | None = None) -> str:
         return text(value, lang or self.language, self.language)
 
+    @property
+    def zone(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.info.timezone)
+
     def tier(self, tier_id: str) -> Tier:
         return next(t for t in self.lifecycle.tiers if t.id == tier_id)
+
+    def rank(self, tier_id: str) -> int:
+        """A tier's place in order; a tier includes every program of a lower rank."""
+        return next(i for i, t in enumerate(self.lifecycle.tiers) if t.id == tier_id)
+
+    def touch(self, tier_id: str) -> list[str]:
+        """The touch models of everything `tier_id` includes, from tech to high."""
+        rank = self.rank(tier_id)
+        found = {TOUCH[p.kind] for _, p in self.programs() if self.rank(p.tier) <= rank}
+        return [t for t in ("tech", "low", "high") if t in found]
 
     def programs(self) -> list[tuple[PhaseView, ProgramT]]:
         return list(self.by_id.values())
@@ -292,6 +317,13 @@ class Portal:
         if isinstance(program, Guide) and program.title is None:
             return self.t(self.guide_titles.get(program.page), lang) or program.id
         return self.t(program.title, lang)
+
+    def languages(self, program: ProgramT) -> list[str]:
+        """The languages a program is offered in, in the portal's order."""
+        found = set(program.languages)
+        if not found and isinstance(program, Atx):
+            found = {s.language for s in program.sessions}
+        return [lang for lang in self.info.languages if lang in found] or [self.language]
 
     def is_over(self, program: Atx, session: Session) -> bool:
         return session_ends(program, session) <= self.now

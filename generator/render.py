@@ -13,7 +13,6 @@ import posixpath
 import re
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
 from markupsafe import Markup
@@ -21,6 +20,17 @@ from markupsafe import Markup
 from generator import calendar
 from generator import model as m
 from generator.labels import LABELS, MONTHS_EN, WEEKDAYS
+from generator.lifecycle_svg import lifecycle_svg, stage_colour
+from generator.urls import (
+    CATALOGUES,
+    HOME,
+    PLANS,
+    SCHEDULE,
+    page_url,
+    phase_src,
+    program_src,
+    relative_url,
+)
 from generator.yamlfile import CJK
 
 # Every ASCII character that Markdown or HTML could read as syntax becomes a numeric entity:
@@ -29,7 +39,8 @@ _ESCAPES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|~^=$"}
 _ESCAPES[ord("\n")] = " "
 ASSET = "assets/phasebook.css"
 SCRIPT = "assets/phasebook.js"
-SCHEDULE = "schedule.md"
+HOME_SESSIONS = 5  # sessions the start page shows
+HOME_SPARE = 5  # rendered hidden, shown in place of those already past by the visitor's clock
 
 
 def escape(value: object) -> Markup:
@@ -39,27 +50,21 @@ def escape(value: object) -> Markup:
     return Markup(str(value).translate(_ESCAPES))
 
 
-def phase_src(phase_id: str) -> str:
-    return f"phases/{phase_id}.md"
-
-
-def program_src(program: m.ProgramT) -> str:
-    """Guides keep the URL of their Markdown file; every other program gets its own page."""
-    if isinstance(program, m.Guide):
-        return posixpath.normpath(program.page)
-    return f"programs/{program.id}.md"
-
-
 class Renderer:
     """One Jinja2 environment per build: templates are compiled once, not per page."""
 
     def __init__(
-        self, portal: m.Portal, overrides: Path | None = None, lang: str | None = None
+        self,
+        portal: m.Portal,
+        overrides: Path | None = None,
+        lang: str | None = None,
+        directory_urls: bool = True,
     ) -> None:
         self.portal = portal
         self.lang = lang or portal.language
+        self.directory_urls = directory_urls
         self.labels = LABELS.get(self.lang, LABELS["en"])
-        self.zone = ZoneInfo(portal.info.timezone)
+        self.zone = portal.zone
         loaders = [FileSystemLoader(overrides)] if overrides else []
         self.env = Environment(
             loader=ChoiceLoader([*loaders, PackageLoader("generator", "templates")]),
@@ -74,7 +79,12 @@ class Renderer:
             lstrip_blocks=True,
         )
         self.env.filters.update(
-            t=self.t, paragraphs=self.paragraphs, url=_url, when=self.when, minutes=self.minutes
+            t=self.t,
+            paragraphs=self.paragraphs,
+            url=_url,
+            when=self.when,
+            minutes=self.minutes,
+            key=m.text_key,
         )
         self.env.globals.update(
             l=self.labels,
@@ -82,12 +92,19 @@ class Renderer:
             badge=self.badge,
             title=portal.title,
             link=self.link,
+            href=self.href,
+            tier_label=self.tier_label,
+            languages=self.languages,
             m_src=program_src,
             m_phase=phase_src,
             ics=calendar.ics_path,
             phase_feed=calendar.phase_feed,
             feed_all=calendar.FEED,
             TOUCH=m.TOUCH,
+            m_home=HOME,
+            m_schedule=SCHEDULE,
+            m_plans=PLANS,
+            m_catalogue=CATALOGUES,
         )
 
     # -- pages -----------------------------------------------------------------------------
@@ -139,13 +156,82 @@ class Renderer:
 
     def schedule_page(self) -> str:
         """Sessions that had not ended at build time; the browser hides later ones."""
-        items = [
+        return self._render(
+            "schedule.md.j2",
+            src=SCHEDULE,
+            items=self._upcoming(),
+            page_title=self.labels["schedule"],
+        )
+
+    def _upcoming(self) -> list[calendar.Scheduled]:
+        return [
             item
             for item in calendar.sessions(self.portal)
             if not self.portal.is_over(item.program, item.session)
         ]
+
+    def _views(self, stage_id: str) -> list[tuple[int, m.PhaseView]]:
+        """A stage's phases with their lifecycle number."""
+        return [(i + 1, v) for i, v in enumerate(self.portal.phases) if v.stage.id == stage_id]
+
+    def home_page(self) -> str:
+        """The start page: the lifecycle loop, "where am I?", the next sessions."""
+        self._page = HOME
+        lifecycle_map = lifecycle_svg(
+            self.portal,
+            lambda phase_id: self.href(phase_src(phase_id)),
+            self.lang,
+            self.labels["loop_title"],
+        )
+        stages = [
+            (stage, stage_colour(self.portal, stage.id), self._views(stage.id))
+            for stage in self.portal.lifecycle.stages
+        ]
         return self._render(
-            "schedule.md.j2", src=SCHEDULE, items=items, page_title=self.labels["schedule"]
+            "home.md.j2",
+            src=HOME,
+            lifecycle_map=lifecycle_map,
+            stages=stages,
+            items=self._upcoming()[: HOME_SESSIONS + HOME_SPARE],
+            shown=HOME_SESSIONS,
+            page_title=self.t(self.portal.info.title),
+        )
+
+    def catalogue_page(self, kind: str) -> str:
+        """Every program of one kind, with client-side filters kept in the URL."""
+        items = [(v, p) for v, p in self.portal.programs() if p.kind == kind]
+        heading = self.labels[f"catalogue_{kind}"]
+        return self._render(
+            "catalogue.md.j2",
+            src=CATALOGUES[kind],
+            kind=kind,
+            items=items,
+            levels=("beginner", "intermediate", "advanced"),
+            page_title=heading,
+            wide=True,
+        )
+
+    def plans_page(self) -> str:
+        """The tier × phase matrix sales shows: what each tier adds, phase by phase."""
+        tiers = self.portal.lifecycle.tiers
+        cells = {
+            (view.phase.id, tier.id): [p for p in view.phase.programs if p.tier == tier.id]
+            for view in self.portal.phases
+            for tier in tiers
+        }
+        stages = [(stage, self._views(stage.id)) for stage in self.portal.lifecycle.stages]
+        built = self.portal.now.astimezone(self.zone)
+        return self._render(
+            "plans.md.j2",
+            src=PLANS,
+            tiers=tiers,
+            free=[t for t in tiers if not t.paid],
+            paid=[t for t in tiers if t.paid],
+            cells=cells,
+            stages=stages,
+            built=self._date(built),
+            page_title=self.labels["plans"],
+            wide=True,
         )
 
     def guide_header(self, page: str) -> str | None:
@@ -159,11 +245,15 @@ class Renderer:
     def _render(self, template: str, *, src: str, **context: object) -> str:
         """Render `template` for the page at `src`, which `link` resolves paths from."""
         title = context.pop("page_title", None)
+        wide = context.pop("wide", False)
         if title is not None:
             # Material prints `page.meta.title` as HTML and passes a title taken from the H1
             # through `striptags`, which unescapes it: give it the title escaped, as HTML.
             # JSON is valid YAML, so the front matter holds any text.
-            context["front_matter"] = Markup(f"---\ntitle: {json.dumps(html.escape(title))}\n---\n")
+            meta = f"title: {json.dumps(html.escape(title))}\n"
+            if wide:  # tables that need the width the sidebars would take
+                meta += "hide: [navigation, toc]\n"
+            context["front_matter"] = Markup(f"---\n{meta}---\n")
         self._page = src
         return self.env.get_template(template).render(page=src, **context)
 
@@ -183,17 +273,35 @@ class Renderer:
         href = posixpath.relpath(target, posixpath.dirname(self._page) or ".")
         return Markup(f"[{escape(text)}]({href})")
 
+    def href(self, target: str) -> str:
+        """The URL of the page at source path `target`, relative to the page being rendered,
+        for raw HTML that MkDocs does not rewrite."""
+        here = page_url(self._page, self.directory_urls)
+        return relative_url(page_url(target, self.directory_urls), here)
+
     def badge(self, tier_id: str) -> Markup:
-        """The one tier badge used everywhere: colour plus words, so it also reads in print."""
+        """The one tier badge used everywhere: colour plus words, so it also reads in print.
+        Its text is `tier_label`, word for word."""
         tier = self.portal.tier(tier_id)
         name = escape(self.t(tier.name))
         if tier.paid:
             paid = escape(self.labels["paid"])
             return Markup(
                 f'<span class="pb-badge pb-paid" data-tier="{tier.id}">'
-                f'<span class="pb-badge__mark">{paid}</span>{name}</span>'
+                f'<span class="pb-badge__mark">{paid}</span> {name}</span>'
             )
         return Markup(f'<span class="pb-badge pb-free" data-tier="{tier.id}">{name}</span>')
+
+    def tier_label(self, tier_id: str) -> str:
+        """A tier in plain text (menus, feeds), reading exactly as its badge does."""
+        tier = self.portal.tier(tier_id)
+        name = self.t(tier.name)
+        return f"{self.labels['paid']} {name}" if tier.paid else name
+
+    def languages(self, program: m.ProgramT) -> str:
+        return "・".join(
+            self.labels.get(f"lang_{lang}", lang) for lang in self.portal.languages(program)
+        )
 
     def when(self, session: m.Session, program: m.Atx) -> Markup:
         """A session's date, weekday and time span in the portal's time zone."""
@@ -212,8 +320,13 @@ class Renderer:
     def _day(self, moment: datetime) -> str:
         weekday = WEEKDAYS.get(self.lang, WEEKDAYS["en"])[moment.weekday()]
         if self.lang == "ja":
-            return f"{moment.year}年{moment.month}月{moment.day}日({weekday})"
-        return f"{weekday} {moment.day} {MONTHS_EN[moment.month - 1]} {moment.year}"
+            return f"{self._date(moment)}({weekday})"
+        return f"{weekday} {self._date(moment)}"
+
+    def _date(self, moment: datetime) -> str:
+        if self.lang == "ja":
+            return f"{moment.year}年{moment.month}月{moment.day}日"
+        return f"{moment.day} {MONTHS_EN[moment.month - 1]} {moment.year}"
 
     def minutes(self, value: int) -> str:
         return self.labels["minutes"].format(value)
@@ -254,7 +367,7 @@ def navigation(portal: m.Portal, lang: str | None = None) -> list:
     """The global nav: home, then stages → phases. Never one entry per program, because
     MkDocs renders the whole nav into every page."""
     labels = LABELS.get(lang or portal.language, LABELS["en"])
-    nav: list = [{labels["home"]: "index.md"}]
+    nav: list = [{labels["home"]: HOME}]
     for stage in portal.lifecycle.stages:
         views = [v for v in portal.phases if v.stage.id == stage.id]
         # Themes print nav titles as HTML: escape them here.
@@ -262,5 +375,8 @@ def navigation(portal: m.Portal, lang: str | None = None) -> list:
             {html.escape(portal.t(v.phase.name, lang)): phase_src(v.phase.id)} for v in views
         ]
         nav.append({html.escape(portal.t(stage.name, lang)): entries})
+    nav.append({labels["nav_atx"]: CATALOGUES["atx"]})
+    nav.append({labels["nav_accelerators"]: CATALOGUES["accelerator"]})
     nav.append({labels["schedule"]: SCHEDULE})
+    nav.append({labels["nav_plans"]: PLANS})
     return nav

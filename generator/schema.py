@@ -1,20 +1,29 @@
-"""JSON Schemas of the two source file kinds, so that editors check YAML while it is typed."""
+"""JSON Schemas: of the two source file kinds, so that editors check YAML while it is typed,
+and of `/api/catalog.json`, so that its consumers can check what they read."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
 
+from pydantic import BaseModel
+
+from generator.export import Catalog
 from generator.model import Lifecycle, PhaseFile
 
-SCHEMAS = {"lifecycle.schema.json": Lifecycle, "phase.schema.json": PhaseFile}
+# File name → (model, mode): sources are read (validation), the catalog is written.
+SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
+    "lifecycle.schema.json": (Lifecycle, "validation"),
+    "phase.schema.json": (PhaseFile, "validation"),
+    "catalog.schema.json": (Catalog, "serialization"),
+}
 
 
 def schemas() -> dict[str, str]:
     """File name → schema text, stable from run to run so that it can be committed."""
     out = {}
-    for name, model in SCHEMAS.items():
-        schema = model.model_json_schema(mode="validation")
+    for name, (model, mode) in SCHEMAS.items():
+        schema = model.model_json_schema(mode=mode)
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = name
         out[name] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"

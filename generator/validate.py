@@ -262,8 +262,26 @@ def _tiers_and_languages(
                     ("programs", i, "tier"),
                     f"unknown tier '{program.tier}' (known: {', '.join(tiers)})",
                 )
+            yield from _offered_in(phase.source, i, program, languages)
         yield from _languages(phase.source, phase.model, languages)
     yield from _languages(src, lifecycle, languages)
+
+
+def _offered_in(
+    src: YamlFile, index: int, program: m.ProgramT, languages: list[str]
+) -> Iterator[Problem]:
+    """A program or session in a language the portal does not speak could never be shown."""
+    places = [(("languages", j), lang) for j, lang in enumerate(program.languages)]
+    if isinstance(program, m.Atx):
+        places += [
+            (("sessions", j, "language"), s.language) for j, s in enumerate(program.sessions)
+        ]
+    for path, lang in places:
+        if lang not in languages:
+            yield src.problem(
+                ("programs", index, *path),
+                f"language '{lang}' is not one of the portal's ({', '.join(languages)})",
+            )
 
 
 def _languages(src: YamlFile, model: BaseModel, languages: list[str]) -> Iterator[Problem]:

@@ -15,18 +15,11 @@ from mkdocs.structure.pages import Page
 
 from generator.calendar import feed_files
 from generator.errors import ContentError
+from generator.export import catalog_json
 from generator.load import load_portal
 from generator.model import Guide, Portal
-from generator.render import (
-    ASSET,
-    SCHEDULE,
-    SCRIPT,
-    Renderer,
-    join_cjk_lines,
-    navigation,
-    phase_src,
-    program_src,
-)
+from generator.render import ASSET, SCRIPT, Renderer, join_cjk_lines, navigation
+from generator.urls import CATALOG_JSON, CATALOGUES, HOME, PLANS, SCHEDULE, phase_src, program_src
 from site_plugins.config import PhasebookConfig
 
 log = get_plugin_logger(__name__)
@@ -57,7 +50,11 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             # The single conversion point: MkDocs prints a PluginError without a traceback.
             raise PluginError(exc.report()) from None
         templates = self.config.templates_dir
-        self.renderer = Renderer(self.portal, self._path(templates) if templates else None)
+        self.renderer = Renderer(
+            self.portal,
+            self._path(templates) if templates else None,
+            directory_urls=config.use_directory_urls,
+        )
         if self.config.nav and config.nav is None:
             config.nav = navigation(self.portal)
         for extension in REQUIRED_EXTENSIONS:
@@ -93,8 +90,22 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             guide = files.get_file_from_path(page_src)
             if guide is not None and guide.inclusion.is_in_nav():
                 guide.inclusion = NOT_IN_NAV
-        files.append(File.generated(config, SCHEDULE, content=self.renderer.schedule_page()))
-        for path, content in feed_files(self.portal, config.site_url):
+        renderer = self.renderer
+        # A start page written by hand in docs_dir wins over the generated one.
+        if files.get_file_from_path(HOME) is None:
+            files.append(File.generated(config, HOME, content=renderer.home_page()))
+        views = [
+            (SCHEDULE, renderer.schedule_page()),
+            (PLANS, renderer.plans_page()),
+            *((src, renderer.catalogue_page(kind)) for kind, src in CATALOGUES.items()),
+        ]
+        for src, content in views:
+            files.append(File.generated(config, src, content=content))
+        data = [
+            *feed_files(self.portal, config.site_url),
+            (CATALOG_JSON, catalog_json(self.portal, config.site_url, config.use_directory_urls)),
+        ]
+        for path, content in data:
             files.append(File.generated(config, path, content=content))
         for asset in (ASSET, SCRIPT):
             content = package_files("generator").joinpath(asset).read_bytes()

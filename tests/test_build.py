@@ -87,7 +87,9 @@ def test_nav_is_stages_then_phases_only(example_site: Path) -> None:
     order = ["prep", "implement", "use", "engage", "adopt", "optimize", "renew", "recommend"]
     assert set(links) == {f"phases/{p}/" for p in order}
     tabs = re.findall(r'class="md-tabs__link">\s*(.*?)\s*</a>', page, re.S)
-    assert tabs == ["ホーム", "導入", "利用", "拡張", "開催スケジュール"]
+    stages = ["導入", "利用", "拡張"]
+    views = ["ATX", "アクセラレーター", "開催スケジュール", "サポートプラン"]
+    assert tabs == ["ホーム", *stages, *views]
 
 
 def test_edit_button_points_at_the_yaml(example_site: Path) -> None:

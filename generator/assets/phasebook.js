@@ -1,22 +1,232 @@
-/* Phasebook: the static site may be days old, so the visitor's clock decides what is past. */
+/* Phasebook in the browser. Every page reads fully without this script; it adds what a
+ * static site cannot know at build time: the visitor's clock, their ticks, their filters. */
 (function () {
   "use strict";
 
+  var STORE = "phasebook.progress.v1";
+
+  /* -- storage: ticks per phase and list, in this browser only ------------------------- */
+
+  function load() {
+    try {
+      var data = JSON.parse(localStorage.getItem(storeKey()) || "{}");
+      return data && typeof data === "object" ? data : {};
+    } catch (e) {
+      return {};
+    }
+  }
+
+  function save(data) {
+    try {
+      localStorage.setItem(storeKey(), JSON.stringify(data));
+    } catch (e) {
+      /* private mode or full storage: ticks simply do not persist */
+    }
+  }
+
+  // Material scopes its own storage to the site root; do the same so two portals on one
+  // host keep separate progress.
+  function storeKey() {
+    var scope = window.__md_scope ? window.__md_scope.pathname : "/";
+    return scope + ":" + STORE;
+  }
+
+  function ticked(data, phase, list) {
+    return ((data[phase] || {})[list] || []).slice();
+  }
+
+  function keysOf(value) {
+    return (value || "").split(" ").filter(Boolean);
+  }
+
+  function count(done, keys) {
+    return keys.filter(function (k) { return done.indexOf(k) >= 0; }).length;
+  }
+
+  function format(template, args) {
+    return template.replace(/\{(\d)\}/g, function (_, i) { return args[+i]; });
+  }
+
+  /* -- sessions: the visitor's clock decides what is past ------------------------------ */
+
   function hidePastSessions(root) {
     var now = Date.now();
-    root.querySelectorAll(".pb-schedule time[data-pb-end]").forEach(function (time) {
-      var row = time.closest("tr");
+    root.querySelectorAll("time[data-pb-end]").forEach(function (time) {
+      var row = time.closest("[data-pb-session]") || time.closest(".pb-schedule tr");
       if (row && Date.parse(time.getAttribute("data-pb-end")) <= now) {
-        row.hidden = true;
         row.classList.add("pb-past-row");
+        row.hidden = true;
       }
     });
+    // Lists that show the next N: fill the places of past sessions with the following ones.
+    root.querySelectorAll("[data-pb-limit]").forEach(function (list) {
+      var shown = 0;
+      var limit = +list.getAttribute("data-pb-limit");
+      list.querySelectorAll("[data-pb-session]").forEach(function (item) {
+        if (item.classList.contains("pb-past-row")) return;
+        item.hidden = shown >= limit;
+        shown += 1;
+      });
+    });
+  }
+
+  /* -- phase page: tasks checklist and the exit self-check ----------------------------- */
+
+  function checklists(root) {
+    root.querySelectorAll(".pb-checklist[data-pb-phase]").forEach(function (list) {
+      var phase = list.getAttribute("data-pb-phase");
+      var name = list.getAttribute("data-pb-list");
+      var boxes = Array.prototype.slice.call(list.querySelectorAll("input[data-pb-key]"));
+      var done = ticked(load(), phase, name);
+      boxes.forEach(function (box) {
+        box.checked = done.indexOf(box.getAttribute("data-pb-key")) >= 0;
+        box.addEventListener("change", function () {
+          var data = load();
+          data[phase] = data[phase] || {};
+          data[phase][name] = boxes
+            .filter(function (b) { return b.checked; })
+            .map(function (b) { return b.getAttribute("data-pb-key"); });
+          save(data);
+          showProgress(root, phase);
+        });
+      });
+      showProgress(root, phase);
+    });
+  }
+
+  function showProgress(root, phase) {
+    root.querySelectorAll('.pb-progress[data-pb-phase="' + phase + '"]').forEach(function (p) {
+      var boxes = root.querySelectorAll(
+        '.pb-checklist[data-pb-phase="' + phase + '"][data-pb-list="' +
+        p.getAttribute("data-pb-list") + '"] input'
+      );
+      var done = Array.prototype.filter.call(boxes, function (b) { return b.checked; }).length;
+      p.querySelector("progress").value = done;
+      p.querySelector(".pb-progress__text").textContent =
+        format(p.getAttribute("data-pb-format"), [done, boxes.length]);
+      p.hidden = false;
+    });
+    root.querySelectorAll('[data-pb-ready="' + phase + '"]').forEach(function (ready) {
+      var boxes = root.querySelectorAll(
+        '.pb-checklist[data-pb-phase="' + phase + '"][data-pb-list="exit"] input'
+      );
+      var all = Array.prototype.every.call(boxes, function (b) { return b.checked; });
+      ready.hidden = !(boxes.length && all);
+    });
+  }
+
+  /* -- start page: progress on the loop, "where am I?" --------------------------------- */
+
+  function startPage(root) {
+    var steps = Array.prototype.slice.call(root.querySelectorAll(".pb-route__step"));
+    if (!steps.length) return;
+    var data = load();
+    var here = null;
+    root.querySelectorAll(".pb-loop__phase").forEach(function (link) {
+      var phase = link.getAttribute("data-pb-phase");
+      var tasks = keysOf(link.getAttribute("data-pb-tasks"));
+      var exit = keysOf(link.getAttribute("data-pb-exit"));
+      var taskDone = count(ticked(data, phase, "tasks"), tasks);
+      var exitDone = count(ticked(data, phase, "exit"), exit);
+      var label = link.querySelector(".pb-loop__progress");
+      if (taskDone || exitDone) {
+        label.textContent = exit.length && exitDone === exit.length ? "✓" :
+          taskDone + "/" + tasks.length;
+      }
+      var complete = exit.length ? exitDone === exit.length : tasks.length && taskDone === tasks.length;
+      if (!here && !complete) here = link;
+      link.classList.remove("pb-here");
+    });
+    var note = root.querySelector(".pb-here-note");
+    if (here && Object.keys(data).length) {
+      here.classList.add("pb-here");
+      var title = here.querySelector(".pb-loop__name").textContent;
+      note.textContent = format(note.getAttribute("data-pb-format"), [title]);
+      note.hidden = false;
+    }
+    route(root, steps);
+  }
+
+  // One question at a time: the first phase whose criteria do not hold yet is yours.
+  function route(root, steps) {
+    var done = root.querySelector(".pb-route__done");
+    function show(index) {
+      steps.forEach(function (step, i) { step.hidden = i !== index; });
+      done.hidden = index < steps.length;
+    }
+    steps.forEach(function (step, i) {
+      var yes = step.querySelector(".pb-route__yes");
+      yes.hidden = false;
+      yes.addEventListener("click", function () {
+        show(i + 1);
+        var next = steps[i + 1] || done;
+        (next.querySelector("button, a") || next).focus();
+      });
+    });
+    done.querySelector(".pb-route__restart").addEventListener("click", function () { show(0); });
+    root.querySelector(".pb-route").classList.add("pb-route--stepwise");
+    show(0);
+  }
+
+  /* -- catalogues: filters whose state lives in the URL -------------------------------- */
+
+  function filters(root) {
+    var form = root.querySelector("form[data-pb-filters]");
+    if (!form) return;
+    var table = root.getElementById(form.getAttribute("data-pb-filters"));
+    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var none = root.querySelector(".pb-filters__none");
+    var params = new URLSearchParams(location.search);
+    Array.prototype.forEach.call(form.elements, function (field) {
+      if (field.name && params.has(field.name)) field.value = params.get(field.name);
+      if (field.selectedIndex === -1) field.value = ""; // a stale link: show everything
+    });
+
+    function apply() {
+      var want = {};
+      var query = new URLSearchParams(location.search);
+      ["phase", "tier", "level", "lang"].forEach(function (name) {
+        want[name] = form.elements[name].value;
+        if (want[name]) query.set(name, want[name]); else query.delete(name);
+      });
+      var tier = form.elements.tier;
+      var rank = tier.value ? +tier.options[tier.selectedIndex].getAttribute("data-pb-rank") : 99;
+      var shown = 0;
+      rows.forEach(function (row) {
+        var d = row.dataset;
+        var match = (!want.phase || d.phase === want.phase) &&
+          +d.rank <= rank && // a plan includes every lower plan
+          (!want.level || d.level === want.level) &&
+          (!want.lang || keysOf(d.lang).indexOf(want.lang) >= 0);
+        row.hidden = !match;
+        if (match) shown += 1;
+      });
+      none.hidden = shown > 0;
+      form.querySelector("output").textContent =
+        format(form.getAttribute("data-pb-format"), [rows.length, shown]);
+      var search = query.toString();
+      history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
+    }
+
+    form.addEventListener("change", apply);
+    form.addEventListener("reset", function () { setTimeout(apply, 0); });
+    form.hidden = false;
+    apply();
+  }
+
+  function init() {
+    hidePastSessions(document);
+    checklists(document);
+    startPage(document);
+    filters(document);
   }
 
   // Material swaps pages without reloading when navigation.instant is on.
   if (window.document$ && typeof window.document$.subscribe === "function") {
-    window.document$.subscribe(function () { hidePastSessions(document); });
+    window.document$.subscribe(init);
+  } else if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", init);
   } else {
-    document.addEventListener("DOMContentLoaded", function () { hidePastSessions(document); });
+    init();
   }
 })();

@@ -1,0 +1,53 @@
+"""Where each page lives: source paths of generated pages and the URLs MkDocs gives them.
+
+Generated Markdown links by source path (MkDocs checks and rewrites those); raw HTML such
+as the lifecycle picture and data files need the final URL, computed here the same way.
+"""
+
+from __future__ import annotations
+
+import posixpath
+
+from generator import model as m
+
+HOME = "index.md"
+SCHEDULE = "schedule.md"
+PLANS = "plans.md"
+CATALOGUES = {"atx": "atx.md", "accelerator": "accelerators.md"}
+CATALOG_JSON = "api/catalog.json"
+
+
+def phase_src(phase_id: str) -> str:
+    return f"phases/{phase_id}.md"
+
+
+def program_src(program: m.ProgramT) -> str:
+    """Guides keep the URL of their Markdown file; every other program gets its own page."""
+    if isinstance(program, m.Guide):
+        return posixpath.normpath(program.page)
+    return f"programs/{program.id}.md"
+
+
+def page_url(src: str, directory_urls: bool = True) -> str:
+    """The URL, relative to the site root, that MkDocs gives the file at `src`."""
+    if not src.endswith(".md"):
+        return src
+    stem = src[:-3]
+    folder, name = posixpath.split(stem)
+    if name in ("index", "README"):
+        return f"{folder}/" if folder else ""
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+def relative_url(target: str, page: str) -> str:
+    """`target` as a link from the page whose URL is `page` (both relative to the root)."""
+    base = page if page.endswith("/") or not page else posixpath.dirname(page) + "/"
+    rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    if target.endswith("/") or not target:
+        rel = rel.rstrip("/") + "/"
+    return "./" if rel == "./" else rel.removeprefix("./")
+
+
+def absolute_url(path: str, site_url: str | None) -> str:
+    """A root-relative URL made absolute when the site declares where it is published."""
+    return f"{site_url.rstrip('/')}/{path}" if site_url else path
