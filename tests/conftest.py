@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+import re
 import shutil
 import subprocess
 import sys
@@ -35,3 +37,20 @@ def mkdocs_build(project: Path, site: Path, *extra: str) -> subprocess.Completed
         text=True,
         check=False,
     )
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example portal, built once per test run with the fixed build date."""
+    site = tmp_path_factory.mktemp("example") / "site"
+    result = mkdocs_build(ROOT, site)
+    assert result.returncode == 0, result.stderr
+    assert "WARNING" not in result.stderr, result.stderr
+    return site
+
+
+def text_of(page: Path) -> str:
+    """The visible text of a page's article, roughly as a reader sees it."""
+    source = page.read_text(encoding="utf-8")
+    article = source[source.index("<article") : source.index("</article>")]
+    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())

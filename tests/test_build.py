@@ -6,25 +6,7 @@ import html
 import re
 from pathlib import Path
 
-import pytest
-
-from tests.conftest import ROOT, mkdocs_build
-
-
-def text_of(page: Path) -> str:
-    """The visible text of a page's article, roughly as a reader sees it."""
-    source = page.read_text(encoding="utf-8")
-    article = source[source.index("<article") : source.index("</article>")]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
-
-
-@pytest.fixture(scope="module")
-def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    site = tmp_path_factory.mktemp("example") / "site"
-    result = mkdocs_build(ROOT, site)
-    assert result.returncode == 0, result.stderr
-    assert "WARNING" not in result.stderr, result.stderr
-    return site
+from tests.conftest import mkdocs_build, text_of
 
 
 def test_phase_page_lists_programs_grouped_with_badges(example_site: Path) -> None:

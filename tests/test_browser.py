@@ -1,0 +1,309 @@
+"""The built example portal in a real browser (Debian's chromium, driven by Playwright).
+
+The site is served from 127.0.0.1 exactly as a static host would serve it. Where chromium is
+missing these tests are skipped, except when PHASEBOOK_REQUIRE_BROWSER is set (CI sets it):
+there a missing browser is a failure, never a silent skip.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import threading
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+CHROMIUM = Path("/usr/bin/chromium")
+# Flags that work on a machine without network or GPU (design.md).
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def base_url(example_site: Path) -> Iterator[str]:
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(example_site))
+    )
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    if not CHROMIUM.exists():
+        if os.environ.get("PHASEBOOK_REQUIRE_BROWSER"):
+            pytest.fail(f"{CHROMIUM} is missing: apt-get install chromium (see .ci/run)")
+        pytest.skip(f"{CHROMIUM} is missing: apt-get install chromium")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    """A fresh visitor: its own context, so no ticks or storage carry over between tests."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield page
+    context.close()
+    assert not errors, f"script errors: {errors}"
+
+
+def catalog(site: Path) -> dict:
+    return json.loads((site / "api" / "catalog.json").read_text(encoding="utf-8"))
+
+
+def test_clicking_a_phase_in_the_loop_opens_its_page(page: Page) -> None:
+    page.goto("./")
+    page.locator('a.pb-loop__phase[data-pb-phase="implement"]').click()
+    page.wait_for_url("**/phases/implement/")
+    expect(page).to_have_title(re.compile(r"^導入 - "))
+
+
+def test_the_loop_is_legible_on_a_phone(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto("./")
+    names = page.locator(".pb-loop__name")
+    expect(names).to_have_count(8)
+    heights = [names.nth(i).bounding_box()["height"] for i in range(8)]
+    assert min(heights) >= 11, f"phase names render {min(heights):.1f} px high on a phone"
+    assert page.evaluate("document.documentElement.scrollWidth") <= 375
+    context.close()
+
+
+def test_a_ticked_task_survives_a_reload_and_shows_on_the_start_page(page: Page) -> None:
+    page.goto("phases/implement/")
+    tasks = page.locator('.pb-checklist[data-pb-list="tasks"] input')
+    expect(tasks).to_have_count(5)
+    tasks.nth(1).check()
+    progress = page.locator('.pb-progress[data-pb-list="tasks"]')
+    expect(progress).to_contain_text("1 / 5 完了")
+    page.reload()
+    expect(tasks.nth(1)).to_be_checked()
+    expect(tasks.nth(0)).not_to_be_checked()
+    expect(progress).to_contain_text("1 / 5 完了")
+    page.goto("./")
+    expect(page.locator('.pb-loop__progress[data-pb-phase="implement"]')).to_have_text("1/5")
+    # 導入準備's criteria are not ticked, so that is where this visitor still is.
+    expect(page.locator(".pb-here-note")).to_have_text(
+        "このブラウザーに記録された進み具合では、いまのフェーズは「導入準備」です。"
+    )
+
+
+def test_ticking_every_exit_criterion_says_ready_for_the_next_phase(page: Page) -> None:
+    page.goto("phases/implement/")
+    ready = page.locator(".pb-ready")
+    criteria = page.locator('.pb-checklist[data-pb-list="exit"] input')
+    for i in range(criteria.count()):
+        expect(ready).to_be_hidden()
+        criteria.nth(i).check()
+    expect(ready).to_be_visible()
+    expect(ready).to_contain_text("次のフェーズ「利用」に進みましょう")
+    ready.locator("a").click()
+    page.wait_for_url("**/phases/use/")
+
+
+def test_where_am_i_walks_phase_by_phase(page: Page) -> None:
+    page.goto("./")
+    steps = page.locator(".pb-route__step")
+    expect(steps.nth(0)).to_be_visible()
+    expect(steps.nth(1)).to_be_hidden()
+    steps.nth(0).get_by_role("button", name="はい、すべて満たしている").click()
+    expect(steps.nth(0)).to_be_hidden()
+    steps.nth(1).get_by_role("link", name="まだ →「導入」を開く").click()
+    page.wait_for_url("**/phases/implement/")
+
+
+def test_filtering_the_atx_catalogue_by_phase_and_tier(page: Page, example_site: Path) -> None:
+    data = catalog(example_site)
+    free_rank = next(t["rank"] for t in data["tiers"] if t["id"] == "free")
+    ranks = {t["id"]: t["rank"] for t in data["tiers"]}
+    expected = [
+        p["id"]
+        for p in data["programs"]
+        if p["kind"] == "atx" and p["phase"] == "implement" and ranks[p["tier"]] <= free_rank
+    ]
+    everything = [p for p in data["programs"] if p["kind"] == "atx"]
+    assert 0 < len(expected) < len(everything), "the filter must have something to remove"
+
+    page.goto("atx/")
+    rows = page.locator("#pb-catalogue tbody tr")
+    expect(rows.locator("visible=true")).to_have_count(len(everything))
+    page.select_option('select[name="phase"]', "implement")
+    page.select_option('select[name="tier"]', "free")
+    visible = rows.locator("visible=true")
+    expect(visible).to_have_count(len(expected))
+    for i in range(len(expected)):
+        row = visible.nth(i)
+        assert row.get_attribute("data-phase") == "implement"
+        assert row.get_attribute("data-tier") == "free"
+    hrefs = [visible.nth(i).locator("a").first.get_attribute("href") for i in range(len(expected))]
+    assert hrefs == [f"../programs/{pid}/" for pid in expected]
+    assert urlsplit(page.url).query == "phase=implement&tier=free"
+    expect(page.locator(".pb-filters__count")).to_have_text(
+        f"{len(everything)}件中 {len(expected)}件を表示"
+    )
+
+    # The URL is the filter: a CS e-mail linking it opens the same view.
+    page.goto("atx/?phase=implement&tier=free")
+    expect(rows.locator("visible=true")).to_have_count(len(expected))
+    expect(page.locator('select[name="phase"]')).to_have_value("implement")
+
+
+def test_a_plan_filter_includes_the_lower_plans(page: Page, example_site: Path) -> None:
+    data = catalog(example_site)
+    accelerators = [p for p in data["programs"] if p["kind"] == "accelerator"]
+    standard = [p for p in accelerators if p["tier"] in ("free", "standard")]
+    page.goto("accelerators/?tier=standard")
+    expect(page.locator("#pb-catalogue tbody tr").locator("visible=true")).to_have_count(
+        len(standard)
+    )
+    page.goto("accelerators/?tier=premier")
+    expect(page.locator("#pb-catalogue tbody tr").locator("visible=true")).to_have_count(
+        len(accelerators)
+    )
+
+
+def test_catalogue_without_javascript_lists_everything(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url, java_script_enabled=False)
+    page = context.new_page()
+    page.goto("atx/?phase=implement")
+    expect(page.locator("form.pb-filters")).to_be_hidden()
+    expect(page.locator("#pb-catalogue tbody tr").locator("visible=true")).to_have_count(13)
+    context.close()
+
+
+def test_a_session_past_by_the_visitors_clock_disappears(page: Page, example_site: Path) -> None:
+    data = catalog(example_site)
+    built = datetime.fromisoformat(data["portal"]["built"])
+    upcoming = [s for s in data["sessions"] if datetime.fromisoformat(s["ends"]) > built]
+    first, second = upcoming[0], upcoming[1]
+    first_row = page.locator(f'.pb-schedule time[datetime="{first["starts"]}"]')
+
+    page.clock.set_fixed_time(datetime.fromisoformat(first["starts"]) - timedelta(minutes=5))
+    page.goto("schedule/")
+    expect(first_row).to_be_visible()
+
+    # The site is days old; the visitor reads it after the first session ended.
+    page.clock.set_fixed_time(datetime.fromisoformat(first["ends"]) + timedelta(minutes=1))
+    page.goto("schedule/")
+    expect(first_row).to_be_hidden()
+    expect(page.locator(f'.pb-schedule time[datetime="{second["starts"]}"]')).to_be_visible()
+
+    # The start page still shows five: the next spare takes the ended one's place.
+    page.goto("./")
+    shown = page.locator(".pb-upcoming [data-pb-session]").locator("visible=true")
+    expect(shown).to_have_count(5)
+    expect(shown.first.locator("time")).to_have_attribute("datetime", second["starts"])
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+def test_plans_page_has_no_horizontal_overflow(browser: Browser, base_url: str, width: int):
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto("plans/")
+    table = page.locator("table.pb-plans")
+    expect(table).to_be_visible()
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    box = table.bounding_box()
+    assert box["x"] >= 0 and box["x"] + box["width"] <= width
+    # Every cell's content fits its cell: nothing spills sideways inside the table either.
+    spill = page.evaluate(
+        """() => [...document.querySelectorAll('.pb-plans th, .pb-plans td')]
+              .filter(c => c.scrollWidth > c.clientWidth + 1).length"""
+    )
+    assert spill == 0
+    context.close()
+
+
+def test_plans_page_prints_on_a4_landscape(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url)
+    page = context.new_page()
+    page.goto("plans/")
+    page.emulate_media(media="print")
+    # A4 landscape less 10 mm margins at 96 px per inch: 277 mm x 190 mm.
+    page.set_viewport_size({"width": 1047, "height": 718})
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1047
+    expect(page.locator(".pb-plans__meta")).to_contain_text("2026年12月1日時点")
+    pdf = page.pdf(prefer_css_page_size=True, print_background=True)
+    # Every page of the PDF is A4 landscape (842 x 595 pt), as the page's @page rule asks.
+    boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
+    assert boxes and {(round(float(w)), round(float(h))) for w, h in boxes} == {(842, 595)}
+    context.close()
+
+
+def test_plans_cells_agree_with_the_catalog(page: Page, example_site: Path) -> None:
+    data = catalog(example_site)
+    page.goto("plans/")
+    for phase in data["phases"]:
+        row = page.locator("table.pb-plans tbody tr").filter(
+            has=page.locator(f'th a[href="../phases/{phase["id"]}/"]')
+        )
+        for tier in data["tiers"]:
+            links = row.locator(f'td[data-tier="{tier["id"]}"] li a')
+            expected = [
+                "../" + p["url"].removeprefix(data["site_url"])
+                for p in data["programs"]
+                if p["phase"] == phase["id"] and p["tier"] == tier["id"]
+            ]
+            found = [links.nth(i).get_attribute("href") for i in range(links.count())]
+            assert found == expected, (phase["id"], tier["id"])
+
+
+def test_no_page_requests_anything_but_127_0_0_1(
+    browser: Browser, base_url: str, example_site: Path
+) -> None:
+    context = browser.new_context(base_url=base_url)
+    requested: list[str] = []
+    # Record every request; let none leave the machine even if one is made.
+    context.route("**/*", lambda route: _local_only(route, requested))
+    page = context.new_page()
+    pages = sorted(p.parent.relative_to(example_site) for p in example_site.rglob("index.html"))
+    assert len(pages) > 40
+    for path in pages:
+        page.goto(f"{path.as_posix()}/" if path.parts else "./")
+        page.wait_for_load_state("networkidle")
+    context.close()
+    foreign = sorted({u for u in requested if urlsplit(u).hostname != "127.0.0.1"})
+    assert not foreign, foreign
+    assert len(requested) > len(pages)
+
+
+def _local_only(route, requested: list[str]) -> None:
+    url = route.request.url
+    if url.startswith(("data:", "blob:")):
+        route.continue_()
+        return
+    requested.append(url)
+    if urlsplit(url).hostname == "127.0.0.1":
+        route.continue_()
+    else:
+        route.abort()

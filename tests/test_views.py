@@ -1,0 +1,132 @@
+"""The portal's views in the built example: start page, catalogues, plans, catalog.json.
+
+Each view is checked against the model it came from (loaded here from the same sources), so
+a view that drifts from the data fails even when its HTML still looks plausible.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+
+import jsonschema
+import pytest
+
+from generator.load import load_portal
+from generator.model import Atx, Portal
+from tests.conftest import EPOCH, ROOT, text_of
+
+
+@pytest.fixture(scope="module")
+def portal() -> Portal:
+    now = datetime.fromtimestamp(int(EPOCH), UTC)
+    return load_portal(ROOT / "phases", ROOT / "content", root=ROOT, now=now)
+
+
+def read(site: Path, path: str) -> str:
+    return (site / path).read_text(encoding="utf-8")
+
+
+def test_start_page_loop_links_every_phase_in_lifecycle_order(
+    example_site: Path, portal: Portal
+) -> None:
+    page = read(example_site, "index.html")
+    svg = page[page.index('<svg class="pb-loop"') :]
+    svg = svg[: svg.index("</svg>")]
+    links = re.findall(r'<a class="pb-loop__phase" href="([^"]+)" data-pb-phase="([^"]+)"', svg)
+    assert [phase for _, phase in links] == [v.phase.id for v in portal.phases]
+    for href, phase in links:
+        assert href == f"phases/{phase}/"
+        assert (example_site / href / "index.html").is_file()
+    # Every stage is named on the picture, in its own colour.
+    stages = re.findall(r'class="pb-loop__stage"[^>]*fill="(#[0-9a-f]{6})">([^<]+)<', svg)
+    assert [name for _, name in stages] == ["導入", "利用", "拡張"]
+    assert len({colour for colour, _ in stages}) == 3
+
+
+def test_start_page_shows_the_next_five_sessions(example_site: Path, portal: Portal) -> None:
+    upcoming = sorted(
+        (s.starts, p.id)
+        for _, p in portal.programs()
+        if isinstance(p, Atx)
+        for s in portal.upcoming(p)
+    )
+    page = read(example_site, "index.html")
+    block = page[page.index('class="pb-upcoming"') :]
+    block = block[: block.index("</ul>")]
+    items = re.findall(r"<li data-pb-session( hidden)?><time datetime=\"([^\"]+)\"", block)
+    shown = [when for hidden, when in items if not hidden]
+    assert [datetime.fromisoformat(w) for w in shown] == [s for s, _ in upcoming[:5]]
+    # Spares wait hidden, for when the visitor's clock has passed the first ones.
+    assert len(items) > 5 and all(hidden for hidden, _ in items[5:])
+    visible = text_of(example_site / "index.html")
+    assert "いまどのフェーズにいますか？" in visible
+    assert "まだ →「導入準備」を開く" in visible
+
+
+def test_catalog_json_is_valid_and_every_url_resolves(example_site: Path, portal: Portal) -> None:
+    data = json.loads(read(example_site, "api/catalog.json"))
+    schema = json.loads((ROOT / "schema" / "catalog.schema.json").read_text(encoding="utf-8"))
+    jsonschema.validate(data, schema)
+    assert data["version"] == "1.0"
+    assert [p["id"] for p in data["programs"]] == list(portal.by_id)
+    assert len(data["sessions"]) == sum(
+        len(p.sessions) for _, p in portal.programs() if isinstance(p, Atx)
+    )
+    site_url = data["site_url"]
+    urls = [p["url"] for p in data["programs"] + data["phases"]]
+    urls += [s["calendar"] for s in data["sessions"]]
+    for url in urls:
+        path = url.removeprefix(site_url)
+        target = example_site / path / "index.html" if path.endswith("/") else example_site / path
+        assert target.is_file(), url
+    tiers = {t["id"]: t for t in data["tiers"]}
+    assert tiers["free"]["touch"] == ["tech", "low"]
+    assert tiers["standard"]["touch"] == ["tech", "low", "high"]
+    first = data["sessions"][0]
+    assert first["starts"].endswith("+09:00"), "times in the portal's zone"
+
+
+def test_catalogue_lists_every_program_of_its_kind_readable_without_script(
+    example_site: Path, portal: Portal
+) -> None:
+    for path, kind in (("atx/index.html", "atx"), ("accelerators/index.html", "accelerator")):
+        page = read(example_site, path)
+        rows = re.findall(r'<tr data-phase="([^"]+)"', page)
+        expected = [v.phase.id for v, p in portal.programs() if p.kind == kind]
+        assert rows == expected
+        # The filters need the script: without it they stay hidden and the table is whole.
+        assert re.search(r'<form class="pb-filters"[^>]* hidden>', page)
+
+
+def test_a_tier_badge_reads_the_same_on_every_page(example_site: Path) -> None:
+    badge = re.compile(
+        r'<span class="pb-badge [^"]+" data-tier="([^"]+)">'
+        r'((?:<span class="pb-badge__mark">[^<]*</span> )?[^<]*)</span>'
+    )
+    seen: dict[str, set[str]] = {}
+    for page in example_site.rglob("*.html"):
+        for tier, body in badge.findall(page.read_text(encoding="utf-8")):
+            seen.setdefault(tier, set()).add(body)
+    assert set(seen) == {"free", "standard", "premier"}
+    for tier, bodies in seen.items():
+        assert len(bodies) == 1, (tier, bodies)
+    words = {t: html.unescape(re.sub(r"<[^>]+>", "", b.pop())).strip() for t, b in seen.items()}
+    assert words == {"free": "無償", "standard": "有償 スタンダード", "premier": "有償 プレミア"}
+    # Plain-text places (the catalogue's plan filter) use the same words.
+    options = re.findall(
+        r'<option value="([a-z]+)" data-pb-rank="\d">([^<]+)</option>',
+        read(example_site, "atx/index.html"),
+    )
+    assert {tier: html.unescape(text) for tier, text in options} == words
+
+
+def test_plans_page_names_the_portal_and_build_date(example_site: Path) -> None:
+    visible = text_of(example_site / "plans" / "index.html")
+    assert "ミライクラウド カスタマーサクセス ポータル · 2026年12月1日時点" in visible
+    page = read(example_site, "plans/index.html")
+    assert 'href="https://miraicloud.example/support-plans/standard"' in page
+    assert "無償サポート" in visible and "有償サポートプラン" in visible
