@@ -179,7 +179,7 @@ class Renderer:
         self._page = HOME
         lifecycle_map = lifecycle_svg(
             self.portal,
-            lambda phase_id: self.href(phase_src(phase_id)),
+            lambda phase_id: self._relative(phase_src(phase_id)),
             self.lang,
             self.labels["loop_title"],
         )
@@ -273,9 +273,12 @@ class Renderer:
         href = posixpath.relpath(target, posixpath.dirname(self._page) or ".")
         return Markup(f"[{escape(text)}]({href})")
 
-    def href(self, target: str) -> str:
+    def href(self, target: str) -> Markup:
         """The URL of the page at source path `target`, relative to the page being rendered,
         for raw HTML that MkDocs does not rewrite."""
+        return _url(self._relative(target))
+
+    def _relative(self, target: str) -> str:
         here = page_url(self._page, self.directory_urls)
         return relative_url(page_url(target, self.directory_urls), here)
 

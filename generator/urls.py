@@ -41,8 +41,8 @@ def page_url(src: str, directory_urls: bool = True) -> str:
 
 def relative_url(target: str, page: str) -> str:
     """`target` as a link from the page whose URL is `page` (both relative to the root)."""
-    base = page if page.endswith("/") or not page else posixpath.dirname(page) + "/"
-    rel = posixpath.relpath(target or ".", base.rstrip("/") or ".")
+    base = page.rstrip("/") if page.endswith("/") else posixpath.dirname(page)
+    rel = posixpath.relpath(target or ".", base or ".")
     if target.endswith("/") or not target:
         rel = rel.rstrip("/") + "/"
     return "./" if rel == "./" else rel.removeprefix("./")

@@ -196,6 +196,7 @@ def _stages_and_files(
                 )
     yield from _unique(src, "stages", [s.id for s in lifecycle.stages], "stage")
     yield from _unique(src, "tiers", [t.id for t in lifecycle.tiers], "tier")
+    yield from _free_before_paid(src, lifecycle.tiers)
     for phase in phases:
         if phase.stem not in listed:
             yield phase.source.problem(
@@ -246,6 +247,18 @@ def _raw_programs(phases: list[PhaseSource], key: str) -> Iterator[tuple[PhaseSo
         for i, program in enumerate(programs if isinstance(programs, list) else []):
             if isinstance(program, dict) and key in program:
                 yield phase, i, program[key]
+
+
+def _free_before_paid(src: YamlFile, tiers: list[m.Tier]) -> Iterator[Problem]:
+    """Tiers are cumulative: a free tier after a paid one would include paid programs."""
+    paid = next((t for t in tiers if t.paid), None)
+    for i, tier in enumerate(tiers):
+        if paid is not None and not tier.paid and tiers.index(paid) < i:
+            yield src.problem(
+                ("tiers", i, "paid"),
+                f"free tier '{tier.id}' follows paid tier '{paid.id}': each tier includes the "
+                f"ones before it, so list free tiers first",
+            )
 
 
 def _tiers_and_languages(

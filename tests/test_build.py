@@ -144,3 +144,28 @@ def test_build_is_reproducible(minimal: Path, tmp_path: Path) -> None:
     assert files == sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
     for name in files:
         assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_a_hand_written_start_page_wins(minimal: Path, tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    assert mkdocs_build(minimal, site).returncode == 0
+    page = (site / "index.html").read_text(encoding="utf-8")
+    assert 'href="phases/start/"' in page and "pb-loop" not in page
+
+
+def test_views_link_right_without_directory_urls(minimal: Path, tmp_path: Path) -> None:
+    (minimal / "content" / "index.md").unlink()
+    config = minimal / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8") + "use_directory_urls: false\n", encoding="utf-8"
+    )
+    site = tmp_path / "site"
+    result = mkdocs_build(minimal, site)
+    assert result.returncode == 0, result.stderr
+    for view in ("index.html", "atx.html", "plans.html", "accelerators.html"):
+        page = (site / view).read_text(encoding="utf-8")
+        article = page[page.index("<article") : page.index("</article>")]
+        links = re.findall(r'href="((?:phases|programs|guides)/[^"#]+)"', article)
+        assert links, view
+        for link in links:
+            assert (site / link).is_file(), (view, link)

@@ -266,6 +266,27 @@ def test_unknown_time_zone(minimal: Path) -> None:
     ]
 
 
+def test_free_tier_after_a_paid_one(minimal: Path) -> None:
+    lifecycle = minimal / "phases" / "lifecycle.yml"
+    text = lifecycle.read_text(encoding="utf-8")
+    text += "  - id: community\n    name: コミュニティ\n    paid: false\n    summary: 誰でも\n"
+    lifecycle.write_text(text, encoding="utf-8")
+    assert problems(minimal) == [
+        "phases/lifecycle.yml:26:11: tiers[2].paid: free tier 'community' follows paid tier "
+        "'premier': each tier includes the ones before it, so list free tiers first"
+    ]
+
+
+def test_session_language_the_portal_does_not_speak(minimal: Path) -> None:
+    start = minimal / "phases" / "start.yml"
+    text = start.read_text(encoding="utf-8").replace("language: en", "language: fr")
+    start.write_text(text, encoding="utf-8")
+    assert problems(minimal) == [
+        "phases/start.yml:27:19: programs[1].sessions[1].language: language 'fr' is not one "
+        "of the portal's (ja, en)"
+    ]
+
+
 def test_every_problem_of_every_file_is_reported_at_once(minimal: Path) -> None:
     write_run(minimal, RUN.replace("tier: free", "tier: gold").replace("https:", "http:"))
     lifecycle = minimal / "phases" / "lifecycle.yml"
