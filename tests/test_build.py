@@ -6,7 +6,7 @@ import html
 import re
 from pathlib import Path
 
-from tests.conftest import mkdocs_build, text_of
+from tests.conftest import edit, mkdocs_build, text_of
 
 
 def test_phase_page_lists_programs_grouped_with_badges(example_site: Path) -> None:
@@ -102,10 +102,7 @@ def test_title_from_yaml_is_escaped_everywhere(minimal: Path, tmp_path: Path) ->
 
 
 def test_broken_yaml_fails_with_message_and_no_traceback(minimal: Path, tmp_path: Path) -> None:
-    start = minimal / "phases" / "start.yml"
-    start.write_text(
-        start.read_text(encoding="utf-8").replace("tier: premier", "tier: gold"), encoding="utf-8"
-    )
+    edit(minimal / "phases" / "start.yml", "tier: premier", "tier: gold")
     site = tmp_path / "site"
     result = mkdocs_build(minimal, site)
     assert result.returncode == 1
@@ -123,13 +120,7 @@ def test_templates_can_be_overridden_from_the_site(minimal: Path, tmp_path: Path
     (overrides / "guide_header.md.j2").write_text(
         '<p class="custom-header">{{ program.tier }}</p>\n', encoding="utf-8"
     )
-    config = minimal / "mkdocs.yml"
-    config.write_text(
-        config.read_text(encoding="utf-8").replace(
-            "  - phasebook", "  - phasebook:\n      templates_dir: overrides"
-        ),
-        encoding="utf-8",
-    )
+    edit(minimal / "mkdocs.yml", "  - phasebook", "  - phasebook:\n      templates_dir: overrides")
     site = tmp_path / "site"
     assert mkdocs_build(minimal, site).returncode == 0
     page = (site / "guides" / "hello" / "index.html").read_text(encoding="utf-8")

@@ -10,6 +10,7 @@ import pytest
 from generator.errors import ContentError
 from generator.load import load_portal
 from generator.model import Atx
+from tests.conftest import edit
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
 
@@ -164,11 +165,7 @@ def test_vendor_extension_keys_are_allowed(minimal: Path) -> None:
 
 
 def test_datetime_without_offset(minimal: Path) -> None:
-    start = minimal / "phases" / "start.yml"
-    text = start.read_text(encoding="utf-8").replace(
-        "2026-12-03T01:00:00+00:00", "2026-12-03T10:00"
-    )
-    start.write_text(text, encoding="utf-8")
+    edit(minimal / "phases" / "start.yml", "2026-12-03T01:00:00+00:00", "2026-12-03T10:00")
     assert (
         "phases/start.yml:23:17: programs[1].sessions[0].starts: date and time has no UTC offset "
         "(write it like 2026-12-03T10:00:00+09:00)"
@@ -201,10 +198,7 @@ def test_stage_lists_a_phase_without_file(minimal: Path) -> None:
 
 
 def test_unknown_prerequisite_suggests_the_closest_id(minimal: Path) -> None:
-    start = minimal / "phases" / "start.yml"
-    start.write_text(
-        start.read_text(encoding="utf-8").replace("[atx-start]", "[atx-strat]"), encoding="utf-8"
-    )
+    edit(minimal / "phases" / "start.yml", "[atx-start]", "[atx-strat]")
     assert problems(minimal) == [
         "phases/start.yml:33:21: programs[2].prerequisites[0]: unknown program 'atx-strat' "
         "(did you mean 'atx-start'?)"
@@ -250,16 +244,12 @@ def test_prerequisite_cycle(minimal: Path) -> None:
     ],
 )
 def test_guide_page_must_exist_inside_content(minimal: Path, page: str, message: str) -> None:
-    start = minimal / "phases" / "start.yml"
-    text = start.read_text(encoding="utf-8").replace("page: guides/hello.md", f"page: {page}")
-    start.write_text(text, encoding="utf-8")
+    edit(minimal / "phases" / "start.yml", "page: guides/hello.md", f"page: {page}")
     assert problems(minimal) == [f"phases/start.yml:13:11: programs[0].page: {message}"]
 
 
 def test_unknown_time_zone(minimal: Path) -> None:
-    lifecycle = minimal / "phases" / "lifecycle.yml"
-    text = lifecycle.read_text(encoding="utf-8").replace("Asia/Tokyo", "Tokyo")
-    lifecycle.write_text(text, encoding="utf-8")
+    edit(minimal / "phases" / "lifecycle.yml", "Asia/Tokyo", "Tokyo")
     assert problems(minimal) == [
         "phases/lifecycle.yml:6:13: portal.timezone: unknown time zone 'Tokyo' "
         "(use an IANA name such as Asia/Tokyo)"
@@ -278,9 +268,7 @@ def test_free_tier_after_a_paid_one(minimal: Path) -> None:
 
 
 def test_session_language_the_portal_does_not_speak(minimal: Path) -> None:
-    start = minimal / "phases" / "start.yml"
-    text = start.read_text(encoding="utf-8").replace("language: en", "language: fr")
-    start.write_text(text, encoding="utf-8")
+    edit(minimal / "phases" / "start.yml", "language: en", "language: fr")
     assert problems(minimal) == [
         "phases/start.yml:27:19: programs[1].sessions[1].language: language 'fr' is not one "
         "of the portal's (ja, en)"
@@ -289,9 +277,7 @@ def test_session_language_the_portal_does_not_speak(minimal: Path) -> None:
 
 def test_every_problem_of_every_file_is_reported_at_once(minimal: Path) -> None:
     write_run(minimal, RUN.replace("tier: free", "tier: gold").replace("https:", "http:"))
-    lifecycle = minimal / "phases" / "lifecycle.yml"
-    text = lifecycle.read_text(encoding="utf-8").replace("paid: true", "paid: maybe")
-    lifecycle.write_text(text, encoding="utf-8")
+    edit(minimal / "phases" / "lifecycle.yml", "paid: true", "paid: maybe")
     found = problems(minimal)
     assert [line.split(": ")[0] for line in found] == [
         "phases/lifecycle.yml:21:11",
