@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import html
+import json
 import sys
 from pathlib import Path
 
 import click
 
 from generator import model as m
+from generator import search as s
 from generator.errors import ContentError
 from generator.load import load_portal
 from generator.schema import write_schemas
@@ -44,6 +47,77 @@ def summary(portal: m.Portal) -> str:
         f"({kinds['atx']} ATX, {kinds['accelerator']} accelerators, {kinds['guide']} guides, "
         f"{kinds['video']} videos), {upcoming} upcoming sessions"
     )
+
+
+@main.command("search")
+@click.argument("query")
+@click.option("--phase", help="Only this phase (id).")
+@click.option("--tier", help="Only programs of this tier (id).")
+@click.option("--kind", type=click.Choice(s.KINDS), help="Only this kind of page.")
+@click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
+@click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option("-C", "--directory", default=".", show_default=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="The project: phases/, content/ and the index live here.")  # fmt: skip
+@click.option("--index", "index_dir", default=".phasebook/index", show_default=True,
+              help="Relative to the project; rebuilt when the sources changed.")  # fmt: skip
+def search_command(
+    query: str,
+    phase: str | None,
+    tier: str | None,
+    kind: str | None,
+    limit: int,
+    as_json: bool,
+    directory: Path,
+    index_dir: str,
+) -> None:
+    """Search phases, programs and guides, Japanese and English alike."""
+    index = ensure_index(directory, directory / index_dir)
+    if as_json:  # HTML-ready, as the search API gives it
+        marks, escape = ("<mark>", "</mark>"), html.escape
+    else:  # bold on a terminal, **word** in a file or pipe
+        marks = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("**", "**")
+        escape = str
+    try:
+        found = s.search(index, query, phase=phase, tier=tier, kind=kind, limit=limit,
+                         marks=marks, escape=escape)  # fmt: skip
+    except s.QueryError as exc:
+        click.echo(f"Cannot search for {query!r}: {exc}", err=True)
+        sys.exit(2)
+    if as_json:
+        hits = [hit.__dict__ for hit in found.hits]
+        data = {"query": query, "total": found.total, "results": hits, "facets": found.facets}
+        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        return
+    if not found.hits:
+        click.echo(f"No results for {query!r}.")
+        return
+    for n, hit in enumerate(found.hits, 1):
+        tier_part = f" · {hit.tier}" if hit.tier else ""
+        click.echo(
+            click.style(f"{n}. {hit.title}", bold=True)
+            + f"  [{hit.kind} · {hit.phase_name}{tier_part}]"
+        )
+        click.echo(f"   {hit.url}")
+        click.echo(f"   {hit.snippet}")
+    click.echo(f"{found.total} results")
+
+
+def ensure_index(directory: Path, index: Path) -> Path:
+    """The index, rebuilt from the sources first if they changed since it was written."""
+    phases, content = directory / "phases", directory / "content"
+    stamp = s.fingerprint(phases, content)
+    if s.index_stamp(index) == stamp:
+        return index
+    try:
+        portal = load_portal(phases, content, root=directory)
+    except ContentError as exc:
+        click.echo(exc.report(), err=True)
+        sys.exit(1)
+    staging = s.staging_dir(index)
+    s.build_index(s.documents(portal, content), staging, stamp)
+    s.install(staging, index)
+    return index
 
 
 @main.command()

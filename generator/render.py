@@ -63,6 +63,8 @@ class Renderer:
         self.portal = portal
         self.lang = lang or portal.language
         self.directory_urls = directory_urls
+        # program id → ids of related programs and guides, from the search index
+        self.related: dict[str, list[str]] = {}
         self.labels = LABELS.get(self.lang, LABELS["en"])
         self.zone = portal.zone
         loaders = [FileSystemLoader(overrides)] if overrides else []
@@ -151,6 +153,7 @@ class Renderer:
             upcoming=upcoming,
             past=past,
             prerequisites=prerequisites,
+            related=self._related(program.id),
             page_title=self.portal.title(program, self.lang),
         )
 
@@ -173,6 +176,16 @@ class Renderer:
     def _views(self, stage_id: str) -> list[tuple[int, m.PhaseView]]:
         """A stage's phases with their lifecycle number."""
         return [(i + 1, v) for i, v in enumerate(self.portal.phases) if v.stage.id == stage_id]
+
+    def guide_footer(self, page: str) -> str | None:
+        """What is related to a guide, listed at its end."""
+        found = self.portal.guides.get(page)
+        if found is None:
+            return None
+        return self._render("related.md.j2", src=page, related=self._related(found[1].id))
+
+    def _related(self, program_id: str) -> list[tuple[m.PhaseView, m.ProgramT]]:
+        return [self.portal.program(i) for i in self.related.get(program_id, [])]
 
     def home_page(self) -> str:
         """The start page: the lifecycle loop, "where am I?", the next sessions."""

@@ -10,6 +10,9 @@ class PhasebookConfig(Config):
     # Sources, relative to mkdocs.yml. Guides live in MkDocs' own docs_dir.
     phases_dir = c.Type(str, default="phases")
 
+    # Where the Whoosh index for `phasebook search` and the search API goes: never site/.
+    search_index = c.Type(str, default=".phasebook/index")
+
     # A folder whose templates replace the packaged ones of the same name.
     templates_dir = c.Optional(c.Type(str))
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from importlib.resources import files as package_files
 from pathlib import Path
 
@@ -13,6 +14,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
+from generator import search
 from generator.calendar import feed_files
 from generator.errors import ContentError
 from generator.export import catalog_json
@@ -36,6 +38,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.portal: Portal | None = None
         self.renderer: Renderer | None = None
         self.root = Path.cwd()
+        self.staging: Path | None = None  # the new search index, installed once the build succeeds
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Load and check every source once; content errors stop the build, listed together."""
@@ -71,6 +74,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """Add one virtual page per phase and per non-guide program; nothing touches disk."""
         if not self.config.enabled or self.portal is None or self.renderer is None:
             return None
+        self._index(config)
         for view in self.portal.phases:
             page = File.generated(
                 config, phase_src(view.phase.id), content=self.renderer.phase_page(view)
@@ -112,6 +116,27 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             files.append(File.generated(config, asset, content=content))
         return files
 
+    def on_post_build(self, *, config: MkDocsConfig) -> None:
+        """Only a build that succeeded replaces the search index."""
+        if self.staging is not None:
+            search.install(self.staging, self._path(self.config.search_index))
+            self.staging = None
+
+    def on_build_error(self, *, error: Exception) -> None:
+        if self.staging is not None:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            self.staging = None
+
+    def _index(self, config: MkDocsConfig) -> None:
+        """Index the sources first: program and guide pages show what is related to them."""
+        assert self.portal is not None and self.renderer is not None
+        docs_dir = Path(config.docs_dir)
+        docs = search.documents(self.portal, docs_dir, config.use_directory_urls)
+        self.staging = search.staging_dir(self._path(self.config.search_index))
+        stamp = search.fingerprint(self._path(self.config.phases_dir), docs_dir)
+        search.build_index(docs, self.staging, stamp)
+        self.renderer.related = search.related(self.staging)
+
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
@@ -124,7 +149,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             return markdown
         lines = markdown.splitlines(keepends=True)
         at = next((i + 1 for i, ln in enumerate(lines) if ln.startswith("# ")), 0)
-        return "".join([*lines[:at], "\n", header, "\n", *lines[at:]])
+        footer = self.renderer.guide_footer(page.file.src_uri) or ""
+        return "".join([*lines[:at], "\n", header, "\n", *lines[at:], "\n\n", footer])
 
     # Run after MkDocs' own watches are set up, so ours simply add to them.
     @event_priority(-50)

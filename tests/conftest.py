@@ -37,7 +37,8 @@ def mkdocs_build(project: Path, site: Path, *extra: str) -> subprocess.Completed
     """Run the real `mkdocs build --strict`, as a user would, with a fixed build date."""
     env = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(site), *extra],
+        # No -q: it hides warnings from --strict, which then lets every warning pass.
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site), *extra],
         cwd=project,
         env=env,
         capture_output=True,

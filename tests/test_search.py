@@ -1,0 +1,194 @@
+"""Search with Whoosh: relevance on the example portal, query errors, the CLI, related content."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from datetime import UTC, datetime
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+import yaml
+
+from generator import search
+from generator.load import load_portal
+from tests.conftest import EPOCH, ROOT, mkdocs_build
+
+RELEVANCE = yaml.safe_load((ROOT / "tests" / "search_relevance.yml").read_text(encoding="utf-8"))
+
+
+@pytest.fixture(scope="module")
+def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    now = datetime.fromtimestamp(int(EPOCH), UTC)
+    portal = load_portal(ROOT / "phases", ROOT / "content", root=ROOT, now=now)
+    target = tmp_path_factory.mktemp("search") / "index"
+    return search.build_index(search.documents(portal, ROOT / "content"), target)
+
+
+def test_whoosh_is_the_pinned_fork_and_only_search_imports_it() -> None:
+    assert version("whoosh-ng") == "5.4.0"
+    importers = [
+        path.relative_to(ROOT).as_posix()
+        for folder in ("generator", "site_plugins", "benchmarks")
+        for path in (ROOT / folder).rglob("*.py")
+        if re.search(r"^\s*(from|import) whoosh", path.read_text(encoding="utf-8"), re.M)
+    ]
+    assert importers == ["generator/search.py"]
+
+
+def test_relevance_set_recall_at_5_is_at_least_95_percent(index: Path) -> None:
+    cases = [c for c in RELEVANCE if not c.get("browser_only")]
+    assert len(cases) >= 25
+    misses = []
+    for case in cases:
+        urls = [hit.url for hit in search.search(index, case["query"], limit=5).hits]
+        if case["page"] not in urls:
+            misses.append((case["query"], case["page"], urls))
+    recall = 1 - len(misses) / len(cases)
+    assert recall >= 0.95, misses
+
+
+@pytest.mark.parametrize(
+    ("query", "absent"),
+    [
+        ("サクセス", "programs/atx-use-console/"),  # アクセス holds クセ and セス, not サクセス
+        ("設定", "programs/video-case-story/"),
+    ],
+)
+def test_bigrams_do_not_match_scattered(index: Path, query: str, absent: str) -> None:
+    urls = [hit.url for hit in search.search(index, query, limit=50).hits]
+    assert urls and absent not in urls
+
+
+def test_long_vowel_spellings_find_the_same_pages(index: Path) -> None:
+    def found(q: str) -> list[str]:
+        return [hit.url for hit in search.search(index, q, limit=50).hits]
+
+    assert found("アクセラレータ") == found("アクセラレーター")
+    assert found("ユーザコミュニティ") == found("ユーザーコミュニティ")
+
+
+def test_filters_and_facets(index: Path) -> None:
+    everything = search.search(index, "アラート", limit=50)
+    assert set(everything.facets["phase"]) >= {"engage"}
+    only = search.search(index, "アラート", phase="engage", kind="accelerator", limit=50)
+    assert [hit.url for hit in only.hits] == ["programs/acc-engage-alert-tuning/"]
+    assert only.facets["kind"] == {"accelerator": 1}
+
+
+def test_snippet_marks_whole_query_words(index: Path) -> None:
+    hit = search.search(index, "アクセラレータ", marks=("[", "]"), limit=1).hits[0]
+    assert "[アクセラレーター]" in hit.snippet
+    hit = search.search(index, "サクセス", marks=("[", "]"), limit=1).hits[0]
+    assert "[サクセス]" in hit.snippet and "[クセ]" not in hit.snippet
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        ('"導入', 'unbalanced quote: close the phrase with " or remove the quote'),
+        ("AND", "'AND' needs a word on each side: add one or remove 'AND'"),
+        ("導入 OR", "'OR' needs a word on each side: add one or remove 'OR'"),
+        ("導入 AND OR 設定", "'OR' needs a word on each side: add one or remove 'OR'"),
+        ("NOT", "'NOT' needs a word after it: add one or remove 'NOT'"),
+        ("- 導入", "the query only excludes: add a word that names what you want"),
+        ("the of", "the query has only common words (the, of …): add a specific word"),
+        ("   ", "the query is empty: type what you are looking for"),
+        ("あ" * 501, "the query is longer than 500 characters: shorten it"),
+    ],
+)
+def test_malformed_queries_say_what_to_do(index: Path, query: str, message: str) -> None:
+    with pytest.raises(search.QueryError) as caught:
+        search.search(index, query)
+    assert str(caught.value) == message
+
+
+def test_exclusion_and_required_words(index: Path) -> None:
+    urls = [h.url for h in search.search(index, "アラート -チューニング", limit=50).hits]
+    assert urls and "programs/acc-engage-alert-tuning/" not in urls
+
+    def urls(query: str) -> set[str]:
+        return {hit.url for hit in search.search(index, query, limit=100).hits}
+
+    both = urls("API AND 連携")
+    assert both and both == urls("API") & urls("連携")
+
+
+def phasebook(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-c", "from generator.cli import main; main()", "search", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_cli_search_prints_ranked_results(minimal: Path) -> None:
+    result = phasebook(minimal, "設計")
+    assert result.returncode == 0, result.stderr
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith("1. ") and "programs/" in lines[1]
+    assert "**設計**" in result.stdout, "matches are marked when not on a terminal"
+    assert (minimal / ".phasebook" / "index" / "FINGERPRINT").is_file()
+
+
+def test_cli_search_json_with_filters(minimal: Path) -> None:
+    result = phasebook(minimal, "設計", "--kind", "accelerator", "--json")
+    data = json.loads(result.stdout)
+    assert {hit["kind"] for hit in data["results"]} == {"accelerator"}
+    assert all("<mark>" in hit["snippet"] for hit in data["results"])
+    assert set(data["facets"]) == {"phase", "tier", "kind"}
+
+
+def test_cli_search_rebuilds_a_stale_index(minimal: Path) -> None:
+    assert phasebook(minimal, "ダッシュボード").stdout.startswith("No results")
+    run = minimal / "phases" / "run.yml"
+    run.write_text(
+        run.read_text(encoding="utf-8").replace("日々の運用です。", "ダッシュボードの見方です。"),
+        encoding="utf-8",
+    )
+    assert phasebook(minimal, "ダッシュボード").stdout.startswith("1. 運用")
+
+
+def test_cli_search_malformed_query_is_a_message(minimal: Path) -> None:
+    result = phasebook(minimal, '"設計')
+    assert result.returncode == 2
+    assert result.stderr.strip() == (
+        "Cannot search for '\"設計': unbalanced quote: close the phrase with \" or remove the quote"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_related_content_is_on_pages_and_deterministic(
+    minimal: Path, tmp_path: Path, example_site: Path
+) -> None:
+    first, second = tmp_path / "a", tmp_path / "b"
+    assert mkdocs_build(minimal, first).returncode == 0
+    assert mkdocs_build(minimal, second).returncode == 0
+    page = (first / "programs" / "acc-start" / "index.html").read_text(encoding="utf-8")
+    section = page[page.index('id="related"') :]
+    links = re.findall(r'<li><a href="([^"]+)"', section[: section.index("</ul>")])
+    assert 1 <= len(links) <= 3 and all(not link.startswith("../../phases") for link in links)
+    guide = (example_site / "guides" / "sso-setup" / "index.html").read_text(encoding="utf-8")
+    section = guide[guide.index('id="related"') :]
+    assert len(re.findall(r"<li><a ", section[: section.index("</ul>")])) == 3
+    assert page == (second / "programs" / "acc-start" / "index.html").read_text(encoding="utf-8")
+
+
+def test_index_is_outside_the_site_and_kept_when_a_build_fails(
+    minimal: Path, tmp_path: Path
+) -> None:
+    site = tmp_path / "site"
+    assert mkdocs_build(minimal, site).returncode == 0
+    stamp = (minimal / ".phasebook" / "index" / "FINGERPRINT").read_text(encoding="utf-8")
+    assert not list(site.rglob("FINGERPRINT"))
+    # A broken link fails the strict build after the index was staged: the old one stays.
+    guide = minimal / "content" / "guides" / "hello.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n[x](missing.md)\n", encoding="utf-8")
+    assert mkdocs_build(minimal, site).returncode == 1
+    assert (minimal / ".phasebook" / "index" / "FINGERPRINT").read_text(encoding="utf-8") == stamp
+    assert sorted(p.name for p in (minimal / ".phasebook").iterdir()) == ["index"]
