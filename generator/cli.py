@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import html
 import json
+import shutil
 import sys
 from pathlib import Path
 
@@ -116,7 +117,9 @@ def ensure_index(directory: Path, index: Path) -> Path:
         sys.exit(1)
     staging = s.staging_dir(index)
     s.build_index(s.documents(portal, content), staging, stamp)
-    s.install(staging, index)
+    kept = s.install(staging, index)
+    if kept is not None:
+        shutil.rmtree(kept)
     return index
 
 

@@ -219,15 +219,25 @@ def build_index(docs: list[dict], directory: Path, stamp: str = "") -> Path:
     return directory
 
 
-def install(staging: Path, target: Path) -> None:
-    """Put a complete index in place of the old one, so a reader never sees half of one."""
+def install(staging: Path, target: Path) -> Path | None:
+    """Put a complete index in place of the old one, so a reader never sees half of one.
+    The old one is kept beside it and returned, for `restore` until the caller drops it."""
     target.parent.mkdir(parents=True, exist_ok=True)
     old = target.with_name(target.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
+    kept = None
     if target.exists():
         target.rename(old)
+        kept = old
     shutil.move(staging, target)
-    shutil.rmtree(old, ignore_errors=True)
+    return kept
+
+
+def restore(kept: Path | None, target: Path) -> None:
+    """Undo `install`: the previous index (or none) is back."""
+    shutil.rmtree(target, ignore_errors=True)
+    if kept is not None and kept.exists():
+        kept.rename(target)
 
 
 def staging_dir(target: Path) -> Path:

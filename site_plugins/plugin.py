@@ -38,7 +38,11 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.portal: Portal | None = None
         self.renderer: Renderer | None = None
         self.root = Path.cwd()
-        self.staging: Path | None = None  # the new search index, installed once the build succeeds
+        # The search index: built in `staging`, installed after the build, the previous one
+        # `kept` until the build is known to have succeeded.
+        self.staging: Path | None = None
+        self.kept: Path | None = None
+        self.installed = False
 
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Load and check every source once; content errors stop the build, listed together."""
@@ -117,22 +121,41 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Only a build that succeeded replaces the search index."""
+        """Install the new search index, keeping the old one: MkDocs may still abort the
+        build after this hook (warnings in --strict), and then `on_build_error` restores it."""
         if self.staging is not None:
-            search.install(self.staging, self._path(self.config.search_index))
-            self.staging = None
+            self.kept = search.install(self.staging, self._index_dir())
+            self.installed, self.staging = True, None
 
     def on_build_error(self, *, error: Exception) -> None:
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
+        if self.installed:
+            search.restore(self.kept, self._index_dir())
+            self.installed, self.kept = False, None
+
+    def on_pre_build(self, *, config: MkDocsConfig) -> None:
+        """The previous build succeeded: its predecessor's index is no longer needed."""
+        self._drop_kept()
+
+    def on_shutdown(self) -> None:
+        self._drop_kept()
+
+    def _drop_kept(self) -> None:
+        if self.kept is not None:
+            shutil.rmtree(self.kept, ignore_errors=True)
+        self.installed, self.kept = False, None
+
+    def _index_dir(self) -> Path:
+        return self._path(self.config.search_index)
 
     def _index(self, config: MkDocsConfig) -> None:
         """Index the sources first: program and guide pages show what is related to them."""
         assert self.portal is not None and self.renderer is not None
         docs_dir = Path(config.docs_dir)
         docs = search.documents(self.portal, docs_dir, config.use_directory_urls)
-        self.staging = search.staging_dir(self._path(self.config.search_index))
+        self.staging = search.staging_dir(self._index_dir())
         stamp = search.fingerprint(self._path(self.config.phases_dir), docs_dir)
         search.build_index(docs, self.staging, stamp)
         self.renderer.related = search.related(self.staging)
