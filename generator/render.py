@@ -129,6 +129,9 @@ class Renderer:
             phase=phase,
             groups=[g for g in programs if g[2]],
             position=self._position(phase.id),
+            alternates=self._alternates(
+                phase.name, [phase.summary, *phase.tasks, *(c.text for c in phase.exit_criteria)]
+            ),
             page_title=self.t(phase.name),
         )
 
@@ -154,6 +157,10 @@ class Renderer:
             past=past,
             prerequisites=prerequisites,
             related=self._related(program.id),
+            alternates=self._alternates(
+                getattr(program, "title", None),
+                [program.summary, *program.topics, *getattr(program, "outcomes", [])],
+            ),
             page_title=self.portal.title(program, self.lang),
         )
 
@@ -183,6 +190,22 @@ class Renderer:
         if found is None:
             return None
         return self._render("related.md.j2", src=page, related=self._related(found[1].id))
+
+    def _alternates(
+        self, title: dict[str, str] | None, texts: list[dict[str, str] | None]
+    ) -> list[tuple[str, str, str, list[str]]]:
+        """The page's texts in the portal's other languages, where the YAML gives them:
+        (language, its own name for itself, title, paragraphs). Pages are built in the first
+        language; this lets readers of the others (and the search index) find them."""
+        out = []
+        for lang in self.portal.info.languages:
+            if lang == self.lang:
+                continue
+            given = [t[lang] for t in texts if t and lang in t]
+            heading = title.get(lang, "") if title else ""
+            if given or heading:
+                out.append((lang, LABELS.get(lang, LABELS["en"])["self_name"], heading, given))
+        return out
 
     def _related(self, program_id: str) -> list[tuple[m.PhaseView, m.ProgramT]]:
         return [self.portal.program(i) for i in self.related.get(program_id, [])]

@@ -26,6 +26,21 @@ from site_plugins.config import PhasebookConfig
 
 log = get_plugin_logger(__name__)
 
+# Material's search, tuned for Japanese: split at spaces and Japanese punctuation; where the
+# script changes (導入|フェーズ, API|連携); and after a katakana word's long-vowel mark
+# (カスタマー|サクセス), so that a word inside a katakana compound is found. The browser
+# splits queries the same way (generator/assets/phasebook.js).
+SEARCH_SEPARATOR = (
+    r"[\s\-　、。，．・「」『』（）()【】：:/]+"
+    r"|(?<=[\u3400-\u9fff])(?=[\u30a0-\u30ff])|(?<=[\u30a0-\u30ff])(?=[\u3400-\u9fff])"
+    r"|(?<=[\u30a1-\u30faー]ー)(?=[\u30a1-\u30fa])"
+    r"|(?<=[\u3040-\u30ff\u3400-\u9fff])(?=[A-Za-z0-9])"
+    r"|(?<=[A-Za-z0-9])(?=[\u3040-\u30ff\u3400-\u9fff])"
+)
+# No stemmer: the browser adds a wildcard to every query word and does not stem wildcard
+# words, so "renewal*" would never meet the stored stem "renew".
+SEARCH_PIPELINE = ["stopWordFilter", "trimmer"]
+
 # The generated Markdown uses heading ids ({#tasks}), Markdown inside HTML blocks and tables.
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
 NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
@@ -44,10 +59,16 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.kept: Path | None = None
         self.installed = False
 
+    # Before Material's search plugin fills in its own defaults for what mkdocs.yml left unset.
+    @event_priority(50)
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig | None:
         """Load and check every source once; content errors stop the build, listed together."""
         if not self.config.enabled:
             return None
+        search_plugin = config.plugins.get("material/search")
+        if search_plugin is not None:
+            search_plugin.config.separator = search_plugin.config.separator or SEARCH_SEPARATOR
+            search_plugin.config.pipeline = search_plugin.config.pipeline or SEARCH_PIPELINE
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         try:
             self.portal = load_portal(

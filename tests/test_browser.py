@@ -19,7 +19,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+import yaml
 from playwright.sync_api import Browser, Page, expect, sync_playwright
+
+from tests.conftest import ROOT
 
 CHROMIUM = Path("/usr/bin/chromium")
 # Flags that work on a machine without network or GPU (design.md).
@@ -295,6 +298,53 @@ def test_no_page_requests_anything_but_127_0_0_1(
     foreign = sorted({u for u in requested if urlsplit(u).hostname != "127.0.0.1"})
     assert not foreign, foreign
     assert len(requested) > len(pages)
+
+
+def browser_search(page: Page, query: str) -> list[str]:
+    """The pages Material's search lists for `query`, best first, as the visitor sees them."""
+    box = page.locator("input.md-search__input")
+    meta = page.locator(".md-search-result__meta")
+    box.fill("")
+    box.press("End")  # Material reads the query on keyup
+    expect(meta).to_have_text("検索キーワードを入力してください")
+    box.fill(query)
+    box.press("End")
+    expect(meta).not_to_have_text("検索キーワードを入力してください")
+    hrefs = page.eval_on_selector_all(
+        ".md-search-result__item a.md-search-result__link", "links => links.map(a => a.href)"
+    )
+    return list(dict.fromkeys(urlsplit(h).path.lstrip("/") for h in hrefs))
+
+
+def test_browser_search_relevance_recall_at_5(page: Page) -> None:
+    """Material's search in chromium, tuned by the plugin: each query of the relevance set
+    must bring its page into the first five results."""
+    cases = yaml.safe_load((ROOT / "tests" / "search_relevance.yml").read_text(encoding="utf-8"))
+    assert len(cases) >= 25
+    page.goto("./")
+    misses = []
+    for case in cases:
+        pages = browser_search(page, case["query"])[:5]
+        if case["page"] not in pages:
+            misses.append((case["query"], case["page"], pages))
+    recall = 1 - len(misses) / len(cases)
+    assert recall >= 0.9, misses
+
+
+@pytest.mark.parametrize(
+    ("query", "expected"),
+    [
+        # A word inside a katakana compound: カスタマー|サクセス|マネージャー.
+        ("サクセス", "programs/acc-renew-executive-review/"),
+        # A compound typed as one word: 導入|フェーズ.
+        ("導入フェーズ", "phases/implement/"),
+        # Long-vowel spellings.
+        ("アクセラレータ", "accelerators/"),
+    ],
+)
+def test_browser_search_finds_japanese_compounds(page: Page, query: str, expected: str) -> None:
+    page.goto("./")
+    assert expected in browser_search(page, query)[:5]
 
 
 def _local_only(route, requested: list[str]) -> None:

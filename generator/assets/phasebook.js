@@ -214,6 +214,34 @@
     apply();
   }
 
+  /* -- search: Japanese compounds typed as one word ------------------------------------ */
+
+  // The index splits text where the script changes (mkdocs.yml: search.separator), but
+  // Material's search does not split the query that way: 導入フェーズ would look for one
+  // word. Split it the same way before it reaches the search worker (message type 2 is
+  // Material's "query"), and drop lone particles (を, の).
+  var SCRIPTS = /[\u3040-\u309f]+|[\u30a0-\u30ff]+|[\u3400-\u9fff\u3005]+|[^\u3040-\u30ff\u3400-\u9fff\u3005]+/g;
+
+  function splitQuery(query) {
+    return query.split(/\s+/).map(function (word) {
+      if (/["+\-~^:*]/.test(word)) return word; // search syntax: leave it alone
+      return (word.match(SCRIPTS) || [])
+        .filter(function (part) { return !/^[\u3040-\u309f]$/.test(part); })
+        .join(" ");
+    }).join(" ");
+  }
+
+  if (window.Worker) {
+    var post = Worker.prototype.postMessage;
+    Worker.prototype.postMessage = function (message) {
+      var args = Array.prototype.slice.call(arguments);
+      if (message && message.type === 2 && typeof message.data === "string") {
+        args[0] = { type: 2, data: splitQuery(message.data) };
+      }
+      return post.apply(this, args);
+    };
+  }
+
   function init() {
     hidePastSessions(document);
     checklists(document);
