@@ -50,6 +50,18 @@ def summary(portal: m.Portal) -> str:
     )
 
 
+def project_options(command):
+    """-C and --index, shared by the commands that read the search index."""
+    command = click.option("--index", "index_dir", default=".phasebook/index",
+                           show_default=True,
+                           help="Relative to the project; rebuilt when the sources changed.",
+                           )(command)  # fmt: skip
+    return click.option("-C", "--directory", default=".", show_default=True,
+                        type=click.Path(file_okay=False, path_type=Path),
+                        help="The project: phases/, content/ and the index live here.",
+                        )(command)  # fmt: skip
+
+
 @main.command("search")
 @click.argument("query")
 @click.option("--phase", help="Only this phase (id).")
@@ -57,11 +69,7 @@ def summary(portal: m.Portal) -> str:
 @click.option("--kind", type=click.Choice(s.KINDS), help="Only this kind of page.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
-@click.option("-C", "--directory", default=".", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="The project: phases/, content/ and the index live here.")  # fmt: skip
-@click.option("--index", "index_dir", default=".phasebook/index", show_default=True,
-              help="Relative to the project; rebuilt when the sources changed.")  # fmt: skip
+@project_options
 def search_command(
     query: str,
     phase: str | None,
@@ -104,6 +112,26 @@ def search_command(
     click.echo(f"{found.total} results")
 
 
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Loopback by default: only this machine can connect.")  # fmt: skip
+@click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
+@click.option("--site", "site_dir", default="site", show_default=True,
+              help="The built site (./dev build), relative to the project.")  # fmt: skip
+@project_options
+def serve(host: str, port: int, site_dir: str, directory: Path, index_dir: str) -> None:
+    """Serve the built site and GET /api/search (JSON results and facet counts)."""
+    site = directory / site_dir
+    if not (site / "index.html").is_file():
+        click.echo(f"No built site in {site}: run ./dev build (or mkdocs build) first.", err=True)
+        sys.exit(1)
+    index = ensure_index(directory, directory / index_dir)
+    from generator.server import serve as run  # Starlette and uvicorn only for this command
+
+    click.echo(f"Serving {site} with /api/search at http://{host}:{port}/ (Ctrl+C stops)")
+    run(site, index, host, port)
+
+
 def ensure_index(directory: Path, index: Path) -> Path:
     """The index, rebuilt from the sources first if they changed since it was written."""
     phases, content = directory / "phases", directory / "content"
@@ -131,3 +159,7 @@ def schema(out: Path) -> None:
     """Write JSON Schemas: lifecycle.yml and phase files (for editors), api/catalog.json."""
     for path in write_schemas(out):
         click.echo(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -11,9 +11,11 @@ phrases of consecutive bigrams, which keeps "サク…セス" scattered over a p
 from __future__ import annotations
 
 import hashlib
+import heapq
 import re
 import shutil
 import tempfile
+from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from itertools import pairwise
@@ -21,6 +23,7 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as q
+from whoosh import sorting
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, Formatter
@@ -117,11 +120,12 @@ def schema() -> Schema:
         title=TEXT(analyzer=analyzer, field_boost=3.0),
         body=TEXT(analyzer=analyzer, stored=True, chars=True),
         name=STORED,  # the title as shown, in the portal's first language
-        kind=ID(stored=True),
-        phase=ID(stored=True),
+        # Sortable: facets are counted from these columns, not from each hit's stored fields.
+        kind=ID(stored=True, sortable=True),
+        phase=ID(stored=True, sortable=True),
         phase_name=STORED,
         stage=ID(stored=True),
-        tier=ID(stored=True),
+        tier=ID(stored=True, sortable=True),
         level=ID(stored=True),
         language=KEYWORD(stored=True),
         url=STORED,
@@ -428,8 +432,24 @@ def _cjk_words(text: str) -> set[str]:
     return words
 
 
+FACETS = ("phase", "tier", "kind")
+
+
+def open_index(directory: Path) -> windex.Index:
+    """Open once, search many times: opening costs more than a query."""
+    return windex.open_dir(directory)
+
+
+def facet_values(index: windex.Index) -> dict[str, set[str]]:
+    """What the filters can be: the phases and tiers in the index, every kind."""
+    with index.searcher() as searcher:
+        reader = searcher.reader()
+        found = {name: set(reader.field_terms(name)) for name in ("phase", "tier")}
+    return found | {"kind": set(KINDS)}
+
+
 def search(
-    index_dir: Path,
+    index: Path | windex.Index,
     text: str,
     *,
     phase: str | None = None,
@@ -443,16 +463,18 @@ def search(
     query = parse(text)
     filters = [q.Term(name, value) for name, value in (("phase", phase), ("tier", tier),
                ("kind", kind)) if value]  # fmt: skip
-    ix = windex.open_dir(index_dir)
+    ix = index if isinstance(index, windex.Index) else open_index(index)
+    groups = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
     with ix.searcher() as searcher:
-        every = searcher.search(query, limit=None, filter=q.And(filters) if filters else None)
-        facets = {name: {} for name in ("phase", "tier", "kind")}
-        for hit in every:
-            for name in facets:
-                if hit[name]:
-                    facets[name][hit[name]] = facets[name].get(hit[name], 0) + 1
-        every.fragmenter = ContextFragmenter(maxchars=160, surround=40)
-        every.formatter = _Marks(_cjk_words(text), *marks, escape=escape)
+        found = searcher.search(
+            query, limit=limit, filter=q.And(filters) if filters else None, groupedby=groups
+        )
+        facets = {
+            name: {key: n for key, n in sorted(found.groups(name).items()) if key}
+            for name in FACETS
+        }
+        found.fragmenter = ContextFragmenter(maxchars=160, surround=40)
+        found.formatter = _Marks(_cjk_words(text), *marks, escape=escape)
         hits = [
             Hit(
                 title=hit["name"],
@@ -466,22 +488,47 @@ def search(
                 ),
                 score=round(hit.score, 4),
             )
-            for hit in every[:limit]
+            for hit in found[:limit]
         ]
-        return Results(hits, len(every), facets)
+        return Results(hits, len(found), facets)
 
 
-def related(index_dir: Path, limit: int = 3) -> dict[str, list[str]]:
-    """Up to `limit` programs or guides like each program and guide, best first. Ties break
-    by document order, so the same sources always give the same lists."""
-    ix = windex.open_dir(index_dir)
+def related(
+    index_dir: Path, limit: int = 3, numterms: int = 12, fan: int = 50
+) -> dict[str, list[str]]:
+    """Up to `limit` programs or guides like each program and guide, best first.
+
+    A page's key terms (Whoosh's tf-idf pick) are matched only against the `fan` pages in
+    which each term weighs most, so the work grows with the number of pages, not with its
+    square. Ties break by document order: the same sources always give the same lists."""
     out: dict[str, list[str]] = {}
-    with ix.searcher() as searcher:
+    with open_index(index_dir).searcher() as searcher:
+        reader = searcher.reader()
         docs = [(n, d) for n, d in searcher.iter_docs() if d["kind"] != "phase"]
-        allowed = {n for n, _ in docs}
+        ids = {n: d["id"] for n, d in docs}
+        strongest: dict[str, list[tuple[float, int]]] = {}
+
+        def top(term: str) -> list[tuple[float, int]]:
+            """(minus the term's share of the page, page) for the pages it weighs most in."""
+            if term not in strongest:
+                postings = reader.postings("body", term).items_as("weight")
+                shares = [
+                    (-weight / reader.doc_field_length(n, "body", 1) ** 0.5, n)
+                    for n, weight in postings
+                    if n in ids
+                ]
+                strongest[term] = heapq.nsmallest(fan, shares)
+            return strongest[term]
+
         for docnum, stored in docs:
-            hits = searcher.more_like(
-                docnum, "body", text=stored["body"], top=limit, numterms=12, filter=allowed
-            )
-            out[stored["id"]] = [hit["id"] for hit in hits]
+            scores: dict[int, float] = defaultdict(float)
+            # Terms of this page alone link it to nothing: pick among the shared ones.
+            keys = searcher.key_terms_from_text("body", stored["body"], numterms=numterms * 3)
+            shared = [(t, w) for t, w in keys if reader.doc_frequency("body", t) > 1]
+            for term, weight in shared[:numterms]:
+                for share, other in top(term):
+                    if other != docnum:
+                        scores[other] -= weight * share
+            best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
+            out[stored["id"]] = [ids[n] for n, _ in best]
     return out

@@ -1,0 +1,133 @@
+"""`phasebook serve`: the built site and GET /api/search, over real HTTP on 127.0.0.1."""
+
+from __future__ import annotations
+
+import json
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.error import HTTPError
+from urllib.parse import urlencode
+from urllib.request import urlopen
+
+import pytest
+
+from tests.conftest import ROOT
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    port = free_port()
+    index = tmp_path_factory.mktemp("serve") / "index"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", "serve", "--site", str(example_site),
+         "--index", str(index), "--port", str(port)],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(200):
+            try:
+                urlopen(base + "/", timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None, process.communicate()
+                time.sleep(0.1)
+        yield base
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)
+
+
+def get(url: str) -> tuple[int, dict | str]:
+    try:
+        with urlopen(url, timeout=10) as response:
+            body, status, kind = response.read(), response.status, response.headers["content-type"]
+    except HTTPError as error:
+        body, status, kind = error.read(), error.code, error.headers["content-type"]
+    return status, json.loads(body) if kind == "application/json" else body.decode()
+
+
+def api(server: str, **params: str | int) -> tuple[int, dict]:
+    status, data = get(f"{server}/api/search?{urlencode(params)}")
+    assert isinstance(data, dict)
+    return status, data
+
+
+def test_serves_the_built_site(server: str) -> None:
+    status, page = get(server + "/phases/implement/")
+    assert status == 200 and "導入" in page
+
+
+def test_search_returns_ranked_results_with_facets(server: str) -> None:
+    status, data = api(server, q="アラート")
+    assert status == 200
+    first = data["results"][0]
+    assert set(first) >= {"title", "url", "snippet", "phase", "tier", "kind"}
+    assert first["url"].startswith("/") and "<mark>" in first["snippet"]
+    # The URL of every hit is a page the same server serves.
+    assert get(server + first["url"])[0] == 200
+    assert data["total"] == sum(data["facets"]["kind"].values())
+    assert data["facets"]["phase"]["engage"] >= 2
+
+
+def test_filters_narrow_results_and_facets(server: str) -> None:
+    status, data = api(server, q="アラート", phase="engage", kind="accelerator")
+    assert status == 200
+    assert [r["url"] for r in data["results"]] == ["/programs/acc-engage-alert-tuning/"]
+    assert data["facets"]["kind"] == {"accelerator": 1}
+
+
+def test_snippets_are_escaped_html(server: str) -> None:
+    status, data = api(server, q="SAML")
+    assert status == 200 and data["results"]
+    assert all("<" not in r["snippet"].replace("<mark>", "").replace("</mark>", "")
+               for r in data["results"])  # fmt: skip
+
+
+def test_limit_is_capped(server: str) -> None:
+    status, data = api(server, q="設定", limit=1000)
+    assert status == 200
+    assert len(data["results"]) == min(50, data["total"]) and data["total"] > 10
+
+
+@pytest.mark.parametrize(
+    ("params", "message"),
+    [
+        ({"q": ""}, "the query is empty: type what you are looking for"),
+        ({"q": "x" * 501}, "q is longer than 500 characters: shorten it"),
+        ({"q": '"導入'}, 'unbalanced quote: close the phrase with " or remove the quote'),
+        ({"q": "導入", "limit": "ten"}, "limit must be a whole number from 1 (got 'ten')"),
+        ({"q": "導入", "limit": "0"}, "limit must be a whole number from 1 (got '0')"),
+        ({"q": "導入", "phase": "nope"}, "unknown phase 'nope' (known: adopt, engage, "
+         "implement, optimize, prep, recommend, renew, use)"),
+        ({"q": "導入", "kind": "webinar"}, "unknown kind 'webinar' (known: accelerator, atx, "
+         "guide, phase, video)"),
+        ({"q": "導入", "sort": "date"}, "unknown parameter 'sort' (known: kind, limit, phase, "
+         "q, tier)"),
+    ],
+)  # fmt: skip
+def test_bad_parameters_get_400_with_a_json_error(
+    server: str, params: dict[str, str], message: str
+) -> None:
+    assert api(server, **params) == (400, {"error": message})
+
+
+def test_refuses_to_start_without_a_built_site(tmp_path: Path) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "serve", "--site", str(tmp_path / "none")],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        f"No built site in {tmp_path / 'none'}: run ./dev build (or mkdocs build) first."
+    )
