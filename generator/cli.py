@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import html
 import json
+import os
 import shutil
+import subprocess
 import sys
 from pathlib import Path
 
 import click
 
+from generator import atomic
 from generator import model as m
+from generator import report as r
 from generator import search as s
 from generator.errors import ContentError
 from generator.load import load_portal
@@ -31,12 +35,7 @@ def main() -> None:
               help="Markdown pages (guides), relative to DIRECTORY.")  # fmt: skip
 def validate(directory: Path, phases_dir: str, content_dir: str) -> None:
     """Check every source file; list all problems, or print a summary."""
-    try:
-        portal = load_portal(directory / phases_dir, directory / content_dir, root=directory)
-    except ContentError as exc:
-        click.echo(exc.report(), err=True)
-        sys.exit(1)
-    click.echo(summary(portal))
+    click.echo(summary(load_or_exit(directory, phases_dir, content_dir)))
 
 
 def summary(portal: m.Portal) -> str:
@@ -113,6 +112,34 @@ def search_command(
 
 
 @main.command()
+@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
+              type=click.Path(dir_okay=False, path_type=Path))  # fmt: skip
+@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Where the site goes.  [default: site/ beside mkdocs.yml]")  # fmt: skip
+@click.option("--strict-content", is_flag=True,
+              help="Fail on stale content (an ATX without session or recording).")  # fmt: skip
+def build(config_file: Path, site_dir: Path | None, strict_content: bool) -> None:
+    """Build the site beside its target and swap it in only if the build succeeds: a failed
+    build leaves the previous site exactly as it was."""
+    target = (site_dir or config_file.parent / "site").resolve()
+    staging = atomic.staging_dir(target)
+    env = {**os.environ, r.STRICT_CONTENT_ENV: "1"} if strict_content else None
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict",
+               "-f", str(config_file), "-d", str(staging)]  # fmt: skip
+    ok = False
+    try:
+        ok = subprocess.run(command, env=env, check=False).returncode == 0
+    finally:  # also on Ctrl+C: no half-built directory is left beside the site
+        if not ok:
+            shutil.rmtree(staging, ignore_errors=True)
+    if not ok:
+        click.echo(f"Build failed: {target} is unchanged.", err=True)
+        sys.exit(1)
+    atomic.discard(atomic.install(staging, target))
+    click.echo(f"Built {target}")
+
+
+@main.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Loopback by default: only this machine can connect.")  # fmt: skip
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -138,17 +165,35 @@ def ensure_index(directory: Path, index: Path) -> Path:
     stamp = s.fingerprint(phases, content)
     if s.index_stamp(index) == stamp:
         return index
+    portal = load_or_exit(directory)
+    staging = atomic.staging_dir(index)
+    s.build_index(s.documents(portal, content), staging, stamp)
+    atomic.discard(atomic.install(staging, index))
+    return index
+
+
+@main.command()
+@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--format", "form", type=click.Choice(["text", "markdown", "json"]),
+              default="text", show_default=True)  # fmt: skip
+@click.option("--strict", is_flag=True, help="Exit 1 when anything is missing (for CI).")
+def report(directory: Path, form: str, strict: bool) -> None:
+    """Coverage per phase (the four questions) and every gap, with file and line."""
+    portal = load_or_exit(directory)
+    found = r.gaps(portal, directory / "content")
+    render = {"text": r.as_text, "markdown": r.as_markdown, "json": r.as_json}[form]
+    click.echo(render(r.phase_rows(portal), found))
+    if strict and found:
+        sys.exit(1)
+
+
+def load_or_exit(directory: Path, phases: str = "phases", content: str = "content") -> m.Portal:
+    """The project's portal, or its content errors on stderr and exit 1."""
     try:
-        portal = load_portal(phases, content, root=directory)
+        return load_portal(directory / phases, directory / content, root=directory)
     except ContentError as exc:
         click.echo(exc.report(), err=True)
         sys.exit(1)
-    staging = s.staging_dir(index)
-    s.build_index(s.documents(portal, content), staging, stamp)
-    kept = s.install(staging, index)
-    if kept is not None:
-        shutil.rmtree(kept)
-    return index
 
 
 @main.command()

@@ -101,7 +101,14 @@ def _assemble(
     by_id = {p.id: (view, p) for view in views for p in view.phase.programs}
     guides = {p.page: (v, p) for v, p in by_id.values() if isinstance(p, m.Guide)}
     titles = {page: _guide_title(content_dir / page) for page in guides}
-    return m.Portal(lifecycle, tuple(views), titles, by_id, guides, now)
+    located = {}
+    for phase in phases:
+        assert phase.model is not None
+        src = phase.source
+        located[phase.model.id] = (src.label, *src.position(("id",)))
+        for i, program in enumerate(phase.model.programs):
+            located[program.id] = (src.label, *src.position(("programs", i), key=True))
+    return m.Portal(lifecycle, tuple(views), titles, by_id, guides, now, located)
 
 
 def _guide_title(path: Path) -> dict[str, str]:

@@ -10,7 +10,7 @@ import hashlib
 import json
 import re
 import zoneinfo
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
@@ -278,6 +278,8 @@ class Portal:
     by_id: dict[str, tuple[PhaseView, ProgramT]]  # programs in lifecycle order
     guides: dict[str, tuple[PhaseView, Guide]]  # content page → the guide program it is
     now: datetime  # what "upcoming" is measured against: SOURCE_DATE_EPOCH or the clock
+    # Where each phase and program is written (file, line, column), for messages about them.
+    located: dict[str, tuple[str, int, int]] = field(default_factory=dict)
 
     @property
     def info(self) -> PortalInfo:

@@ -13,8 +13,6 @@ from __future__ import annotations
 import hashlib
 import heapq
 import re
-import shutil
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -23,7 +21,6 @@ from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as q
-from whoosh import sorting
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.highlight import ContextFragmenter, Formatter
@@ -118,7 +115,7 @@ def schema() -> Schema:
     return Schema(
         id=ID(stored=True, unique=True),
         title=TEXT(analyzer=analyzer, field_boost=3.0),
-        body=TEXT(analyzer=analyzer, stored=True, chars=True),
+        body=TEXT(analyzer=analyzer, stored=True),
         name=STORED,  # the title as shown, in the portal's first language
         # Sortable: facets are counted from these columns, not from each hit's stored fields.
         kind=ID(stored=True, sortable=True),
@@ -223,33 +220,6 @@ def build_index(docs: list[dict], directory: Path, stamp: str = "") -> Path:
     return directory
 
 
-def install(staging: Path, target: Path) -> Path | None:
-    """Put a complete index in place of the old one, so a reader never sees half of one.
-    The old one is kept beside it and returned, for `restore` until the caller drops it."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    old = target.with_name(target.name + ".old")
-    shutil.rmtree(old, ignore_errors=True)
-    kept = None
-    if target.exists():
-        target.rename(old)
-        kept = old
-    shutil.move(staging, target)
-    return kept
-
-
-def restore(kept: Path | None, target: Path) -> None:
-    """Undo `install`: the previous index (or none) is back."""
-    shutil.rmtree(target, ignore_errors=True)
-    if kept is not None and kept.exists():
-        kept.rename(target)
-
-
-def staging_dir(target: Path) -> Path:
-    """A new directory beside `target` (same file system, so `install` is a rename)."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{target.name}-", dir=target.parent))
-
-
 def index_stamp(target: Path) -> str | None:
     stamp = target / "FINGERPRINT"
     return stamp.read_text(encoding="utf-8") if stamp.is_file() else None
@@ -331,12 +301,24 @@ def _field_query(fieldname: str, word: str, phrase: bool) -> q.Query | None:
             parts.append(q.Prefix(fieldname, chars[0][0]))
         else:
             grams = [g for g, _, _ in _bigrams(chars)]
-            parts.append(
-                q.Phrase(fieldname, grams) if len(grams) > 1 else q.Term(fieldname, grams[0])
-            )
+            parts.append(_grams_query(fieldname, grams))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else q.And(parts)
+
+
+# Above this many bigrams, all of them in one page spell the word for practical purposes,
+# and checking their positions (the slow part of a query) buys nothing.
+PHRASE_MAX_GRAMS = 3
+
+
+def _grams_query(fieldname: str, grams: list[str]) -> q.Query:
+    """A CJK word as its bigrams: in order when short (サクセス must not match the クセ and セス
+    of アクセス), merely all present when long (シングルサインオン)."""
+    if len(grams) == 1:
+        return q.Term(fieldname, grams[0])
+    terms_ = [q.Term(fieldname, g) for g in dict.fromkeys(grams)]
+    return q.Phrase(fieldname, grams) if len(grams) <= PHRASE_MAX_GRAMS else q.And(terms_)
 
 
 def _is_cjk(text: str) -> bool:
@@ -435,21 +417,35 @@ def _cjk_words(text: str) -> set[str]:
 FACETS = ("phase", "tier", "kind")
 
 
-def open_index(directory: Path) -> windex.Index:
+@dataclass(frozen=True)
+class Index:
+    """An open index and, per facet value, the documents that have it: facet counts and
+    filters are then set intersections instead of a look-up per matching document."""
+
+    whoosh: windex.Index
+    facet_docs: dict[str, dict[str, frozenset[int]]]
+
+    def values(self) -> dict[str, set[str]]:
+        """What the filters can be: the phases and tiers in the index, every kind."""
+        return {name: set(self.facet_docs[name]) for name in FACETS} | {"kind": set(KINDS)}
+
+
+def open_index(directory: Path) -> Index:
     """Open once, search many times: opening costs more than a query."""
-    return windex.open_dir(directory)
-
-
-def facet_values(index: windex.Index) -> dict[str, set[str]]:
-    """What the filters can be: the phases and tiers in the index, every kind."""
-    with index.searcher() as searcher:
-        reader = searcher.reader()
-        found = {name: set(reader.field_terms(name)) for name in ("phase", "tier")}
-    return found | {"kind": set(KINDS)}
+    ix = windex.open_dir(directory)
+    with ix.searcher() as searcher:
+        facet_docs = {
+            name: {
+                value: frozenset(searcher.docs_for_query(q.Term(name, value)))
+                for value in searcher.reader().field_terms(name)
+            }
+            for name in FACETS
+        }
+    return Index(ix, facet_docs)
 
 
 def search(
-    index: Path | windex.Index,
+    index: Path | Index,
     text: str,
     *,
     phase: str | None = None,
@@ -461,18 +457,22 @@ def search(
 ) -> Results:
     """Ranked hits for `text` within the filters, and facet counts over all matches."""
     query = parse(text)
-    filters = [q.Term(name, value) for name, value in (("phase", phase), ("tier", tier),
-               ("kind", kind)) if value]  # fmt: skip
-    ix = index if isinstance(index, windex.Index) else open_index(index)
-    groups = {name: sorting.FieldFacet(name, maptype=sorting.Count) for name in FACETS}
-    with ix.searcher() as searcher:
-        found = searcher.search(
-            query, limit=limit, filter=q.And(filters) if filters else None, groupedby=groups
-        )
+    index = index if isinstance(index, Index) else open_index(index)
+    allowed: frozenset[int] | None = None
+    for name, value in (("phase", phase), ("tier", tier), ("kind", kind)):
+        if value:
+            docs = index.facet_docs[name].get(value, frozenset())
+            allowed = docs if allowed is None else allowed & docs
+    with index.whoosh.searcher() as searcher:
+        # Every match scored in one pass, whose documents give the facets: cheaper than
+        # matching twice, once for the counts and once for the top hits.
+        found = searcher.search(query, limit=None, filter=None if allowed is None else set(allowed))
+        matched = {docnum for _, docnum in found.top_n}
         facets = {
-            name: {key: n for key, n in sorted(found.groups(name).items()) if key}
+            name: {v: n for v, docs in sorted(index.facet_docs[name].items())
+                   if (n := len(matched & docs))}
             for name in FACETS
-        }
+        }  # fmt: skip
         found.fragmenter = ContextFragmenter(maxchars=160, surround=40)
         found.formatter = _Marks(_cjk_words(text), *marks, escape=escape)
         hits = [
@@ -490,7 +490,7 @@ def search(
             )
             for hit in found[:limit]
         ]
-        return Results(hits, len(found), facets)
+        return Results(hits, len(matched), facets)
 
 
 def related(
@@ -502,7 +502,7 @@ def related(
     which each term weighs most, so the work grows with the number of pages, not with its
     square. Ties break by document order: the same sources always give the same lists."""
     out: dict[str, list[str]] = {}
-    with open_index(index_dir).searcher() as searcher:
+    with windex.open_dir(index_dir).searcher() as searcher:
         reader = searcher.reader()
         docs = [(n, d) for n, d in searcher.iter_docs() if d["kind"] != "phase"]
         ids = {n: d["id"] for n, d in docs}

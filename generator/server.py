@@ -29,7 +29,7 @@ class BadRequest(ValueError):
 def create_app(site: Path, index_dir: Path) -> Starlette:
     """The site at `/` and the search API, reading an index that does not change meanwhile."""
     index = search.open_index(index_dir)
-    known = search.facet_values(index)
+    known = index.values()
 
     def api_search(request: Request) -> JSONResponse:
         # A plain function: Starlette runs it in a worker thread, so a slow query does not

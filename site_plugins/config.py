@@ -18,3 +18,8 @@ class PhasebookConfig(Config):
 
     # Build the global nav (home, stages → phases) when mkdocs.yml has no `nav`.
     nav = c.Type(bool, default=True)
+
+    # Refuse to build while content is stale (an ATX with no upcoming session and no
+    # recording) instead of only mentioning it. `phasebook build --strict-content` sets it
+    # through PHASEBOOK_STRICT_CONTENT=1.
+    strict_content = c.Type(bool, default=False)

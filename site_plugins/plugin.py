@@ -14,7 +14,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import search
+from generator import atomic, report, search
 from generator.calendar import feed_files
 from generator.errors import ContentError
 from generator.export import catalog_json
@@ -74,6 +74,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             self.portal = load_portal(
                 self._path(self.config.phases_dir), Path(config.docs_dir), root=self.root
             )
+            self._check_stale(self.portal)
         except ContentError as exc:
             # The single conversion point: MkDocs prints a PluginError without a traceback.
             raise PluginError(exc.report()) from None
@@ -94,6 +95,16 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             config.extra_javascript.append(SCRIPT)
         log.debug("loaded %d phases, %d programs", len(self.portal.phases), len(self.portal.by_id))
         return config
+
+    def _check_stale(self, portal: Portal) -> None:
+        """Stale content is an error with strict_content, otherwise a note: the same sources
+        go stale as time passes, and that must not break `mkdocs build --strict`."""
+        stale = report.stale_programs(portal)
+        strict = self.config.strict_content or os.environ.get(report.STRICT_CONTENT_ENV) == "1"
+        if stale and strict:
+            raise ContentError(report.as_problems(stale))
+        for gap in stale:
+            log.info("%s", gap)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
         """Add one virtual page per phase and per non-guide program; nothing touches disk."""
@@ -145,7 +156,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """Install the new search index, keeping the old one: MkDocs may still abort the
         build after this hook (warnings in --strict), and then `on_build_error` restores it."""
         if self.staging is not None:
-            self.kept = search.install(self.staging, self._index_dir())
+            self.kept = atomic.install(self.staging, self._index_dir())
             self.installed, self.staging = True, None
 
     def on_build_error(self, *, error: Exception) -> None:
@@ -153,7 +164,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
         if self.installed:
-            search.restore(self.kept, self._index_dir())
+            atomic.restore(self.kept, self._index_dir())
             self.installed, self.kept = False, None
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -164,8 +175,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self._drop_kept()
 
     def _drop_kept(self) -> None:
-        if self.kept is not None:
-            shutil.rmtree(self.kept, ignore_errors=True)
+        atomic.discard(self.kept)
         self.installed, self.kept = False, None
 
     def _index_dir(self) -> Path:
@@ -176,7 +186,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         assert self.portal is not None and self.renderer is not None
         docs_dir = Path(config.docs_dir)
         docs = search.documents(self.portal, docs_dir, config.use_directory_urls)
-        self.staging = search.staging_dir(self._index_dir())
+        self.staging = atomic.staging_dir(self._index_dir())
         stamp = search.fingerprint(self._path(self.config.phases_dir), docs_dir)
         search.build_index(docs, self.staging, stamp)
         self.renderer.related = search.related(self.staging)

@@ -1,0 +1,217 @@
+"""Where the lifecycle's coverage has gaps: the four questions per phase, and what is missing.
+
+CS staff read it to plan content; CI runs `phasebook report --strict` to keep gaps from
+creeping in. Every gap names the file and line to fix and what to do there.
+"""
+
+from __future__ import annotations
+
+import json
+import unicodedata
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from generator import model as m
+from generator.errors import Problem
+
+SELF_SERVICE = ("guide", "video")
+# Set by `phasebook build --strict-content`; the plugin reads it (mkdocs has no CLI flag for it).
+STRICT_CONTENT_ENV = "PHASEBOOK_STRICT_CONTENT"
+
+
+@dataclass(frozen=True, order=True)
+class Gap:
+    file: str
+    line: int
+    column: int
+    subject: str  # the phase or program id, or the page
+    code: str  # stable, for tools: no-free-self-service, atx-no-session-or-recording, …
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.subject}: {self.message}"
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    """The four questions of one phase, counted, with its programs."""
+
+    number: int
+    id: str
+    name: str
+    tasks: int
+    experiences: int
+    provided: int
+    exit_criteria: int
+    with_target: int
+    programs: int
+    free_self_service: int
+
+
+def stale_programs(portal: m.Portal) -> list[Gap]:
+    """ATX a customer can neither join nor watch: what `--strict-content` refuses to publish."""
+    return [
+        _gap(portal, p.id, "atx-no-session-or-recording",
+             "ATX has no upcoming session and no recording: add a session "
+             f"(phasebook new session {p.id} …) or a recording: URL")
+        for _, p in portal.programs()
+        if isinstance(p, m.Atx) and not portal.upcoming(p) and p.recording is None
+    ]  # fmt: skip
+
+
+def gaps(portal: m.Portal, content_dir: Path) -> list[Gap]:
+    """Everything missing, sorted by file and line."""
+    found = [*stale_programs(portal), *_unreferenced_pages(portal, content_dir)]
+    for view in portal.phases:
+        found += _phase_gaps(portal, view)
+    for _, program in portal.programs():
+        found += _program_gaps(portal, program)
+    return sorted(found)
+
+
+def _phase_gaps(portal: m.Portal, view: m.PhaseView) -> list[Gap]:
+    phase, out = view.phase, []
+    for field, question in (
+        ("tasks", "what the customer does"),
+        ("experiences", "what the customer experiences"),
+        ("provided", "what we already provide"),
+    ):
+        if not getattr(phase, field):
+            out.append(_gap(portal, phase.id, f"no-{field}",
+                            f"no {field}: write down {question} in this phase"))  # fmt: skip
+    if not phase.exit_criteria:
+        out.append(_gap(portal, phase.id, "no-exit-criteria",
+                        "no exit_criteria: when is the customer ready to move on?"))  # fmt: skip
+    elif not any(c.target for c in phase.exit_criteria):
+        out.append(_gap(portal, phase.id, "no-quantitative-target",
+                        "no exit criterion has a target: give one a measurable target "
+                        "(e.g. \">= 90%\")"))  # fmt: skip
+    free = [p for p in phase.programs if not portal.tier(p.tier).paid]
+    if not any(p.kind in SELF_SERVICE for p in free):
+        out.append(_gap(portal, phase.id, "no-free-self-service",
+                        "no free guide or video: customers cannot get through this phase "
+                        "on their own"))  # fmt: skip
+    if not free:
+        out += [
+            _gap(portal, p.id, "paid-without-free",
+                 "paid program in a phase with no free program: add a free guide, video "
+                 "or ATX here")
+            for p in phase.programs
+        ]  # fmt: skip
+    return out
+
+
+def _program_gaps(portal: m.Portal, program: m.ProgramT) -> list[Gap]:
+    out = []
+    if isinstance(program, m.Accelerator):
+        if not program.prerequisites:
+            out.append(_gap(portal, program.id, "accelerator-no-prerequisites",
+                            "accelerator has no prerequisites: name the ATX or guide to "
+                            "take first"))  # fmt: skip
+        if not program.outcomes:
+            out.append(_gap(portal, program.id, "accelerator-no-outcomes",
+                            "accelerator has no outcomes: say what the customer leaves "
+                            "with"))  # fmt: skip
+    if (
+        isinstance(program, m.Atx)
+        and program.recording is None
+        and any(portal.is_over(program, s) for s in program.sessions)
+    ):
+        out.append(_gap(portal, program.id, "past-session-no-recording",
+                        "a session is over but there is no recording: add its recording: "
+                        "URL"))  # fmt: skip
+    return out
+
+
+def _unreferenced_pages(portal: m.Portal, content_dir: Path) -> list[Gap]:
+    """Markdown that no guide program points at: customers only find it by searching."""
+    out = []
+    for path in sorted(content_dir.rglob("*.md")):
+        page = path.relative_to(content_dir).as_posix()
+        if page != "index.md" and page not in portal.guides:
+            label = path.relative_to(content_dir.parent).as_posix()
+            out.append(Gap(label, 1, 1, page, "page-not-in-any-phase",
+                           "no guide program points at this page: add one with "
+                           f"page: {page} to the phase it belongs to"))  # fmt: skip
+    return out
+
+
+def _gap(portal: m.Portal, subject: str, code: str, message: str) -> Gap:
+    file, line, column = portal.located.get(subject, ("", 1, 1))
+    return Gap(file, line, column, subject, code, message)
+
+
+def as_problems(found: list[Gap]) -> list[Problem]:
+    """Gaps as content errors, for `--strict-content`."""
+    return [Problem(g.file, g.line, g.column, g.subject, g.message) for g in found]
+
+
+def phase_rows(portal: m.Portal) -> list[PhaseRow]:
+    rows = []
+    for number, view in enumerate(portal.phases, 1):
+        phase = view.phase
+        free_self = [
+            p for p in phase.programs
+            if p.kind in SELF_SERVICE and not portal.tier(p.tier).paid
+        ]  # fmt: skip
+        rows.append(
+            PhaseRow(
+                number, phase.id, portal.t(phase.name), len(phase.tasks), len(phase.experiences),
+                len(phase.provided), len(phase.exit_criteria),
+                sum(1 for c in phase.exit_criteria if c.target), len(phase.programs),
+                len(free_self),
+            )
+        )  # fmt: skip
+    return rows
+
+
+# -- output ------------------------------------------------------------------------------
+
+HEADINGS = ("phase", "tasks", "experiences", "provided", "exit criteria (target)",
+            "programs (free self-service)")  # fmt: skip
+
+
+def _cells(row: PhaseRow) -> list[str]:
+    return [
+        f"{row.number}. {row.name} ({row.id})", str(row.tasks), str(row.experiences),
+        str(row.provided), f"{row.exit_criteria} ({row.with_target})",
+        f"{row.programs} ({row.free_self_service})",
+    ]  # fmt: skip
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: Japanese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def as_text(rows: list[PhaseRow], found: list[Gap]) -> str:
+    table = [list(HEADINGS), *map(_cells, rows)]
+    widths = [max(_width(r[i]) for r in table) for i in range(len(HEADINGS))]
+    lines = [
+        "  ".join(
+            cell + " " * (w - _width(cell)) for cell, w in zip(r, widths, strict=True)
+        ).rstrip()
+        for r in table
+    ]
+    lines += ["", _summary(rows, found)]
+    lines += [f"  {g}" for g in found]
+    return "\n".join(lines)
+
+
+def as_markdown(rows: list[PhaseRow], found: list[Gap]) -> str:
+    lines = ["| " + " | ".join(HEADINGS) + " |", "|" + "---|" * len(HEADINGS)]
+    lines += ["| " + " | ".join(_cells(r)) + " |" for r in rows]
+    lines += ["", f"**{_summary(rows, found)}**", ""]
+    lines += [f"- `{g.file}:{g.line}` **{g.subject}**: {g.message}" for g in found]
+    return "\n".join(lines)
+
+
+def as_json(rows: list[PhaseRow], found: list[Gap]) -> str:
+    data = {"phases": [asdict(r) for r in rows], "gaps": [asdict(g) for g in found]}
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def _summary(rows: list[PhaseRow], found: list[Gap]) -> str:
+    if not found:
+        return f"No gaps in {len(rows)} phases."
+    return f"{len(found)} gaps in {len(rows)} phases:" if len(found) > 1 else "1 gap:"
