@@ -12,7 +12,7 @@ from pathlib import Path
 
 import click
 
-from generator import atomic
+from generator import atomic, scaffold
 from generator import model as m
 from generator import report as r
 from generator import search as s
@@ -194,6 +194,61 @@ def load_or_exit(directory: Path, phases: str = "phases", content: str = "conten
     except ContentError as exc:
         click.echo(exc.report(), err=True)
         sys.exit(1)
+
+
+@main.group()
+def new() -> None:
+    """Add a phase, a program or a session; comments and formatting are kept."""
+
+
+@new.command("phase")
+@click.argument("phase_id")
+@click.option("--name", help="The phase's name (default: its id).")
+@click.option("--stage", help="The stage it belongs to, at its end (default: the last).")
+@click.option("-C", "--directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+def new_phase(phase_id: str, name: str | None, stage: str | None, directory: Path) -> None:
+    """Create phases/PHASE_ID.yml and list it in phases/lifecycle.yml."""
+    _scaffold(scaffold.new_phase, directory, phase_id, name, stage)
+
+
+@new.command("program")
+@click.argument("phase_id")
+@click.argument("program_id")
+@click.option("--kind", required=True, type=click.Choice(["atx", "accelerator", "guide", "video"]))
+@click.option("--title", help="Its title (default: a placeholder to replace).")
+@click.option("--tier", help="Its tier (default: the first; for an accelerator the first paid).")
+@click.option("--url", help="A video's address, or where an accelerator is requested.")
+@click.option("-C", "--directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+def new_program(
+    phase_id: str, program_id: str, kind: str, title: str | None, tier: str | None,
+    url: str | None, directory: Path,
+) -> None:  # fmt: skip
+    """Add a program to a phase (a guide also gets content/guides/PROGRAM_ID.md)."""
+    _scaffold(scaffold.new_program, directory, phase_id, program_id, kind,
+              title=title, tier=tier, url=url)  # fmt: skip
+
+
+@new.command("session")
+@click.argument("program_id")
+@click.option("--starts", required=True, help="With its UTC offset: 2027-03-04T14:00:00+09:00")
+@click.option("--register", required=True, help="The https: registration page.")
+@click.option("--language", help="Default: the portal's first language.")
+@click.option("-C", "--directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+def new_session(
+    program_id: str, starts: str, register: str, language: str | None, directory: Path
+) -> None:
+    """Add a live session to an ATX."""
+    _scaffold(scaffold.new_session, directory, program_id, starts, register, language)
+
+
+def _scaffold(action, directory: Path, *args, **kwargs) -> None:
+    try:
+        files = action(directory, *args, **kwargs)
+    except scaffold.ScaffoldError as exc:
+        click.echo(f"Error: {exc}", err=True)
+        sys.exit(1)
+    for name in files:
+        click.echo(f"wrote {name}")
 
 
 @main.command()

@@ -1,0 +1,122 @@
+"""`phasebook new`: edits that keep what the author wrote, and undo themselves when invalid."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import pytest
+
+from generator.load import load_portal
+from generator.model import Atx
+from tests.conftest import edit
+from tests.test_authoring import checksums, phasebook
+
+
+def added_lines(before: str, after: str) -> list[str]:
+    """What an edit added; it must remove or change nothing."""
+    diff = list(difflib.ndiff(before.splitlines(), after.splitlines()))
+    assert not [d for d in diff if d.startswith("- ")], "nothing written is lost or changed"
+    return [d[2:] for d in diff if d.startswith("+ ")]
+
+
+def test_new_session_keeps_comments_and_layout(minimal: Path) -> None:
+    start = minimal / "phases" / "start.yml"
+    edit(start, "  - id: atx-start\n", "  # 人気の回: 毎月開催\n  - id: atx-start\n")
+    before = start.read_text(encoding="utf-8")
+    result = phasebook(minimal, "new", "session", "atx-start",
+                       "--starts", "2027-03-04T14:00:00+09:00",
+                       "--register", "https://example.com/register/3")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "wrote phases/start.yml\n"
+    assert added_lines(before, start.read_text(encoding="utf-8")) == [
+        "      - starts: 2027-03-04T14:00:00+09:00",
+        "        language: ja",
+        "        register: https://example.com/register/3",
+    ]
+    portal = load_portal(minimal / "phases", minimal / "content", root=minimal)
+    atx = portal.program("atx-start")[1]
+    assert isinstance(atx, Atx) and len(atx.sessions) == 3
+
+
+def test_new_guide_writes_its_page_and_loads(minimal: Path) -> None:
+    result = phasebook(minimal, "new", "program", "run", "guide-backup", "--kind", "guide",
+                       "--title", "バックアップの設定")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    page = minimal / "content" / "guides" / "guide-backup.md"
+    assert page.read_text(encoding="utf-8").startswith("# バックアップの設定\n")
+    portal = load_portal(minimal / "phases", minimal / "content", root=minimal)
+    view, guide = portal.program("guide-backup")
+    assert view.phase.id == "run" and portal.title(guide) == "バックアップの設定"
+    assert guide.tier == "free"
+
+
+@pytest.mark.parametrize("kind", ["atx", "accelerator", "video"])
+def test_new_program_of_each_kind_validates(minimal: Path, kind: str) -> None:
+    result = phasebook(minimal, "new", "program", "run", f"{kind}-new", "--kind", kind,
+                       "--url", "https://example.com/x")  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    portal = load_portal(minimal / "phases", minimal / "content", root=minimal)
+    program = portal.program(f"{kind}-new")[1]
+    assert program.kind == kind
+    assert program.tier == ("premier" if kind == "accelerator" else "free")
+
+
+def test_new_phase_is_listed_in_its_stage(minimal: Path) -> None:
+    result = phasebook(minimal, "new", "phase", "renew", "--name", "更新", "--stage", "use")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "wrote phases/renew.yml\nwrote phases/lifecycle.yml\n"
+    lifecycle = (minimal / "phases" / "lifecycle.yml").read_text(encoding="utf-8")
+    assert "    phases: [run, renew]\n" in lifecycle
+    portal = load_portal(minimal / "phases", minimal / "content", root=minimal)
+    assert [v.phase.id for v in portal.phases] == ["start", "run", "renew"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["program", "run", "atx-start", "--kind", "atx"],
+         "Error: program 'atx-start' already exists (phases/start.yml:14)"),
+        (["phase", "run"], "Error: phase 'run' already exists: choose another id"),
+        (["program", "run", "intro", "--kind", "guide"], None),  # see below: the page exists
+        (["program", "nowhere", "x", "--kind", "atx"],
+         "Error: unknown phase 'nowhere' (known: start, run)"),
+        (["session", "video-tour", "--starts", "2027-03-04T14:00:00+09:00",
+          "--register", "https://example.com/r"],
+         "Error: 'video-tour' is video, not an ATX: only ATX have sessions"),
+        (["session", "atx-start", "--starts", "2027-03-04T14:00:00",
+          "--register", "https://example.com/r"],
+         "Error: --starts '2027-03-04T14:00:00' has no UTC offset: add one, e.g. "
+         "2027-03-04T14:00:00+09:00 for Japan time"),
+        (["session", "atx-start", "--starts", "2026-12-03T10:00:00+09:00",
+          "--register", "https://example.com/r"],
+         "Error: 'atx-start' already has a ja session at 2026-12-03T10:00:00+09:00"),
+        (["program", "run", "video-x", "--kind", "video"],
+         "Error: a video needs --url: the https: address of the video"),
+    ],
+)  # fmt: skip
+def test_refusals_change_nothing(minimal: Path, args: list[str], message: str | None) -> None:
+    if message is None:  # a guide whose page someone already started writing
+        draft = minimal / "content" / "guides" / "intro.md"
+        draft.write_text("# 書きかけ\n", encoding="utf-8")
+        message = "Error: content/guides/intro.md already exists: choose another id"
+    before = checksums(minimal)
+    result = phasebook(minimal, "new", *args)
+    assert result.returncode == 1
+    assert result.stderr.strip() == message
+    assert checksums(minimal) == before
+
+
+def test_an_invalid_result_is_undone_byte_for_byte(minimal: Path) -> None:
+    before = checksums(minimal)
+    result = phasebook(minimal, "new", "session", "atx-start",
+                       "--starts", "2027-03-04T14:00:00+09:00",
+                       "--register", "http://example.com/insecure")  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[:3] == [
+        "Error: the change was undone, nothing was changed:",
+        "1 problem in the portal sources:",
+        "  phases/start.yml:30:19: programs[1].sessions[2].register: "
+        "'http://example.com/insecure' is not a valid https: URL",
+    ]
+    assert checksums(minimal) == before
