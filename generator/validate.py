@@ -36,9 +36,9 @@ FIELD_NAMES = _all_field_names()
 
 def against_schema(cls: type[T], source: YamlFile) -> T | None:
     """Validate one file's data; on failure add located problems to `source` and return None."""
-    if source.data is None or source.problems:
+    if source.problems:
         return None
-    if not isinstance(source.data, dict):
+    if not isinstance(source.data, dict):  # a list, a lone value, or `null`
         source.problems.append(
             source.problem((), "expected a mapping of keys (e.g. 'id: ...') at the top level")
         )

@@ -75,14 +75,13 @@ def format_path(path: Path_) -> str:
 def read_yaml(path: Path, label: str) -> YamlFile:
     """Parse `path`; problems are collected on the result instead of raised."""
     result = YamlFile(label)
-    raw = path.read_bytes()
-    if len(raw) > MAX_BYTES:
-        size = len(raw) // (1024 * 1024)
+    size = path.stat().st_size // (1024 * 1024)
+    if path.stat().st_size > MAX_BYTES:  # checked before reading: a huge file is never loaded
         result.problems.append(
             Problem(label, 1, 1, "", f"file is {size} MB (at most 5 MB: split it up)")
         )
         return result
-    text = _decode(raw, result)
+    text = _decode(path.read_bytes(), result)
     if text is None:
         return result
     if not text.strip() or all(

@@ -133,6 +133,7 @@ CASES = {
     ),
     "empty file": ("# nothing yet\n", "phases/run.yml:1:1: file is empty"),
     "top level is a list": ("- id: run\n", "phases/run.yml:1:1: expected a mapping of keys"),
+    "top level is null": ("null\n", "phases/run.yml:1:1: expected a mapping of keys"),
     "id differs from the file name": (
         RUN.replace("id: run", "id: operate"),
         "phases/run.yml:1:5: id: id 'operate' does not match the file name 'run.yml' "
@@ -295,3 +296,19 @@ def test_files_are_never_written(minimal: Path) -> None:
     problems(minimal)
     after = {p: p.read_bytes() for p in minimal.rglob("*") if p.is_file()}
     assert after == before
+
+
+def test_a_50_mb_file_is_refused_before_it_is_read(minimal: Path) -> None:
+    with (minimal / "phases" / "run.yml").open("w", encoding="utf-8") as out:
+        out.write(RUN)
+        out.write(("# " + "x" * 1022 + "\n") * 50 * 1024)
+    assert problems(minimal) == ["phases/run.yml:1:1: file is 50 MB (at most 5 MB: split it up)"]
+
+
+def test_an_alias_bomb_is_refused(minimal: Path) -> None:
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    lines += [f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 10) + "]" for i in range(1, 8)]
+    write_run(minimal, RUN + "experiences:\n" + "".join(f"  - {line}\n" for line in lines))
+    found = problems(minimal)
+    assert len(found) == 1 and found[0].startswith("phases/run.yml:12:38: experiences[5].")
+    assert found[0].endswith(": too many values (aliases expanding?): simplify the file")
