@@ -3,13 +3,14 @@
     python benchmarks/build_scale.py 100 1000
 
 For each N: wall time of `mkdocs build`, the share spent inside the Phasebook plugin, peak
-RSS, pages written and HTML bytes per page. Every N runs in a fresh child process, so peak
-RSS belongs to that build alone.
+RSS, pages written, HTML bytes per page and the browser search index (raw and gzip). Every N
+runs in a fresh child process, so peak RSS belongs to that build alone.
 """
 
 from __future__ import annotations
 
 import functools
+import gzip
 import json
 import os
 import random
@@ -164,7 +165,10 @@ def measure(project: Path) -> dict:
     pages = [p for p in site.rglob("*.html")]
     html_bytes = sum(p.stat().st_size for p in pages)
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
+    index = (site / "search" / "search_index.json").read_bytes()
     return {
+        "search_kb": round(len(index) / 1024),
+        "search_gz_kb": round(len(gzip.compress(index, mtime=0)) / 1024),
         "wall_s": round(wall, 2),
         "plugin_s": round(spent[0], 2),
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
@@ -180,7 +184,7 @@ def main(argv: list[str]) -> None:
         return
     sizes = [int(a) for a in argv] or [100, 1000]
     header = f"{'programs':>8} {'wall s':>8} {'plugin s':>8} {'plugin %':>8} {'peak RSS MB':>11}"
-    print(header + f" {'pages':>6} {'bytes/page':>10} {'site MB':>8}")
+    print(header + f" {'pages':>6} {'bytes/page':>10} {'site MB':>8} {'search KB (gzip)':>16}")
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="phasebook-bench-") as tmp:
             project = Path(tmp)
@@ -198,7 +202,7 @@ def main(argv: list[str]) -> None:
             print(
                 f"{size:>8} {r['wall_s']:>8} {r['plugin_s']:>8} {share:>7.1f}% "
                 f"{r['peak_rss_mb']:>11} {r['pages']:>6} {r['bytes_per_page']:>10} "
-                f"{r['site_mb']:>8}",
+                f"{r['site_mb']:>8} {r['search_kb']:>8} ({r['search_gz_kb']})",
                 flush=True,
             )
 
