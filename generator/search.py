@@ -2,10 +2,11 @@
 
 The only module that imports whoosh (the `whoosh-ng` fork, classic 2.7 API), so that a change
 of search engine touches one file. Japanese has no spaces, so CJK runs are indexed as
-overlapping bigrams (Latin words whole, lowercased and stemmed); a query's CJK runs become
-phrases of consecutive bigrams, which keeps "サク…セス" scattered over a page from matching
-サクセス. Katakana long-vowel marks are dropped on both sides, so アクセラレータ finds
-アクセラレーター.
+overlapping bigrams and trigrams (Latin words whole, lowercased and stemmed). A query word of
+two characters is its bigram; a longer one needs all its trigrams, which keeps the クセス of
+アクセス from matching サクセス without storing or checking positions (checking them was
+most of a query's time). Katakana long-vowel marks are dropped on both sides, so
+アクセラレータ finds アクセラレーター.
 """
 
 from __future__ import annotations
@@ -16,14 +17,13 @@ import re
 from collections import defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from itertools import pairwise
 from pathlib import Path
 
 from whoosh import index as windex
 from whoosh import query as q
+from whoosh import scoring
 from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
-from whoosh.highlight import ContextFragmenter, Formatter
 from whoosh.lang.porter import stem
 
 from generator import model as m
@@ -60,22 +60,30 @@ def _cjk_chars(run: str, start: int) -> list[tuple[str, int]]:
     return out
 
 
-def _bigrams(chars: list[tuple[str, int]]) -> Iterator[tuple[str, int, int]]:
-    """(text, start, end) of each overlapping pair; a lone character stands for itself."""
+def _grams(chars: list[tuple[str, int]], n: int) -> Iterator[tuple[str, int, int]]:
+    """(text, start, end) of each overlapping run of `n` characters."""
+    for i in range(len(chars) - n + 1):
+        window = chars[i : i + n]
+        yield "".join(c for c, _ in window), window[0][1], window[-1][1] + 1
+
+
+def _cjk_terms(chars: list[tuple[str, int]]) -> Iterator[tuple[str, int, int]]:
+    """Bigrams and trigrams; a lone character stands for itself."""
     if len(chars) == 1:
         char, at = chars[0]
         yield char, at, at + 1
         return
-    for (a, start), (b, end) in pairwise(chars):
-        yield a + b, start, end + 1
+    yield from _grams(chars, 2)
+    yield from _grams(chars, 3)
 
 
 def terms(text: str) -> Iterator[tuple[str, int, int]]:
-    """Index terms of `text` with their character offsets: CJK bigrams, stemmed words."""
+    """Index terms of `text` with their character offsets: CJK bi- and trigrams, stemmed
+    words."""
     for match in _RUN.finditer(normalize(text)):
         cjk, word = match.groups()
         if cjk:
-            yield from _bigrams(_cjk_chars(cjk, match.start()))
+            yield from _cjk_terms(_cjk_chars(cjk, match.start()))
         elif word not in STOP_WORDS:
             yield stem(word), match.start(), match.end()
 
@@ -114,8 +122,11 @@ def schema() -> Schema:
     analyzer = BigramTokenizer()
     return Schema(
         id=ID(stored=True, unique=True),
-        title=TEXT(analyzer=analyzer, field_boost=3.0),
-        body=TEXT(analyzer=analyzer, stored=True),
+        title=TEXT(analyzer=analyzer, field_boost=3.0, phrase=False),
+        # Title and body together: a word is looked up once, in one field; `title` only adds
+        # to the score of the pages that matched here.
+        text=TEXT(analyzer=analyzer, phrase=False),
+        body=STORED,  # for snippets
         name=STORED,  # the title as shown, in the portal's first language
         # Sortable: facets are counted from these columns, not from each hit's stored fields.
         kind=ID(stored=True, sortable=True),
@@ -177,6 +188,7 @@ def _doc(portal: m.Portal, view: m.PhaseView, doc_id: str, kind: str, title: str
         "title": title,
         "name": portal.t(view.phase.name) if kind == "phase" else title,
         "body": "\n".join(b for b in body if b),
+        "text": "\n".join(b for b in [title, *body] if b),
         "phase": view.phase.id,
         "phase_name": portal.t(view.phase.name),
         "stage": view.stage.id,
@@ -284,10 +296,12 @@ def parse(text: str) -> q.Query:
 
 
 def _clause(word: str, phrase: bool) -> q.Query | None:
-    """One word (or quoted phrase) searched in the title and the body."""
-    per_field = [_field_query(name, word, phrase) for name in ("title", "body")]
-    found = [f for f in per_field if f is not None]
-    return q.Or(found) if found else None
+    """One word (or quoted phrase): found in the title or the body, ranked up by the title."""
+    text = _field_query("text", word, phrase)
+    if text is None:
+        return None
+    title = _field_query("title", word, phrase)
+    return q.AndMaybe(text, title) if title is not None else text
 
 
 def _field_query(fieldname: str, word: str, phrase: bool) -> q.Query | None:
@@ -297,28 +311,24 @@ def _field_query(fieldname: str, word: str, phrase: bool) -> q.Query | None:
         if chars is None:
             parts += [q.Term(fieldname, t) for t, _, _ in terms(run)]
         elif len(chars) == 1:
-            # Only bigrams are indexed: a single character matches any that starts with it.
+            # A single character matches every gram that starts with it.
             parts.append(q.Prefix(fieldname, chars[0][0]))
         else:
-            grams = [g for g, _, _ in _bigrams(chars)]
-            parts.append(_grams_query(fieldname, grams))
+            found = [q.Term(fieldname, g) for g in _covering_grams(chars)]
+            parts.append(found[0] if len(found) == 1 else q.And(found))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else q.And(parts)
 
 
-# Above this many bigrams, all of them in one page spell the word for practical purposes,
-# and checking their positions (the slow part of a query) buys nothing.
-PHRASE_MAX_GRAMS = 3
-
-
-def _grams_query(fieldname: str, grams: list[str]) -> q.Query:
-    """A CJK word as its bigrams: in order when short (サクセス must not match the クセ and セス
-    of アクセス), merely all present when long (シングルサインオン)."""
-    if len(grams) == 1:
-        return q.Term(fieldname, grams[0])
-    terms_ = [q.Term(fieldname, g) for g in dict.fromkeys(grams)]
-    return q.Phrase(fieldname, grams) if len(grams) <= PHRASE_MAX_GRAMS else q.And(terms_)
+def _covering_grams(chars: list[tuple[str, int]]) -> list[str]:
+    """The trigrams of every other position, and the last: together they overlap across
+    the whole word, so a page needs the word itself to have them all, and a long word costs
+    half the look-ups. A two-character word is its bigram."""
+    if len(chars) == 2:
+        return ["".join(c for c, _ in chars)]
+    grams = [g for g, _, _ in _grams(chars, 3)]
+    return list(dict.fromkeys([*grams[::2], grams[-1]]))
 
 
 def _is_cjk(text: str) -> bool:
@@ -369,49 +379,58 @@ class Results:
     facets: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
-class _Marks(Formatter):
-    """Matched words between two markers the caller chooses (ANSI, <mark>, …).
+@dataclass(frozen=True)
+class _Snippet:
+    """Cuts the part of a page around the first query word and marks every query word in it.
 
-    Whoosh marks every matched bigram wherever it stands; only a run of them that spells a
-    whole query word is shown, so サクセス does not light up the クセ in アクセス."""
+    Words are found in the text itself, not through the index's grams, so サクセス does not
+    light up the クセス of アクセス; katakana may carry the long-vowel marks the query left
+    out (アクセラレータ marks アクセラレーター), and English words match by stem."""
 
-    def __init__(self, words: set[str], before: str, after: str, escape=str) -> None:
-        self.words, self.before, self.after, self.escape = words, before, after, escape
+    cjk: re.Pattern | None
+    stems: frozenset[str]
+    marks: tuple[str, str]
+    escape: object = str
+    width: int = 160
+    before: int = 40
 
-    def format_fragment(self, fragment, replace: bool = False) -> str:
-        text, out, index = fragment.text, [], fragment.startchar
-        for start, end in self._spans(text, fragment.matches):
-            if start < index:
+    @classmethod
+    def of(cls, text: str, marks: tuple[str, str], escape) -> _Snippet:
+        words, stems = set(), set()
+        for part in _TOKEN.findall(text.translate(_WIDTH)):
+            for run in _query_runs(part.strip('"+-'), phrase=part.startswith('"')):
+                if _is_cjk(run):
+                    words.add("".join(c for c, _ in _cjk_chars(run, 0)))
+                else:
+                    stems.update(t for t, _, _ in terms(run))
+        patterns = [
+            "".join(re.escape(c) + "ー?" for c in w) for w in sorted(words, key=len, reverse=True)
+        ]
+        cjk = re.compile("|".join(patterns)) if patterns else None
+        return cls(cjk, frozenset(stems), marks, escape)
+
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        norm = normalize(text)  # same length: offsets hold
+        found = [m.span() for m in self.cjk.finditer(norm)] if self.cjk else []
+        if self.stems:
+            found += [
+                m.span() for m in re.finditer(r"[a-z0-9]+", norm) if stem(m.group()) in self.stems
+            ]
+        return sorted(found)
+
+    def __call__(self, text: str) -> str:
+        spans = self.spans(text)
+        start = max(0, spans[0][0] - self.before) if spans else 0
+        end = start + self.width
+        out, at = [], start
+        for a, b in spans:
+            if a < at or b > end:
                 continue
-            out.append(self.escape(text[index:start]))
-            out.append(f"{self.before}{self.escape(text[start:end])}{self.after}")
-            index = end
-        out.append(self.escape(text[index : fragment.endchar]))
-        return "".join(out)
-
-    def _spans(self, text: str, tokens) -> Iterator[tuple[int, int]]:
-        spans: list[list[int]] = []
-        for token in sorted(tokens, key=lambda t: t.startchar):
-            if spans and token.startchar <= spans[-1][1]:
-                spans[-1][1] = max(spans[-1][1], token.endchar)
-            else:
-                spans.append([token.startchar, token.endchar])
-        for start, end in spans:
-            while end < len(text) and text[end] == "ー":  # dropped from the terms, shown here
-                end += 1
-            piece = "".join(c for c, _ in _cjk_chars(normalize(text[start:end]), 0))
-            if not _is_cjk(piece) or any(word in piece for word in self.words):
-                yield start, end
-
-
-def _cjk_words(text: str) -> set[str]:
-    """The CJK parts of a query as the highlighter must find them whole."""
-    words = set()
-    for part in _TOKEN.findall(text.translate(_WIDTH)):
-        for run in _query_runs(part.strip('"+-'), phrase=part.startswith('"')):
-            if _is_cjk(run):
-                words.add("".join(c for c, _ in _cjk_chars(run, 0)))
-    return words
+            out += [self.escape(text[at:a]), self.marks[0], self.escape(text[a:b]), self.marks[1]]
+            at = b
+        out.append(self.escape(text[at:end]))
+        cut = ("…" if start else "") + "".join(out) + ("…" if end < len(text) else "")
+        return " ".join(cut.split())
 
 
 FACETS = ("phase", "tier", "kind")
@@ -463,7 +482,9 @@ def search(
         if value:
             docs = index.facet_docs[name].get(value, frozenset())
             allowed = docs if allowed is None else allowed & docs
-    with index.whoosh.searcher() as searcher:
+    # TF-IDF rather than BM25: it needs no field length per matching page, which halves a
+    # query over thousands of matches, and it ranks the relevance set as well (all in the top 2).
+    with index.whoosh.searcher(weighting=scoring.TF_IDF()) as searcher:
         # Every match scored in one pass, whose documents give the facets: cheaper than
         # matching twice, once for the counts and once for the top hits.
         found = searcher.search(query, limit=None, filter=None if allowed is None else set(allowed))
@@ -473,8 +494,7 @@ def search(
                    if (n := len(matched & docs))}
             for name in FACETS
         }  # fmt: skip
-        found.fragmenter = ContextFragmenter(maxchars=160, surround=40)
-        found.formatter = _Marks(_cjk_words(text), *marks, escape=escape)
+        snippet = _Snippet.of(text, marks, escape)
         hits = [
             Hit(
                 title=hit["name"],
@@ -483,9 +503,7 @@ def search(
                 phase=hit["phase"],
                 phase_name=hit["phase_name"],
                 tier=hit["tier"],
-                snippet=" ".join(
-                    (hit.highlights("body", top=1) or escape(hit["body"][:120])).split()
-                ),
+                snippet=snippet(hit["body"]),
                 score=round(hit.score, 4),
             )
             for hit in found[:limit]
@@ -511,9 +529,9 @@ def related(
         def top(term: str) -> list[tuple[float, int]]:
             """(minus the term's share of the page, page) for the pages it weighs most in."""
             if term not in strongest:
-                postings = reader.postings("body", term).items_as("weight")
+                postings = reader.postings("text", term).items_as("weight")
                 shares = [
-                    (-weight / reader.doc_field_length(n, "body", 1) ** 0.5, n)
+                    (-weight / reader.doc_field_length(n, "text", 1) ** 0.5, n)
                     for n, weight in postings
                     if n in ids
                 ]
@@ -523,8 +541,8 @@ def related(
         for docnum, stored in docs:
             scores: dict[int, float] = defaultdict(float)
             # Terms of this page alone link it to nothing: pick among the shared ones.
-            keys = searcher.key_terms_from_text("body", stored["body"], numterms=numterms * 3)
-            shared = [(t, w) for t, w in keys if reader.doc_frequency("body", t) > 1]
+            keys = searcher.key_terms_from_text("text", stored["body"], numterms=numterms * 3)
+            shared = [(t, w) for t, w in keys if reader.doc_frequency("text", t) > 1]
             for term, weight in shared[:numterms]:
                 for share, other in top(term):
                     if other != docnum:
