@@ -11,10 +11,12 @@ most of a query's time). Katakana long-vowel marks are dropped on both sides, so
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
+import math
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -516,7 +518,7 @@ def related(
 ) -> dict[str, list[str]]:
     """Up to `limit` programs or guides like each program and guide, best first.
 
-    A page's key terms (Whoosh's tf-idf pick) are matched only against the `fan` pages in
+    A page's key terms (highest tf-idf) are matched only against the `fan` pages in
     which each term weighs most, so the work grows with the number of pages, not with its
     square. Ties break by document order: the same sources always give the same lists."""
     out: dict[str, list[str]] = {}
@@ -538,12 +540,20 @@ def related(
                 strongest[term] = heapq.nsmallest(fan, shares)
             return strongest[term]
 
+        pages = reader.doc_count()
+
+        @functools.cache
+        def idf(term: str) -> float:
+            # A term of this page alone links it to nothing: it weighs nothing.
+            found = reader.doc_frequency("text", term)
+            return math.log(pages / found) if found > 1 else 0.0
+
         for docnum, stored in docs:
             scores: dict[int, float] = defaultdict(float)
-            # Terms of this page alone link it to nothing: pick among the shared ones.
-            keys = searcher.key_terms_from_text("text", stored["body"], numterms=numterms * 3)
-            shared = [(t, w) for t, w in keys if reader.doc_frequency("text", t) > 1]
-            for term, weight in shared[:numterms]:
+            counts = Counter(t for t, _, _ in terms(stored["body"]))
+            keys = sorted((-n * idf(t), t) for t, n in counts.items() if idf(t))[:numterms]
+            for minus_weight, term in keys:
+                weight = -minus_weight
                 for share, other in top(term):
                     if other != docnum:
                         scores[other] -= weight * share

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from importlib.resources import files as package_files
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -15,13 +14,12 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator import atomic, report, search
-from generator.calendar import feed_files
 from generator.errors import ContentError
-from generator.export import catalog_json
 from generator.load import load_portal
-from generator.model import Guide, Portal
+from generator.model import Portal
+from generator.pages import site_files
 from generator.render import ASSET, SCRIPT, Renderer, join_cjk_lines, navigation
-from generator.urls import CATALOG_JSON, CATALOGUES, HOME, PLANS, SCHEDULE, phase_src, program_src
+from generator.urls import HOME
 from site_plugins.config import PhasebookConfig
 
 log = get_plugin_logger(__name__)
@@ -107,49 +105,30 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             log.info("%s", gap)
 
     def on_files(self, files: Files, *, config: MkDocsConfig) -> Files | None:
-        """Add one virtual page per phase and per non-guide program; nothing touches disk."""
+        """Add the generated pages, feeds and data as virtual files; nothing touches disk."""
         if not self.config.enabled or self.portal is None or self.renderer is None:
             return None
         self._index(config)
-        for view in self.portal.phases:
-            page = File.generated(
-                config, phase_src(view.phase.id), content=self.renderer.phase_page(view)
-            )
-            files.append(self._editable(page, view.source, config))
-            for program in view.phase.programs:
-                if isinstance(program, Guide):
-                    continue
-                content = self.renderer.program_page(view, program)
-                page = File.generated(
-                    config, program_src(program), content=content, inclusion=NOT_IN_NAV
-                )
-                files.append(self._editable(page, view.source, config))
-        # Programs are reached from their phase, never from the global nav: say so, or MkDocs
-        # lists every one of them as "not included in the nav" on each build.
+        generated = site_files(
+            self.portal,
+            self.renderer,
+            site_url=config.site_url,
+            directory_urls=config.use_directory_urls,
+            # A start page written by hand in docs_dir wins over the generated one.
+            home=files.get_file_from_path(HOME) is None,
+        )
+        for item in generated:
+            inclusion = InclusionLevel.UNDEFINED if item.in_nav else NOT_IN_NAV
+            file = File.generated(config, item.src, content=item.content, inclusion=inclusion)
+            if item.source is not None:
+                file = self._editable(file, item.source, config)
+            files.append(file)
+        # Guides too are reached from their phase, never from the global nav: say so, or
+        # MkDocs lists every one of them as "not included in the nav" on each build.
         for page_src in self.portal.guides:
             guide = files.get_file_from_path(page_src)
             if guide is not None and guide.inclusion.is_in_nav():
                 guide.inclusion = NOT_IN_NAV
-        renderer = self.renderer
-        # A start page written by hand in docs_dir wins over the generated one.
-        if files.get_file_from_path(HOME) is None:
-            files.append(File.generated(config, HOME, content=renderer.home_page()))
-        views = [
-            (SCHEDULE, renderer.schedule_page()),
-            (PLANS, renderer.plans_page()),
-            *((src, renderer.catalogue_page(kind)) for kind, src in CATALOGUES.items()),
-        ]
-        for src, content in views:
-            files.append(File.generated(config, src, content=content))
-        data = [
-            *feed_files(self.portal, config.site_url),
-            (CATALOG_JSON, catalog_json(self.portal, config.site_url, config.use_directory_urls)),
-        ]
-        for path, content in data:
-            files.append(File.generated(config, path, content=content))
-        for asset in (ASSET, SCRIPT):
-            content = package_files("generator").joinpath(asset).read_bytes()
-            files.append(File.generated(config, asset, content=content))
         return files
 
     def on_post_build(self, *, config: MkDocsConfig) -> None:

@@ -1,0 +1,53 @@
+"""Every file the portal adds to a site, from the one model: pages, feeds, data and assets.
+
+The MkDocs plugin turns each into a generated file; the scale benchmark writes the very same
+ones to disk to time plain MkDocs on identical pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.resources import files as package_files
+
+from generator import model as m
+from generator.calendar import feed_files
+from generator.export import catalog_json
+from generator.render import ASSET, SCRIPT, Renderer
+from generator.urls import CATALOG_JSON, CATALOGUES, HOME, PLANS, SCHEDULE, phase_src, program_src
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    src: str  # path under docs_dir
+    content: str | bytes
+    source: str | None = None  # the YAML file it is made from, for the edit button
+    in_nav: bool = True  # programs are reached from their phase, never from the global nav
+
+
+def site_files(
+    portal: m.Portal,
+    renderer: Renderer,
+    *,
+    site_url: str | None,
+    directory_urls: bool,
+    home: bool = True,
+) -> Iterator[SiteFile]:
+    """What the portal adds; `home=False` when docs_dir has a start page written by hand."""
+    for view in portal.phases:
+        yield SiteFile(phase_src(view.phase.id), renderer.phase_page(view), view.source)
+        for program in view.phase.programs:
+            if not isinstance(program, m.Guide):
+                content = renderer.program_page(view, program)
+                yield SiteFile(program_src(program), content, view.source, in_nav=False)
+    if home:
+        yield SiteFile(HOME, renderer.home_page())
+    yield SiteFile(SCHEDULE, renderer.schedule_page())
+    yield SiteFile(PLANS, renderer.plans_page())
+    for kind, src in CATALOGUES.items():
+        yield SiteFile(src, renderer.catalogue_page(kind))
+    for path, content in feed_files(portal, site_url):
+        yield SiteFile(path, content)
+    yield SiteFile(CATALOG_JSON, catalog_json(portal, site_url, directory_urls))
+    for asset in (ASSET, SCRIPT):
+        yield SiteFile(asset, package_files("generator").joinpath(asset).read_bytes())
