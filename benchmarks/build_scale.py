@@ -1,10 +1,14 @@
-"""Build a synthetic portal of N programs and print what the build costs.
+"""Build a synthetic portal of N programs and print what the build costs, side by side
+with plain MkDocs building the very same pages.
 
-    python benchmarks/build_scale.py 100 1000
+    python benchmarks/build_scale.py            # 100, 1,000 and 10,000 programs
 
-For each N: wall time of `mkdocs build`, the share spent inside the Phasebook plugin, peak
-RSS, pages written, HTML bytes per page and the browser search index (raw and gzip). Every N
-runs in a fresh child process, so peak RSS belongs to that build alone.
+For each N: wall time of `mkdocs build` with Phasebook; the same pages pre-rendered as
+Markdown files and built by plain MkDocs (same theme, nav and search settings, no plugin),
+and the ratio of the two, the headline figure; the time inside the plugin, and of it the
+Whoosh index and the related content; peak RSS of both; pages, HTML bytes per page, site
+size and the browser search index (raw and gzip). Every build runs in a fresh child process,
+so its peak RSS is its own.
 """
 
 from __future__ import annotations
@@ -42,6 +46,8 @@ TOPICS = [
     ("セキュリティ設定", "security settings"),
     ("導入効果の可視化", "showing value"),
 ]
+THEME = {"name": "material", "language": "ja", "font": False,
+         "features": ["navigation.tabs", "navigation.sections"]}  # fmt: skip
 SENTENCE = (
     "{ja}について、実際の管理コンソールの画面を使いながら、設定の手順と運用のコツを説明します。"
     "よくある質問とつまずきやすい点も紹介します。"
@@ -54,13 +60,9 @@ def generate(root: Path, count: int, seed: int = 7) -> None:
     (root / "phases").mkdir(parents=True)
     (root / "content" / "guides").mkdir(parents=True)
     (root / "content" / "index.md").write_text("# ベンチマーク ポータル\n", encoding="utf-8")
-    (root / "mkdocs.yml").write_text(
-        "site_name: Benchmark\ndocs_dir: content\n"
-        "theme: {name: material, language: ja, font: false, "
-        "features: [navigation.tabs, navigation.sections]}\n"
-        "plugins: [search, phasebook]\n",
-        encoding="utf-8",
-    )
+    config = {"site_name": "Benchmark", "docs_dir": "content", "theme": THEME,
+              "plugins": ["search", "phasebook"]}  # fmt: skip
+    _write(root / "mkdocs.yml", config)
     stages = [
         {"id": sid, "name": {"ja": ja, "en": en}, "phases": [p[1] for p in PHASES if p[0] == sid]}
         for sid, (ja, en) in STAGES.items()
@@ -135,28 +137,77 @@ def _write(path: Path, data: object) -> None:
     path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
 
 
+def prerender(project: Path, plain: Path) -> None:
+    """The pages Phasebook makes for `project`, written as plain files with a mkdocs.yml
+    that has the same theme, nav and search settings but no phasebook plugin."""
+    from generator import search
+    from generator.load import load_portal
+    from generator.pages import site_files
+    from generator.render import ASSET, SCRIPT, Renderer, navigation
+    from site_plugins.plugin import SEARCH_PIPELINE, SEARCH_SEPARATOR
+
+    source = project / "content"
+    portal = load_portal(project / "phases", source, root=project)
+    renderer = Renderer(portal)
+    index = search.build_index(search.documents(portal, source), plain / "index")
+    renderer.related = search.related(index)
+    docs = plain / "content"
+    for path in source.rglob("*.md"):
+        src = path.relative_to(source).as_posix()
+        text = renderer.page_markdown(src, path.read_text(encoding="utf-8"))
+        _put(docs / src, text)
+    home = not (source / "index.md").exists()
+    for item in site_files(portal, renderer, site_url=None, directory_urls=True, home=home):
+        _put(docs / item.src, item.content)
+    config = {
+        "site_name": "Benchmark",
+        "docs_dir": "content",
+        "theme": THEME,
+        "plugins": [{"search": {"separator": SEARCH_SEPARATOR, "pipeline": SEARCH_PIPELINE}}],
+        "nav": navigation(portal),
+        "not_in_nav": "/programs/\n/guides/",
+        "markdown_extensions": ["attr_list", "md_in_html", "tables"],
+        "extra_css": [ASSET],
+        "extra_javascript": [SCRIPT],
+    }
+    _write(plain / "mkdocs.yml", config)
+
+
+def _put(path: Path, content: str | bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+
+
 def measure(project: Path) -> dict:
     """Build `project` in this process and return the figures (run in a child process)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
 
+    from generator import search
     from site_plugins.plugin import PhasebookPlugin
 
-    spent = [0.0]
+    spent = {"plugin": 0.0, "index": 0.0, "related": 0.0}
 
-    def timed(method):
+    def timed(owner, name: str, bucket: str) -> None:
+        method = getattr(owner, name)
+
         @functools.wraps(method)
         def wrapper(*args, **kwargs):
             start = time.perf_counter()
             try:
                 return method(*args, **kwargs)
             finally:
-                spent[0] += time.perf_counter() - start
+                spent[bucket] += time.perf_counter() - start
 
-        return wrapper
+        setattr(owner, name, wrapper)
 
-    for name in ("on_config", "on_files", "on_page_markdown"):
-        setattr(PhasebookPlugin, name, timed(getattr(PhasebookPlugin, name)))
+    for name in ("on_config", "on_files", "on_page_markdown", "on_post_build"):
+        timed(PhasebookPlugin, name, "plugin")
+    timed(search, "build_index", "index")
+    timed(search, "related", "related")
     site = project / "site"
     start = time.perf_counter()
     os.chdir(project)
@@ -167,44 +218,51 @@ def measure(project: Path) -> dict:
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     index = (site / "search" / "search_index.json").read_bytes()
     return {
-        "search_kb": round(len(index) / 1024),
-        "search_gz_kb": round(len(gzip.compress(index, mtime=0)) / 1024),
-        "wall_s": round(wall, 2),
-        "plugin_s": round(spent[0], 2),
+        "wall_s": round(wall, 1),
+        **{f"{k}_s": round(v, 1) for k, v in spent.items()},
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "pages": len(pages),
         "bytes_per_page": html_bytes // max(len(pages), 1),
         "site_mb": round(total / 1e6, 1),
+        "search_kb": round(len(index) / 1024),
+        "search_gz_kb": round(len(gzip.compress(index, mtime=0)) / 1024),
     }
+
+
+def child(project: Path) -> dict:
+    env = {**os.environ, "SOURCE_DATE_EPOCH": "1796083200", "NO_MKDOCS_2_WARNING": "1"}
+    out = subprocess.run(
+        [sys.executable, __file__, "--child", str(project)],
+        env=env, capture_output=True, text=True, check=True,
+    ).stdout  # fmt: skip
+    return json.loads(out.strip().splitlines()[-1])
+
+
+COLUMNS = [
+    ("programs", 8), ("wall s", 7), ("plain s", 7), ("ratio", 6), ("plugin s", 8),
+    ("index s", 7), ("related s", 9), ("RSS MB", 6), ("plain MB", 8), ("pages", 6),
+    ("B/page", 7), ("site MB", 7), ("search KB (gz)", 14),
+]  # fmt: skip
 
 
 def main(argv: list[str]) -> None:
     if argv[:1] == ["--child"]:
         print(json.dumps(measure(Path(argv[1]))))
         return
-    sizes = [int(a) for a in argv] or [100, 1000]
-    header = f"{'programs':>8} {'wall s':>8} {'plugin s':>8} {'plugin %':>8} {'peak RSS MB':>11}"
-    print(header + f" {'pages':>6} {'bytes/page':>10} {'site MB':>8} {'search KB (gzip)':>16}")
+    sizes = [int(a) for a in argv] or [100, 1000, 10000]
+    print(" ".join(f"{name:>{width}}" for name, width in COLUMNS), flush=True)
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="phasebook-bench-") as tmp:
-            project = Path(tmp)
+            project, plain = Path(tmp) / "phasebook", Path(tmp) / "plain"
             generate(project, size)
-            env = {**os.environ, "SOURCE_DATE_EPOCH": "1796083200", "NO_MKDOCS_2_WARNING": "1"}
-            out = subprocess.run(
-                [sys.executable, __file__, "--child", tmp],
-                env=env,
-                capture_output=True,
-                text=True,
-                check=True,
-            ).stdout
-            r = json.loads(out.strip().splitlines()[-1])
-            share = 100 * r["plugin_s"] / r["wall_s"]
-            print(
-                f"{size:>8} {r['wall_s']:>8} {r['plugin_s']:>8} {share:>7.1f}% "
-                f"{r['peak_rss_mb']:>11} {r['pages']:>6} {r['bytes_per_page']:>10} "
-                f"{r['site_mb']:>8} {r['search_kb']:>8} ({r['search_gz_kb']})",
-                flush=True,
-            )
+            prerender(project, plain)
+            r, p = child(project), child(plain)
+        cells = [
+            size, r["wall_s"], p["wall_s"], f"{r['wall_s'] / p['wall_s']:.2f}", r["plugin_s"],
+            r["index_s"], r["related_s"], r["peak_rss_mb"], p["peak_rss_mb"], r["pages"],
+            r["bytes_per_page"], r["site_mb"], f"{r['search_kb']} ({r['search_gz_kb']})",
+        ]  # fmt: skip
+        print(" ".join(f"{c:>{w}}" for c, (_, w) in zip(cells, COLUMNS, strict=True)), flush=True)
 
 
 if __name__ == "__main__":

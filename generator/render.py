@@ -184,13 +184,6 @@ class Renderer:
         """A stage's phases with their lifecycle number."""
         return [(i + 1, v) for i, v in enumerate(self.portal.phases) if v.stage.id == stage_id]
 
-    def guide_footer(self, page: str) -> str | None:
-        """What is related to a guide, listed at its end."""
-        found = self.portal.guides.get(page)
-        if found is None:
-            return None
-        return self._render("related.md.j2", src=page, related=self._related(found[1].id))
-
     def _alternates(
         self, title: dict[str, str] | None, texts: list[dict[str, str] | None]
     ) -> list[tuple[str, str, str, list[str]]]:
@@ -270,13 +263,19 @@ class Renderer:
             wide=True,
         )
 
-    def guide_header(self, page: str) -> str | None:
-        """The tier and phase line shown under a guide's heading; None if `page` is no guide."""
-        found = self.portal.guides.get(page)
+    def page_markdown(self, src: str, markdown: str) -> str:
+        """A Markdown page as the portal shows it: wrapped Japanese lines joined, and a
+        guide's tier and phase under its heading and what is related at its end."""
+        markdown = join_cjk_lines(markdown)
+        found = self.portal.guides.get(src)
         if found is None:
-            return None
+            return markdown
         view, guide = found
-        return self._render("guide_header.md.j2", src=page, view=view, program=guide)
+        header = self._render("guide_header.md.j2", src=src, view=view, program=guide)
+        footer = self._render("related.md.j2", src=src, related=self._related(guide.id))
+        lines = markdown.splitlines(keepends=True)
+        at = next((i + 1 for i, ln in enumerate(lines) if ln.startswith("# ")), 0)
+        return "".join([*lines[:at], "\n", header, "\n", *lines[at:], "\n\n", footer])
 
     def _render(self, template: str, *, src: str, **context: object) -> str:
         """Render `template` for the page at `src`, which `link` resolves paths from."""

@@ -18,7 +18,7 @@ from generator.errors import ContentError
 from generator.load import load_portal
 from generator.model import Portal
 from generator.pages import site_files
-from generator.render import ASSET, SCRIPT, Renderer, join_cjk_lines, navigation
+from generator.render import ASSET, SCRIPT, Renderer, navigation
 from generator.urls import HOME
 from site_plugins.config import PhasebookConfig
 
@@ -176,14 +176,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """Join wrapped Japanese lines; put a guide's tier and phase right under its heading."""
         if not self.config.enabled or self.renderer is None:
             return None
-        markdown = join_cjk_lines(markdown)
-        header = self.renderer.guide_header(page.file.src_uri)
-        if header is None:
-            return markdown
-        lines = markdown.splitlines(keepends=True)
-        at = next((i + 1 for i, ln in enumerate(lines) if ln.startswith("# ")), 0)
-        footer = self.renderer.guide_footer(page.file.src_uri) or ""
-        return "".join([*lines[:at], "\n", header, "\n", *lines[at:], "\n\n", footer])
+        return self.renderer.page_markdown(page.file.src_uri, markdown)
 
     # Run after MkDocs' own watches are set up, so ours simply add to them.
     @event_priority(-50)
