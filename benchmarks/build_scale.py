@@ -231,11 +231,13 @@ def measure(project: Path) -> dict:
 
 def child(project: Path) -> dict:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1796083200", "NO_MKDOCS_2_WARNING": "1"}
-    out = subprocess.run(
+    done = subprocess.run(
         [sys.executable, __file__, "--child", str(project)],
-        env=env, capture_output=True, text=True, check=True,
-    ).stdout  # fmt: skip
-    return json.loads(out.strip().splitlines()[-1])
+        env=env, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    if done.returncode:
+        sys.exit(f"building {project} failed:\n{done.stderr[-3000:]}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 COLUMNS = [

@@ -44,8 +44,9 @@ def site_files(
         yield SiteFile(HOME, renderer.home_page())
     yield SiteFile(SCHEDULE, renderer.schedule_page())
     yield SiteFile(PLANS, renderer.plans_page())
-    for kind, src in CATALOGUES.items():
-        yield SiteFile(src, renderer.catalogue_page(kind))
+    for kind in CATALOGUES:
+        for src, content, in_nav in renderer.catalogue_files(kind):
+            yield SiteFile(src, content, in_nav=in_nav)
     for path, content in feed_files(portal, site_url):
         yield SiteFile(path, content)
     yield SiteFile(CATALOG_JSON, catalog_json(portal, site_url, directory_urls))

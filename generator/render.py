@@ -26,6 +26,8 @@ from generator.urls import (
     HOME,
     PLANS,
     SCHEDULE,
+    catalogue_rows,
+    catalogue_src,
     page_url,
     phase_src,
     program_src,
@@ -39,6 +41,7 @@ _ESCAPES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|~^=$"}
 _ESCAPES[ord("\n")] = " "
 ASSET = "assets/phasebook.css"
 SCRIPT = "assets/phasebook.js"
+LEVELS = ("beginner", "intermediate", "advanced")
 HOME_SESSIONS = 5  # sessions the start page shows
 HOME_SPARE = 5  # rendered hidden, shown in place of those already past by the visitor's clock
 
@@ -59,8 +62,10 @@ class Renderer:
         overrides: Path | None = None,
         lang: str | None = None,
         directory_urls: bool = True,
+        page_size: int = 100,
     ) -> None:
         self.portal = portal
+        self.page_size = page_size
         self.lang = lang or portal.language
         self.directory_urls = directory_urls
         # program id → ids of related programs and guides, from the search index
@@ -226,19 +231,53 @@ class Renderer:
             page_title=self.t(self.portal.info.title),
         )
 
-    def catalogue_page(self, kind: str) -> str:
-        """Every program of one kind, with client-side filters kept in the URL."""
+    def catalogue_files(self, kind: str) -> list[tuple[str, str, bool]]:
+        """Every program of one kind as (src, content, in nav): pages of `page_size` rows,
+        so that a phone never gets one huge table, and when there is more than one page, all
+        rows as JSON for filtering across pages in the browser."""
         items = [(v, p) for v, p in self.portal.programs() if p.kind == kind]
+        size = self.page_size
+        chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+        srcs = [catalogue_src(kind, n) for n in range(1, len(chunks) + 1)]
+        data = catalogue_rows(kind) if len(chunks) > 1 else None
+        files = [
+            (src, self._catalogue_page(kind, src, chunk, len(items), srcs, data), number == 1)
+            for number, (src, chunk) in enumerate(zip(srcs, chunks, strict=True), 1)
+        ]
+        if data is not None:
+            files.append((data, self._catalogue_json(kind, items, srcs[0]), False))
+        return files
+
+    def _catalogue_page(
+        self, kind: str, src: str, items: list, total: int, pages: list[str], data: str | None
+    ) -> str:
         heading = self.labels[f"catalogue_{kind}"]
+        number = pages.index(src) + 1
         return self._render(
             "catalogue.md.j2",
-            src=CATALOGUES[kind],
+            src=src,
             kind=kind,
             items=items,
-            levels=("beginner", "intermediate", "advanced"),
-            page_title=heading,
+            total=total,
+            pages=pages,
+            number=number,
+            rows=data,
+            levels=LEVELS,
+            page_title=heading if number == 1 else f"{heading} ({number}/{len(pages)})",
             wide=True,
         )
+
+    def _catalogue_json(self, kind: str, items: list, first: str) -> str:
+        """Rows as the first page shows them (its links), with what the filters compare."""
+        self._page = first
+        row = self.env.get_template("catalogue_row.md.j2")
+        data = [
+            {"phase": view.phase.id, "rank": self.portal.rank(program.tier),
+             "level": program.level or "", "lang": self.portal.languages(program),
+             "html": row.render(page=first, kind=kind, view=view, program=program).strip()}
+            for view, program in items
+        ]  # fmt: skip
+        return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     def plans_page(self) -> str:
         """The tier × phase matrix sales shows: what each tier adds, phase by phase."""

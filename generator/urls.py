@@ -17,6 +17,17 @@ CATALOGUES = {"atx": "atx.md", "accelerator": "accelerators.md"}
 CATALOG_JSON = "api/catalog.json"
 
 
+def catalogue_src(kind: str, number: int = 1) -> str:
+    """Page `number` of a catalogue: /atx/, then /atx/2/, /atx/3/ …"""
+    first = CATALOGUES[kind]
+    return first if number == 1 else f"{first[:-3]}/{number}.md"
+
+
+def catalogue_rows(kind: str) -> str:
+    """Every row of a long catalogue, for filtering in the browser across its pages."""
+    return f"{CATALOGUES[kind][:-3]}/rows.json"
+
+
 def phase_src(phase_id: str) -> str:
     return f"phases/{phase_id}.md"
 

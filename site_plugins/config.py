@@ -23,3 +23,7 @@ class PhasebookConfig(Config):
     # recording) instead of only mentioning it. `phasebook build --strict-content` sets it
     # through PHASEBOOK_STRICT_CONTENT=1.
     strict_content = c.Type(bool, default=False)
+
+    # Rows per catalogue page (/atx/, /atx/2/ …): a phone renders a page quickly however
+    # large the catalogue grows.
+    catalogue_page_size = c.Type(int, default=100)

@@ -81,6 +81,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             self.portal,
             self._path(templates) if templates else None,
             directory_urls=config.use_directory_urls,
+            page_size=self.config.catalogue_page_size,
         )
         if self.config.nav and config.nav is None:
             config.nav = navigation(self.portal)

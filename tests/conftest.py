@@ -62,3 +62,19 @@ def text_of(page: Path) -> str:
     source = page.read_text(encoding="utf-8")
     article = source[source.index("<article") : source.index("</article>")]
     return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
+
+
+@pytest.fixture(scope="session")
+def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example portal with 5 rows per catalogue page: 13 ATX make 3 pages."""
+    project = tmp_path_factory.mktemp("paged")
+    for name in ("phases", "content"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    edit(
+        project / "mkdocs.yml", "  - phasebook\n", "  - phasebook:\n      catalogue_page_size: 5\n"
+    )
+    site = project / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    return site

@@ -43,16 +43,26 @@ class _Quiet(SimpleHTTPRequestHandler):
         pass
 
 
-@pytest.fixture(scope="session")
-def base_url(example_site: Path) -> Iterator[str]:
+def serve(directory: Path) -> Iterator[str]:
+    """`directory` over HTTP on 127.0.0.1, as a static host would serve it."""
     server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(example_site))
+        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory))
     )
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def base_url(example_site: Path) -> Iterator[str]:
+    yield from serve(example_site)
+
+
+@pytest.fixture(scope="session")
+def paged_url(paged_site: Path) -> Iterator[str]:
+    yield from serve(paged_site)
 
 
 @pytest.fixture(scope="session")
@@ -357,3 +367,46 @@ def _local_only(route, requested: list[str]) -> None:
         route.continue_()
     else:
         route.abort()
+
+
+def test_filtering_a_paged_catalogue_looks_at_every_page(
+    browser: Browser, paged_url: str, example_site: Path
+) -> None:
+    data = catalog(example_site)
+    atx = [p for p in data["programs"] if p["kind"] == "atx"]
+    last_phase = atx[-1]["phase"]  # its rows are on the last page only
+    in_last = [p["id"] for p in atx if p["phase"] == last_phase]
+    context = browser.new_context(base_url=paged_url)
+    page = context.new_page()
+    page.goto("atx/")
+    rows = page.locator("#pb-catalogue tbody tr").locator("visible=true")
+    pager = page.locator(".pb-pager-pages")
+    expect(rows).to_have_count(5)
+    expect(pager).to_be_visible()
+    page.select_option('select[name="phase"]', last_phase)
+    expect(rows).to_have_count(len(in_last))
+    hrefs = [rows.nth(i).locator("a").first.get_attribute("href") for i in range(len(in_last))]
+    assert hrefs == [f"../programs/{pid}/" for pid in in_last]
+    expect(pager).to_be_hidden()
+    expect(page.locator(".pb-filters__count")).to_have_text(f"13件中 {len(in_last)}件を表示")
+    assert urlsplit(page.url).query == f"phase={last_phase}"
+
+    # More matches than a page: shown a page at a time.
+    page.goto("atx/?tier=free")
+    free = [p for p in atx if p["tier"] == "free"]
+    assert len(free) > 5
+    expect(rows).to_have_count(5)
+    page.get_by_role("button", name="さらに表示").click()
+    expect(rows).to_have_count(min(10, len(free)))
+
+    # Back to everything: this page's own rows and the pager.
+    page.get_by_role("button", name="条件をクリア").click()
+    expect(rows).to_have_count(5)
+    expect(pager).to_be_visible()
+
+    # Filtering on a later page starts over on the first page, filtered.
+    page.goto("atx/2/")
+    page.select_option('select[name="phase"]', "implement")
+    page.wait_for_url("**/atx/?phase=implement")
+    expect(rows).to_have_count(sum(p["phase"] == "implement" for p in atx))
+    context.close()

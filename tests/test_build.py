@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import json
 import re
 from pathlib import Path
 
@@ -160,3 +161,22 @@ def test_views_link_right_without_directory_urls(minimal: Path, tmp_path: Path) 
         assert links, view
         for link in links:
             assert (site / link).is_file(), (view, link)
+
+
+def test_long_catalogues_are_split_into_pages(paged_site: Path) -> None:
+    pages = [paged_site / "atx" / "index.html", *(paged_site / "atx" / str(n) / "index.html"
+             for n in (2, 3))]  # fmt: skip
+    html_of = [p.read_text(encoding="utf-8") for p in pages]
+    assert [h.count("<tr data-phase=") for h in html_of] == [5, 5, 3]
+    assert '<a href="../" rel="prev">' in html_of[1]
+    assert '<a href="../3/" rel="next">' in html_of[1]
+    assert "2 / 3 ページ（全13件）" in html_of[1]
+    assert 'data-pb-rows="rows.json"' in html_of[0]
+    rows = json.loads((paged_site / "atx" / "rows.json").read_text(encoding="utf-8"))
+    assert len(rows) == 13 and set(rows[0]) == {"phase", "rank", "level", "lang", "html"}
+    # Rows link as from the first page, where the browser shows them.
+    assert 'href="../programs/atx-prep-value/"' in rows[0]["html"]
+    # Only the first page is in the navigation.
+    assert "atx/2/" not in html_of[0].split('class="md-content"')[0]
+    accelerators = (paged_site / "accelerators" / "2" / "index.html").read_text(encoding="utf-8")
+    assert accelerators.count("<tr data-phase=") == 1

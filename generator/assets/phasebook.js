@@ -174,41 +174,107 @@
     var form = root.querySelector("form[data-pb-filters]");
     if (!form) return;
     var table = root.getElementById(form.getAttribute("data-pb-filters"));
-    var rows = Array.prototype.slice.call(table.tBodies[0].rows);
+    var body = table.tBodies[0];
+    var own = body.innerHTML; // this page's rows, as built
+    var rows = Array.prototype.slice.call(body.rows);
     var none = root.querySelector(".pb-filters__none");
+    var pager = root.querySelector(".pb-pager-pages");
+    var total = +form.getAttribute("data-pb-total");
+    // A long catalogue is split into pages; filtering looks at every row, loaded on demand.
+    var source = form.getAttribute("data-pb-rows");
+    var firstPage = form.getAttribute("data-pb-page") === "1";
+    var loaded = null;
+    var limit = rows.length;
+    var more = document.createElement("button");
+    more.type = "button";
+    more.className = "md-button pb-filters__more";
+    more.textContent = form.getAttribute("data-pb-more");
+    more.hidden = true;
+    table.parentNode.insertBefore(more, none);
     var params = new URLSearchParams(location.search);
     Array.prototype.forEach.call(form.elements, function (field) {
       if (field.name && params.has(field.name)) field.value = params.get(field.name);
       if (field.selectedIndex === -1) field.value = ""; // a stale link: show everything
     });
 
-    function apply() {
+    function wanted() {
       var want = {};
-      var query = new URLSearchParams(location.search);
       ["phase", "tier", "level", "lang"].forEach(function (name) {
         want[name] = form.elements[name].value;
-        if (want[name]) query.set(name, want[name]); else query.delete(name);
       });
       var tier = form.elements.tier;
-      var rank = tier.value ? +tier.options[tier.selectedIndex].getAttribute("data-pb-rank") : 99;
+      want.rank = tier.value ? +tier.options[tier.selectedIndex].getAttribute("data-pb-rank") : 99;
+      return want;
+    }
+
+    function matches(want, d) {
+      return (!want.phase || d.phase === want.phase) &&
+        +d.rank <= want.rank && // a plan includes every lower plan
+        (!want.level || d.level === want.level) &&
+        (!want.lang || keysOf(d.lang).indexOf(want.lang) >= 0);
+    }
+
+    function show(count) {
+      none.hidden = count > 0;
+      form.querySelector("output").textContent =
+        format(form.getAttribute("data-pb-format"), [total, count]);
+    }
+
+    function showAll(want) {
+      // Every row of every page: the filtered rows replace this page's, `limit` at a time.
+      var found = loaded.filter(function (d) { return matches(want, d); });
+      body.innerHTML = found.slice(0, limit).map(function (d) { return d.html; }).join("");
+      hidePastSessions(body);
+      more.hidden = found.length <= limit;
+      if (pager) pager.hidden = true;
+      show(found.length);
+    }
+
+    function apply() {
+      var want = wanted();
+      var query = new URLSearchParams(location.search);
+      ["phase", "tier", "level", "lang"].forEach(function (name) {
+        if (want[name]) query.set(name, want[name]); else query.delete(name);
+      });
+      var search = query.toString();
+      var active = ["phase", "tier", "level", "lang"].some(function (n) { return want[n]; });
+      if (source && active && !firstPage) { // filtered results start on the first page
+        location.href = form.getAttribute("data-pb-first") + "?" + search;
+        return;
+      }
+      history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
+      if (source && active) {
+        if (!loaded) {
+          fetch(source).then(function (r) { return r.json(); }).then(function (data) {
+            loaded = data.map(function (d) { d.lang = d.lang.join(" "); return d; });
+            apply();
+          });
+          return;
+        }
+        showAll(want);
+        return;
+      }
+      if (source && body.innerHTML !== own) { // back to this page's own rows
+        body.innerHTML = own;
+        hidePastSessions(body);
+        rows = Array.prototype.slice.call(body.rows);
+        more.hidden = true;
+        if (pager) pager.hidden = false;
+      }
       var shown = 0;
       rows.forEach(function (row) {
-        var d = row.dataset;
-        var match = (!want.phase || d.phase === want.phase) &&
-          +d.rank <= rank && // a plan includes every lower plan
-          (!want.level || d.level === want.level) &&
-          (!want.lang || keysOf(d.lang).indexOf(want.lang) >= 0);
+        var match = matches(want, row.dataset);
         row.hidden = !match;
         if (match) shown += 1;
       });
-      none.hidden = shown > 0;
-      form.querySelector("output").textContent =
-        format(form.getAttribute("data-pb-format"), [rows.length, shown]);
-      var search = query.toString();
-      history.replaceState(null, "", location.pathname + (search ? "?" + search : "") + location.hash);
+      show(shown);
     }
 
-    form.addEventListener("change", apply);
+    more.addEventListener("click", function () {
+      limit += rows.length;
+      showAll(wanted());
+    });
+    form.addEventListener("change", function () { limit = rows.length; apply(); });
     form.addEventListener("reset", function () { setTimeout(apply, 0); });
     form.hidden = false;
     apply();
