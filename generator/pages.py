@@ -14,7 +14,7 @@ from generator import model as m
 from generator.calendar import feed_files
 from generator.export import catalog_json
 from generator.render import ASSET, SCRIPT, Renderer
-from generator.urls import CATALOG_JSON, CATALOGUES, HOME, PLANS, SCHEDULE, phase_src, program_src
+from generator.urls import CATALOG_JSON, CATALOGUES, HOME, PLANS, phase_src, program_src
 
 
 @dataclass(frozen=True)
@@ -42,7 +42,8 @@ def site_files(
                 yield SiteFile(program_src(program), content, view.source, in_nav=False)
     if home:
         yield SiteFile(HOME, renderer.home_page())
-    yield SiteFile(SCHEDULE, renderer.schedule_page())
+    for src, content, in_nav in renderer.schedule_files():
+        yield SiteFile(src, content, in_nav=in_nav)
     yield SiteFile(PLANS, renderer.plans_page())
     for kind in CATALOGUES:
         for src, content, in_nav in renderer.catalogue_files(kind):

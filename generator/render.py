@@ -27,8 +27,8 @@ from generator.urls import (
     PLANS,
     SCHEDULE,
     catalogue_rows,
-    catalogue_src,
     page_url,
+    paged_src,
     phase_src,
     program_src,
     relative_url,
@@ -169,14 +169,23 @@ class Renderer:
             page_title=self.portal.title(program, self.lang),
         )
 
-    def schedule_page(self) -> str:
-        """Sessions that had not ended at build time; the browser hides later ones."""
-        return self._render(
-            "schedule.md.j2",
-            src=SCHEDULE,
-            items=self._upcoming(),
-            page_title=self.labels["schedule"],
-        )
+    def schedule_files(self) -> list[tuple[str, str, bool]]:
+        """Sessions that had not ended at build time, `page_size` a page (the browser hides
+        those that end later), as (src, content, in nav)."""
+        items = self._upcoming()
+        chunks, srcs = self._pages(items, SCHEDULE)
+        return [
+            (src, self._render("schedule.md.j2", src=src, items=chunk, pages=srcs,
+                               number=n, total=len(items), page_title=self.labels["schedule"]),
+             n == 1)
+            for n, (src, chunk) in enumerate(zip(srcs, chunks, strict=True), 1)
+        ]  # fmt: skip
+
+    def _pages(self, items: list, first: str) -> tuple[list[list], list[str]]:
+        """`items` in pages of `page_size`, and the source path of each page."""
+        size = self.page_size
+        chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
+        return chunks, [paged_src(first, n) for n in range(1, len(chunks) + 1)]
 
     def _upcoming(self) -> list[calendar.Scheduled]:
         return [
@@ -236,9 +245,7 @@ class Renderer:
         so that a phone never gets one huge table, and when there is more than one page, all
         rows as JSON for filtering across pages in the browser."""
         items = [(v, p) for v, p in self.portal.programs() if p.kind == kind]
-        size = self.page_size
-        chunks = [items[i : i + size] for i in range(0, len(items), size)] or [[]]
-        srcs = [catalogue_src(kind, n) for n in range(1, len(chunks) + 1)]
+        chunks, srcs = self._pages(items, CATALOGUES[kind])
         data = catalogue_rows(kind) if len(chunks) > 1 else None
         files = [
             (src, self._catalogue_page(kind, src, chunk, len(items), srcs, data), number == 1)

@@ -17,9 +17,8 @@ CATALOGUES = {"atx": "atx.md", "accelerator": "accelerators.md"}
 CATALOG_JSON = "api/catalog.json"
 
 
-def catalogue_src(kind: str, number: int = 1) -> str:
-    """Page `number` of a catalogue: /atx/, then /atx/2/, /atx/3/ …"""
-    first = CATALOGUES[kind]
+def paged_src(first: str, number: int) -> str:
+    """Page `number` of a list too long for one page: /atx/, then /atx/2/, /atx/3/ …"""
     return first if number == 1 else f"{first[:-3]}/{number}.md"
 
 

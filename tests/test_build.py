@@ -180,3 +180,17 @@ def test_long_catalogues_are_split_into_pages(paged_site: Path) -> None:
     assert "atx/2/" not in html_of[0].split('class="md-content"')[0]
     accelerators = (paged_site / "accelerators" / "2" / "index.html").read_text(encoding="utf-8")
     assert accelerators.count("<tr data-phase=") == 1
+
+
+def test_a_long_schedule_is_split_into_pages(paged_site: Path, example_site: Path) -> None:
+    upcoming = text_of(example_site / "schedule" / "index.html").count(" JST ")
+    assert upcoming > 10
+    pages = -(-upcoming // 5)
+    counts = [
+        text_of(paged_site / "schedule" / rest / "index.html").count(" JST ")
+        for rest in ["", *(str(n) for n in range(2, pages + 1))]
+    ]
+    assert counts == [5] * (pages - 1) + [upcoming - 5 * (pages - 1)]
+    last = (paged_site / "schedule" / str(pages) / "index.html").read_text(encoding="utf-8")
+    assert f"{pages} / {pages} ページ（全{upcoming}件）" in last
+    assert not (paged_site / "schedule" / str(pages + 1)).exists()
