@@ -42,6 +42,7 @@ _ESCAPES[ord("\n")] = " "
 ASSET = "assets/phasebook.css"
 SCRIPT = "assets/phasebook.js"
 LEVELS = ("beginner", "intermediate", "advanced")
+_RELATED_SLOT = re.compile(r'<div data-pb-related="([a-z0-9-]+)"></div>')
 HOME_SESSIONS = 5  # sessions the start page shows
 HOME_SPARE = 5  # rendered hidden, shown in place of those already past by the visitor's clock
 
@@ -112,6 +113,7 @@ class Renderer:
             m_schedule=SCHEDULE,
             m_plans=PLANS,
             m_catalogue=CATALOGUES,
+            related_slot=self.related_slot,
         )
 
     # -- pages -----------------------------------------------------------------------------
@@ -161,7 +163,6 @@ class Renderer:
             upcoming=upcoming,
             past=past,
             prerequisites=prerequisites,
-            related=self._related(program.id),
             alternates=self._alternates(
                 getattr(program, "title", None),
                 [program.summary, *program.topics, *getattr(program, "outcomes", [])],
@@ -214,8 +215,19 @@ class Renderer:
                 out.append((lang, LABELS.get(lang, LABELS["en"])["self_name"], heading, given))
         return out
 
-    def _related(self, program_id: str) -> list[tuple[m.PhaseView, m.ProgramT]]:
-        return [self.portal.program(i) for i in self.related.get(program_id, [])]
+    def related_slot(self, program_id: str) -> Markup:
+        """Where a page's related content goes, filled in by `fill_related` once the search
+        index (built alongside the pages) has said what is related."""
+        return Markup(f'\n<div data-pb-related="{program_id}"></div>\n')
+
+    def fill_related(self, src: str, html_page: str) -> str:
+        """The finished HTML of the page at `src` with its related content in place."""
+
+        def related(match: re.Match) -> str:
+            found = [self.portal.program(i) for i in self.related.get(match.group(1), [])]
+            return self._render("related.html.j2", src=src, related=found)
+
+        return _RELATED_SLOT.sub(related, html_page)
 
     def home_page(self) -> str:
         """The start page: the lifecycle loop, "where am I?", the next sessions."""
@@ -318,7 +330,7 @@ class Renderer:
             return markdown
         view, guide = found
         header = self._render("guide_header.md.j2", src=src, view=view, program=guide)
-        footer = self._render("related.md.j2", src=src, related=self._related(guide.id))
+        footer = self.related_slot(guide.id)
         lines = markdown.splitlines(keepends=True)
         at = next((i + 1 for i, ln in enumerate(lines) if ln.startswith("# ")), 0)
         return "".join([*lines[:at], "\n", header, "\n", *lines[at:], "\n\n", footer])

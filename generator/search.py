@@ -16,6 +16,7 @@ import hashlib
 import heapq
 import math
 import re
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -511,6 +512,18 @@ def search(
             for hit in found[:limit]
         ]
         return Results(hits, len(matched), facets)
+
+
+def index_and_relate(
+    docs: list[dict], directory: Path, stamp: str
+) -> tuple[dict[str, list[str]], dict[str, float]]:
+    """Build the index and compute what is related, and say how long each took: the work
+    the plugin hands to a second process while MkDocs renders the pages."""
+    start = time.perf_counter()
+    build_index(docs, directory, stamp)
+    built = time.perf_counter()
+    found = related(directory)
+    return found, {"index_s": built - start, "related_s": time.perf_counter() - built}
 
 
 def related(

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import multiprocessing
 import os
 import shutil
+from concurrent.futures import Future, ProcessPoolExecutor
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -42,6 +44,7 @@ SEARCH_PIPELINE = ["stopWordFilter", "trimmer"]
 # The generated Markdown uses heading ids ({#tasks}), Markdown inside HTML blocks and tables.
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
 NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
+RELATED_MARK = 'data-pb-related="'
 
 
 class PhasebookPlugin(BasePlugin[PhasebookConfig]):
@@ -56,6 +59,10 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.staging: Path | None = None
         self.kept: Path | None = None
         self.installed = False
+        # The index and related content, computed in a second process during the build.
+        self.pool: ProcessPoolExecutor | None = None
+        self.pending: Future | None = None
+        self.timings: dict[str, float] = {}
 
     # Before Material's search plugin fills in its own defaults for what mkdocs.yml left unset.
     @event_priority(50)
@@ -136,10 +143,14 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """Install the new search index, keeping the old one: MkDocs may still abort the
         build after this hook (warnings in --strict), and then `on_build_error` restores it."""
         if self.staging is not None:
+            self._await_index()
             self.kept = atomic.install(self.staging, self._index_dir())
             self.installed, self.staging = True, None
 
     def on_build_error(self, *, error: Exception) -> None:
+        if self.pool is not None:  # let the index finish, then drop it with the staging
+            self.pool.shutdown(cancel_futures=True)
+            self.pool, self.pending = None, None
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
@@ -162,14 +173,34 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         return self._path(self.config.search_index)
 
     def _index(self, config: MkDocsConfig) -> None:
-        """Index the sources first: program and guide pages show what is related to them."""
-        assert self.portal is not None and self.renderer is not None
+        """Start indexing the sources in a second process: MkDocs renders the pages
+        meanwhile, and only their finished HTML needs to know what is related."""
+        assert self.portal is not None
         docs_dir = Path(config.docs_dir)
         docs = search.documents(self.portal, docs_dir, config.use_directory_urls)
         self.staging = atomic.staging_dir(self._index_dir())
         stamp = search.fingerprint(self._path(self.config.phases_dir), docs_dir)
-        search.build_index(docs, self.staging, stamp)
-        self.renderer.related = search.related(self.staging)
+        # spawn, not fork: `mkdocs serve` runs threads, which a fork would copy half-way.
+        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
+        self.pending = self.pool.submit(search.index_and_relate, docs, self.staging, stamp)
+
+    def _await_index(self) -> None:
+        """Wait for the index, once; its related content goes into the renderer."""
+        if self.pending is not None:
+            assert self.renderer is not None and self.pool is not None
+            try:
+                self.renderer.related, self.timings = self.pending.result()
+            finally:
+                self.pending = None
+                self.pool.shutdown()
+                self.pool = None
+
+    def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
+        """Fill in the related content of program and guide pages."""
+        if not self.config.enabled or self.renderer is None or RELATED_MARK not in output:
+            return None
+        self._await_index()
+        return self.renderer.fill_related(page.file.src_uri, output)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
