@@ -59,33 +59,35 @@ def sessions(portal: m.Portal) -> list[Scheduled]:
 
 def feed_files(portal: m.Portal, site_url: str | None) -> Iterator[tuple[str, bytes]]:
     """Every feed the site serves, as (path, content): all sessions, one per phase, one per
-    session."""
+    session. Each event is written once and its text reused in the three feeds it is in."""
     every = sessions(portal)
+    zone = ZoneInfo(portal.info.timezone)
+    events = {id(item): _event(portal, item, zone, site_url).to_ical() for item in every}
+    timezone = _vtimezone(portal.info.timezone).to_ical()
+
+    def calendar(items: list[Scheduled], name: str) -> bytes:
+        return _calendar(portal, name, [timezone] if items else [], [events[id(i)] for i in items])
+
     name = portal.t(portal.info.title)
-    yield FEED, feed(portal, every, name, site_url)
+    yield FEED, calendar(every, name)
     for view in portal.phases:
         items = [item for item in every if item.view is view]
-        title = f"{name} – {portal.t(view.phase.name)}"
-        yield phase_feed(view.phase.id), feed(portal, items, title, site_url)
+        yield phase_feed(view.phase.id), calendar(items, f"{name} – {portal.t(view.phase.name)}")
     for item in every:
-        path = ics_path(item.program.id, item.session)
-        yield path, feed(portal, [item], portal.title(item.program), site_url)
+        yield ics_path(item.program.id, item.session), calendar([item], portal.title(item.program))
 
 
-def feed(portal: m.Portal, items: list[Scheduled], name: str, site_url: str | None) -> bytes:
-    """An iCalendar file of `items`, times in the portal's zone with its VTIMEZONE."""
+def _calendar(portal: m.Portal, name: str, timezone: list[bytes], events: list[bytes]) -> bytes:
+    """A VCALENDAR around components already written: the same bytes icalendar gives for
+    the whole calendar, as each component is written on its own lines."""
     cal = Calendar()
     cal.add("prodid", "-//Phasebook//Customer success portal//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
     cal.add("x-wr-calname", name)
     cal.add("x-wr-timezone", portal.info.timezone)
-    zone = ZoneInfo(portal.info.timezone)
-    if items:  # what add_missing_timezones() would add, without working it out per file
-        cal.add_component(_vtimezone(portal.info.timezone))
-    for item in items:
-        cal.add_component(_event(portal, item, zone, site_url))
-    return cal.to_ical()
+    head, end = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return b"".join([head, *timezone, *events, b"END:VCALENDAR", end])
 
 
 @functools.cache
