@@ -14,8 +14,10 @@ from __future__ import annotations
 import functools
 import hashlib
 import heapq
+import json
 import math
 import re
+import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -34,6 +36,7 @@ from generator.labels import LABELS
 from generator.urls import page_url, phase_src, program_src
 
 KINDS = ("phase", "atx", "accelerator", "guide", "video")
+DOCUMENTS, RELATED = "documents.json", "related.json"  # handed to and from the worker
 MAX_QUERY = 500
 
 # Hiragana, katakana (with the long-vowel mark), CJK ideographs and their iteration marks.
@@ -514,16 +517,19 @@ def search(
         return Results(hits, len(matched), facets)
 
 
-def index_and_relate(
-    docs: list[dict], directory: Path, stamp: str
-) -> tuple[dict[str, list[str]], dict[str, float]]:
-    """Build the index and compute what is related, and say how long each took: the work
-    the plugin hands to a second process while MkDocs renders the pages."""
+def index_and_relate(directory: Path, stamp: str) -> None:
+    """Build the index from `documents.json` in `directory` and write `related.json` there
+    with what is related and how long each step took: the work the plugin runs in a second
+    process (`python -m generator.search DIR STAMP`) while MkDocs renders the pages."""
+    docs = json.loads((directory / DOCUMENTS).read_text(encoding="utf-8"))
+    (directory / DOCUMENTS).unlink()
     start = time.perf_counter()
     build_index(docs, directory, stamp)
     built = time.perf_counter()
     found = related(directory)
-    return found, {"index_s": built - start, "related_s": time.perf_counter() - built}
+    timings = {"index_s": built - start, "related_s": time.perf_counter() - built}
+    data = {"related": found, "timings": timings}
+    (directory / RELATED).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
 def related(
@@ -573,3 +579,7 @@ def related(
             best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
             out[stored["id"]] = [ids[n] for n, _ in best]
     return out
+
+
+if __name__ == "__main__":
+    index_and_relate(Path(sys.argv[1]), sys.argv[2])

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-import multiprocessing
+import json
 import os
 import shutil
-from concurrent.futures import Future, ProcessPoolExecutor
+import subprocess
+import sys
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -60,8 +61,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.kept: Path | None = None
         self.installed = False
         # The index and related content, computed in a second process during the build.
-        self.pool: ProcessPoolExecutor | None = None
-        self.pending: Future | None = None
+        self.worker: subprocess.Popen | None = None
         self.timings: dict[str, float] = {}
 
     # Before Material's search plugin fills in its own defaults for what mkdocs.yml left unset.
@@ -148,9 +148,10 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             self.installed, self.staging = True, None
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.pool is not None:  # let the index finish, then drop it with the staging
-            self.pool.shutdown(cancel_futures=True)
-            self.pool, self.pending = None, None
+        if self.worker is not None:  # the index is not wanted any more
+            self.worker.kill()
+            self.worker.communicate()
+            self.worker = None
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
             self.staging = None
@@ -180,20 +181,29 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         docs = search.documents(self.portal, docs_dir, config.use_directory_urls)
         self.staging = atomic.staging_dir(self._index_dir())
         stamp = search.fingerprint(self._path(self.config.phases_dir), docs_dir)
-        # spawn, not fork: `mkdocs serve` runs threads, which a fork would copy half-way.
-        self.pool = ProcessPoolExecutor(1, mp_context=multiprocessing.get_context("spawn"))
-        self.pending = self.pool.submit(search.index_and_relate, docs, self.staging, stamp)
+        (self.staging / search.DOCUMENTS).write_text(json.dumps(docs), encoding="utf-8")
+        # A process of its own (not multiprocessing, which would re-run whatever script
+        # called MkDocs); its errors are collected for the message if it fails.
+        self.worker = subprocess.Popen(
+            [sys.executable, "-m", "generator.search", str(self.staging), stamp],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
 
     def _await_index(self) -> None:
         """Wait for the index, once; its related content goes into the renderer."""
-        if self.pending is not None:
-            assert self.renderer is not None and self.pool is not None
-            try:
-                self.renderer.related, self.timings = self.pending.result()
-            finally:
-                self.pending = None
-                self.pool.shutdown()
-                self.pool = None
+        if self.worker is None:
+            return
+        assert self.renderer is not None and self.staging is not None
+        _, errors = self.worker.communicate()
+        failed, self.worker = self.worker.returncode, None
+        if failed:
+            raise PluginError(f"Building the search index failed:\n{errors}")
+        result = self.staging / search.RELATED
+        data = json.loads(result.read_text(encoding="utf-8"))
+        result.unlink()
+        self.renderer.related, self.timings = data["related"], data["timings"]
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Fill in the related content of program and guide pages."""
