@@ -45,6 +45,7 @@ SEARCH_PIPELINE = ["stopWordFilter", "trimmer"]
 # The generated Markdown uses heading ids ({#tasks}), Markdown inside HTML blocks and tables.
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
 NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
+WORKER_LOG = "worker.log"
 RELATED_MARK = 'data-pb-related="'
 
 
@@ -150,7 +151,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
     def on_build_error(self, *, error: Exception) -> None:
         if self.worker is not None:  # the index is not wanted any more
             self.worker.kill()
-            self.worker.communicate()
+            self.worker.wait()
             self.worker = None
         if self.staging is not None:
             shutil.rmtree(self.staging, ignore_errors=True)
@@ -183,27 +184,35 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         stamp = search.fingerprint(self._path(self.config.phases_dir), docs_dir)
         (self.staging / search.DOCUMENTS).write_text(json.dumps(docs), encoding="utf-8")
         # A process of its own (not multiprocessing, which would re-run whatever script
-        # called MkDocs); its errors are collected for the message if it fails.
-        self.worker = subprocess.Popen(
-            [sys.executable, "-m", "generator.search", str(self.staging), stamp],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-            text=True,
-        )
+        # called MkDocs); its errors go to a file, which no amount of them can fill up.
+        with (self.staging / WORKER_LOG).open("w", encoding="utf-8") as log_file:
+            self.worker = subprocess.Popen(
+                [sys.executable, "-m", "generator.search", str(self.staging), stamp],
+                stdout=subprocess.DEVNULL,
+                stderr=log_file,
+            )
 
     def _await_index(self) -> None:
         """Wait for the index, once; its related content goes into the renderer."""
         if self.worker is None:
             return
         assert self.renderer is not None and self.staging is not None
-        _, errors = self.worker.communicate()
-        failed, self.worker = self.worker.returncode, None
+        failed, self.worker = self.worker.wait(), None
+        errors = self._close_log()
         if failed:
             raise PluginError(f"Building the search index failed:\n{errors}")
         result = self.staging / search.RELATED
         data = json.loads(result.read_text(encoding="utf-8"))
         result.unlink()
         self.renderer.related, self.timings = data["related"], data["timings"]
+
+    def _close_log(self) -> str:
+        """What the worker wrote to stderr; the file is gone afterwards."""
+        assert self.staging is not None
+        log_path = self.staging / WORKER_LOG
+        text = log_path.read_text(encoding="utf-8") if log_path.exists() else ""
+        log_path.unlink(missing_ok=True)
+        return text
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Fill in the related content of program and guide pages."""
