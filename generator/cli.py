@@ -49,16 +49,20 @@ def summary(portal: m.Portal) -> str:
     )
 
 
+directory_option = click.option(
+    "-C", "--directory", default=".", show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="The project: phases/, content/ and the index live here.",
+)  # fmt: skip
+
+
 def project_options(command):
     """-C and --index, shared by the commands that read the search index."""
     command = click.option("--index", "index_dir", default=".phasebook/index",
                            show_default=True,
                            help="Relative to the project; rebuilt when the sources changed.",
                            )(command)  # fmt: skip
-    return click.option("-C", "--directory", default=".", show_default=True,
-                        type=click.Path(file_okay=False, path_type=Path),
-                        help="The project: phases/, content/ and the index live here.",
-                        )(command)  # fmt: skip
+    return directory_option(command)
 
 
 @main.command("search")
@@ -205,7 +209,7 @@ def new() -> None:
 @click.argument("phase_id")
 @click.option("--name", help="The phase's name (default: its id).")
 @click.option("--stage", help="The stage it belongs to, at its end (default: the last).")
-@click.option("-C", "--directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@directory_option
 def new_phase(phase_id: str, name: str | None, stage: str | None, directory: Path) -> None:
     """Create phases/PHASE_ID.yml and list it in phases/lifecycle.yml."""
     _scaffold(scaffold.new_phase, directory, phase_id, name, stage)
@@ -218,7 +222,7 @@ def new_phase(phase_id: str, name: str | None, stage: str | None, directory: Pat
 @click.option("--title", help="Its title (default: a placeholder to replace).")
 @click.option("--tier", help="Its tier (default: the first; for an accelerator the first paid).")
 @click.option("--url", help="A video's address, or where an accelerator is requested.")
-@click.option("-C", "--directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@directory_option
 def new_program(
     phase_id: str, program_id: str, kind: str, title: str | None, tier: str | None,
     url: str | None, directory: Path,
@@ -233,7 +237,7 @@ def new_program(
 @click.option("--starts", required=True, help="With its UTC offset: 2027-03-04T14:00:00+09:00")
 @click.option("--register", required=True, help="The https: registration page.")
 @click.option("--language", help="Default: the portal's first language.")
-@click.option("-C", "--directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@directory_option
 def new_session(
     program_id: str, starts: str, register: str, language: str | None, directory: Path
 ) -> None:

@@ -260,7 +260,7 @@ class Renderer:
         chunks, srcs = self._pages(items, CATALOGUES[kind])
         data = catalogue_rows(kind) if len(chunks) > 1 else None
         files = [
-            (src, self._catalogue_page(kind, src, chunk, len(items), srcs, data), number == 1)
+            (src, self._catalogue_page(kind, number, chunk, len(items), srcs, data), number == 1)
             for number, (src, chunk) in enumerate(zip(srcs, chunks, strict=True), 1)
         ]
         if data is not None:
@@ -268,13 +268,12 @@ class Renderer:
         return files
 
     def _catalogue_page(
-        self, kind: str, src: str, items: list, total: int, pages: list[str], data: str | None
+        self, kind: str, number: int, items: list, total: int, pages: list[str], data: str | None
     ) -> str:
         heading = self.labels[f"catalogue_{kind}"]
-        number = pages.index(src) + 1
         return self._render(
             "catalogue.md.j2",
-            src=src,
+            src=pages[number - 1],
             kind=kind,
             items=items,
             total=total,
@@ -288,12 +287,11 @@ class Renderer:
 
     def _catalogue_json(self, kind: str, items: list, first: str) -> str:
         """Rows as the first page shows them (its links), with what the filters compare."""
-        self._page = first
-        row = self.env.get_template("catalogue_row.md.j2")
         data = [
             {"phase": view.phase.id, "rank": self.portal.rank(program.tier),
              "level": program.level or "", "lang": self.portal.languages(program),
-             "html": row.render(page=first, kind=kind, view=view, program=program).strip()}
+             "html": self._render("catalogue_row.md.j2", src=first, kind=kind, view=view,
+                                  program=program).strip()}
             for view, program in items
         ]  # fmt: skip
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))

@@ -134,12 +134,11 @@ def schema() -> Schema:
         text=TEXT(analyzer=analyzer, phrase=False),
         body=STORED,  # for snippets
         name=STORED,  # the title as shown, in the portal's first language
-        # Sortable: facets are counted from these columns, not from each hit's stored fields.
-        kind=ID(stored=True, sortable=True),
-        phase=ID(stored=True, sortable=True),
+        kind=ID(stored=True),
+        phase=ID(stored=True),
         phase_name=STORED,
         stage=ID(stored=True),
-        tier=ID(stored=True, sortable=True),
+        tier=ID(stored=True),
         level=ID(stored=True),
         language=KEYWORD(stored=True),
         url=STORED,
