@@ -80,6 +80,10 @@ class Project:
             else:
                 path.write_bytes(original)
 
+    def written(self) -> list[str]:
+        """The files this command wrote, as the author names them."""
+        return [self._label(p) for p in self.originals]
+
     def _label(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
@@ -103,10 +107,6 @@ def editing(root: Path) -> Iterator[tuple[Project, m.Portal]]:
     except BaseException:
         project.rollback()
         raise
-
-
-def changed(project: Project) -> list[str]:
-    return [project._label(p) for p in project.originals]
 
 
 # -- phases ------------------------------------------------------------------------------
@@ -133,7 +133,7 @@ def new_phase(root: Path, phase_id: str, name: str | None, stage: str | None) ->
         entry = next(s for s in lifecycle["stages"] if s["id"] == stage)
         entry["phases"].append(phase_id)
         project.write(lifecycle_path, lifecycle)
-        return changed(project)
+        return project.written()
 
 
 # -- programs ----------------------------------------------------------------------------
@@ -164,7 +164,7 @@ def new_program(
         data = project.read(path)
         _block_list(data, "programs").append(item)
         project.write(path, data)
-        return changed(project)
+        return project.written()
 
 
 def _default_tier(portal: m.Portal, kind: str) -> str:
@@ -230,7 +230,7 @@ def new_session(
             {"starts": when, "language": language, "register": register}
         )
         project.write(path, data)
-        return changed(project)
+        return project.written()
 
 
 def _block_list(mapping, key: str):
