@@ -170,6 +170,8 @@
 
   /* -- catalogues: filters whose state lives in the URL -------------------------------- */
 
+  var FILTERS = ["phase", "tier", "level", "lang"]; // the form's fields and URL parameters
+
   function filters(root) {
     var form = root.querySelector("form[data-pb-filters]");
     if (!form) return;
@@ -199,7 +201,7 @@
 
     function wanted() {
       var want = {};
-      ["phase", "tier", "level", "lang"].forEach(function (name) {
+      FILTERS.forEach(function (name) {
         want[name] = form.elements[name].value;
       });
       var tier = form.elements.tier;
@@ -233,11 +235,11 @@
     function apply() {
       var want = wanted();
       var query = new URLSearchParams(location.search);
-      ["phase", "tier", "level", "lang"].forEach(function (name) {
+      FILTERS.forEach(function (name) {
         if (want[name]) query.set(name, want[name]); else query.delete(name);
       });
       var search = query.toString();
-      var active = ["phase", "tier", "level", "lang"].some(function (n) { return want[n]; });
+      var active = FILTERS.some(function (n) { return want[n]; });
       if (source && active && !firstPage) { // filtered results start on the first page
         location.href = form.getAttribute("data-pb-first") + "?" + search;
         return;
