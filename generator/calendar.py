@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC
 from zoneinfo import ZoneInfo
 
-from icalendar import Calendar, Event, Timezone
+from icalendar import Calendar, Event, Timezone, vText
 
 from generator import model as m
 
@@ -84,8 +84,10 @@ def _calendar(portal: m.Portal, name: str, timezone: list[bytes], events: list[b
     cal.add("prodid", "-//Phasebook//Customer success portal//EN")
     cal.add("version", "2.0")
     cal.add("calscale", "GREGORIAN")
-    cal.add("x-wr-calname", name)
-    cal.add("x-wr-timezone", portal.info.timezone)
+    # Non-standard properties are written raw unless typed: as vText they are escaped like
+    # SUMMARY, so no text can end the line and start a property or an event of its own.
+    cal.add("x-wr-calname", vText(name))
+    cal.add("x-wr-timezone", vText(portal.info.timezone))
     head, end = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
     return b"".join([head, *timezone, *events, b"END:VCALENDAR", end])
 

@@ -1,18 +1,22 @@
-"""`phasebook`: validate the sources and export their schema without building the site."""
+"""`phasebook`: the CS team's commands: validate, report, new, build, search, serve, schema.
+
+Every command reports a problem as one clear message and a non-zero exit, never a
+traceback; none writes on, in or above the sources (generator/outputs.py), and none leaves
+half of what it writes (generator/atomic.py).
+"""
 
 from __future__ import annotations
 
 import html
 import json
 import os
-import shutil
-import subprocess
+import re
 import sys
 from pathlib import Path
 
 import click
 
-from generator import atomic, scaffold
+from generator import atomic, indexjob, outputs, processes, scaffold
 from generator import model as m
 from generator import report as r
 from generator import search as s
@@ -20,6 +24,24 @@ from generator.errors import ContentError
 from generator.load import load_portal
 from generator.schema import write_schemas
 from generator.validate import KINDS
+
+# What a terminal would obey instead of show: C0 and C1 controls, escape sequences above all.
+_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+STATE = ".phasebook"  # the lock, the journals and (by default) the index, per project
+
+
+def safe(text: str) -> str:
+    """`text` for a terminal: control characters from the sources shown, not obeyed."""
+    return _TERMINAL.sub(lambda c: f"\\x{ord(c.group()):02x}", text)
+
+
+def say(text: str, *, err: bool = False) -> None:
+    click.echo(safe(text), err=err)
+
+
+def fail(text: str, code: int = 1):
+    say(text, err=True)
+    sys.exit(code)
 
 
 @click.group()
@@ -35,7 +57,7 @@ def main() -> None:
               help="Markdown pages (guides), relative to DIRECTORY.")  # fmt: skip
 def validate(directory: Path, phases_dir: str, content_dir: str) -> None:
     """Check every source file; list all problems, or print a summary."""
-    click.echo(summary(load_or_exit(directory, phases_dir, content_dir)))
+    say(summary(load_or_exit(directory, phases_dir, content_dir)))
 
 
 def summary(portal: m.Portal) -> str:
@@ -58,9 +80,9 @@ directory_option = click.option(
 
 def project_options(command):
     """-C and --index, shared by the commands that read the search index."""
-    command = click.option("--index", "index_dir", default=".phasebook/index",
-                           show_default=True,
-                           help="Relative to the project; rebuilt when the sources changed.",
+    command = click.option("--index", "index_dir",
+                           help="Relative to the project; rebuilt when the sources changed. "
+                                "[default: search_index of mkdocs.yml, or .phasebook/index]",
                            )(command)  # fmt: skip
     return directory_option(command)
 
@@ -84,63 +106,90 @@ def search_command(
     index_dir: str,
 ) -> None:
     """Search phases, programs and guides, Japanese and English alike."""
-    index = ensure_index(directory, directory / index_dir)
+    index = ensure_index(directory, index_dir)
     if as_json:  # HTML-ready, as the search API gives it
         marks, escape = ("<mark>", "</mark>"), html.escape
     else:  # bold on a terminal, **word** in a file or pipe
         marks = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("**", "**")
-        escape = str
+        escape = safe
     try:
         found = s.search(index, query, phase=phase, tier=tier, kind=kind, limit=limit,
                          marks=marks, escape=escape)  # fmt: skip
     except s.QueryError as exc:
-        click.echo(f"Cannot search for {query!r}: {exc}", err=True)
-        sys.exit(2)
+        fail(f"Cannot search for {query!r}: {exc}", 2)
     if as_json:
         hits = [hit.__dict__ for hit in found.hits]
         data = {"query": query, "total": found.total, "results": hits, "facets": found.facets}
-        click.echo(json.dumps(data, ensure_ascii=False, indent=1))
+        text = json.dumps(data, ensure_ascii=False, indent=1)  # C0 controls come escaped
+        click.echo(_TERMINAL.sub(lambda c: f"\\u{ord(c.group()):04x}", text))
         return
     if not found.hits:
-        click.echo(f"No results for {query!r}.")
+        say(f"No results for {query!r}.")
         return
     for n, hit in enumerate(found.hits, 1):
         tier_part = f" · {hit.tier}" if hit.tier else ""
         click.echo(
-            click.style(f"{n}. {hit.title}", bold=True)
-            + f"  [{hit.kind} · {hit.phase_name}{tier_part}]"
+            click.style(safe(f"{n}. {hit.title}"), bold=True)
+            + safe(f"  [{hit.kind} · {hit.phase_name}{tier_part}]")
         )
-        click.echo(f"   {hit.url}")
-        click.echo(f"   {hit.snippet}")
-    click.echo(f"{found.total} results")
+        say(f"   {hit.url}")
+        click.echo(f"   {hit.snippet}")  # its text went through `safe` already
+    say(f"{found.total} results")
 
 
 @main.command()
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path))  # fmt: skip
-@click.option("-d", "--site-dir", type=click.Path(file_okay=False, path_type=Path),
+@click.option("-d", "--site-dir", type=click.Path(path_type=Path),
               help="Where the site goes.  [default: site/ beside mkdocs.yml]")  # fmt: skip
 @click.option("--strict-content", is_flag=True,
               help="Fail on stale content (an ATX without session or recording).")  # fmt: skip
 def build(config_file: Path, site_dir: Path | None, strict_content: bool) -> None:
-    """Build the site beside its target and swap it in only if the build succeeds: a failed
-    build leaves the previous site exactly as it was."""
-    target = (site_dir or config_file.parent / "site").resolve()
-    staging = atomic.staging_dir(target)
-    env = {**os.environ, r.STRICT_CONTENT_ENV: "1"} if strict_content else None
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict",
-               "-f", str(config_file), "-d", str(staging)]  # fmt: skip
-    ok = False
+    """Build the site and its search index beside their targets and swap both in only if
+    the build succeeds: a failed or killed build leaves the previous ones as they were."""
+    if not config_file.is_file():
+        fail(f"{config_file}: no such file (run this in the portal's folder, or pass -f)")
+    project = outputs.layout(config_file.resolve().parent, config_file.resolve())
     try:
-        ok = subprocess.run(command, env=env, check=False).returncode == 0
-    finally:  # also on Ctrl+C: no half-built directory is left beside the site
-        if not ok:
-            shutil.rmtree(staging, ignore_errors=True)
-    if not ok:
-        click.echo(f"Build failed: {target} is unchanged.", err=True)
-        sys.exit(1)
-    atomic.discard(atomic.install(staging, target))
-    click.echo(f"Built {target}")
+        target = outputs.check_output(site_dir or project.root / "site", project, "-d")
+        index = outputs.check_output(project.index_dir, project, "search_index")
+    except outputs.OutputError as exc:
+        fail(str(exc))
+    state = project.root / STATE
+    try:
+        with atomic.exclusive(state / "build.lock", "phasebook build"):
+            _build(config_file, project, target, index, strict_content)
+    except atomic.Busy as exc:
+        fail(str(exc))
+    say(f"Built {target}")
+
+
+def _build(config_file: Path, project, target: Path, index: Path, strict: bool) -> None:
+    state = project.root / STATE
+    atomic.recover(state / "swap.json")  # a killed build's swap, finished
+    for folder in {target.parent, index.parent}:
+        atomic.sweep(folder)  # and what killed builds left beside the targets
+    site_staging, index_staging = atomic.staging_dir(target), atomic.staging_dir(index)
+    env = {
+        **os.environ,
+        "NO_MKDOCS_2_WARNING": "1",
+        "PHASEBOOK_SITE_TARGET": str(target),
+        "PHASEBOOK_INDEX_STAGING": str(index_staging),
+    }
+    if strict:
+        env[r.STRICT_CONTENT_ENV] = "1"
+    command = [sys.executable, "-m", "mkdocs", "build", "--strict",
+               "-f", str(config_file), "-d", str(site_staging)]  # fmt: skip
+    with atomic.removing_on_failure(site_staging, index_staging):
+        try:
+            code = processes.run(command, env)
+        except processes.Interrupted as exc:
+            say(f"Build stopped ({exc}): {target} is unchanged.", err=True)
+            raise SystemExit(128 + exc.signum) from None
+        if code != 0:
+            say(f"Build failed: {target} is unchanged.", err=True)
+            raise SystemExit(1)
+        atomic.swap([(site_staging, target), (index_staging, index)], state / "swap.json")
 
 
 @main.command()
@@ -150,29 +199,32 @@ def build(config_file: Path, site_dir: Path | None, strict_content: bool) -> Non
 @click.option("--site", "site_dir", default="site", show_default=True,
               help="The built site (./dev build), relative to the project.")  # fmt: skip
 @project_options
-def serve(host: str, port: int, site_dir: str, directory: Path, index_dir: str) -> None:
+def serve(host: str, port: int, site_dir: str, directory: Path, index_dir: str | None) -> None:
     """Serve the built site and GET /api/search (JSON results and facet counts)."""
     site = directory / site_dir
     if not (site / "index.html").is_file():
-        click.echo(f"No built site in {site}: run ./dev build (or mkdocs build) first.", err=True)
-        sys.exit(1)
-    index = ensure_index(directory, directory / index_dir)
+        fail(f"No built site in {site}: run ./dev build (or mkdocs build) first.")
+    index = ensure_index(directory, index_dir)
     from generator.server import serve as run  # Starlette and uvicorn only for this command
 
-    click.echo(f"Serving {site} with /api/search at http://{host}:{port}/ (Ctrl+C stops)")
+    say(f"Serving {site} with /api/search at http://{host}:{port}/ (Ctrl+C stops)")
     run(site, index, host, port)
 
 
-def ensure_index(directory: Path, index: Path) -> Path:
+def ensure_index(directory: Path, index_dir: str | None) -> Path:
     """The index, rebuilt from the sources first if they changed since it was written."""
-    phases, content = directory / "phases", directory / "content"
-    stamp = s.fingerprint(phases, content)
+    project = outputs.layout(directory)
+    try:
+        index = outputs.check_output(
+            directory / index_dir if index_dir else project.index_dir, project, "--index"
+        )
+    except outputs.OutputError as exc:
+        fail(str(exc))
+    stamp = s.fingerprint(project.phases_dir, project.docs_dir)
     if s.index_stamp(index) == stamp:
         return index
-    portal = load_or_exit(directory)
-    staging = atomic.staging_dir(index)
-    s.build_index(s.documents(portal, content), staging, stamp)
-    atomic.discard(atomic.install(staging, index))
+    portal = load_or_exit(directory, project.phases_dir.name, project.docs_dir.name)
+    indexjob.build_now(s.documents(portal, project.docs_dir), index, stamp)
     return index
 
 
@@ -186,18 +238,19 @@ def report(directory: Path, form: str, strict: bool) -> None:
     portal = load_or_exit(directory)
     found = r.gaps(portal, directory / "content")
     render = {"text": r.as_text, "markdown": r.as_markdown, "json": r.as_json}[form]
-    click.echo(render(r.phase_rows(portal), found))
+    say(render(r.phase_rows(portal), found))
     if strict and found:
         sys.exit(1)
 
 
 def load_or_exit(directory: Path, phases: str = "phases", content: str = "content") -> m.Portal:
     """The project's portal, or its content errors on stderr and exit 1."""
+    for done in scaffold.recover(directory):
+        say(f"completed an interrupted `phasebook new`: {done}", err=True)
     try:
         return load_portal(directory / phases, directory / content, root=directory)
     except ContentError as exc:
-        click.echo(exc.report(), err=True)
-        sys.exit(1)
+        fail(exc.report())
 
 
 @main.group()
@@ -249,10 +302,9 @@ def _scaffold(action, directory: Path, *args, **kwargs) -> None:
     try:
         files = action(directory, *args, **kwargs)
     except scaffold.ScaffoldError as exc:
-        click.echo(f"Error: {exc}", err=True)
-        sys.exit(1)
+        fail(f"Error: {exc}")
     for name in files:
-        click.echo(f"wrote {name}")
+        say(f"wrote {name}")
 
 
 @main.command()
@@ -261,8 +313,12 @@ def _scaffold(action, directory: Path, *args, **kwargs) -> None:
               help="Directory to write the schemas into.")  # fmt: skip
 def schema(out: Path) -> None:
     """Write JSON Schemas: lifecycle.yml and phase files (for editors), api/catalog.json."""
+    try:
+        outputs.check_output(out, outputs.layout(Path.cwd()), "--out")
+    except outputs.OutputError as exc:
+        fail(str(exc))
     for path in write_schemas(out):
-        click.echo(f"wrote {path}")
+        say(f"wrote {path}")
 
 
 if __name__ == "__main__":

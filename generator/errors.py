@@ -15,9 +15,15 @@ class Problem:
     where: str
     message: str
 
+    @classmethod
+    def of_file(cls, file: str, message: str) -> Problem:
+        """A problem with a file as a whole: editors jump to its first line."""
+        return cls(file, 1, 1, "", message)
+
     def __str__(self) -> str:
         where = f" {self.where}:" if self.where else ""
-        return f"{self.file}:{self.line}:{self.column}:{where} {self.message}"
+        place = f"{self.file}:{self.line}:{self.column}" if self.line else self.file
+        return f"{place}:{where} {self.message}"
 
 
 class ContentError(Exception):

@@ -11,6 +11,7 @@ import yaml
 
 from generator import model as m
 from generator.errors import ContentError, Problem
+from generator.sourcefiles import check_tree, read_text
 from generator.validate import PhaseSource, against_schema, cross_check
 from generator.yamlfile import read_yaml
 
@@ -18,12 +19,26 @@ LIFECYCLE = "lifecycle.yml"
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
+# The last second sessions may take place in (see model.LAST_YEAR).
+_LAST_EPOCH = int(datetime(m.LAST_YEAR, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp())
+
+
 def build_time() -> datetime:
-    """The build's notion of "now": SOURCE_DATE_EPOCH when set, so builds are reproducible."""
+    """The build's notion of "now": SOURCE_DATE_EPOCH when set, so builds are reproducible.
+
+    A value that is not a plain number of seconds is an error, not the clock: a build that
+    silently ignored it would no longer be reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and epoch.strip().isdigit():
-        return datetime.fromtimestamp(int(epoch), UTC)
-    return datetime.now(UTC)
+    if epoch is None or not epoch.strip():
+        return datetime.now(UTC)
+    text = epoch.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 12 and int(text) <= _LAST_EPOCH):
+        message = (
+            f"{epoch[:40]!a} is not a number of seconds since 1970 up to {m.LAST_YEAR} "
+            "(e.g. $(git log -1 --format=%ct)), or unset it"
+        )
+        raise ContentError([Problem("SOURCE_DATE_EPOCH", 0, 0, "", message)])
+    return datetime.fromtimestamp(int(text), UTC)
 
 
 def load_portal(
@@ -49,6 +64,8 @@ def load_portal(
     phases = [_read_phase(path, label(path)) for path in _phase_files(phases_dir)]
     problems = list(lifecycle_src.problems)
     problems += _stray_files(phases_dir, label)
+    problems += check_tree(phases_dir, label)
+    problems += check_tree(content_dir, label)
     for phase in phases:
         problems += phase.source.problems
     problems += cross_check(lifecycle_src, lifecycle, phases, content_dir)
@@ -113,7 +130,7 @@ def _assemble(
 
 def _guide_title(path: Path) -> dict[str, str]:
     """A guide's title, as MkDocs would show it: front matter `title`, else the first heading."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+    text = read_text(path, path.name)  # check_tree has read it once: it cannot fail here
     if text.startswith("---"):
         end = text.find("\n---", 3)
         if end > 0:

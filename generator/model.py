@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import posixpath
 import re
 import zoneinfo
 from dataclasses import dataclass, field
@@ -49,6 +50,35 @@ def _lang(value: object) -> object:
     return value
 
 
+# Control characters (C0, DEL, C1), line and paragraph separators and lone surrogates: they
+# are invisible in an editor, break calendar feeds and terminals, and a lone surrogate cannot
+# even be written out as UTF-8. A line break is allowed only where a text has paragraphs.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+_CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
+
+
+def _plain(pattern: re.Pattern, what: str):
+    def check(value: object) -> object:
+        texts = value.values() if isinstance(value, dict) else [value]
+        for text in texts:
+            found = pattern.search(text) if isinstance(text, str) else None
+            if found:
+                char = found.group()
+                name = "line break" if char in "\r\n\u2028\u2029" else "control character"
+                raise PydanticCustomError(
+                    "control_character",
+                    "{name} U+{code} in the text: {fix}",
+                    {"name": name, "code": f"{ord(char):04X}", "fix": what},
+                )
+        return value
+
+    return check
+
+
+_one_line = _plain(_CONTROL, "write it on one line, without control characters")
+_paragraphs = _plain(_CONTROL_BUT_NEWLINE, "delete it (line breaks are fine here)")
+
+
 def _localized(value: object) -> object:
     if isinstance(value, str):
         value = {ANY_LANGUAGE: value}
@@ -77,6 +107,12 @@ def _url(schemes: tuple[str, ...]):
     return check
 
 
+def _page(value: str) -> str:
+    """`./guides/x.md` and `guides//x.md` are the page MkDocs knows as `guides/x.md`."""
+    normal = posixpath.normpath(value) if value.strip() else value
+    return normal if not normal.startswith(("/", "..")) and "\\" not in value else value
+
+
 def _unique(values: list[str]) -> list[str]:
     twice = sorted({v for v in values if values.count(v) > 1})
     if twice:
@@ -87,7 +123,8 @@ def _unique(values: list[str]) -> list[str]:
 def _timezone(value: str) -> str:
     try:
         zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as exc:
+    # OSError: 'America' names a folder of the zone database, not a zone.
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
         raise PydanticCustomError(
             "timezone",
             "unknown time zone '{tz}' (use an IANA name such as Asia/Tokyo)",
@@ -100,14 +137,42 @@ Slug = Annotated[str, BeforeValidator(_slug), Field(json_schema_extra={"pattern"
 Language = Annotated[
     str, BeforeValidator(_lang), Field(json_schema_extra={"pattern": LANG.pattern})
 ]
+
+
+def _session_time(value: datetime) -> datetime:
+    # The year as written, not converted: year 1 minus nine hours would not exist at all.
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise PydanticCustomError(
+            "session_year",
+            "{value} is out of range (a session takes place between {first} and {last})",
+            {"value": value.isoformat(), "first": FIRST_YEAR, "last": LAST_YEAR},
+        )
+    return value
+
+
+FIRST_YEAR, LAST_YEAR = 2000, 2199
+
+# A paragraph text: summaries and descriptions, where a line break starts a paragraph.
 Text = Annotated[
     dict[str, str],
     BeforeValidator(_localized, json_schema_input_type=str | dict[str, str]),
+    AfterValidator(_paragraphs),
     Field(description="A plain string, or a mapping from language code to string."),
 ]
+# A one-line text: names, titles, list items. It lands in headings, menus and calendar
+# feeds, where a line break or control character would break or inject something.
+Line = Annotated[
+    dict[str, str],
+    BeforeValidator(_localized, json_schema_input_type=str | dict[str, str]),
+    AfterValidator(_one_line),
+    Field(description="A plain string on one line, or a mapping from language code to one."),
+]
+LineStr = Annotated[str, AfterValidator(_one_line)]
 HttpsUrl = Annotated[str, BeforeValidator(_url(("https",)), json_schema_input_type=str)]
 RequestUrl = Annotated[str, BeforeValidator(_url(("https", "mailto")), json_schema_input_type=str)]
-Minutes = Annotated[int, Field(gt=0, le=24 * 60)]
+# Strict: YAML reads `yes` as true, and pydantic would then read true as 1 minute.
+Minutes = Annotated[int, Field(strict=True, gt=0, le=24 * 60)]
+Flag = Annotated[bool, Field(strict=True)]
 Level = Literal["beginner", "intermediate", "advanced"]
 
 
@@ -120,9 +185,9 @@ class Strict(BaseModel):
 
 
 class PortalInfo(Strict):
-    title: Text
-    vendor: str
-    product: str
+    title: Line
+    vendor: LineStr
+    product: LineStr
     languages: Annotated[list[Language], Field(min_length=1), AfterValidator(_unique)]
     timezone: Annotated[str, AfterValidator(_timezone)] = "UTC"
     description: Text | None = None
@@ -130,15 +195,15 @@ class PortalInfo(Strict):
 
 class Stage(Strict):
     id: Slug
-    name: Text
+    name: Line
     summary: Text | None = None
     phases: Annotated[list[Slug], Field(min_length=1), AfterValidator(_unique)]
 
 
 class Tier(Strict):
     id: Slug
-    name: Text
-    paid: bool
+    name: Line
+    paid: Flag
     summary: Text
     contact: RequestUrl | None = None
 
@@ -152,25 +217,25 @@ class Lifecycle(Strict):
 
 
 class ExitCriterion(Strict):
-    text: Text
-    target: str | None = None
+    text: Line
+    target: LineStr | None = None
 
 
 class Session(Strict):
     model_config = ConfigDict(populate_by_name=True)
 
-    starts: AwareDatetime
+    starts: Annotated[AwareDatetime, AfterValidator(_session_time)]
     language: Language
     # `register` would shadow a pydantic attribute; the YAML key stays `register`.
     register_url: HttpsUrl | None = Field(None, alias="register")
-    note: Text | None = None
+    note: Line | None = None
 
 
 class ProgramBase(Strict):
     id: Slug
     tier: Slug
     summary: Text | None = None
-    topics: list[Text] = []
+    topics: list[Line] = []
     # What the program is offered in. Default: an ATX's session languages, else the portal's
     # first language.
     languages: Annotated[list[Language], AfterValidator(_unique)] = []
@@ -180,7 +245,7 @@ class Atx(ProgramBase):
     """Ask the Experts: one-to-many, live sessions and/or a recording."""
 
     kind: Literal["atx"]
-    title: Text
+    title: Line
     level: Level
     duration_minutes: Minutes
     recording: HttpsUrl | None = None
@@ -191,11 +256,11 @@ class Accelerator(ProgramBase):
     """One-to-one session with a customer success engineer, requested by the customer."""
 
     kind: Literal["accelerator"]
-    title: Text
+    title: Line
     level: Level | None = None
     duration_minutes: Minutes
     prerequisites: list[Slug] = []
-    outcomes: list[Text] = []
+    outcomes: list[Line] = []
     request: RequestUrl
 
 
@@ -203,14 +268,14 @@ class Guide(ProgramBase):
     """Self-service article whose Markdown lives under `content/`."""
 
     kind: Literal["guide"]
-    page: str
-    title: Text | None = None  # defaults to the page's first heading
+    page: Annotated[LineStr, AfterValidator(_page)]
+    title: Line | None = None  # defaults to the page's first heading
     level: Level | None = None
 
 
 class Video(ProgramBase):
     kind: Literal["video"]
-    title: Text
+    title: Line
     url: HttpsUrl
     duration_minutes: Minutes
     level: Level | None = None
@@ -224,11 +289,11 @@ class PhaseFile(Strict):
     """`phases/<id>.yml`: one lifecycle phase and the programs offered in it."""
 
     id: Slug
-    name: Text
+    name: Line
     summary: Text
-    tasks: list[Text] = []
-    experiences: list[Text] = []
-    provided: list[Text] = []
+    tasks: list[Line] = []
+    experiences: list[Line] = []
+    provided: list[Line] = []
     exit_criteria: list[ExitCriterion] = []
     programs: list[Program] = []
 

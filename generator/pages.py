@@ -12,9 +12,10 @@ from importlib.resources import files as package_files
 
 from generator import model as m
 from generator.calendar import feed_files
+from generator.errors import Problem
 from generator.export import catalog_json
 from generator.render import ASSET, SCRIPT, Renderer
-from generator.urls import CATALOG_JSON, CATALOGUES, HOME, PLANS, phase_src, program_src
+from generator.urls import CATALOG_JSON, CATALOGUES, HOME, PLANS, page_url, phase_src, program_src
 
 
 @dataclass(frozen=True)
@@ -53,3 +54,17 @@ def site_files(
     yield SiteFile(CATALOG_JSON, catalog_json(portal, site_url, directory_urls))
     for asset in (ASSET, SCRIPT):
         yield SiteFile(asset, package_files("generator").joinpath(asset).read_bytes())
+
+
+def collisions(generated: list[SiteFile], written: set[str], docs_dir: str) -> list[Problem]:
+    """Hand-written files at a path the portal generates: one of the two would silently
+    replace the other. Only the start page may be written by hand (it wins)."""
+    return [
+        Problem.of_file(
+            f"{docs_dir}/{item.src}",
+            f"the portal generates this file from {item.source or 'phases/'} "
+            f"(/{page_url(item.src)}): rename or move {docs_dir}/{item.src}",
+        )
+        for item in generated
+        if item.src in written and item.src != HOME
+    ]

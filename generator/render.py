@@ -14,11 +14,19 @@ import re
 from datetime import datetime
 from pathlib import Path
 
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, PackageLoader, StrictUndefined
+from jinja2 import (
+    ChoiceLoader,
+    Environment,
+    FileSystemLoader,
+    PackageLoader,
+    StrictUndefined,
+    TemplateError,
+)
 from markupsafe import Markup
 
 from generator import calendar
 from generator import model as m
+from generator.errors import ContentError, Problem
 from generator.labels import LABELS, MONTHS_EN, WEEKDAYS
 from generator.lifecycle_svg import lifecycle_svg, stage_colour
 from generator.urls import (
@@ -73,7 +81,8 @@ class Renderer:
         self.related: dict[str, list[str]] = {}
         self.labels = LABELS.get(self.lang, LABELS["en"])
         self.zone = portal.zone
-        loaders = [FileSystemLoader(overrides)] if overrides else []
+        self.overrides = overrides.resolve() if overrides else None
+        loaders = [FileSystemLoader(self.overrides)] if self.overrides else []
         self.env = Environment(
             loader=ChoiceLoader([*loaders, PackageLoader("generator", "templates")]),
             undefined=StrictUndefined,
@@ -341,12 +350,33 @@ class Renderer:
             # Material prints `page.meta.title` as HTML and passes a title taken from the H1
             # through `striptags`, which unescapes it: give it the title escaped, as HTML.
             # JSON is valid YAML, so the front matter holds any text.
-            meta = f"title: {json.dumps(html.escape(title))}\n"
+            meta = f"title: {yaml_string(html.escape(title))}\n"
             if wide:  # tables that need the width the sidebars would take
                 meta += "hide: [navigation, toc]\n"
             context["front_matter"] = Markup(f"---\n{meta}---\n")
         self._page = src
-        return self.env.get_template(template).render(page=src, **context)
+        try:
+            return self.env.get_template(template).render(page=src, **context)
+        except TemplateError as exc:
+            raise ContentError([self._template_problem(template, exc)]) from None
+
+    def _template_problem(self, template: str, exc: TemplateError) -> Problem:
+        """Where a template (most likely a site's override) went wrong: its file and line,
+        from the error itself or from the template's frame in the traceback."""
+        filename = getattr(exc, "filename", None)
+        line = getattr(exc, "lineno", None)
+        tb = exc.__traceback__
+        while tb is not None and line is None:
+            if tb.tb_frame.f_code.co_filename.endswith(".j2"):
+                filename, line = tb.tb_frame.f_code.co_filename, tb.tb_lineno
+            tb = tb.tb_next
+        name = Path(filename) if filename else Path(template)
+        if self.overrides is not None and name.is_relative_to(self.overrides):
+            shown = name.relative_to(self.overrides.parent).as_posix()
+        else:
+            shown = f"(packaged) {name.name}"
+        message = f"template error: {exc.message or exc}: fix it, or remove it to use ours"
+        return Problem(shown, line or 1, 1, "", message)
 
     # -- helpers templates call ------------------------------------------------------------
 
@@ -428,6 +458,17 @@ class Renderer:
     def _position(self, phase_id: str) -> tuple[int, int]:
         ids = [v.phase.id for v in self.portal.phases]
         return ids.index(phase_id) + 1, len(ids)
+
+
+# What YAML cannot hold even in a double-quoted string, written as its escape instead.
+_NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def yaml_string(text: str) -> str:
+    """`text` as a double-quoted YAML string (front matter), emoji and 𠮷 included: JSON
+    with `ensure_ascii` would write them as surrogate pairs, which YAML refuses."""
+    quoted = json.dumps(text, ensure_ascii=False)
+    return _NOT_YAML.sub(lambda c: f"\\u{ord(c.group()):04x}", quoted)
 
 
 def _url(value: str) -> Markup:

@@ -1,30 +1,47 @@
 """`phasebook new`: add a phase, a program or a session the way a person would edit the YAML.
 
 ruamel.yaml edits round trip, so comments, key order and formatting stay as they were
-written. Every change is checked with the whole portal; if the portal does not load after
-it, every touched file is put back byte for byte and nothing new is left behind.
+written, and every value it writes is quoted as YAML needs (a name such as `Q&A # 2` or
+`yes` stays text). Every change is checked with the whole portal in a scratch copy of
+`phases/` before any source changes; then the files are replaced together (atomic.py), so
+that a kill at any moment leaves the old state or the new one.
 """
 
 from __future__ import annotations
 
 import io
+import os
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
 from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedSeq
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
+from generator import atomic
 from generator import model as m
 from generator.errors import ContentError
 from generator.load import LIFECYCLE, load_portal
+
+JOURNAL = ".phasebook/edit.json"
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/phase.schema.json\n"
 
 
 class ScaffoldError(Exception):
     """What the author asked for cannot be done as asked; the message says what to change."""
+
+
+def _one_line(value: str | None, option: str) -> str | None:
+    """A name or title from the command line lands in headings and feeds: one line."""
+    if value is not None and (not value.strip() or any(
+        ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029" for c in value
+    )):  # fmt: skip
+        raise ScaffoldError(f"{option} must be one line of text, without control characters")
+    return value
 
 
 def _yaml() -> YAML:
@@ -41,72 +58,107 @@ def _yaml() -> YAML:
 
 
 class Project:
-    """The files of one portal, and the edits made to them in one command."""
+    """The files of one portal, and the edits one command makes to them, held in memory
+    until `commit`."""
 
     def __init__(self, root: Path) -> None:
         self.root = root
         self.phases = root / "phases"
         self.content = root / "content"
-        self.originals: dict[Path, bytes | None] = {}
+        self.pending: dict[Path, bytes] = {}
         self.yaml = _yaml()
 
     def portal(self) -> m.Portal:
         return load_portal(self.phases, self.content, root=self.root)
 
     def read(self, path: Path):
+        if path in self.pending:
+            return self.yaml.load(self.pending[path].decode("utf-8"))
         return self.yaml.load(path.read_text(encoding="utf-8"))
 
-    def write(self, path: Path, data) -> None:
+    def dump(self, data) -> str:
         out = io.StringIO()
         self.yaml.dump(data, out)
-        self.write_text(path, out.getvalue())
+        return out.getvalue()
+
+    def write(self, path: Path, data) -> None:
+        self.write_text(path, self.dump(data))
 
     def write_text(self, path: Path, text: str) -> None:
-        if path not in self.originals:
-            self.originals[path] = path.read_bytes() if path.exists() else None
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
+        if path.exists() and not os.access(path, os.W_OK):
+            name = self._label(path)
+            raise ScaffoldError(
+                f"{name} is read-only: make it writable (chmod u+w {name}), nothing was changed"
+            )
+        self.pending[path] = text.encode("utf-8")
 
     def create(self, path: Path, text: str) -> None:
         """A new file; an existing one is never overwritten."""
-        if path.exists():
+        if path.exists() or path.is_symlink() or path in self.pending:
             raise ScaffoldError(f"{self._label(path)} already exists: choose another id")
         self.write_text(path, text)
 
-    def rollback(self) -> None:
-        for path, original in self.originals.items():
-            if original is None:
-                path.unlink(missing_ok=True)
-            else:
-                path.write_bytes(original)
+    def commit(self) -> None:
+        """Check the edited portal in a scratch copy of phases/, then write: new pages
+        under content/ first (a page alone changes nothing), the phase files together."""
+        phases = {p: d for p, d in self.pending.items() if p.is_relative_to(self.phases)}
+        pages = {p: d for p, d in self.pending.items() if p not in phases}
+        journal = self.root / JOURNAL
+        try:
+            atomic.write_files(pages, journal)
+            try:
+                self._check(phases)
+            except BaseException:
+                atomic.write_files(dict.fromkeys(pages), journal)
+                raise
+            atomic.write_files(phases, journal)
+        except OSError as exc:
+            raise ScaffoldError(
+                f"cannot write {exc.filename or 'a file'}: {exc.strerror} "
+                "(check the folder's permissions), nothing was changed"
+            ) from None
+
+    def _check(self, phases: dict[Path, bytes]) -> None:
+        with tempfile.TemporaryDirectory(prefix="phasebook-new-") as scratch:
+            copy = Path(scratch) / "phases"
+            shutil.copytree(self.phases, copy, symlinks=True)
+            for path, data in phases.items():
+                (copy / path.relative_to(self.phases)).write_bytes(data)
+            try:
+                load_portal(copy, self.content, root=Path(scratch))
+            except ContentError as exc:
+                raise ScaffoldError(
+                    "the change would break the portal, nothing was changed:\n" + exc.report()
+                ) from None
 
     def written(self) -> list[str]:
         """The files this command wrote, as the author names them."""
-        return [self._label(p) for p in self.originals]
+        return [self._label(p) for p in self.pending]
 
     def _label(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
 
+def recover(root: Path) -> list[str]:
+    """Finish a `phasebook new` that was killed while it replaced the files, and remove
+    the temporary files of one killed before: the sources are then old or new, never half."""
+    done = atomic.recover(root / JOURNAL)
+    for folder in {root / "phases", *(p.parent for p in done)}:
+        atomic.sweep(folder)
+    return [p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p) for p in done]
+
+
 @contextmanager
 def editing(root: Path) -> Iterator[tuple[Project, m.Portal]]:
-    """Edit a portal that loads; keep the edits only if it still loads afterwards."""
+    """Edit a portal that loads; the edits are written only if it still loads with them."""
+    recover(root)
     project = Project(root)
     try:
         portal = project.portal()
     except ContentError as exc:
         raise ScaffoldError("fix the portal first, nothing was changed:\n" + exc.report()) from None
-    try:
-        yield project, portal
-        project.portal()
-    except ContentError as exc:
-        project.rollback()
-        raise ScaffoldError(
-            "the change was undone, nothing was changed:\n" + exc.report()
-        ) from None
-    except BaseException:
-        project.rollback()
-        raise
+    yield project, portal
+    project.commit()
 
 
 # -- phases ------------------------------------------------------------------------------
@@ -121,12 +173,15 @@ def new_phase(root: Path, phase_id: str, name: str | None, stage: str | None) ->
             raise ScaffoldError(f"unknown stage {stage!r} (known: {', '.join(stages)})")
         if any(v.phase.id == phase_id for v in portal.phases):
             raise ScaffoldError(f"phase {phase_id!r} already exists: choose another id")
-        title = name or phase_id
+        title = _one_line(name, "--name") or phase_id
+        phase = CommentedMap(
+            id=phase_id, name=title, summary=f"{title}のフェーズで、お客様が目指すことを書きます。"
+        )
         project.create(
             project.phases / f"{phase_id}.yml",
-            f"{SCHEMA_LINE}id: {phase_id}\nname: {title}\n"
-            f"summary: {title}のフェーズで、お客様が目指すことを書きます。\n"
-            "# Still to write: tasks, exit_criteria, programs (phasebook report lists them).\n",
+            SCHEMA_LINE
+            + project.dump(phase)
+            + "# Still to write: tasks, exit_criteria, programs (phasebook report lists them).\n",
         )
         lifecycle_path = project.phases / LIFECYCLE
         lifecycle = project.read(lifecycle_path)
@@ -183,7 +238,7 @@ def _program_fields(
     title: str | None,
     url: str | None,
 ) -> dict:
-    name = title or f"{program_id}（タイトルを書いてください）"
+    name = _one_line(title, "--title") or f"{program_id}（タイトルを書いてください）"
     if kind == "guide":
         page = f"guides/{program_id}.md"
         project.create(project.content / page, f"# {name}\n\nここに手順を書きます。\n")

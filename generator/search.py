@@ -17,7 +17,6 @@ import heapq
 import json
 import math
 import re
-import sys
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -578,7 +577,3 @@ def related(
             best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
             out[stored["id"]] = [ids[n] for n, _ in best]
     return out
-
-
-if __name__ == "__main__":
-    index_and_relate(Path(sys.argv[1]), sys.argv[2])

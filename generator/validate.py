@@ -172,6 +172,7 @@ def cross_check(
         problems += _stages_and_files(lifecycle_src, lifecycle, phases)
         problems += _tiers_and_languages(lifecycle_src, lifecycle, phases)
     problems += _prerequisites(phases)
+    problems += _duplicate_sessions(phases)
     problems += _guide_pages(phases, content_dir)
     return problems
 
@@ -353,23 +354,45 @@ def _prerequisites(phases: list[PhaseSource]) -> Iterator[Problem]:
 
 
 def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
-    """One representative per cycle, found by depth-first search in a stable order."""
+    """One representative per cycle, found by depth-first search in a stable order. The
+    search keeps its own stack: a chain of thousands of prerequisites is no recursion."""
     state: dict[str, int] = {}  # 1 = on the current path, 2 = finished
     found: list[list[str]] = []
-
-    def visit(node: str, trail: list[str]) -> None:
-        state[node] = 1
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == 1:
+    for root in sorted(graph):
+        if root in state:
+            continue
+        state[root] = 1
+        trail, stack = [root], [iter(graph.get(root, []))]
+        while stack:
+            nxt = next(stack[-1], None)
+            if nxt is None:
+                state[trail.pop()] = 2
+                stack.pop()
+            elif state.get(nxt) == 1:
                 found.append(trail[trail.index(nxt) :])
             elif nxt not in state:
-                visit(nxt, [*trail, nxt])
-        state[node] = 2
-
-    for node in sorted(graph):
-        if node not in state:
-            visit(node, [node])
+                state[nxt] = 1
+                trail.append(nxt)
+                stack.append(iter(graph.get(nxt, [])))
     return found
+
+
+def _duplicate_sessions(phases: list[PhaseSource]) -> Iterator[Problem]:
+    """The same instant in the same language twice, however its offset is written: the two
+    would share a calendar UID, and subscribers would see one of them vanish."""
+    for phase in phases:
+        for i, program in enumerate(phase.model.programs if phase.model else []):
+            first: dict[tuple, int] = {}
+            for j, session in enumerate(getattr(program, "sessions", [])):
+                key = (session.starts.timestamp(), session.language)
+                if key in first:
+                    line = phase.source.position(("programs", i, "sessions", first[key]))[0]
+                    yield phase.source.problem(
+                        ("programs", i, "sessions", j, "starts"),
+                        f"the same {session.language} session as the one at line {line} "
+                        "(the same moment, perhaps with another UTC offset): delete one",
+                    )
+                first.setdefault(key, j)
 
 
 def _guide_pages(phases: list[PhaseSource], content_dir: Path) -> Iterator[Problem]:

@@ -14,13 +14,15 @@ from pathlib import Path
 import yaml
 
 from generator.errors import Problem
+from generator.sourcefiles import SourceProblem, decode, read_source
 
 Path_ = tuple[str | int, ...]
 
-MAX_BYTES = 5 * 1024 * 1024
 # Aliases can make a tiny file expand exponentially ("billion laughs"); no real portal
 # file comes near this many values.
 MAX_NODES = 200_000
+# Real portal files nest five or six levels; a thousand would exhaust the stack.
+MAX_DEPTH = 50
 
 # libyaml parses a 1,000-program portal about 100 times faster than pure Python.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -75,14 +77,10 @@ def format_path(path: Path_) -> str:
 def read_yaml(path: Path, label: str) -> YamlFile:
     """Parse `path`; problems are collected on the result instead of raised."""
     result = YamlFile(label)
-    size = path.stat().st_size // (1024 * 1024)
-    if path.stat().st_size > MAX_BYTES:  # checked before reading: a huge file is never loaded
-        result.problems.append(
-            Problem(label, 1, 1, "", f"file is {size} MB (at most 5 MB: split it up)")
-        )
-        return result
-    text = _decode(path.read_bytes(), result)
-    if text is None:
+    try:
+        text = decode(read_source(path, label), label)
+    except SourceProblem as exc:
+        result.problems.append(exc.problem)
         return result
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
@@ -96,27 +94,22 @@ def read_yaml(path: Path, label: str) -> YamlFile:
     except yaml.MarkedYAMLError as exc:
         result.problems.append(_syntax_problem(label, text, exc))
         return result
+    except yaml.reader.ReaderError as exc:
+        result.problems.append(_reader_problem(label, text, exc))
+        return result
     builder = _Builder(result, text)
     result.data = builder.build(node, ())
     return result
 
 
-def _decode(raw: bytes, result: YamlFile) -> str | None:
-    try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        line = raw[: exc.start].count(b"\n") + 1
-        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        result.problems.append(
-            Problem(
-                result.label,
-                line,
-                column,
-                "",
-                f"not UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8",
-            )
-        )
-        return None
+def _reader_problem(label: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    """A character YAML does not allow (control characters are invisible in most editors)."""
+    at = min(exc.position, len(text))
+    line = text.count("\n", 0, at) + 1
+    column = at - (text.rfind("\n", 0, at) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
+    message = f"invisible control character U+{code:04X}: delete it (retype the text around it)"
+    return Problem(label, line, column, "", message)
 
 
 def _syntax_problem(label: str, text: str, exc: yaml.MarkedYAMLError) -> Problem:
@@ -169,12 +162,19 @@ class _Builder:
         self.text = text
         self.constructor = yaml.SafeLoader("")
         self.count = 0
+        self.too_deep = False
 
     def build(self, node: yaml.Node, path: Path_) -> object:
         self.count += 1
         if self.count > MAX_NODES:
             if self.count == MAX_NODES + 1:
                 self._fail(node, path, "too many values (aliases expanding?): simplify the file")
+            return None
+        if len(path) > MAX_DEPTH:
+            if not self.too_deep:
+                self.too_deep = True
+                message = f"nested more than {MAX_DEPTH} levels deep: check the indentation"
+                self._fail(node, path[:3], message + " and the brackets")
             return None
         self.result.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _PLAIN_TAGS:

@@ -1,7 +1,19 @@
 """The `phasebook` plugin's options in mkdocs.yml."""
 
 from mkdocs.config import config_options as c
-from mkdocs.config.base import Config
+from mkdocs.config.base import Config, ValidationError
+
+
+class PositiveInt(c.Type):
+    """A whole number from 1: `0` or `-1` would silently give empty catalogues."""
+
+    def __init__(self, default: int) -> None:
+        super().__init__(int, default=default)
+
+    def run_validation(self, value: object) -> int:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise ValidationError(f"expected a whole number from 1, got {value!r}")
+        return value
 
 
 class PhasebookConfig(Config):
@@ -26,4 +38,4 @@ class PhasebookConfig(Config):
 
     # Rows per catalogue page (/atx/, /atx/2/ …): a phone renders a page quickly however
     # large the catalogue grows.
-    catalogue_page_size = c.Type(int, default=100)
+    catalogue_page_size = PositiveInt(default=100)

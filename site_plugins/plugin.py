@@ -2,11 +2,9 @@
 
 from __future__ import annotations
 
-import json
+import contextlib
 import os
-import shutil
-import subprocess
-import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -16,11 +14,13 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import atomic, report, search
+from generator import report, search
 from generator.errors import ContentError
+from generator.indexjob import IndexFailed, IndexJob
 from generator.load import load_portal
 from generator.model import Portal
-from generator.pages import site_files
+from generator.outputs import OutputError, check_output, layout
+from generator.pages import collisions, site_files
 from generator.render import ASSET, SCRIPT, Renderer, navigation
 from generator.urls import HOME
 from site_plugins.config import PhasebookConfig
@@ -45,8 +45,22 @@ SEARCH_PIPELINE = ["stopWordFilter", "trimmer"]
 # The generated Markdown uses heading ids ({#tasks}), Markdown inside HTML blocks and tables.
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
 NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
-WORKER_LOG = "worker.log"
 RELATED_MARK = 'data-pb-related="'
+# Set by `phasebook build`: where the site finally goes (MkDocs only sees its staging
+# directory), and a directory for the index, which the command swaps in with the site.
+SITE_TARGET_ENV = "PHASEBOOK_SITE_TARGET"
+INDEX_STAGING_ENV = "PHASEBOOK_INDEX_STAGING"
+
+
+@contextlib.contextmanager
+def reported() -> Iterator[None]:
+    """The single conversion point: MkDocs prints a PluginError without a traceback."""
+    try:
+        yield
+    except ContentError as exc:
+        raise PluginError(exc.report()) from None
+    except (OutputError, IndexFailed) as exc:
+        raise PluginError(str(exc)) from None
 
 
 class PhasebookPlugin(BasePlugin[PhasebookConfig]):
@@ -56,13 +70,10 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.portal: Portal | None = None
         self.renderer: Renderer | None = None
         self.root = Path.cwd()
-        # The search index: built in `staging`, installed after the build, the previous one
-        # `kept` until the build is known to have succeeded.
-        self.staging: Path | None = None
-        self.kept: Path | None = None
-        self.installed = False
-        # The index and related content, computed in a second process during the build.
-        self.worker: subprocess.Popen | None = None
+        # The search index and related content, computed in a second process during the
+        # build; the previous index is kept until the build is known to have succeeded.
+        self.job: IndexJob | None = None
+        self.done: IndexJob | None = None  # installed, its predecessor not yet discarded
         self.timings: dict[str, float] = {}
 
     # Before Material's search plugin fills in its own defaults for what mkdocs.yml left unset.
@@ -76,14 +87,12 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             search_plugin.config.separator = search_plugin.config.separator or SEARCH_SEPARATOR
             search_plugin.config.pipeline = search_plugin.config.pipeline or SEARCH_PIPELINE
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        try:
+        with reported():
+            self._check_outputs(config)
             self.portal = load_portal(
                 self._path(self.config.phases_dir), Path(config.docs_dir), root=self.root
             )
             self._check_stale(self.portal)
-        except ContentError as exc:
-            # The single conversion point: MkDocs prints a PluginError without a traceback.
-            raise PluginError(exc.report()) from None
         templates = self.config.templates_dir
         self.renderer = Renderer(
             self.portal,
@@ -103,6 +112,22 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         log.debug("loaded %d phases, %d programs", len(self.portal.phases), len(self.portal.by_id))
         return config
 
+    def _check_outputs(self, config: MkDocsConfig) -> None:
+        """Nothing this build writes may replace a source: the site, where `phasebook build`
+        will put it, and the index are each checked against the project's layout."""
+        templates = self.config.templates_dir
+        if templates and not self._path(templates).is_dir():
+            raise OutputError(
+                f"templates_dir '{templates}' does not exist (create it, or remove the option "
+                "from the phasebook plugin in mkdocs.yml)"
+            )
+        project = layout(self.root, Path(config.config_file_path or "mkdocs.yml"))
+        outputs = [("site_dir", Path(config.site_dir)), ("search_index", self._index_dir())]
+        if os.environ.get(SITE_TARGET_ENV):
+            outputs.append(("-d", Path(os.environ[SITE_TARGET_ENV])))
+        for what, path in outputs:
+            check_output(path, project, what)
+
     def _check_stale(self, portal: Portal) -> None:
         """Stale content is an error with strict_content, otherwise a note: the same sources
         go stale as time passes, and that must not break `mkdocs build --strict`."""
@@ -117,15 +142,21 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """Add the generated pages, feeds and data as virtual files; nothing touches disk."""
         if not self.config.enabled or self.portal is None or self.renderer is None:
             return None
-        self._index(config)
-        generated = site_files(
-            self.portal,
-            self.renderer,
-            site_url=config.site_url,
-            directory_urls=config.use_directory_urls,
-            # A start page written by hand in docs_dir wins over the generated one.
-            home=files.get_file_from_path(HOME) is None,
-        )
+        with reported():
+            generated = list(site_files(
+                self.portal,
+                self.renderer,
+                site_url=config.site_url,
+                directory_urls=config.use_directory_urls,
+                # A start page written by hand in docs_dir wins over the generated one.
+                home=files.get_file_from_path(HOME) is None,
+            ))  # fmt: skip
+            written = {f.src_uri for f in files if not f.generated_by}
+            docs = os.path.relpath(config.docs_dir, self.root)
+            problems = collisions(generated, written, Path(docs).as_posix())
+            if problems:
+                raise ContentError(problems)
+            self._index(config)
         for item in generated:
             inclusion = InclusionLevel.UNDEFINED if item.in_nav else NOT_IN_NAV
             file = File.generated(config, item.src, content=item.content, inclusion=inclusion)
@@ -143,22 +174,16 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Install the new search index, keeping the old one: MkDocs may still abort the
         build after this hook (warnings in --strict), and then `on_build_error` restores it."""
-        if self.staging is not None:
+        if self.job is not None:
             self._await_index()
-            self.kept = atomic.install(self.staging, self._index_dir())
-            self.installed, self.staging = True, None
+            self.job.install()
+            self.job, self.done = None, self.job
 
     def on_build_error(self, *, error: Exception) -> None:
-        if self.worker is not None:  # the index is not wanted any more
-            self.worker.kill()
-            self.worker.wait()
-            self.worker = None
-        if self.staging is not None:
-            shutil.rmtree(self.staging, ignore_errors=True)
-            self.staging = None
-        if self.installed:
-            atomic.restore(self.kept, self._index_dir())
-            self.installed, self.kept = False, None
+        for job in (self.job, self.done):
+            if job is not None:
+                job.rollback()
+        self.job = self.done = None
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """The previous build succeeded: its predecessor's index is no longer needed."""
@@ -168,8 +193,9 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self._drop_kept()
 
     def _drop_kept(self) -> None:
-        atomic.discard(self.kept)
-        self.installed, self.kept = False, None
+        if self.done is not None:
+            self.done.discard()
+            self.done = None
 
     def _index_dir(self) -> Path:
         return self._path(self.config.search_index)
@@ -180,46 +206,26 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         assert self.portal is not None
         docs_dir = Path(config.docs_dir)
         docs = search.documents(self.portal, docs_dir, config.use_directory_urls)
-        self.staging = atomic.staging_dir(self._index_dir())
-        stamp = search.fingerprint(self._path(self.config.phases_dir), docs_dir)
-        (self.staging / search.DOCUMENTS).write_text(json.dumps(docs), encoding="utf-8")
-        # A process of its own (not multiprocessing, which would re-run whatever script
-        # called MkDocs); its errors go to a file, which no amount of them can fill up.
-        with (self.staging / WORKER_LOG).open("w", encoding="utf-8") as log_file:
-            self.worker = subprocess.Popen(
-                [sys.executable, "-m", "generator.search", str(self.staging), stamp],
-                stdout=subprocess.DEVNULL,
-                stderr=log_file,
-            )
+        staging = os.environ.get(INDEX_STAGING_ENV)
+        self.job = IndexJob(self._index_dir(), Path(staging) if staging else None)
+        self.job.start(docs, search.fingerprint(self._path(self.config.phases_dir), docs_dir))
 
     def _await_index(self) -> None:
         """Wait for the index, once; its related content goes into the renderer."""
-        if self.worker is None:
+        if self.job is None or not self.job.running:
             return
-        assert self.renderer is not None and self.staging is not None
-        failed, self.worker = self.worker.wait(), None
-        errors = self._close_log()
-        if failed:
-            raise PluginError(f"Building the search index failed:\n{errors}")
-        result = self.staging / search.RELATED
-        data = json.loads(result.read_text(encoding="utf-8"))
-        result.unlink()
+        assert self.renderer is not None
+        with reported():
+            data = self.job.wait()
         self.renderer.related, self.timings = data["related"], data["timings"]
-
-    def _close_log(self) -> str:
-        """What the worker wrote to stderr; the file is gone afterwards."""
-        assert self.staging is not None
-        log_path = self.staging / WORKER_LOG
-        text = log_path.read_text(encoding="utf-8") if log_path.exists() else ""
-        log_path.unlink(missing_ok=True)
-        return text
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Fill in the related content of program and guide pages."""
         if not self.config.enabled or self.renderer is None or RELATED_MARK not in output:
             return None
         self._await_index()
-        return self.renderer.fill_related(page.file.src_uri, output)
+        with reported():
+            return self.renderer.fill_related(page.file.src_uri, output)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -227,7 +233,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """Join wrapped Japanese lines; put a guide's tier and phase right under its heading."""
         if not self.config.enabled or self.renderer is None:
             return None
-        return self.renderer.page_markdown(page.file.src_uri, markdown)
+        with reported():
+            return self.renderer.page_markdown(page.file.src_uri, markdown)
 
     # Run after MkDocs' own watches are set up, so ours simply add to them.
     @event_priority(-50)

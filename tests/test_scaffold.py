@@ -107,14 +107,14 @@ def test_refusals_change_nothing(minimal: Path, args: list[str], message: str | 
     assert checksums(minimal) == before
 
 
-def test_an_invalid_result_is_undone_byte_for_byte(minimal: Path) -> None:
+def test_an_invalid_result_is_never_written(minimal: Path) -> None:
     before = checksums(minimal)
     result = phasebook(minimal, "new", "session", "atx-start",
                        "--starts", "2027-03-04T14:00:00+09:00",
                        "--register", "http://example.com/insecure")  # fmt: skip
     assert result.returncode == 1
     assert result.stderr.splitlines()[:3] == [
-        "Error: the change was undone, nothing was changed:",
+        "Error: the change would break the portal, nothing was changed:",
         "1 problem in the portal sources:",
         "  phases/start.yml:30:19: programs[1].sessions[2].register: "
         "'http://example.com/insecure' is not a valid https: URL",

@@ -1,0 +1,58 @@
+"""Child processes that end with the command that started them, whatever ends it.
+
+`phasebook build` runs MkDocs in a child, which runs the index worker in another. Killed
+with SIGKILL, a parent cannot clean up: the kernel's parent-death signal (Linux) ends each
+child with it instead, so no orphan goes on to install an index beside the old site.
+SIGTERM, SIGHUP and Ctrl+C are passed on to the child, and the command then exits as
+interrupted.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import ctypes.util
+import signal
+import subprocess
+import sys
+from collections.abc import Sequence
+
+_PR_SET_PDEATHSIG = 1
+_FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+
+
+class Interrupted(Exception):
+    """The command was asked to stop (SIGTERM, SIGHUP, Ctrl+C) and its child has ended."""
+
+    def __init__(self, signum: int) -> None:
+        super().__init__(signal.Signals(signum).name)
+        self.signum = signum
+
+
+def die_with_parent() -> None:
+    """For `preexec_fn`: the child gets SIGKILL when its parent dies (Linux only; elsewhere
+    the forwarded signals still stop it)."""
+    if not sys.platform.startswith("linux"):
+        return
+    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+
+
+def run(command: Sequence[str], env: dict[str, str] | None = None) -> int:
+    """Run `command` to its end and return its exit code; raise Interrupted if a signal
+    asked this process to stop meanwhile (the child got the same signal)."""
+    child = subprocess.Popen(command, env=env, preexec_fn=die_with_parent)
+    received: list[int] = []
+
+    def forward(signum: int, _frame: object) -> None:
+        received.append(signum)
+        child.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, forward) for sig in _FORWARDED}
+    try:
+        code = child.wait()
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if received:
+        raise Interrupted(received[0])
+    return code
