@@ -75,8 +75,9 @@ def load_portal(
 
 
 def _relative(path: Path, root: Path) -> str:
+    """The name an author knows the file by: a link is named as itself, not its target."""
     try:
-        return path.resolve().relative_to(root.resolve()).as_posix()
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
     except ValueError:
         return path.as_posix()
 

@@ -7,6 +7,7 @@ creeping in. Every gap names the file and line to fix and what to do there.
 from __future__ import annotations
 
 import json
+import re
 import unicodedata
 from dataclasses import asdict, dataclass
 from pathlib import Path
@@ -200,10 +201,24 @@ def as_text(rows: list[PhaseRow], found: list[Gap]) -> str:
 
 def as_markdown(rows: list[PhaseRow], found: list[Gap]) -> str:
     lines = ["| " + " | ".join(HEADINGS) + " |", "|" + "---|" * len(HEADINGS)]
-    lines += ["| " + " | ".join(_cells(r)) + " |" for r in rows]
+    lines += ["| " + " | ".join(map(markdown_text, _cells(r))) + " |" for r in rows]
     lines += ["", f"**{_summary(rows, found)}**", ""]
-    lines += [f"- `{g.file}:{g.line}` **{g.subject}**: {g.message}" for g in found]
+    lines += [
+        f"- {markdown_text(f'{g.file}:{g.line}')} **{markdown_text(g.subject)}**: "
+        f"{markdown_text(g.message)}"
+        for g in found
+    ]
     return "\n".join(lines)
+
+
+# Inline Markdown syntax, escaped with a backslash (readable in the raw file too); `&`
+# as an entity, so that no HTML entity or tag can form; a line break would end a table row.
+_INLINE = re.compile(r"([\\`*_\[\]<>|~!])")
+
+
+def markdown_text(text: str) -> str:
+    """Names from the sources as literal text in Markdown (a wiki, a pull request)."""
+    return _INLINE.sub(r"\\\1", text.replace("&", "&amp;")).replace("\n", " ")
 
 
 def as_json(rows: list[PhaseRow], found: list[Gap]) -> str:

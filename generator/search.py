@@ -16,6 +16,7 @@ import hashlib
 import heapq
 import json
 import math
+import os
 import re
 import time
 from collections import Counter, defaultdict
@@ -32,11 +33,15 @@ from whoosh.lang.porter import stem
 
 from generator import model as m
 from generator.labels import LABELS
+from generator.sourcefiles import SourceProblem, read_source
 from generator.urls import page_url, phase_src, program_src
 
 KINDS = ("phase", "atx", "accelerator", "guide", "video")
 DOCUMENTS, RELATED = "documents.json", "related.json"  # handed to and from the worker
 MAX_QUERY = 500
+# Index look-ups one query may make: a 499-character query would otherwise make hundreds
+# (about 100 times the cost of a normal one). Real queries use fewer than ten.
+MAX_TERMS = 40
 
 # Hiragana, katakana (with the long-vowel mark), CJK ideographs and their iteration marks.
 _CJK = "\u3005\u3006\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -217,11 +222,17 @@ def _markdown_text(path: Path) -> str:
 
 
 def fingerprint(phases_dir: Path, content_dir: Path) -> str:
-    """Identifies the sources an index was built from, to tell when it is stale."""
+    """Identifies the sources an index was built from, to tell when it is stale: the same
+    however the directories were spelled (relative, absolute, through a link). A file that
+    cannot be read as a source counts as changed, so that loading it reports why."""
     digest = hashlib.sha256()
-    for path in sorted([*phases_dir.glob("*.yml"), *content_dir.rglob("*.md")]):
-        digest.update(f"{path}\0".encode())
-        digest.update(path.read_bytes())
+    for folder, pattern in ((phases_dir, "*.yml"), (content_dir, "**/*.md")):
+        for path in sorted(folder.glob(pattern)):
+            digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}\0".encode())
+            try:
+                digest.update(read_source(path, path.name))
+            except SourceProblem:
+                digest.update(os.urandom(16))
     return digest.hexdigest()
 
 
@@ -296,7 +307,10 @@ def parse(text: str) -> q.Query:
     positive: q.Query = q.And(must) if must else q.Or(should, scale=0.9)
     if must and should:
         positive = q.AndMaybe(positive, q.Or(should, scale=0.9))
-    return q.AndNot(positive, q.Or(must_not)) if must_not else positive
+    query = q.AndNot(positive, q.Or(must_not)) if must_not else positive
+    if len({(t.fieldname, t.text) for t in query.leaves()}) > MAX_TERMS:
+        raise QueryError("the query has too many words: keep the few that matter most")
+    return query
 
 
 def _clause(word: str, phrase: bool) -> q.Query | None:
@@ -461,6 +475,7 @@ def open_index(directory: Path) -> Index:
             name: {
                 value: frozenset(searcher.docs_for_query(q.Term(name, value)))
                 for value in searcher.reader().field_terms(name)
+                if value  # phases have no tier: no empty value to filter by
             }
             for name in FACETS
         }

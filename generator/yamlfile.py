@@ -104,7 +104,10 @@ def read_yaml(path: Path, label: str) -> YamlFile:
 
 def _reader_problem(label: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
     """A character YAML does not allow (control characters are invisible in most editors)."""
-    at = min(exc.position, len(text))
+    # libyaml reads the UTF-8 encoding: its position counts bytes, not characters.
+    at = exc.position
+    if _LOADER is not yaml.SafeLoader:
+        at = len(text.encode("utf-8")[: exc.position].decode("utf-8", errors="ignore"))
     line = text.count("\n", 0, at) + 1
     column = at - (text.rfind("\n", 0, at) + 1) + 1
     code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")

@@ -73,7 +73,7 @@ def test_report_strict_gates_ci_and_markdown_renders_a_table(minimal: Path) -> N
     assert phasebook(minimal, "report", "--strict").returncode == 1
     markdown = phasebook(minimal, "report", "--format", "markdown").stdout
     assert markdown.startswith("| phase | tasks |")
-    assert "- `phases/run.yml:1` **run**: no tasks" in markdown
+    assert "- phases/run.yml:1 **run**: no tasks" in markdown
 
 
 # -- build -------------------------------------------------------------------------------
