@@ -79,12 +79,13 @@ def _plugin_options(data: dict) -> dict:
     return {}
 
 
-def check_output(output: Path, project: Layout, what: str) -> Path:
-    """`output`, resolved, if writing a fresh directory there leaves every source alone.
+def check_output(output: Path, project: Layout, what: str, base: Path | None = None) -> Path:
+    """`output` (relative to `base`, else to the working directory), resolved, if writing a
+    fresh directory there leaves every source alone.
 
     Refused: the project folder or any folder above it, and any output that is, contains
     or lies inside a source folder."""
-    target = Path(os.path.abspath(output)).resolve()
+    target = Path(os.path.abspath(base / output if base else output)).resolve()
     root = project.root.resolve()
     if root.is_relative_to(target):
         raise OutputError(

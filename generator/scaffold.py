@@ -10,16 +10,18 @@ that a kill at any moment leaves the old state or the new one.
 from __future__ import annotations
 
 import io
-import os
 import shutil
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
+import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import SingleQuotedScalarString
 
 from generator import atomic
 from generator import model as m
@@ -42,6 +44,16 @@ def _one_line(value: str | None, option: str) -> str | None:
     )):  # fmt: skip
         raise ScaffoldError(f"{option} must be one line of text, without control characters")
     return value
+
+
+def _literal(text: str) -> str:
+    """`text` quoted where the loader (PyYAML, YAML 1.1) would read it as something else:
+    ruamel.yaml writes YAML 1.2, in which `yes`, `no` and `12:30` are plain text."""
+    try:
+        plain = yaml.safe_load(text)
+    except yaml.YAMLError:
+        plain = None
+    return text if plain == text else SingleQuotedScalarString(text)
 
 
 def _yaml() -> YAML:
@@ -85,7 +97,8 @@ class Project:
         self.write_text(path, self.dump(data))
 
     def write_text(self, path: Path, text: str) -> None:
-        if path.exists() and not os.access(path, os.W_OK):
+        # The mode bits, not access(): root may write anywhere, but the author said no.
+        if path.exists() and not path.stat().st_mode & stat.S_IWUSR:
             name = self._label(path)
             raise ScaffoldError(
                 f"{name} is read-only: make it writable (chmod u+w {name}), nothing was changed"
@@ -174,9 +187,8 @@ def new_phase(root: Path, phase_id: str, name: str | None, stage: str | None) ->
         if any(v.phase.id == phase_id for v in portal.phases):
             raise ScaffoldError(f"phase {phase_id!r} already exists: choose another id")
         title = _one_line(name, "--name") or phase_id
-        phase = CommentedMap(
-            id=phase_id, name=title, summary=f"{title}のフェーズで、お客様が目指すことを書きます。"
-        )
+        summary = f"{title}のフェーズで、お客様が目指すことを書きます。"
+        phase = CommentedMap(id=phase_id, name=_literal(title), summary=_literal(summary))
         project.create(
             project.phases / f"{phase_id}.yml",
             SCHEMA_LINE
@@ -244,15 +256,20 @@ def _program_fields(
         project.create(project.content / page, f"# {name}\n\nここに手順を書きます。\n")
         return {"page": page}
     if kind == "atx":
-        return {"title": name, "level": "beginner", "duration_minutes": 60, "sessions": []}
+        return {
+            "title": _literal(name),
+            "level": "beginner",
+            "duration_minutes": 60,
+            "sessions": [],
+        }
     if kind == "video":
         if not url:
             raise ScaffoldError("a video needs --url: the https: address of the video")
-        return {"title": name, "url": url, "duration_minutes": 10}
+        return {"title": _literal(name), "url": url, "duration_minutes": 10}
     contact = next((t.contact for t in portal.lifecycle.tiers if t.contact), None)
     if not (url or contact):
         raise ScaffoldError("an accelerator needs --url: where customers request it")
-    return {"title": name, "duration_minutes": 90, "prerequisites": [], "outcomes": [],
+    return {"title": _literal(name), "duration_minutes": 90, "prerequisites": [], "outcomes": [],
             "request": url or contact}  # fmt: skip
 
 

@@ -115,6 +115,11 @@ def _message(error: Any, last: Path_) -> str:
 
 def _type_message(kind: str, ctx: dict, value: object) -> str | None:
     got = _describe(value)
+    if kind in ("string_type", "dict_type") and isinstance(value, bool | int | float):
+        return (
+            f"expected text, got {got}: YAML reads yes, no, on, off, numbers and times such "
+            "as 12:30 as values, so put the text in quotes"
+        )
     expected = {
         "string_type": "text",
         "list_type": "a list (lines starting with '- ')",

@@ -122,11 +122,11 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 "from the phasebook plugin in mkdocs.yml)"
             )
         project = layout(self.root, Path(config.config_file_path or "mkdocs.yml"))
-        outputs = [("site_dir", Path(config.site_dir)), ("search_index", self._index_dir())]
+        outputs = [("site_dir", config.site_dir), ("search_index", self.config.search_index)]
         if os.environ.get(SITE_TARGET_ENV):
-            outputs.append(("-d", Path(os.environ[SITE_TARGET_ENV])))
+            outputs.append(("-d", os.environ[SITE_TARGET_ENV]))
         for what, path in outputs:
-            check_output(path, project, what)
+            check_output(Path(path), project, what, base=self.root)
 
     def _check_stale(self, portal: Portal) -> None:
         """Stale content is an error with strict_content, otherwise a note: the same sources

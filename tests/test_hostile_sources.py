@@ -70,9 +70,7 @@ def _with_control(fixture_text: str, escape: str) -> str:
 
 
 @pytest.mark.parametrize("control", CONTROLS, ids=list(CONTROLS))
-@pytest.mark.parametrize(
-    "field", ONE_LINE_FIELDS, ids=[f"{f[0]}:{f[2]}" for f in ONE_LINE_FIELDS]
-)
+@pytest.mark.parametrize("field", ONE_LINE_FIELDS, ids=[f"{f[0]}:{f[2]}" for f in ONE_LINE_FIELDS])
 def test_a_control_character_in_a_one_line_text_is_refused(
     minimal: Path, field: tuple, control: str
 ) -> None:
@@ -87,14 +85,22 @@ def test_a_control_character_in_a_one_line_text_is_refused(
 
 
 def test_a_line_break_in_a_summary_is_a_paragraph(minimal: Path) -> None:
-    edit(minimal / "phases" / "run.yml", "summary: 日々の運用です。", 'summary: "一段落目。\\n二段落目。"')
+    edit(
+        minimal / "phases" / "run.yml",
+        "summary: 日々の運用です。",
+        'summary: "一段落目。\\n二段落目。"',
+    )
     assert load(minimal).phases[1].phase.summary == {"*": "一段落目。\n二段落目。"}
 
 
 @pytest.mark.parametrize(("escape", "code"), [("\\r", "line break U+000D"),
                                               ("\\e", "control character U+001B")])  # fmt: skip
 def test_a_summary_refuses_other_control_characters(minimal: Path, escape: str, code: str) -> None:
-    edit(minimal / "phases" / "run.yml", "summary: 日々の運用です。", f'summary: "日々{escape}の運用"')
+    edit(
+        minimal / "phases" / "run.yml",
+        "summary: 日々の運用です。",
+        f'summary: "日々{escape}の運用"',
+    )
     assert problems(minimal) == [
         f"phases/run.yml:3:10: summary: {code} in the text: delete it (line breaks are fine here)"
     ]
@@ -160,8 +166,7 @@ def test_a_socket_in_content_is_refused(minimal: Path, tmp_path: Path) -> None:
     with socket.socket(socket.AF_UNIX) as sock:
         sock.bind(str(minimal / "content" / "sock.md"))
         assert problems(minimal) == [
-            "content/sock.md:1:1: cannot be read (No such device or address): check its "
-            "permissions"
+            "content/sock.md:1:1: cannot be read (No such device or address): check its permissions"
         ]
 
 
@@ -274,16 +279,16 @@ def test_the_same_instant_in_another_language_is_two_sessions(minimal: Path) -> 
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("yes", "expected a whole number, got true"), ("true", "expected a whole number, got true"),
-     ('"60"', "expected a whole number, got '60'"), ("60.0", "expected a whole number, got float 60.0"),
+    [("yes", "expected a whole number, got true"),
+     ("true", "expected a whole number, got true"),
+     ('"60"', "expected a whole number, got '60'"),
+     ("60.0", "expected a whole number, got float 60.0"),
      ("0", "0 is out of range (must be greater than 0)"),
      ("1441", "1441 is out of range (must be at most 1440)")],
 )  # fmt: skip
 def test_duration_must_be_a_number_of_minutes(minimal: Path, value: str, message: str) -> None:
     edit(minimal / "phases" / "run.yml", "duration_minutes: 8", f"duration_minutes: {value}")
-    assert problems(minimal) == [
-        f"phases/run.yml:10:23: programs[0].duration_minutes: {message}"
-    ]
+    assert problems(minimal) == [f"phases/run.yml:10:23: programs[0].duration_minutes: {message}"]
 
 
 @pytest.mark.parametrize(("value", "got"), [("1", "int 1"), ('"yes"', "'yes'"), ("0", "int 0")])
@@ -333,8 +338,9 @@ def _chain(n: int, cycle: bool) -> str:
     lines = ["id: run", "name: 運用", "summary: 長い前提の鎖", "programs:"]
     for i in range(n):
         prerequisite = f"acc-{i + 1}" if i + 1 < n else ("acc-0" if cycle else "video-x")
-        lines += [f"  - id: acc-{i}", "    kind: accelerator", f"    title: 第{i}回", "    tier: premier",
-                  "    duration_minutes: 30", "    request: mailto:cs@example.com",
+        lines += [f"  - id: acc-{i}", "    kind: accelerator", f"    title: 第{i}回",
+                  "    tier: premier", "    duration_minutes: 30",
+                  "    request: mailto:cs@example.com",
                   f"    prerequisites: [{prerequisite}]"]  # fmt: skip
     lines += ["  - id: video-x", "    kind: video", "    title: 動画", "    tier: free",
               "    url: https://example.com/v", "    duration_minutes: 5"]  # fmt: skip

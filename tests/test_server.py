@@ -106,8 +106,8 @@ def test_limit_is_capped(server: str) -> None:
         ({"q": ""}, "the query is empty: type what you are looking for"),
         ({"q": "x" * 501}, "q is longer than 500 characters: shorten it"),
         ({"q": '"導入'}, 'unbalanced quote: close the phrase with " or remove the quote'),
-        ({"q": "導入", "limit": "ten"}, "limit must be a whole number from 1 (got 'ten')"),
-        ({"q": "導入", "limit": "0"}, "limit must be a whole number from 1 (got '0')"),
+        ({"q": "導入", "limit": "ten"}, "limit must be a whole number from 1 to 50 (got 'ten')"),
+        ({"q": "導入", "limit": "0"}, "limit must be a whole number from 1 to 50 (got '0')"),
         ({"q": "導入", "phase": "nope"}, "unknown phase 'nope' (known: adopt, engage, "
          "implement, optimize, prep, recommend, renew, use)"),
         ({"q": "導入", "kind": "webinar"}, "unknown kind 'webinar' (known: accelerator, atx, "
