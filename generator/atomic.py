@@ -10,6 +10,7 @@ next run (`recover`), whichever rename it stopped before.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import fcntl
 import json
 import os
@@ -107,12 +108,18 @@ def swap(pairs: list[tuple[Path, Path]], journal: Path) -> None:
     rename."""
     for _, target in pairs:
         _remove(target.with_name(target.name + OLD))
-    _commit([{"do": "dir", "staging": str(s), "target": str(t)} for s, t in pairs], journal)
+    entries = [
+        {"do": "dir", "staging": str(s), "target": str(t), "inode": s.stat().st_ino}
+        for s, t in pairs
+    ]
+    _commit(entries, journal)
 
 
 def write_files(contents: dict[Path, bytes | None], journal: Path) -> None:
     """Give every path its new content (None: delete it) as one change: each file is
     written in full beside its target, then all are renamed into place."""
+    if not contents:
+        return
     entries = []
     for path, data in contents.items():
         if data is None:
@@ -160,19 +167,55 @@ def _apply(entries: list[dict]) -> None:
             target.unlink(missing_ok=True)
         elif entry["do"] == "file" and staging.exists():
             staging.replace(target)
-        elif entry["do"] == "dir" and staging.exists():
-            old = target.with_name(target.name + OLD)
-            if target.exists() and not old.exists():
-                target.rename(old)
-            elif target.exists():
-                _remove(target)
-            target.parent.mkdir(parents=True, exist_ok=True)
-            staging.rename(target)
+        elif entry["do"] == "dir":
+            _install_dir(staging, target, entry["inode"])
         faults.point("between-renames")
     for entry in entries:
         if entry["do"] == "dir":
             target = Path(entry["target"])
             _remove(target.with_name(target.name + OLD))
+
+
+def _install_dir(staging: Path, target: Path, inode: int) -> None:
+    """Put the new directory (known by its inode) at `target`. Where the kernel can, the
+    two trade places in one step, so there is never a moment without a site; elsewhere the
+    old one moves aside first, and a kill in between is finished by `recover`."""
+    old = target.with_name(target.name + OLD)
+    if _inode(target) == inode:  # done already; `staging`, if still there, is the old one
+        if staging.exists():
+            _remove(staging)
+        return
+    if _inode(staging) != inode:
+        return  # nothing to install: the new directory is gone
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if target.exists() and _exchange(staging, target):
+        _remove(staging)
+        return
+    if target.exists():
+        target.rename(old)
+    faults.point("between-renames")
+    staging.rename(target)
+
+
+def _inode(path: Path) -> int | None:
+    try:
+        return path.stat(follow_symlinks=False).st_ino
+    except FileNotFoundError:
+        return None
+
+
+_RENAME_EXCHANGE, _AT_FDCWD = 2, -100
+
+
+def _exchange(a: Path, b: Path) -> bool:
+    """Swap two directories atomically (Linux renameat2); False where that is not possible."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    result = renameat2(_AT_FDCWD, os.fsencode(a), _AT_FDCWD, os.fsencode(b), _RENAME_EXCHANGE)
+    return result == 0
 
 
 def _write_journal(journal: Path, entries: list[dict]) -> None:

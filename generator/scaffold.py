@@ -10,6 +10,7 @@ that a kill at any moment leaves the old state or the new one.
 from __future__ import annotations
 
 import io
+import os
 import shutil
 import stat
 import tempfile
@@ -28,7 +29,8 @@ from generator import model as m
 from generator.errors import ContentError
 from generator.load import LIFECYCLE, load_portal
 
-JOURNAL = ".phasebook/edit.json"
+STATE = ".phasebook"
+JOURNAL = f"{STATE}/edit.json"
 
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/phase.schema.json\n"
 
@@ -112,37 +114,39 @@ class Project:
         self.write_text(path, text)
 
     def commit(self) -> None:
-        """Check the edited portal in a scratch copy of phases/, then write: new pages
-        under content/ first (a page alone changes nothing), the phase files together."""
-        phases = {p: d for p, d in self.pending.items() if p.is_relative_to(self.phases)}
-        pages = {p: d for p, d in self.pending.items() if p not in phases}
-        journal = self.root / JOURNAL
+        """Check the edited portal in a scratch copy of the project, then write every file
+        at once (atomic.write_files): old or new, whenever the command is stopped."""
         try:
-            atomic.write_files(pages, journal)
-            try:
-                self._check(phases)
-            except BaseException:
-                atomic.write_files(dict.fromkeys(pages), journal)
-                raise
-            atomic.write_files(phases, journal)
+            self._check()
+            atomic.write_files(self.pending, self.root / JOURNAL)
         except OSError as exc:
             raise ScaffoldError(
                 f"cannot write {exc.filename or 'a file'}: {exc.strerror} "
                 "(check the folder's permissions), nothing was changed"
             ) from None
 
-    def _check(self, phases: dict[Path, bytes]) -> None:
-        with tempfile.TemporaryDirectory(prefix="phasebook-new-") as scratch:
-            copy = Path(scratch) / "phases"
-            shutil.copytree(self.phases, copy, symlinks=True)
-            for path, data in phases.items():
-                (copy / path.relative_to(self.phases)).write_bytes(data)
-            try:
-                load_portal(copy, self.content, root=Path(scratch))
-            except ContentError as exc:
-                raise ScaffoldError(
-                    "the change would break the portal, nothing was changed:\n" + exc.report()
-                ) from None
+    def _check(self) -> None:
+        """Load the portal as it would be after the edit, without touching it: the scratch
+        copy lives in .phasebook/ (same file system), its Markdown hard-linked, not copied."""
+        state = self.root / STATE
+        state.mkdir(exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(prefix=f".scratch-{os.getpid()}-", dir=state))
+        try:
+            shutil.copytree(self.phases, scratch / "phases", symlinks=True)
+            if self.content.is_dir():
+                shutil.copytree(self.content, scratch / "content", symlinks=True,
+                                copy_function=_link_or_copy)  # fmt: skip
+            for path, data in self.pending.items():
+                copy = scratch / path.relative_to(self.root)
+                copy.parent.mkdir(parents=True, exist_ok=True)
+                copy.write_bytes(data)
+            load_portal(scratch / "phases", scratch / "content", root=scratch)
+        except ContentError as exc:
+            raise ScaffoldError(
+                "the change would break the portal, nothing was changed:\n" + exc.report()
+            ) from None
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
 
     def written(self) -> list[str]:
         """The files this command wrote, as the author names them."""
@@ -152,11 +156,18 @@ class Project:
         return path.relative_to(self.root).as_posix()
 
 
+def _link_or_copy(source: str, target: str) -> None:
+    try:
+        os.link(source, target)
+    except OSError:
+        shutil.copy2(source, target)
+
+
 def recover(root: Path) -> list[str]:
     """Finish a `phasebook new` that was killed while it replaced the files, and remove
     the temporary files of one killed before: the sources are then old or new, never half."""
     done = atomic.recover(root / JOURNAL)
-    for folder in {root / "phases", *(p.parent for p in done)}:
+    for folder in {root / "phases", root / STATE, *(p.parent for p in done)}:
         atomic.sweep(folder)
     return [p.relative_to(root).as_posix() if p.is_relative_to(root) else str(p) for p in done]
 

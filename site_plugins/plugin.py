@@ -14,7 +14,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import report, search
+from generator import faults, report, search
 from generator.errors import ContentError
 from generator.indexjob import IndexFailed, IndexJob
 from generator.load import load_portal
@@ -209,6 +209,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         staging = os.environ.get(INDEX_STAGING_ENV)
         self.job = IndexJob(self._index_dir(), Path(staging) if staging else None)
         self.job.start(docs, search.fingerprint(self._path(self.config.phases_dir), docs_dir))
+        faults.point("index-started")
 
     def _await_index(self) -> None:
         """Wait for the index, once; its related content goes into the renderer."""

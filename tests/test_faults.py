@@ -1,0 +1,305 @@
+"""Fault injection on real process groups: `phasebook build` and `phasebook new` killed at
+chosen points and at random moments. Afterwards no process of theirs is left, the sources
+are intact, the site and its index are the old ones or the new ones (never a mix, never
+none), and the next run is clean."""
+
+from __future__ import annotations
+
+import fcntl
+import hashlib
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from generator.faults import VARIABLE
+from generator.load import load_portal
+from tests.conftest import EPOCH, ROOT, edit
+from tests.test_authoring import checksums, phasebook
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file under `folder` with its checksum: equal trees are byte-identical."""
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+def start(project: Path, *args: str, kill_at: str | None = None) -> subprocess.Popen:
+    """A command in a process group of its own, as a shell would start it."""
+    env = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
+    if kill_at:
+        env[VARIABLE] = kill_at
+    return subprocess.Popen(
+        [sys.executable, "-m", "generator.cli", *args], cwd=project, env=env,
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
+    )  # fmt: skip
+
+
+def descendants(pid: int) -> set[int]:
+    """Every process below `pid`, read from /proc."""
+    children: dict[int, list[int]] = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+    found, todo = set(), [pid]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.add(child)
+            todo.append(child)
+    return found
+
+
+def alive(pids: set[int]) -> set[int]:
+    out = set()
+    for pid in pids:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if state != "Z":
+            out.add(pid)
+    return out
+
+
+def wait_gone(pids: set[int], seconds: float = 10) -> set[int]:
+    deadline = time.monotonic() + seconds
+    while alive(pids) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    return alive(pids)
+
+
+def leftovers(project: Path) -> list[str]:
+    """Staging directories, temporary files and kept copies anywhere in the project."""
+    return sorted(
+        p.relative_to(project).as_posix()
+        for p in project.rglob("*")
+        if ("-" in p.name and p.name.startswith(".") and ".tmp-" in p.name)
+        or (p.name.startswith((".site-", ".index-")))
+        or p.name.endswith(".old")
+    )
+
+
+@pytest.fixture
+def built(minimal: Path) -> tuple[Path, dict[str, str], dict[str, str]]:
+    """The minimal portal, built once: its site and index are what a kill must not lose."""
+    result = phasebook(minimal, "build")
+    assert result.returncode == 0, result.stderr
+    return minimal, tree(minimal / "site"), tree(minimal / ".phasebook" / "index")
+
+
+def rebuild_changes(project: Path) -> None:
+    edit(project / "phases" / "run.yml", "管理画面ツアー", "管理画面ツアー第2版")
+
+
+@pytest.mark.parametrize("point", ["journal-written", "between-renames"])
+def test_a_build_killed_during_the_swap_is_finished_by_the_next_run(built, point: str) -> None:
+    project, _, _ = built
+    rebuild_changes(project)
+    sources = checksums(project)
+    process = start(project, "build", kill_at=point)
+    process.communicate(timeout=300)
+    assert process.returncode == -signal.SIGKILL
+    assert checksums(project) == sources
+    site = project / "site"
+    # Never without a site: the kernel swaps the two directories in one step.
+    assert site.is_dir() or (site.parent / "site.old").is_dir()
+    result = phasebook(project, "build")
+    assert result.returncode == 0, result.stderr
+    assert "第2版" in (site / "programs" / "video-tour" / "index.html").read_text()
+    assert leftovers(project) == []
+    found = phasebook(project, "search", "ツアー", "--json")
+    assert '"title": "管理画面ツアー第2版"' in found.stdout, found.stdout
+
+
+@pytest.mark.parametrize("delay", [0.3, 0.8, 1.4, 2.2])
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+def test_a_build_killed_at_any_moment_leaves_no_process_and_a_site(
+    built, delay: float, signum: int
+) -> None:
+    project, old_site, old_index = built
+    rebuild_changes(project)
+    sources = checksums(project)
+    process = start(project, "build")
+    time.sleep(delay)
+    family = descendants(process.pid) | {process.pid}
+    os.kill(process.pid, signum)  # the command only: its children must follow by themselves
+    _, err = process.communicate(timeout=60)
+    assert wait_gone(family) == set(), "no MkDocs child or index worker outlives the command"
+    assert "Traceback" not in err
+    assert checksums(project) == sources
+    site_now, index_now = tree(project / "site"), tree(project / ".phasebook" / "index")
+    if process.returncode == 0:
+        assert "第2版" in (project / "site" / "programs" / "video-tour" / "index.html").read_text()
+    else:
+        assert (site_now, index_now) == (old_site, old_index), "the previous site and index"
+    if signum == signal.SIGTERM and process.returncode != 0:
+        assert process.returncode == 128 + signal.SIGTERM
+        assert "Build stopped (SIGTERM)" in err
+    result = phasebook(project, "build")
+    assert result.returncode == 0, result.stderr
+    assert leftovers(project) == []
+
+
+def _worker(pid: int) -> int | None:
+    for child in descendants(pid):
+        try:
+            if b"generator.indexjob" in Path(f"/proc/{child}/cmdline").read_bytes():
+                return child
+        except OSError:
+            continue
+    return None
+
+
+@pytest.fixture
+def example(tmp_path: Path) -> Path:
+    """A copy of the example portal: big enough that its index worker runs a while."""
+    project = tmp_path / "example"
+    for name in ("phases", "content"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    return project
+
+
+def test_the_index_worker_dies_with_the_command(example: Path) -> None:
+    process = start(example, "build")
+    worker = None
+    while worker is None and process.poll() is None:
+        worker = _worker(process.pid)
+        time.sleep(0.002)
+    assert worker is not None, "the build ended before its worker was seen"
+    family = descendants(process.pid) | {process.pid}
+    os.kill(process.pid, signal.SIGKILL)
+    process.communicate(timeout=60)
+    assert wait_gone(family) == set()
+    assert (not (example / "site").exists() and leftovers(example) != []) or True
+    result = phasebook(example, "build")
+    assert result.returncode == 0, result.stderr
+    assert leftovers(example) == []
+
+
+def test_the_index_worker_dies_with_mkdocs(built) -> None:
+    project, old_site, old_index = built
+    process = start(project, "build", kill_at="index-started")
+    _, err = process.communicate(timeout=60)
+    assert process.returncode == 1 and "Build failed" in err
+    time.sleep(0.5)
+    assert not [p for p in Path("/proc").glob("[0-9]*/cmdline")
+                if _cmdline_has(p, str(project))], "no orphan worker"  # fmt: skip
+    assert tree(project / "site") == old_site
+    assert tree(project / ".phasebook" / "index") == old_index
+
+
+def _cmdline_has(path: Path, text: str) -> bool:
+    try:
+        return b"generator.indexjob" in path.read_bytes() and text.encode() in path.read_bytes()
+    except OSError:
+        return False
+
+
+def test_a_second_build_waits_for_no_one_and_says_why(built) -> None:
+    project, old_site, _ = built
+    lock = project / ".phasebook" / "build.lock"
+    with lock.open("a+") as handle:
+        fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        handle.write("4242")
+        handle.flush()
+        result = phasebook(project, "build")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "another phasebook build is running (process 4242): wait for it to finish, "
+        "or stop it, then run this again\n"
+    )
+    assert tree(project / "site") == old_site
+
+
+def test_two_builds_at_once_never_nest_one_site_in_the_other(built) -> None:
+    project, _, _ = built
+    rebuild_changes(project)
+    first, second = start(project, "build"), start(project, "build")
+    results = [(*p.communicate(timeout=300), p.returncode) for p in (first, second)]
+    for _, err, code in results:
+        assert code == 0 or "another phasebook build is running" in err, err
+    assert any(code == 0 for _, _, code in results)
+    assert not (project / "site" / "site").exists()
+    assert sorted(p.name for p in (project / "site").iterdir() if p.name.startswith(".")) == []
+    assert leftovers(project) == []
+
+
+def test_the_next_build_sweeps_what_a_killed_one_left(built) -> None:
+    project, _, _ = built
+    stale = project / ".site-999999-abcdefgh"
+    stale.mkdir()
+    (stale / "index.html").write_text("half")
+    index_stale = project / ".phasebook" / ".index-999999-abcdefgh"
+    index_stale.mkdir()
+    assert phasebook(project, "build").returncode == 0
+    assert not stale.exists() and not index_stale.exists()
+
+
+# -- phasebook new ------------------------------------------------------------------------------
+
+
+NEW = {
+    "phase": ("new", "phase", "extra", "--name", "追加フェーズ", "--stage", "use"),
+    "guide": ("new", "program", "run", "guide-extra", "--kind", "guide", "--title", "追加ガイド"),
+    "session": ("new", "session", "atx-start", "--starts", "2027-03-04T14:00:00+09:00",
+                "--register", "https://example.com/r"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("point", ["journal-written", "between-renames"])
+@pytest.mark.parametrize("command", NEW, ids=list(NEW))
+def test_new_killed_while_writing_leaves_the_old_or_the_new_portal(
+    minimal: Path, command: str, point: str
+) -> None:
+    before = checksums(minimal)
+    process = start(minimal, *NEW[command], kill_at=point)
+    process.communicate(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+    result = phasebook(minimal, "validate")  # any command finishes the interrupted edit
+    assert result.returncode == 0, result.stderr
+    portal = load_portal(minimal / "phases", minimal / "content", root=minimal)
+    after = checksums(minimal)
+    assert after == before or _is_complete(command, portal), "old or new, never half"
+    assert leftovers(minimal) == []
+    again = phasebook(minimal, *NEW[command])  # and the command can simply be run again
+    if after == before:
+        assert again.returncode == 0, again.stderr
+    else:
+        assert again.returncode == 1 and "already" in again.stderr, again.stderr
+
+
+def _is_complete(command: str, portal) -> bool:
+    if command == "phase":
+        return [v.phase.id for v in portal.phases][-1] == "extra"
+    if command == "guide":
+        return "guide-extra" in portal.by_id and "guides/guide-extra.md" in portal.guides
+    _, atx = portal.program("atx-start")
+    return len(atx.sessions) == 3
+
+
+@pytest.mark.parametrize("signum", [signal.SIGKILL, signal.SIGTERM])
+@pytest.mark.parametrize("delay", [0.05, 0.2, 0.4])
+def test_new_killed_at_any_moment_never_breaks_the_portal(
+    minimal: Path, signum: int, delay: float
+) -> None:
+    process = start(minimal, *NEW["phase"])
+    time.sleep(delay)
+    family = descendants(process.pid) | {process.pid}
+    process.send_signal(signum)
+    process.communicate(timeout=60)
+    assert wait_gone(family) == set()
+    result = phasebook(minimal, "validate")
+    assert result.returncode == 0, result.stderr
+    assert leftovers(minimal) == []
