@@ -20,19 +20,13 @@ from generator import atomic, indexjob, outputs, processes, scaffold
 from generator import model as m
 from generator import report as r
 from generator import search as s
-from generator.errors import ContentError
+from generator.errors import ContentError, printable
 from generator.load import load_portal
 from generator.schema import write_schemas
 from generator.validate import KINDS
 
-# What a terminal would obey instead of show: C0 and C1 controls, escape sequences above all.
-_TERMINAL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 STATE = ".phasebook"  # the lock, the journals and (by default) the index, per project
-
-
-def safe(text: str) -> str:
-    """`text` for a terminal: control characters from the sources shown, not obeyed."""
-    return _TERMINAL.sub(lambda c: f"\\x{ord(c.group()):02x}", text)
+safe = printable
 
 
 def say(text: str, *, err: bool = False) -> None:
@@ -47,6 +41,9 @@ def fail(text: str, code: int = 1):
 @click.group()
 def main() -> None:
     """Phasebook: a customer-success portal from phases/*.yml and content/*.md."""
+    # Material's "MkDocs 2.0" banner is for MkDocs users deciding on an upgrade; CS staff
+    # running Phasebook get the pins and `phasebook export` instead (README).
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
 @main.command()
@@ -121,7 +118,7 @@ def search_command(
         hits = [hit.__dict__ for hit in found.hits]
         data = {"query": query, "total": found.total, "results": hits, "facets": found.facets}
         text = json.dumps(data, ensure_ascii=False, indent=1)  # C0 controls come escaped
-        click.echo(_TERMINAL.sub(lambda c: f"\\u{ord(c.group()):04x}", text))
+        click.echo(re.sub("[\x7f-\x9f\u2028\u2029]", lambda c: f"\\u{ord(c.group()):04x}", text))
         return
     if not found.hits:
         say(f"No results for {query!r}.")
@@ -205,8 +202,11 @@ def serve(host: str, port: int, site_dir: str, directory: Path, index_dir: str |
     if not (site / "index.html").is_file():
         fail(f"No built site in {site}: run ./dev build (or mkdocs build) first.")
     index = ensure_index(directory, index_dir)
+    from generator.server import port_in_use
     from generator.server import serve as run  # Starlette and uvicorn only for this command
 
+    if port_in_use(host, port):
+        fail(f"port {port} is in use: `phasebook serve --port {port % 65535 + 1}`")
     say(f"Serving {site} with /api/search at http://{host}:{port}/ (Ctrl+C stops)")
     run(site, index, host, port)
 

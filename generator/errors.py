@@ -2,7 +2,17 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+
+# What a terminal would obey instead of show: C0 and C1 controls, escape sequences above all.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """`text` for a terminal or a log: control characters from the sources (in a file
+    name, say) shown as `\\x1b`, never obeyed."""
+    return _CONTROL.sub(lambda c: f"\\x{ord(c.group()):02x}", text)
 
 
 @dataclass(frozen=True, order=True)
@@ -38,4 +48,4 @@ class ContentError(Exception):
         noun = "problem" if count == 1 else "problems"
         lines = [f"{count} {noun} in the portal sources:"]
         lines += [f"  {p}" for p in self.problems]
-        return "\n".join(lines)
+        return printable("\n".join(lines))

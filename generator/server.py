@@ -142,6 +142,19 @@ def _arguments(request: Request, known: dict[str, set[str]]) -> dict:
     return args
 
 
+def port_in_use(host: str, port: int) -> bool:
+    """Whether another server listens there: uvicorn would print a traceback-like error."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
 def serve(site: Path, index_dir: Path, host: str, port: int) -> None:
     import uvicorn  # only here: importing the app (tests) needs no server
 

@@ -15,7 +15,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator import faults, report, search
-from generator.errors import ContentError
+from generator.errors import ContentError, printable
 from generator.indexjob import IndexFailed, IndexJob
 from generator.load import load_portal
 from generator.model import Portal
@@ -60,7 +60,7 @@ def reported() -> Iterator[None]:
     except ContentError as exc:
         raise PluginError(exc.report()) from None
     except (OutputError, IndexFailed) as exc:
-        raise PluginError(str(exc)) from None
+        raise PluginError(printable(str(exc))) from None
 
 
 class PhasebookPlugin(BasePlugin[PhasebookConfig]):

@@ -12,6 +12,35 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM = Path("/usr/bin/chromium")
+INSTALL = "apt-get install -y chromium fonts-noto-cjk"
+
+
+def japanese_fonts() -> list[str]:
+    """The fonts that can show Japanese, as fontconfig (which chromium uses) lists them."""
+    try:
+        found = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True,
+                               text=True, check=False).stdout  # fmt: skip
+    except FileNotFoundError:
+        return []
+    return [line for line in found.splitlines() if line.strip()]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Browser tests never pass by skipping: when they are selected and chromium or a
+    Japanese font is missing, the run stops before the first test and says what to do."""
+    if not any(item.get_closest_marker("browser") for item in items):
+        return
+    needed = {"chromium": CHROMIUM.exists(), "a Japanese font": bool(japanese_fonts())}
+    missing = [name for name, ok in needed.items() if not ok]
+    if missing:
+        pytest.exit(
+            f"{' and '.join(missing)} missing for the browser tests: {INSTALL}\n"
+            '(or leave them out on purpose: ./dev pytest -m "not browser")',
+            returncode=1,
+        )
+
+
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # 2026-12-01T00:00:00Z: sessions before it are past, after it upcoming, on every machine.

@@ -1,0 +1,151 @@
+"""The README's promises, kept by `./dev` on a fresh clone: a safe build, a busy port said in
+one line, a first run that shows what it does at once, a clear word about an old Python."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import select
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+from tests.test_faults import tree
+
+
+def clone(tmp_path: Path, *, venv: bool = True) -> Path:
+    """A fresh clone of this checkout (its committed state), sharing this run's .venv so
+    that no test installs anything."""
+    target = tmp_path / "clone"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(target)], check=True)
+    if venv:
+        stamp = ROOT / ".venv" / f".installed-{_sha1(ROOT / 'pyproject.toml')[:12]}"
+        assert stamp.exists(), "run the tests through ./dev pytest: .venv is not set up"
+        (target / ".venv").symlink_to(ROOT / ".venv")
+    return target
+
+
+def _sha1(path: Path) -> str:
+    return hashlib.sha1(path.read_bytes()).hexdigest()
+
+
+def dev(project: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300):
+    base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SOURCE_DATE_EPOCH": "1796083200",
+            "HOME": os.environ.get("HOME", "/root")}  # fmt: skip
+    return subprocess.run(
+        [str(project / "dev"), *args], cwd=project, env=base | (env or {}),
+        capture_output=True, text=True, timeout=timeout, check=False,
+    )  # fmt: skip
+
+
+def test_dev_build_is_the_safe_build(tmp_path: Path) -> None:
+    project = clone(tmp_path)
+    first = dev(project, "build")
+    assert first.returncode == 0, first.stderr
+    assert "MkDocs 2.0" not in first.stdout + first.stderr, "no banner for CS staff"
+    before = tree(project / "site")
+    guide = project / "content" / "guides" / "sso-setup.md"
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n[broken](nowhere.md)\n")
+    failed = dev(project, "build")
+    assert failed.returncode == 1
+    assert f"Build failed: {project / 'site'} is unchanged." in failed.stderr
+    assert tree(project / "site") == before, "site/ byte-identical after a failed build"
+
+
+def _busy_port() -> tuple[socket.socket, int]:
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen()
+    return sock, sock.getsockname()[1]
+
+
+def test_dev_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
+    project = clone(tmp_path)
+    sock, port = _busy_port()
+    with sock:
+        result = dev(project, "serve", "--port", str(port), timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == f"port {port} is in use: `./dev serve --port {port + 1}`\n"
+
+
+def test_phasebook_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
+    project = clone(tmp_path)
+    assert dev(project, "build").returncode == 0
+    sock, port = _busy_port()
+    with sock:
+        result = subprocess.run(
+            [sys.executable, "-m", "generator.cli", "serve", "--port", str(port)],
+            cwd=project, capture_output=True, text=True, timeout=60, check=False,
+        )  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr == f"port {port} is in use: `phasebook serve --port {port + 1}`\n"
+
+
+def test_dev_serve_answers_on_the_port_it_is_given(tmp_path: Path) -> None:
+    project = clone(tmp_path)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [str(project / "dev"), "serve", "--port", str(port)], cwd=project,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1) as conn:
+                    conn.sendall(b"GET /phases/implement/ HTTP/1.0\r\n\r\n")
+                    reply = conn.recv(64)
+                break
+            except OSError:
+                assert process.poll() is None, process.stderr.read()
+                time.sleep(0.2)
+        assert reply.startswith(b"HTTP/1.0 200"), reply
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+def test_the_first_run_says_what_it_does_within_5_seconds(tmp_path: Path) -> None:
+    project = clone(tmp_path, venv=False)
+    process = subprocess.Popen(
+        [str(project / "dev"), "build"], cwd=project,
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
+    )  # fmt: skip
+    try:
+        ready, _, _ = select.select([process.stderr], [], [], 5)
+        assert ready, "nothing printed within 5 s"
+        assert (
+            process.stderr.readline() == "Setting up .venv (first run, about a minute)…\n".encode()
+        )
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+
+@pytest.mark.parametrize(
+    ("fake", "message"),
+    [
+        ("echo 'Python 3.9.2'; exit 1",
+         "Python 3.11 or newer is needed; python3 is Python 3.9.2."),
+        ('case "$*" in *ensurepip*) exit 1;; *) exit 0;; esac',
+         "Python's venv module is missing: apt-get install -y python3-venv (Debian, Ubuntu)"),
+    ],
+)  # fmt: skip
+def test_an_old_python_or_a_missing_venv_is_named(tmp_path: Path, fake: str, message: str):
+    project = clone(tmp_path, venv=False)
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python3").write_text(f"#!/bin/sh\n{fake}\n")
+    (bin_dir / "python3").chmod(0o755)
+    result = dev(project, "build", env={"PATH": f"{bin_dir}:/usr/bin:/bin"}, timeout=60)
+    assert result.returncode == 1
+    assert message in result.stderr
+    assert not (project / ".venv").exists()
