@@ -111,6 +111,7 @@ def test_dev_serve_answers_on_the_port_it_is_given(tmp_path: Path) -> None:
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         process.wait(timeout=30)
+        process.stderr.close()
 
 
 def test_the_first_run_says_what_it_does_within_5_seconds(tmp_path: Path) -> None:
@@ -128,6 +129,7 @@ def test_the_first_run_says_what_it_does_within_5_seconds(tmp_path: Path) -> Non
     finally:
         os.killpg(process.pid, signal.SIGKILL)
         process.wait(timeout=30)
+        process.stderr.close()
 
 
 @pytest.mark.parametrize(
