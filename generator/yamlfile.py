@@ -23,6 +23,7 @@ Path_ = tuple[str | int, ...]
 MAX_NODES = 200_000
 # Real portal files nest five or six levels; a thousand would exhaust the stack.
 MAX_DEPTH = 50
+TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: check the indentation and the brackets"
 
 # libyaml parses a 1,000-program portal about 100 times faster than pure Python.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -121,6 +122,10 @@ def _syntax_problem(label: str, text: str, exc: yaml.MarkedYAMLError) -> Problem
     lines = text.splitlines()
     if mark and "\t" in (lines[mark.line] if mark.line < len(lines) else ""):
         message = "tab character: indent YAML with spaces, not tabs"
+    elif "maximum nesting depth" in (exc.problem or ""):
+        message = (
+            f"nested more than {MAX_DEPTH} levels deep: check the indentation and the brackets"
+        )
     else:
         what = exc.problem or exc.context or "invalid YAML"
         message = f"YAML syntax error: {what} (check indentation, colons and quotes)"
@@ -176,8 +181,7 @@ class _Builder:
         if len(path) > MAX_DEPTH:
             if not self.too_deep:
                 self.too_deep = True
-                message = f"nested more than {MAX_DEPTH} levels deep: check the indentation"
-                self._fail(node, path[:3], message + " and the brackets")
+                self._fail(node, path[:3], TOO_DEEP)
             return None
         self.result.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _PLAIN_TAGS:
