@@ -157,9 +157,22 @@ def port_in_use(host: str, port: int) -> bool:
 
 def serve(site: Path, index_dir: Path, host: str, port: int) -> None:
     import uvicorn  # only here: importing the app (tests) needs no server
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class ClosingIdle(H11Protocol):
+        """uvicorn closes a keep-alive connection that stays idle after a response, but
+        holds one that never sends a request for ever: a cheap way to exhaust a server.
+        The same timer, started when the connection opens, closes both."""
+
+        def connection_made(self, transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self.timeout_keep_alive_task = self.loop.call_later(
+                self.timeout_keep_alive, self.timeout_keep_alive_handler
+            )
 
     uvicorn.run(
         create_app(site, index_dir),
+        http=ClosingIdle,
         host=host,
         port=port,
         log_level="warning",

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import subprocess
 import sys
 import time
@@ -176,3 +177,17 @@ def test_a_failed_rebuild_leaves_the_answers_alone(serving) -> None:
     edit(project / "phases" / "run.yml", "tier: free", "tier: gold")
     assert phasebook(project, "build").returncode == 1
     assert _titles(base, "ツアー") == ["管理画面ツアー"]
+
+
+def test_idle_connections_are_closed(server: str) -> None:  # noqa: F811
+    """One that never sends a request, and one kept alive after its answer: both closed
+    after 5 s, so that idle sockets cannot pile up until the server runs out of them."""
+    parts = urlsplit(server)
+    silent = socket.create_connection((parts.hostname, parts.port), timeout=20)
+    kept = socket.create_connection((parts.hostname, parts.port), timeout=20)
+    with silent, kept:
+        kept.sendall(b"GET /api/search?q=x HTTP/1.1\r\nHost: test\r\n\r\n")
+        assert kept.recv(65536).startswith(b"HTTP/1.1 ")
+        start = time.monotonic()
+        assert silent.recv(1) == b"" and kept.recv(1) == b"", "closed by the server"
+        assert 4 < time.monotonic() - start < 10
