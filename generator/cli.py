@@ -46,15 +46,30 @@ def main() -> None:
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
 
 
+def _enter(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+    """`-C DIR` works as in git and make: the command runs as if started in DIR."""
+    if value is not None:
+        os.chdir(value)
+    return Path(".")
+
+
+directory_option = click.option(
+    "-C", "--directory", default=None, is_eager=True, callback=_enter, expose_value=True,
+    type=click.Path(exists=True, file_okay=False, path_type=Path),
+    help="Run as if started in this folder (the project).",
+)  # fmt: skip
+
+
 @main.command()
-@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
+@directory_option
 @click.option("--phases", "phases_dir", default="phases", show_default=True,
               help="Phase definitions, relative to DIRECTORY.")  # fmt: skip
 @click.option("--content", "content_dir", default="content", show_default=True,
               help="Markdown pages (guides), relative to DIRECTORY.")  # fmt: skip
-def validate(directory: Path, phases_dir: str, content_dir: str) -> None:
+def validate(project: Path, directory: Path, phases_dir: str, content_dir: str) -> None:
     """Check every source file; list all problems, or print a summary."""
-    say(summary(load_or_exit(directory, phases_dir, content_dir)))
+    say(summary(load_or_exit(project, phases_dir, content_dir)))
 
 
 def summary(portal: m.Portal) -> str:
@@ -66,13 +81,6 @@ def summary(portal: m.Portal) -> str:
         f"({kinds['atx']} ATX, {kinds['accelerator']} accelerators, {kinds['guide']} guides, "
         f"{kinds['video']} videos), {upcoming} upcoming sessions"
     )
-
-
-directory_option = click.option(
-    "-C", "--directory", default=".", show_default=True,
-    type=click.Path(file_okay=False, path_type=Path),
-    help="The project: phases/, content/ and the index live here.",
-)  # fmt: skip
 
 
 def project_options(command):
@@ -135,13 +143,14 @@ def search_command(
 
 
 @main.command()
+@directory_option
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path))  # fmt: skip
 @click.option("-d", "--site-dir", type=click.Path(path_type=Path),
               help="Where the site goes.  [default: site/ beside mkdocs.yml]")  # fmt: skip
 @click.option("--strict-content", is_flag=True,
               help="Fail on stale content (an ATX without session or recording).")  # fmt: skip
-def build(config_file: Path, site_dir: Path | None, strict_content: bool) -> None:
+def build(directory: Path, config_file: Path, site_dir: Path | None, strict_content: bool) -> None:
     """Build the site and its search index beside their targets and swap both in only if
     the build succeeds: a failed or killed build leaves the previous ones as they were."""
     if not config_file.is_file():
@@ -229,14 +238,15 @@ def ensure_index(directory: Path, index_dir: str | None) -> Path:
 
 
 @main.command()
-@click.argument("directory", default=".", type=click.Path(file_okay=False, path_type=Path))
+@click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
+@directory_option
 @click.option("--format", "form", type=click.Choice(["text", "markdown", "json"]),
               default="text", show_default=True)  # fmt: skip
 @click.option("--strict", is_flag=True, help="Exit 1 when anything is missing (for CI).")
-def report(directory: Path, form: str, strict: bool) -> None:
+def report(project: Path, directory: Path, form: str, strict: bool) -> None:
     """Coverage per phase (the four questions) and every gap, with file and line."""
-    portal = load_or_exit(directory)
-    found = r.gaps(portal, directory / "content")
+    portal = load_or_exit(project)
+    found = r.gaps(portal, project / "content")
     render = {"text": r.as_text, "markdown": r.as_markdown, "json": r.as_json}[form]
     say(render(r.phase_rows(portal), found))
     if strict and found:
@@ -253,9 +263,33 @@ def load_or_exit(directory: Path, phases: str = "phases", content: str = "conten
         fail(exc.report())
 
 
+@main.command()
+@click.argument("target", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(scaffold.STARTER_LANGUAGES), default="ja",
+              show_default=True, help="The portal's first language.")  # fmt: skip
+def init(target: Path, lang: str) -> None:
+    """Start a portal in TARGET (new or empty): it validates and builds at once."""
+    try:
+        files = scaffold.init_portal(target, lang)
+    except scaffold.ScaffoldError as exc:
+        fail(f"Error: {exc}")
+    for name in files:
+        say(f"wrote {target / name}")
+    say(f"\nNext: cd {target} && phasebook build (or mkdocs serve to preview)")
+
+
 @main.group()
 def new() -> None:
-    """Add a phase, a program or a session; comments and formatting are kept."""
+    """Add a stage, a phase, a program or a session; comments and formatting are kept."""
+
+
+@new.command("stage")
+@click.argument("stage_id")
+@click.option("--name", help="The stage's name (default: its id).")
+@directory_option
+def new_stage(stage_id: str, name: str | None, directory: Path) -> None:
+    """Add a stage, with no phase yet, at the end of phases/lifecycle.yml."""
+    _scaffold(scaffold.new_stage, directory, stage_id, name)
 
 
 @new.command("phase")
@@ -308,10 +342,11 @@ def _scaffold(action, directory: Path, *args, **kwargs) -> None:
 
 
 @main.command()
+@directory_option
 @click.option("--out", default="schema", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Directory to write the schemas into.")  # fmt: skip
-def schema(out: Path) -> None:
+def schema(directory: Path, out: Path) -> None:
     """Write JSON Schemas: lifecycle.yml and phase files (for editors), api/catalog.json."""
     try:
         outputs.check_output(out, outputs.layout(Path.cwd()), "--out")

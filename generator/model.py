@@ -197,7 +197,7 @@ class Stage(Strict):
     id: Slug
     name: Line
     summary: Text | None = None
-    phases: Annotated[list[Slug], Field(min_length=1), AfterValidator(_unique)]
+    phases: Annotated[list[Slug], AfterValidator(_unique)]
 
 
 class Tier(Strict):

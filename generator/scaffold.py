@@ -17,6 +17,8 @@ import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from importlib import metadata
+from importlib.resources import files as package_files
 from pathlib import Path
 
 import yaml
@@ -28,6 +30,7 @@ from generator import atomic
 from generator import model as m
 from generator.errors import ContentError
 from generator.load import LIFECYCLE, load_portal
+from generator.schema import write_schemas
 
 STATE = ".phasebook"
 JOURNAL = f"{STATE}/edit.json"
@@ -183,6 +186,91 @@ def editing(root: Path) -> Iterator[tuple[Project, m.Portal]]:
         raise ScaffoldError("fix the portal first, nothing was changed:\n" + exc.report()) from None
     yield project, portal
     project.commit()
+
+
+# -- a new portal ------------------------------------------------------------------------
+
+STARTER_LANGUAGES = ("ja", "en")
+# Where each shared starter file goes in the new portal.
+_SHARED = {"gitignore": ".gitignore", "workflow.yml": ".github/workflows/portal.yml"}
+
+
+def init_portal(target: Path, lang: str) -> list[str]:
+    """A new portal in `target` (new or empty) that validates, reports no gap and builds at
+    once: mkdocs.yml, one stage with one phase and a guide, a free and a paid tier, the
+    schemas its `$schema` lines name, .gitignore and a CI workflow. Written beside the
+    target and renamed into place: a stopped `init` leaves no half portal."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ScaffoldError(
+            f"{target} is not an empty folder: init writes a new portal into a new or empty one"
+        )
+    starter = package_files("generator").joinpath("starter")
+    staging = atomic.staging_dir(target.resolve())
+    with atomic.removing_on_failure(staging):
+        _copy_tree(starter.joinpath(lang), staging)
+        for name, where in _SHARED.items():
+            _write(staging / where, starter.joinpath(name).read_bytes())
+        _write(staging / "requirements.txt", _requirements())
+        write_schemas(staging / "schema")
+        load_portal(staging / "phases", staging / "content", root=staging)
+        if target.exists():
+            target.rmdir()
+        staging.rename(target)
+    return sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+
+
+def _copy_tree(source, target: Path) -> None:
+    for entry in source.iterdir():
+        if entry.is_dir():
+            _copy_tree(entry, target / entry.name)
+        else:
+            _write(target / entry.name, entry.read_bytes())
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _requirements() -> bytes:
+    try:
+        version = metadata.version("phasebook")
+    except metadata.PackageNotFoundError:
+        version = "0.1.0"
+    return (
+        "# What CI installs (.github/workflows/portal.yml). Point this at wherever your team\n"
+        "# installs Phasebook from: a package index, or a line such as\n"
+        "# phasebook @ git+https://git.example.com/tools/phasebook@v" + version + "\n"
+        f"phasebook=={version}\n"
+    ).encode()
+
+
+# -- stages ------------------------------------------------------------------------------
+
+
+def new_stage(root: Path, stage_id: str, name: str | None) -> list[str]:
+    """A stage at the end of the lifecycle, with no phase yet (`new phase --stage` adds
+    them)."""
+    _slug(stage_id, "stage")
+    title = _one_line(name, "--name") or stage_id
+    with editing(root) as (project, portal):
+        if any(s.id == stage_id for s in portal.lifecycle.stages):
+            raise ScaffoldError(f"stage {stage_id!r} already exists: choose another id")
+        path = project.phases / LIFECYCLE
+        lifecycle = project.read(path)
+        phases = CommentedSeq()
+        phases.fa.set_flow_style()
+        lifecycle["stages"].append(CommentedMap(id=stage_id, name=_literal(title), phases=phases))
+        project.write(path, lifecycle)
+        return project.written()
+
+
+def _slug(value: str, what: str) -> None:
+    if not m.SLUG.match(value):
+        raise ScaffoldError(
+            f"{value!r} is not a valid {what} id: use lowercase letters, digits and '-', "
+            "starting with a letter or digit (it becomes part of URLs)"
+        )
 
 
 # -- phases ------------------------------------------------------------------------------

@@ -23,6 +23,9 @@ def test_wheel_contains_templates_assets_and_entry_points(tmp_path: Path) -> Non
     templates = {p.name for p in (ROOT / "generator" / "templates").iterdir()}
     assert {f"generator/templates/{name}" for name in templates} <= names
     assert "generator/assets/phasebook.css" in names
+    starter = {p.relative_to(ROOT).as_posix() for p in (ROOT / "generator" / "starter").rglob("*")
+               if p.is_file()}  # fmt: skip
+    assert starter and starter <= names, "phasebook init needs every starter file"
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()
     assert "phasebook = site_plugins.plugin:PhasebookPlugin" in text
