@@ -285,6 +285,21 @@ ProgramT = Atx | Accelerator | Guide | Video
 Program = Annotated[ProgramT, Field(discriminator="kind")]
 
 
+# The gaps `phasebook report` finds, by the stable code tools and `report.accept` use.
+GAP_CODES = (
+    "no-tasks", "no-experiences", "no-provided", "no-exit-criteria", "no-quantitative-target",
+    "no-free-self-service", "paid-without-free", "accelerator-no-prerequisites",
+    "accelerator-no-outcomes", "atx-no-session-or-recording", "past-session-no-recording",
+)  # fmt: skip
+
+
+class Acceptance(Strict):
+    """Gaps a phase knows about and accepts, and why: reported as accepted, not as gaps."""
+
+    accept: Annotated[list[Literal[GAP_CODES]], Field(min_length=1), AfterValidator(_unique)]
+    reason: Line
+
+
 class PhaseFile(Strict):
     """`phases/<id>.yml`: one lifecycle phase and the programs offered in it."""
 
@@ -296,6 +311,7 @@ class PhaseFile(Strict):
     provided: list[Line] = []
     exit_criteria: list[ExitCriterion] = []
     programs: list[Program] = []
+    report: Acceptance | None = None
 
 
 TOUCH = {"guide": "tech", "video": "tech", "atx": "low", "accelerator": "high"}
@@ -373,6 +389,9 @@ class Portal:
         rank = self.rank(tier_id)
         found = {TOUCH[p.kind] for _, p in self.programs() if self.rank(p.tier) <= rank}
         return [t for t in ("tech", "low", "high") if t in found]
+
+    def phase_view(self, phase_id: str) -> PhaseView | None:
+        return next((v for v in self.phases if v.phase.id == phase_id), None)
 
     def programs(self) -> list[tuple[PhaseView, ProgramT]]:
         return list(self.by_id.values())

@@ -9,7 +9,7 @@ from __future__ import annotations
 import json
 import re
 import unicodedata
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
 from generator import model as m
@@ -28,6 +28,7 @@ class Gap:
     subject: str  # the phase or program id, or the page
     code: str  # stable, for tools: no-free-self-service, atx-no-session-or-recording, …
     message: str
+    accepted: str | None = None  # why the phase accepts it (its `report.reason`)
 
     def __str__(self) -> str:
         return f"{self.file}:{self.line}:{self.column}: {self.subject}: {self.message}"
@@ -61,13 +62,36 @@ def stale_programs(portal: m.Portal) -> list[Gap]:
 
 
 def gaps(portal: m.Portal, content_dir: Path) -> list[Gap]:
-    """Everything missing, sorted by file and line."""
+    """Everything missing, sorted by file and line; what a phase accepts carries its reason."""
     found = [*stale_programs(portal), *_unreferenced_pages(portal, content_dir)]
     for view in portal.phases:
         found += _phase_gaps(portal, view)
     for _, program in portal.programs():
         found += _program_gaps(portal, program)
-    return sorted(found)
+    return sorted(_accepted(portal, gap) for gap in found)
+
+
+def open_gaps(found: list[Gap]) -> list[Gap]:
+    """What `--strict` fails on: the gaps no phase has accepted."""
+    return [g for g in found if g.accepted is None]
+
+
+def _accepted(portal: m.Portal, gap: Gap) -> Gap:
+    view = portal.phase_view(gap.subject) or (
+        portal.by_id[gap.subject][0] if gap.subject in portal.by_id else None
+    )
+    acceptance = view.phase.report if view is not None else None
+    if acceptance is None or gap.code not in acceptance.accept:
+        return gap
+    return replace(gap, accepted=portal.t(acceptance.reason))
+
+
+def on_their_own(portal: m.Portal, program: m.ProgramT) -> bool:
+    """What a customer gets through a phase with alone, at no cost: a free guide or video,
+    or a free ATX with its recording."""
+    if portal.tier(program.tier).paid:
+        return False
+    return program.kind in SELF_SERVICE or getattr(program, "recording", None) is not None
 
 
 def _phase_gaps(portal: m.Portal, view: m.PhaseView) -> list[Gap]:
@@ -88,10 +112,10 @@ def _phase_gaps(portal: m.Portal, view: m.PhaseView) -> list[Gap]:
                         "no exit criterion has a target: give one a measurable target "
                         "(e.g. \">= 90%\")"))  # fmt: skip
     free = [p for p in phase.programs if not portal.tier(p.tier).paid]
-    if not any(p.kind in SELF_SERVICE for p in free):
+    if not any(on_their_own(portal, p) for p in free):
         out.append(_gap(portal, phase.id, "no-free-self-service",
-                        "no free guide or video: customers cannot get through this phase "
-                        "on their own"))  # fmt: skip
+                        "no free guide, video or recorded ATX: customers cannot get through "
+                        "this phase on their own"))  # fmt: skip
     if not free:
         out += [
             _gap(portal, p.id, "paid-without-free",
@@ -151,10 +175,7 @@ def phase_rows(portal: m.Portal) -> list[PhaseRow]:
     rows = []
     for number, view in enumerate(portal.phases, 1):
         phase = view.phase
-        free_self = [
-            p for p in phase.programs
-            if p.kind in SELF_SERVICE and not portal.tier(p.tier).paid
-        ]  # fmt: skip
+        free_self = [p for p in phase.programs if on_their_own(portal, p)]
         rows.append(
             PhaseRow(
                 number, phase.id, portal.t(phase.name), len(phase.tasks), len(phase.experiences),
@@ -185,7 +206,8 @@ def _width(text: str) -> int:
     return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
 
 
-def as_text(rows: list[PhaseRow], found: list[Gap]) -> str:
+def as_text(rows: list[PhaseRow], every: list[Gap]) -> str:
+    found, accepted = open_gaps(every), [g for g in every if g.accepted is not None]
     table = [list(HEADINGS), *map(_cells, rows)]
     widths = [max(_width(r[i]) for r in table) for i in range(len(HEADINGS))]
     lines = [
@@ -196,10 +218,14 @@ def as_text(rows: list[PhaseRow], found: list[Gap]) -> str:
     ]
     lines += ["", _summary(rows, found)]
     lines += [f"  {g}" for g in found]
+    if accepted:
+        lines += ["", f"Accepted ({len(accepted)}):"]
+        lines += [f"  {g} (accepted: {g.accepted})" for g in accepted]
     return "\n".join(lines)
 
 
-def as_markdown(rows: list[PhaseRow], found: list[Gap]) -> str:
+def as_markdown(rows: list[PhaseRow], every: list[Gap]) -> str:
+    found, accepted = open_gaps(every), [g for g in every if g.accepted is not None]
     lines = ["| " + " | ".join(HEADINGS) + " |", "|" + "---|" * len(HEADINGS)]
     lines += ["| " + " | ".join(map(markdown_text, _cells(r))) + " |" for r in rows]
     lines += ["", f"**{_summary(rows, found)}**", ""]
@@ -208,6 +234,13 @@ def as_markdown(rows: list[PhaseRow], found: list[Gap]) -> str:
         f"{markdown_text(g.message)}"
         for g in found
     ]
+    if accepted:
+        lines += ["", f"**Accepted ({len(accepted)})**", ""]
+        lines += [
+            f"- {markdown_text(f'{g.file}:{g.line}')} **{markdown_text(g.subject)}**: "
+            f"{markdown_text(g.message)} (accepted: {markdown_text(g.accepted or '')})"
+            for g in accepted
+        ]
     return "\n".join(lines)
 
 
@@ -221,8 +254,12 @@ def markdown_text(text: str) -> str:
     return _INLINE.sub(r"\\\1", text.replace("&", "&amp;")).replace("\n", " ")
 
 
-def as_json(rows: list[PhaseRow], found: list[Gap]) -> str:
-    data = {"phases": [asdict(r) for r in rows], "gaps": [asdict(g) for g in found]}
+def as_json(rows: list[PhaseRow], every: list[Gap]) -> str:
+    data = {
+        "phases": [asdict(r) for r in rows],
+        "gaps": [asdict(g) for g in open_gaps(every)],
+        "accepted": [asdict(g) for g in every if g.accepted is not None],
+    }
     return json.dumps(data, ensure_ascii=False, indent=1)
 
 
