@@ -17,6 +17,8 @@ from pydantic import BaseModel, ValidationError
 
 from generator import model as m
 from generator.errors import Problem
+from generator.keyboard import key_mistake, narrow, value_mistake
+from generator.messages import tr
 from generator.yamlfile import Path_, YamlFile, format_path
 
 T = TypeVar("T", bound=BaseModel)
@@ -46,9 +48,40 @@ def against_schema(cls: type[T], source: YamlFile) -> T | None:
     try:
         return cls.model_validate(source.data)
     except ValidationError as exc:
-        for error in exc.errors(include_url=False):
-            source.problems.append(_located(source, error))
+        errors = exc.errors(include_url=False)
+        moved = _misindented(source, errors)
+        source.problems += [problem for problem, _ in moved]
+        paired = {id(e) for _, pair in moved for e in pair}
+        source.problems += [_located(source, e) for e in errors if id(e) not in paired]
         return None
+
+
+def _misindented(source: YamlFile, errors: list) -> list[tuple[Problem, tuple]]:
+    """A key typed in full width, or written at the wrong indentation, shows up twice:
+    unknown where it landed and missing where it belongs. Said once, as what it is."""
+    extras = [e for e in errors if e["type"] == "extra_forbidden"]
+    found, used = [], set()
+    for error in (e for e in errors if e["type"] == "missing"):
+        key = error["loc"][-1]
+        extra = next((x for x in extras if id(x) not in used
+                      and narrow(str(x["loc"][-1])).strip() == key), None)  # fmt: skip
+        if extra is None:
+            continue
+        used.add(id(extra))
+        landed, _ = _data_path(source.data, extra["loc"])
+        belongs, _ = _data_path(source.data, error["loc"][:-1])
+        line, column = source.position(landed, key=True)
+        if landed[:-1] == belongs:
+            message = key_mistake(str(landed[-1]), FIELD_NAMES) or ""
+        else:
+            message = tr(
+                "'{key}' is indented as a key of {landed}, but belongs to {belongs}: line it "
+                "up with the other keys of {belongs}"
+            ).format(key=key, landed=format_path(landed[:-1]) or tr("the top level"),
+                     belongs=format_path(belongs) or tr("the top level"))  # fmt: skip
+        problem = Problem(source.label, line, column, format_path(landed), message)
+        found.append((problem, (error, extra)))
+    return found
 
 
 def _located(source: YamlFile, error: Any) -> Problem:
@@ -97,6 +130,9 @@ def _message(error: Any, last: Path_) -> str:
     if kind == "missing":
         return f"required field '{name}' is missing (add it)"
     if kind == "extra_forbidden":
+        typed = key_mistake(str(name), FIELD_NAMES)
+        if typed:
+            return typed
         close = difflib.get_close_matches(str(name), FIELD_NAMES, n=1, cutoff=0.75)
         hint = f"did you mean '{close[0]}'?" if close else "remove it, or prefix it with 'x-'"
         return f"unknown key '{name}' ({hint})"
@@ -108,6 +144,8 @@ def _message(error: Any, last: Path_) -> str:
         return f"'{value}' is not allowed (one of: {ctx.get('expected', '').replace(' or ', ', ')})"
     if kind == "timezone_aware":
         return "date and time has no UTC offset (write it like 2026-12-03T10:00:00+09:00)"
+    if kind.startswith(("datetime_", "date_")) and value_mistake(value):
+        return value_mistake(value) or ""
     if kind.startswith(("datetime_", "date_")):
         return f"'{value}' is not a date and time (write it like 2026-12-03T10:00:00+09:00)"
     return _type_message(kind, ctx, value) or error["msg"]
@@ -115,6 +153,9 @@ def _message(error: Any, last: Path_) -> str:
 
 def _type_message(kind: str, ctx: dict, value: object) -> str | None:
     got = _describe(value)
+    typed = value_mistake(value) if kind != "string_type" else None
+    if typed:
+        return typed
     if kind in ("string_type", "dict_type") and isinstance(value, bool | int | float):
         return (
             f"expected text, got {got}: YAML reads yes, no, on, off, numbers and times such "
@@ -332,6 +373,9 @@ def _texts(value: object, path: Path_) -> Iterator[tuple[Path_, dict[str, str]]]
 
 def _prerequisites(phases: list[PhaseSource]) -> Iterator[Problem]:
     known = {pid for _, _, pid in _raw_programs(phases, "id") if isinstance(pid, str)}
+    # A file that does not parse may define any id: its own error is the one to fix first,
+    # and "unknown program" in another, untouched file would be a false alarm.
+    unsure = any(p.source.data is None for p in phases)
     graph: dict[str, list[str]] = {}
     where: dict[str, tuple[PhaseSource, int]] = {}
     for phase in phases:
@@ -344,6 +388,8 @@ def _prerequisites(phases: list[PhaseSource]) -> Iterator[Problem]:
                 at = ("programs", i, "prerequisites", j)
                 if prerequisite == program.id:
                     yield phase.source.problem(at, "a program cannot be its own prerequisite")
+                elif prerequisite not in known and unsure:
+                    continue
                 elif prerequisite not in known:
                     close = difflib.get_close_matches(prerequisite, known, n=1)
                     hint = f"did you mean '{close[0]}'?" if close else "check the program's id"

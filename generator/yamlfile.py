@@ -14,6 +14,8 @@ from pathlib import Path
 import yaml
 
 from generator.errors import Problem
+from generator.keyboard import structure_mistake
+from generator.messages import tr
 from generator.sourcefiles import SourceProblem, decode, read_source
 
 Path_ = tuple[str | int, ...]
@@ -23,7 +25,6 @@ Path_ = tuple[str | int, ...]
 MAX_NODES = 200_000
 # Real portal files nest five or six levels; a thousand would exhaust the stack.
 MAX_DEPTH = 50
-TOO_DEEP = f"nested more than {MAX_DEPTH} levels deep: check the indentation and the brackets"
 
 # libyaml parses a 1,000-program portal about 100 times faster than pure Python.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
@@ -120,16 +121,33 @@ def _syntax_problem(label: str, text: str, exc: yaml.MarkedYAMLError) -> Problem
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
     lines = text.splitlines()
+    problem = exc.problem or ""
     if mark and "\t" in (lines[mark.line] if mark.line < len(lines) else ""):
-        message = "tab character: indent YAML with spaces, not tabs"
-    elif "maximum nesting depth" in (exc.problem or ""):
-        message = (
-            f"nested more than {MAX_DEPTH} levels deep: check the indentation and the brackets"
+        return Problem(
+            label, line, column, "", tr("tab character: indent YAML with spaces, not tabs")
+        )
+    mistake = structure_mistake(text, line)
+    if mistake is not None:  # typed in full width: at its own line, not where YAML gave up
+        return Problem(label, *mistake[:2], "", mistake[2])
+    if "maximum nesting depth" in problem:
+        message = too_deep()
+    elif problem.startswith("mapping values are not allowed"):
+        message = tr(
+            "a key indented further than the line above, or a value holding ': ': line the "
+            "key up with the others, or put the value in quotes"
         )
     else:
-        what = exc.problem or exc.context or "invalid YAML"
-        message = f"YAML syntax error: {what} (check indentation, colons and quotes)"
+        what = problem or exc.context or "invalid YAML"
+        message = tr("YAML syntax error: {what} (check indentation, colons and quotes)").format(
+            what=what
+        )
     return Problem(label, line, column, "", message)
+
+
+def too_deep() -> str:
+    return tr(
+        "nested more than {depth} levels deep: check the indentation and the brackets"
+    ).format(depth=MAX_DEPTH)
 
 
 # Japanese (and other CJK) characters, full-width forms included: between two of them a line
@@ -181,7 +199,7 @@ class _Builder:
         if len(path) > MAX_DEPTH:
             if not self.too_deep:
                 self.too_deep = True
-                self._fail(node, path[:3], TOO_DEEP)
+                self._fail(node, path[:3], too_deep())
             return None
         self.result.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _PLAIN_TAGS:
