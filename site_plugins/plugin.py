@@ -24,6 +24,7 @@ from generator.pages import collisions, site_files
 from generator.render import ASSET, SCRIPT, Renderer, navigation
 from generator.urls import HOME
 from site_plugins.config import PhasebookConfig
+from site_plugins.preview import Preview
 
 log = get_plugin_logger(__name__)
 
@@ -242,9 +243,11 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
     def on_serve(
         self, server: LiveReloadServer, *, config: MkDocsConfig, builder
     ) -> LiveReloadServer | None:
-        """Rebuild when a phase file or an overriding template changes."""
+        """Rebuild when a phase file or an overriding template changes; show a failed
+        rebuild in the browser instead of holding every request."""
         if not self.config.enabled:
             return None
+        Preview(server)
         server.watch(str(self._path(self.config.phases_dir)))
         if self.config.templates_dir:
             server.watch(str(self._path(self.config.templates_dir)))

@@ -6,6 +6,7 @@ import socket
 import subprocess
 import sys
 import time
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -54,6 +55,60 @@ def test_editing_a_phase_file_rebuilds_the_page(minimal: Path) -> None:
             encoding="utf-8",
         )
         assert wait_for(url, "毎日の運用を整えます。"), "the edit under phases/ was not rebuilt"
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+
+
+def get(url: str) -> tuple[int, str]:
+    """Status and body, error pages included."""
+    try:
+        with urllib.request.urlopen(url, timeout=5) as response:
+            return response.status, response.read().decode("utf-8")
+    except urllib.error.HTTPError as error:
+        return error.code, error.read().decode("utf-8")
+    except OSError:
+        return 0, ""
+
+
+def wait_status(url: str, status: int, text: str, seconds: float) -> float | None:
+    """Seconds until `url` answers `status` with `text` in it, or None."""
+    start = time.monotonic()
+    while time.monotonic() - start < seconds:
+        code, body = get(url)
+        if code == status and text in body:
+            return time.monotonic() - start
+        time.sleep(0.05)
+    return None
+
+
+def test_a_broken_file_shows_its_problems_in_the_browser_at_once(minimal: Path) -> None:
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        cwd=minimal,
+        env={"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin",
+             "PHASEBOOK_LANG": "en"},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    run = minimal / "phases" / "run.yml"
+    good = run.read_text(encoding="utf-8")
+    try:
+        assert wait_status(base + "/phases/run/", 200, "日々の運用です。", 60) is not None
+        run.write_text(good.replace("tier: free", "tier: gold"), encoding="utf-8")
+        problem = "phases/run.yml:8:11: programs[0].tier: unknown tier &#x27;gold&#x27;"
+        for path in ("/phases/run/", "/", "/programs/video-tour/", "/no/such/page/"):
+            took = wait_status(base + path, 500, problem, 10)
+            assert took is not None, f"{path} never showed the problem"
+            if path == "/phases/run/":
+                assert took <= 2.0, f"the error page took {took:.1f} s after the save"
+        _, body = get(base + "/phases/run/")
+        assert "The portal cannot be built" in body and "livereload" in body
+        assert get(base + "/assets/phasebook.css")[0] == 200, "assets are still served"
+        run.write_text(good.replace("日々の運用です。", "直しました。"), encoding="utf-8")
+        assert wait_status(base + "/phases/run/", 200, "直しました。", 10) is not None
+        assert server.poll() is None, "the server kept running throughout"
     finally:
         server.terminate()
         server.wait(timeout=10)

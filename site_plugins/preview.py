@@ -1,0 +1,101 @@
+"""The preview shows what is wrong: while `mkdocs serve` runs, a failed rebuild makes every
+page answer at once with the problems, and the page reloads itself once they are fixed.
+
+MkDocs' own server holds every request until a rebuild succeeds ("the server will appear
+stuck until build errors are resolved"): the author stares at a spinning browser and the
+message sits in a terminal. Here the rebuild's failure is caught, so the server moves on,
+and until the next good build each HTML request gets the error page instead of the site.
+"""
+
+from __future__ import annotations
+
+import html
+import io
+import threading
+import wsgiref.util
+from collections.abc import Callable, Iterable
+
+from mkdocs.exceptions import Abort
+from mkdocs.livereload import LiveReloadServer
+from mkdocs.plugins import get_plugin_logger
+
+from generator.messages import language, tr
+
+log = get_plugin_logger(__name__)
+
+
+class Preview:
+    """Wraps a LiveReloadServer's builder and its WSGI app (MkDocs 1.6, which is pinned)."""
+
+    def __init__(self, server: LiveReloadServer) -> None:
+        self.server = server
+        self.error: str | None = None
+        self.lock = threading.Lock()
+        self.build = server.builder
+        server.builder = self.rebuild
+        self.app = server.get_app()
+        server.set_app(self.serve)
+
+    def rebuild(self) -> None:
+        """The original build; a failure is kept to be shown instead of stalling the server."""
+        try:
+            self.build()
+        except Exception as exc:  # every failure is shown, none stops the preview
+            with self.lock:
+                self.error = _cause(exc)
+            log.error("%s", tr("The preview shows the problems until they are fixed."))
+            return
+        with self.lock:
+            self.error = None
+
+    def serve(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
+        with self.lock:
+            error = self.error
+        path = environ.get("PATH_INFO", "")
+        if error is None or path.startswith("/livereload/") or not _is_page(path):
+            return self.app(environ, start_response)
+        body = self.server._inject_js_into_html(page(error), self.server._visible_epoch)
+        start_response(
+            "500 Internal Server Error",
+            [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
+             ("Content-Length", str(len(body)))],
+        )  # fmt: skip
+        return wsgiref.util.FileWrapper(io.BytesIO(body))
+
+
+def _cause(exc: BaseException) -> str:
+    """What went wrong: MkDocs logs a plugin's error, then raises "Aborted with a
+    BuildError!" from it, so the message that says what to fix is the one it came from."""
+    while isinstance(exc, Abort) and (exc.__cause__ or exc.__context__) is not None:
+        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
+    return str(exc) or type(exc).__name__
+
+
+def _is_page(path: str) -> bool:
+    """A page a browser shows (not a stylesheet, script, image or feed)."""
+    last = path.rsplit("/", 1)[-1]
+    return path.endswith("/") or last.endswith(".html") or "." not in last
+
+
+def page(error: str) -> bytes:
+    """The error page: the same problems as the terminal, each on a line of its own."""
+    lines = [line.strip() for line in error.splitlines() if line.strip()]
+    head, problems = (lines[0], lines[1:]) if len(lines) > 1 else ("", lines)
+    items = "\n".join(f"<li><code>{html.escape(p)}</code></li>" for p in problems)
+    title = html.escape(tr("The portal cannot be built"))
+    hint = html.escape(tr("Fix the files below and save: this page reloads by itself."))
+    return f"""<!doctype html>
+<html lang="{language()}"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title>
+<style>
+body {{ font-family: system-ui, sans-serif; margin: 2rem auto; max-width: 60rem;
+       padding: 0 1rem; line-height: 1.6; color: #1a1a1a; }}
+h1 {{ color: #b71c1c; font-size: 1.5rem; }}
+li {{ margin: .5rem 0; }} code {{ white-space: pre-wrap; word-break: break-word; }}
+</style></head>
+<body><main><h1>{title}</h1><p>{hint}</p>
+<p>{html.escape(head)}</p><ul class="pb-problems">
+{items}
+</ul></main></body></html>
+""".encode()
