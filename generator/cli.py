@@ -216,7 +216,7 @@ def serve(host: str, port: int, site_dir: str, directory: Path, index_dir: str |
 
     if port_in_use(host, port):
         fail(f"port {port} is in use: `phasebook serve --port {port % 65535 + 1}`")
-    say(f"Serving {site} with /api/search at http://{host}:{port}/ (Ctrl+C stops)")
+    say(f"Serving {site.resolve()} with /api/search at http://{host}:{port}/ (Ctrl+C stops)")
     run(site, index, host, port)
 
 

@@ -6,6 +6,7 @@ import os
 import re
 from datetime import UTC, datetime
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import yaml
 
@@ -102,18 +103,19 @@ def _read_phase(path: Path, label: str) -> PhaseSource:
 def _assemble(
     lifecycle: m.Lifecycle, phases: list[PhaseSource], content_dir: Path, now: datetime
 ) -> m.Portal:
+    zone = ZoneInfo(lifecycle.portal.timezone)
     by_stem = {p.stem: p for p in phases}
+    models = {p.stem: _with_occurrences(p.model, zone) for p in phases if p.model is not None}
     ordered = [(stage, by_stem[pid]) for stage in lifecycle.stages for pid in stage.phases]
     views: list[m.PhaseView] = []
     for i, (stage, phase) in enumerate(ordered):
-        assert phase.model is not None  # guaranteed: no problems were found
         views.append(
             m.PhaseView(
-                phase=phase.model,
+                phase=models[phase.stem],
                 stage=stage,
                 source=phase.source.label,
-                previous=ordered[i - 1][1].model if i > 0 else None,
-                next=ordered[i + 1][1].model if i + 1 < len(ordered) else None,
+                previous=models[ordered[i - 1][1].stem] if i > 0 else None,
+                next=models[ordered[i + 1][1].stem] if i + 1 < len(ordered) else None,
             )
         )
     by_id = {p.id: (view, p) for view in views for p in view.phase.programs}
@@ -127,6 +129,18 @@ def _assemble(
         for i, program in enumerate(phase.model.programs):
             located[program.id] = (src.label, *src.position(("programs", i), key=True))
     return m.Portal(lifecycle, tuple(views), titles, by_id, guides, now, located)
+
+
+def _with_occurrences(phase: m.PhaseFile, zone: ZoneInfo) -> m.PhaseFile:
+    """The phase as every view sees it: a repeating session is each of its occurrences."""
+    if not any(s.repeat for p in phase.programs for s in getattr(p, "sessions", [])):
+        return phase
+    programs = [
+        p.model_copy(update={"sessions": [o for s in p.sessions for o in m.occurrences(s, zone)]})
+        if isinstance(p, m.Atx) else p
+        for p in phase.programs
+    ]  # fmt: skip
+    return phase.model_copy(update={"programs": programs})
 
 
 def _guide_title(path: Path) -> dict[str, str]:

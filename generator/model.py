@@ -6,13 +6,14 @@ Optional fields may be added freely; renaming or removing one breaks every vendo
 
 from __future__ import annotations
 
+import calendar
 import hashlib
 import json
 import posixpath
 import re
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -221,6 +222,32 @@ class ExitCriterion(Strict):
     target: LineStr | None = None
 
 
+EVERY = re.compile(r"^([1-9][0-9]{0,2}) (day|week|month)s?$")
+MAX_OCCURRENCES = 400  # a weekly session for eight years; more is a typo in `until`
+
+
+def _every(value: object) -> object:
+    if isinstance(value, str) and not EVERY.match(value.strip()):
+        raise PydanticCustomError(
+            "every",
+            "'{value}' is not an interval (write it like '1 week', '2 weeks', '10 days' "
+            "or '1 month')",
+            {"value": value},
+        )
+    return value.strip() if isinstance(value, str) else value
+
+
+class Repeat(Strict):
+    """A session held again every N days, weeks or months, up to and including `until`."""
+
+    every: Annotated[str, BeforeValidator(_every)]
+    until: date
+
+    def step(self) -> tuple[int, str]:
+        count, unit = EVERY.match(self.every).groups()  # type: ignore[union-attr]
+        return int(count), unit
+
+
 class Session(Strict):
     model_config = ConfigDict(populate_by_name=True)
 
@@ -229,6 +256,36 @@ class Session(Strict):
     # `register` would shadow a pydantic attribute; the YAML key stays `register`.
     register_url: HttpsUrl | None = Field(None, alias="register")
     note: Line | None = None
+    repeat: Repeat | None = None
+
+
+def occurrences(session: Session, zone: zoneinfo.ZoneInfo) -> list[Session]:
+    """Every time a session takes place: itself, and for a `repeat`, each next one in the
+    portal's time zone (the same wall-clock time across a change of daylight saving time;
+    the 31st falls on the last day of a shorter month), up to `until`."""
+    if session.repeat is None:
+        return [session]
+    count, unit = session.repeat.step()
+    local = session.starts.astimezone(zone)
+    found = []
+    for n in range(MAX_OCCURRENCES + 1):
+        wall = _add(local.replace(tzinfo=None), n * count, unit)
+        if wall.date() > session.repeat.until:
+            break
+        starts = wall.replace(tzinfo=zone).astimezone(session.starts.tzinfo)
+        found.append(session.model_copy(update={"starts": starts, "repeat": None}))
+    return found
+
+
+def _add(moment: datetime, amount: int, unit: str) -> datetime:
+    if unit == "day":
+        return moment + timedelta(days=amount)
+    if unit == "week":
+        return moment + timedelta(weeks=amount)
+    month = moment.month - 1 + amount
+    year, month = moment.year + month // 12, month % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return moment.replace(year=year, month=month, day=min(moment.day, last))
 
 
 class ProgramBase(Strict):

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
 
@@ -146,6 +147,8 @@ def _message(error: Any, last: Path_) -> str:
         return "date and time has no UTC offset (write it like 2026-12-03T10:00:00+09:00)"
     if kind.startswith(("datetime_", "date_")) and value_mistake(value):
         return value_mistake(value) or ""
+    if kind.startswith("date_"):
+        return tr("'{value}' is not a date (write it like 2027-02-28)").format(value=value)
     if kind.startswith(("datetime_", "date_")):
         return f"'{value}' is not a date and time (write it like 2026-12-03T10:00:00+09:00)"
     return _type_message(kind, ctx, value) or error["msg"]
@@ -218,7 +221,8 @@ def cross_check(
         problems += _stages_and_files(lifecycle_src, lifecycle, phases)
         problems += _tiers_and_languages(lifecycle_src, lifecycle, phases)
     problems += _prerequisites(phases)
-    problems += _duplicate_sessions(phases)
+    zone = ZoneInfo(lifecycle.portal.timezone) if lifecycle is not None else ZoneInfo("UTC")
+    problems += _sessions(phases, zone)
     problems += _guide_pages(phases, content_dir)
     return problems
 
@@ -428,22 +432,59 @@ def _cycles(graph: dict[str, list[str]]) -> list[list[str]]:
     return found
 
 
-def _duplicate_sessions(phases: list[PhaseSource]) -> Iterator[Problem]:
-    """The same instant in the same language twice, however its offset is written: the two
+def _sessions(phases: list[PhaseSource], zone: ZoneInfo) -> Iterator[Problem]:
+    """Repeats that end before they start or never end, and the same instant in the same
+    language twice, however its offset is written or whichever repeat gives it: the two
     would share a calendar UID, and subscribers would see one of them vanish."""
     for phase in phases:
         for i, program in enumerate(phase.model.programs if phase.model else []):
             first: dict[tuple, int] = {}
             for j, session in enumerate(getattr(program, "sessions", [])):
-                key = (session.starts.timestamp(), session.language)
-                if key in first:
-                    line = phase.source.position(("programs", i, "sessions", first[key]))[0]
-                    yield phase.source.problem(
-                        ("programs", i, "sessions", j, "starts"),
-                        f"the same {session.language} session as the one at line {line} "
-                        "(the same moment, perhaps with another UTC offset): delete one",
-                    )
-                first.setdefault(key, j)
+                at = ("programs", i, "sessions", j)
+                problem = _repeat_problem(phase.source, at, session, zone)
+                if problem is not None:
+                    yield problem
+                    continue
+                for occurrence in m.occurrences(session, zone):
+                    key = (occurrence.starts.timestamp(), session.language)
+                    if key in first:
+                        line = phase.source.position(("programs", i, "sessions", first[key]))[0]
+                        yield phase.source.problem(
+                            (*at, "starts"),
+                            tr("the same {language} session as the one at line {line} (the same "
+                               "moment, perhaps with another UTC offset or from a repeat): "
+                               "delete one").format(language=session.language, line=line),
+                        )  # fmt: skip
+                        break
+                    first[key] = j
+
+
+def _repeat_problem(src: YamlFile, at: Path_, session: m.Session, zone: ZoneInfo) -> Problem | None:
+    repeat = session.repeat
+    if repeat is None:
+        return None
+    begins = session.starts.astimezone(zone).date()
+    if repeat.until < begins:
+        return src.problem(
+            (*at, "repeat", "until"),
+            tr("until {until} is before the first session ({first}): give the date of the "
+               "last session").format(until=repeat.until, first=begins),
+        )  # fmt: skip
+    if repeat.until.year > m.LAST_YEAR:
+        return src.problem(
+            (*at, "repeat", "until"),
+            tr("until {until} is after {last}: give the date of the last session").format(
+                until=repeat.until, last=m.LAST_YEAR
+            ),
+        )
+    if len(m.occurrences(session, zone)) > m.MAX_OCCURRENCES:
+        return src.problem(
+            (*at, "repeat", "until"),
+            tr("repeats more than {most} times before {until}: check until and every").format(
+                most=m.MAX_OCCURRENCES, until=repeat.until
+            ),
+        )
+    return None
 
 
 def _guide_pages(phases: list[PhaseSource], content_dir: Path) -> Iterator[Problem]:

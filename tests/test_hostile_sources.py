@@ -256,7 +256,8 @@ def test_the_same_session_twice(minimal: Path) -> None:
     edit(minimal / "phases" / "start.yml", "language: en", "language: ja")
     assert problems(minimal) == [
         "phases/start.yml:26:17: programs[1].sessions[1].starts: the same ja session as the "
-        "one at line 23 (the same moment, perhaps with another UTC offset): delete one"
+        "one at line 23 (the same moment, perhaps with another UTC offset or from a repeat): "
+        "delete one"
     ]
 
 
