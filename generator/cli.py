@@ -341,6 +341,32 @@ def _scaffold(action, directory: Path, *args, **kwargs) -> None:
         say(f"wrote {name}")
 
 
+@main.group("import")
+def import_group() -> None:
+    """Bring many sessions in at once, from a spreadsheet or a webinar tool."""
+
+
+@import_group.command("sessions")
+@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--program", help="The ATX every event of an .ics file is a session of.")
+@click.option("--language", help="The events' language (.ics; default: the portal's first).")
+@directory_option
+def import_sessions(
+    source: Path, program: str | None, language: str | None, directory: Path
+) -> None:
+    """Add the sessions of a CSV (program,starts,language,register[,note]) or an .ics file;
+    rows already in the portal are skipped, and nothing is written unless every row is good."""
+    from generator.imports import import_sessions as run
+
+    try:
+        done = run(directory, source.resolve(), program=program, language=language)
+    except scaffold.ScaffoldError as exc:
+        fail(f"Error: {exc}")
+    for name in done.files:
+        say(f"wrote {name}")
+    say(f"imported {done.added} sessions, skipped {done.skipped} already in the portal")
+
+
 @main.command()
 @directory_option
 @click.option("--out", default="schema", show_default=True,

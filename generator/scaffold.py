@@ -9,6 +9,7 @@ that a kill at any moment leaves the old state or the new one.
 
 from __future__ import annotations
 
+import difflib
 import io
 import os
 import shutil
@@ -16,6 +17,7 @@ import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import datetime
 from importlib import metadata
 from importlib.resources import files as package_files
@@ -381,27 +383,54 @@ def new_session(
     """Add a live session to an ATX."""
     when = _aware(starts)
     with editing(root) as (project, portal):
-        if program_id not in portal.by_id:
-            raise ScaffoldError(f"unknown program {program_id!r}")
-        view, program = portal.by_id[program_id]
-        if not isinstance(program, m.Atx):
-            raise ScaffoldError(
-                f"{program_id!r} is {program.kind}, not an ATX: only ATX have sessions"
-            )
+        atx = atx_program(portal, program_id)
         language = language or portal.language
-        for session in program.sessions:
-            if session.starts == when and session.language == language:
-                raise ScaffoldError(
-                    f"{program_id!r} already has a {language} session at {when.isoformat()}"
-                )
-        path = root / view.source
-        data = project.read(path)
-        item = next(p for p in data["programs"] if p["id"] == program_id)
-        _block_list(item, "sessions").append(
-            {"starts": when, "language": language, "register": register}
-        )
-        project.write(path, data)
+        if (when.timestamp(), language) in {
+            (s.starts.timestamp(), s.language) for s in atx.sessions
+        }:
+            raise ScaffoldError(
+                f"{program_id!r} already has a {language} session at {when.isoformat()}"
+            )
+        add_sessions(project, portal, [NewSession(program_id, when, language, register)])
         return project.written()
+
+
+@dataclass(frozen=True)
+class NewSession:
+    program: str
+    starts: datetime
+    language: str
+    register: str | None = None
+    note: str | None = None
+
+
+def atx_program(portal: m.Portal, program_id: str) -> m.Atx:
+    """The ATX `program_id`, or a ScaffoldError saying why it is not one."""
+    if program_id not in portal.by_id:
+        close = difflib.get_close_matches(program_id, list(portal.by_id), n=1)
+        hint = f" (did you mean {close[0]!r}?)" if close else ""
+        raise ScaffoldError(f"unknown program {program_id!r}{hint}")
+    program = portal.by_id[program_id][1]
+    if not isinstance(program, m.Atx):
+        raise ScaffoldError(f"{program_id!r} is {program.kind}, not an ATX: only ATX have sessions")
+    return program
+
+
+def add_sessions(project: Project, portal: m.Portal, sessions: list[NewSession]) -> None:
+    """Append sessions to their programs' files, each file read and written once."""
+    documents: dict[Path, object] = {}
+    for new in sessions:
+        path = project.root / portal.by_id[new.program][0].source
+        data = documents.setdefault(path, project.read(path))
+        item = next(p for p in data["programs"] if p["id"] == new.program)
+        entry = {"starts": new.starts, "language": new.language}
+        if new.register:
+            entry["register"] = new.register
+        if new.note:
+            entry["note"] = _literal(new.note)
+        _block_list(item, "sessions").append(entry)
+    for path, data in documents.items():
+        project.write(path, data)
 
 
 def _block_list(mapping, key: str):
