@@ -27,6 +27,37 @@ from pydantic import (
 )
 from pydantic_core import PydanticCustomError
 
+from generator.messages import N_
+
+# The model's own errors, by pydantic error type: English templates, translated where
+# validate.py turns an error into a message (tr(ERRORS[type]).format(**ctx)).
+ERRORS = {
+    "slug": N_("'{value}' is not a valid id (use lowercase letters, digits and '-', start "
+               "with a letter or digit, at most 64 characters)"),
+    "language": N_("'{value}' is not a language code (e.g. ja, en, pt-BR)"),
+    "line_break_one_line": N_("line break U+{code} in the text: write it on one line, "
+                              "without control characters"),
+    "control_character_one_line": N_("control character U+{code} in the text: write it on "
+                                     "one line, without control characters"),
+    "line_break_paragraphs": N_("line break U+{code} in the text: delete it (line breaks "
+                                "are fine here)"),
+    "control_character_paragraphs": N_("control character U+{code} in the text: delete it "
+                                       "(line breaks are fine here)"),
+    "empty_text": N_("text is empty (write it, or remove it)"),
+    "url": N_("'{value}' is not a valid {wanted} URL"),
+    "unique": N_("listed twice: {twice}"),
+    "timezone": N_("unknown time zone '{tz}' (use an IANA name such as Asia/Tokyo)"),
+    "session_year": N_("{value} is out of range (a session takes place between {first} "
+                       "and {last})"),
+    "every": N_("'{value}' is not an interval (write it like '1 week', '2 weeks', '10 days' "
+                "or '1 month')"),
+}  # fmt: skip
+
+
+def invalid(kind: str, **context: object) -> PydanticCustomError:
+    return PydanticCustomError(kind, ERRORS[kind], context)
+
+
 SLUG = re.compile(r"^[a-z0-9][a-z0-9-]{0,63}$")
 LANG = re.compile(r"^[a-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 ANY_LANGUAGE = "*"  # key under which a plain string is stored: it reads the same in every language
@@ -34,20 +65,13 @@ ANY_LANGUAGE = "*"  # key under which a plain string is stored: it reads the sam
 
 def _slug(value: object) -> object:
     if isinstance(value, str) and not SLUG.match(value):
-        raise PydanticCustomError(
-            "slug",
-            "'{value}' is not a valid id (use lowercase letters, digits and '-', "
-            "start with a letter or digit, at most 64 characters)",
-            {"value": value},
-        )
+        raise invalid("slug", value=value)
     return value
 
 
 def _lang(value: object) -> object:
     if isinstance(value, str) and not LANG.match(value):
-        raise PydanticCustomError(
-            "language", "'{value}' is not a language code (e.g. ja, en, pt-BR)", {"value": value}
-        )
+        raise invalid("language", value=value)
     return value
 
 
@@ -58,26 +82,22 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
-def _plain(pattern: re.Pattern, what: str):
+def _plain(pattern: re.Pattern, where: str):
     def check(value: object) -> object:
         texts = value.values() if isinstance(value, dict) else [value]
         for text in texts:
             found = pattern.search(text) if isinstance(text, str) else None
             if found:
                 char = found.group()
-                name = "line break" if char in "\r\n\u2028\u2029" else "control character"
-                raise PydanticCustomError(
-                    "control_character",
-                    "{name} U+{code} in the text: {fix}",
-                    {"name": name, "code": f"{ord(char):04X}", "fix": what},
-                )
+                what = "line_break" if char in "\r\n\u2028\u2029" else "control_character"
+                raise invalid(f"{what}_{where}", code=f"{ord(char):04X}")
         return value
 
     return check
 
 
-_one_line = _plain(_CONTROL, "write it on one line, without control characters")
-_paragraphs = _plain(_CONTROL_BUT_NEWLINE, "delete it (line breaks are fine here)")
+_one_line = _plain(_CONTROL, "one_line")
+_paragraphs = _plain(_CONTROL_BUT_NEWLINE, "paragraphs")
 
 
 def _localized(value: object) -> object:
@@ -86,9 +106,9 @@ def _localized(value: object) -> object:
     if isinstance(value, dict):
         for text in value.values():
             if isinstance(text, str) and not text.strip():
-                raise PydanticCustomError("empty_text", "text is empty (write it, or remove it)")
+                raise invalid("empty_text")
     if value == {}:
-        raise PydanticCustomError("empty_text", "text is empty (write it, or remove it)")
+        raise invalid("empty_text")
     return value
 
 
@@ -100,9 +120,7 @@ def _url(schemes: tuple[str, ...]):
         ok = parts.scheme in schemes and (parts.netloc or parts.scheme == "mailto")
         if not ok or any(c.isspace() or c in '<>"' for c in value.strip()):
             wanted = " or ".join(f"{s}:" for s in schemes)
-            raise PydanticCustomError(
-                "url", "'{value}' is not a valid {wanted} URL", {"value": value, "wanted": wanted}
-            )
+            raise invalid("url", value=value, wanted=wanted)
         return value.strip()
 
     return check
@@ -117,7 +135,7 @@ def _page(value: str) -> str:
 def _unique(values: list[str]) -> list[str]:
     twice = sorted({v for v in values if values.count(v) > 1})
     if twice:
-        raise PydanticCustomError("unique", "listed twice: {twice}", {"twice": ", ".join(twice)})
+        raise invalid("unique", twice=", ".join(twice))
     return values
 
 
@@ -126,11 +144,7 @@ def _timezone(value: str) -> str:
         zoneinfo.ZoneInfo(value)
     # OSError: 'America' names a folder of the zone database, not a zone.
     except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError) as exc:
-        raise PydanticCustomError(
-            "timezone",
-            "unknown time zone '{tz}' (use an IANA name such as Asia/Tokyo)",
-            {"tz": value},
-        ) from exc
+        raise invalid("timezone", tz=value) from exc
     return value
 
 
@@ -143,11 +157,7 @@ Language = Annotated[
 def _session_time(value: datetime) -> datetime:
     # The year as written, not converted: year 1 minus nine hours would not exist at all.
     if not FIRST_YEAR <= value.year <= LAST_YEAR:
-        raise PydanticCustomError(
-            "session_year",
-            "{value} is out of range (a session takes place between {first} and {last})",
-            {"value": value.isoformat(), "first": FIRST_YEAR, "last": LAST_YEAR},
-        )
+        raise invalid("session_year", value=value.isoformat(), first=FIRST_YEAR, last=LAST_YEAR)
     return value
 
 
@@ -228,12 +238,7 @@ MAX_OCCURRENCES = 400  # a weekly session for eight years; more is a typo in `un
 
 def _every(value: object) -> object:
     if isinstance(value, str) and not EVERY.match(value.strip()):
-        raise PydanticCustomError(
-            "every",
-            "'{value}' is not an interval (write it like '1 week', '2 weeks', '10 days' "
-            "or '1 month')",
-            {"value": value},
-        )
+        raise invalid("every", value=value)
     return value.strip() if isinstance(value, str) else value
 
 

@@ -19,7 +19,7 @@ from pydantic import BaseModel, ValidationError
 from generator import model as m
 from generator.errors import Problem
 from generator.keyboard import key_mistake, narrow, value_mistake
-from generator.messages import tr
+from generator.messages import N_, tr
 from generator.yamlfile import Path_, YamlFile, format_path
 
 T = TypeVar("T", bound=BaseModel)
@@ -28,8 +28,19 @@ KINDS = ("atx", "accelerator", "guide", "video")
 
 def _all_field_names() -> set[str]:
     names: set[str] = set()
-    for cls in (m.Lifecycle, m.PortalInfo, m.Stage, m.Tier, m.PhaseFile, m.ExitCriterion,
-                m.Session, m.Atx, m.Accelerator, m.Guide, m.Video):  # fmt: skip
+    for cls in (
+        m.Lifecycle,
+        m.PortalInfo,
+        m.Stage,
+        m.Tier,
+        m.PhaseFile,
+        m.ExitCriterion,
+        m.Session,
+        m.Atx,
+        m.Accelerator,
+        m.Guide,
+        m.Video,
+    ):
         names.update(cls.model_fields)
     return names
 
@@ -43,7 +54,7 @@ def against_schema(cls: type[T], source: YamlFile) -> T | None:
         return None
     if not isinstance(source.data, dict):  # a list, a lone value, or `null`
         source.problems.append(
-            source.problem((), "expected a mapping of keys (e.g. 'id: ...') at the top level")
+            source.problem((), tr("expected a mapping of keys (e.g. 'id: ...') at the top level"))
         )
         return None
     try:
@@ -64,8 +75,10 @@ def _misindented(source: YamlFile, errors: list) -> list[tuple[Problem, tuple]]:
     found, used = [], set()
     for error in (e for e in errors if e["type"] == "missing"):
         key = error["loc"][-1]
-        extra = next((x for x in extras if id(x) not in used
-                      and narrow(str(x["loc"][-1])).strip() == key), None)  # fmt: skip
+        extra = next(
+            (x for x in extras if id(x) not in used and narrow(str(x["loc"][-1])).strip() == key),
+            None,
+        )
         if extra is None:
             continue
         used.add(id(extra))
@@ -78,8 +91,11 @@ def _misindented(source: YamlFile, errors: list) -> list[tuple[Problem, tuple]]:
             message = tr(
                 "'{key}' is indented as a key of {landed}, but belongs to {belongs}: line it "
                 "up with the other keys of {belongs}"
-            ).format(key=key, landed=format_path(landed[:-1]) or tr("the top level"),
-                     belongs=format_path(belongs) or tr("the top level"))  # fmt: skip
+            ).format(
+                key=key,
+                landed=format_path(landed[:-1]) or tr("the top level"),
+                belongs=format_path(belongs) or tr("the top level"),
+            )
         problem = Problem(source.label, line, column, format_path(landed), message)
         found.append((problem, (error, extra)))
     return found
@@ -128,30 +144,64 @@ def _message(error: Any, last: Path_) -> str:
     ctx = error.get("ctx") or {}
     value = error.get("input")
     name = last[0] if last else ""
+    if kind in ("slug", "language", "every", "timezone") and value_mistake(value):
+        return value_mistake(value) or ""  # an id or code typed in full width
+    if kind in m.ERRORS:
+        return tr(m.ERRORS[kind]).format(**ctx)
     if kind == "missing":
-        return f"required field '{name}' is missing (add it)"
+        return tr("required field '{name}' is missing (add it)").format(name=name)
     if kind == "extra_forbidden":
-        typed = key_mistake(str(name), FIELD_NAMES)
-        if typed:
-            return typed
-        close = difflib.get_close_matches(str(name), FIELD_NAMES, n=1, cutoff=0.75)
-        hint = f"did you mean '{close[0]}'?" if close else "remove it, or prefix it with 'x-'"
-        return f"unknown key '{name}' ({hint})"
+        return _unknown_key(str(name))
     if kind == "union_tag_not_found":
-        return f"'kind' is missing (one of: {', '.join(KINDS)})"
+        return tr("'kind' is missing (one of: {kinds})").format(kinds=", ".join(KINDS))
     if kind == "union_tag_invalid":
-        return f"unknown kind '{ctx.get('tag')}' (one of: {', '.join(KINDS)})"
+        return tr("unknown kind '{kind}' (one of: {kinds})").format(
+            kind=ctx.get("tag"), kinds=", ".join(KINDS)
+        )
     if kind == "literal_error":
-        return f"'{value}' is not allowed (one of: {ctx.get('expected', '').replace(' or ', ', ')})"
+        return tr("'{value}' is not allowed (one of: {allowed})").format(
+            value=value, allowed=ctx.get("expected", "").replace(" or ", ", ")
+        )
     if kind == "timezone_aware":
-        return "date and time has no UTC offset (write it like 2026-12-03T10:00:00+09:00)"
-    if kind.startswith(("datetime_", "date_")) and value_mistake(value):
-        return value_mistake(value) or ""
+        return tr("date and time has no UTC offset (write it like 2026-12-03T10:00:00+09:00)")
+    if kind.startswith(("datetime_", "date_")):
+        return value_mistake(value) or _not_a_date(kind, value)
+    return _type_message(kind, ctx, value) or error["msg"]
+
+
+def _unknown_key(name: str) -> str:
+    typed = key_mistake(name, FIELD_NAMES)
+    if typed:
+        return typed
+    close = difflib.get_close_matches(name, FIELD_NAMES, n=1, cutoff=0.75)
+    if close:
+        return tr("unknown key '{name}' (did you mean '{close}'?)").format(
+            name=name, close=close[0]
+        )
+    return tr("unknown key '{name}' (remove it, or prefix it with 'x-')").format(name=name)
+
+
+def _not_a_date(kind: str, value: object) -> str:
     if kind.startswith("date_"):
         return tr("'{value}' is not a date (write it like 2027-02-28)").format(value=value)
-    if kind.startswith(("datetime_", "date_")):
-        return f"'{value}' is not a date and time (write it like 2026-12-03T10:00:00+09:00)"
-    return _type_message(kind, ctx, value) or error["msg"]
+    return tr("'{value}' is not a date and time (write it like 2026-12-03T10:00:00+09:00)").format(
+        value=value
+    )
+
+
+# What a value of each type looks like in YAML, for "expected …, got …".
+_EXPECTED = {
+    "string_type": N_("text"),
+    "list_type": N_("a list (lines starting with '- ')"),
+    "dict_type": N_("a mapping (lines of 'key: value')"),
+    "model_type": N_("a mapping (lines of 'key: value')"),
+    "model_attributes_type": N_("a mapping (lines of 'key: value')"),
+    "bool_type": N_("true or false"),
+    "bool_parsing": N_("true or false"),
+    "int_type": N_("a whole number"),
+    "int_parsing": N_("a whole number"),
+    "int_from_float": N_("a whole number"),
+}
 
 
 def _type_message(kind: str, ctx: dict, value: object) -> str | None:
@@ -160,40 +210,32 @@ def _type_message(kind: str, ctx: dict, value: object) -> str | None:
     if typed:
         return typed
     if kind in ("string_type", "dict_type") and isinstance(value, bool | int | float):
-        return (
-            f"expected text, got {got}: YAML reads yes, no, on, off, numbers and times such "
-            "as 12:30 as values, so put the text in quotes"
+        return tr(
+            "expected text, got {got}: YAML reads yes, no, on, off, numbers and times such as "
+            "12:30 as values, so put the text in quotes"
+        ).format(got=got)
+    if kind in _EXPECTED:
+        return tr("expected {expected}, got {got}").format(expected=tr(_EXPECTED[kind]), got=got)
+    if kind == "greater_than":
+        return tr("{value} is out of range (must be greater than {bound})").format(
+            value=value, bound=ctx.get("gt")
         )
-    expected = {
-        "string_type": "text",
-        "list_type": "a list (lines starting with '- ')",
-        "dict_type": "a mapping (lines of 'key: value')",
-        "model_type": "a mapping (lines of 'key: value')",
-        "model_attributes_type": "a mapping (lines of 'key: value')",
-        "bool_type": "true or false",
-        "bool_parsing": "true or false",
-        "int_type": "a whole number",
-        "int_parsing": "a whole number",
-        "int_from_float": "a whole number",
-    }.get(kind)
-    if expected:
-        return f"expected {expected}, got {got}"
-    if kind in ("greater_than", "less_than_equal"):
-        bound = ctx.get("gt", ctx.get("le"))
-        relation = "greater than" if kind == "greater_than" else "at most"
-        return f"{value} is out of range (must be {relation} {bound})"
+    if kind == "less_than_equal":
+        return tr("{value} is out of range (must be at most {bound})").format(
+            value=value, bound=ctx.get("le")
+        )
     if kind == "too_short":
-        return f"needs at least {ctx.get('min_length')} item(s)"
+        return tr("needs at least {count} item(s)").format(count=ctx.get("min_length"))
     return None
 
 
 def _describe(value: object) -> str:
     if value is None:
-        return "nothing"
+        return tr("nothing")
     if isinstance(value, dict):
-        return "a mapping"
+        return tr("a mapping")
     if isinstance(value, list):
-        return "a list"
+        return tr("a list")
     if isinstance(value, bool):
         return str(value).lower()
     return repr(value) if isinstance(value, str) else f"{type(value).__name__} {value}"
@@ -237,29 +279,42 @@ def _stages_and_files(
             at = ("stages", si, "phases", pi)
             if phase_id in listed:
                 line = src.position(listed[phase_id])[0]
-                yield src.problem(at, f"phase '{phase_id}' is listed twice (first at line {line})")
+                yield src.problem(
+                    at,
+                    tr("phase '{phase}' is listed twice (first at line {line})").format(
+                        phase=phase_id, line=line
+                    ),
+                )
             listed.setdefault(phase_id, at)
             if phase_id not in stems:
                 yield src.problem(
                     at,
-                    f"no file for phase '{phase_id}' (create phases/{phase_id}.yml, "
-                    "or remove the id from this stage)",
+                    tr(
+                        "no file for phase '{phase}' (create phases/{phase}.yml, or remove the id "
+                        "from this stage)"
+                    ).format(phase=phase_id),
                 )
-    yield from _unique(src, "stages", [s.id for s in lifecycle.stages], "stage")
-    yield from _unique(src, "tiers", [t.id for t in lifecycle.tiers], "tier")
+    stage_twice = N_("duplicate stage id '{id}' (first at {first})")
+    tier_twice = N_("duplicate tier id '{id}' (first at {first})")
+    yield from _unique(src, "stages", [s.id for s in lifecycle.stages], stage_twice)
+    yield from _unique(src, "tiers", [t.id for t in lifecycle.tiers], tier_twice)
     yield from _free_before_paid(src, lifecycle.tiers)
     for phase in phases:
         if phase.stem not in listed:
             yield phase.source.problem(
                 ("id",),
-                f"phase '{phase.stem}' is not listed in any stage "
-                f"(add it to a stage's phases in {src.label})",
+                tr(
+                    "phase '{phase}' is not listed in any stage (add it to a stage's phases "
+                    "in {file})"
+                ).format(phase=phase.stem, file=src.label),
             )
         if phase.model is not None and phase.model.id != phase.stem:
             yield phase.source.problem(
                 ("id",),
-                f"id '{phase.model.id}' does not match the file name '{phase.stem}.yml' "
-                "(rename the file or change the id)",
+                tr(
+                    "id '{id}' does not match the file name '{stem}.yml' (rename the file or "
+                    "change the id)"
+                ).format(id=phase.model.id, stem=phase.stem),
             )
 
 
@@ -269,7 +324,8 @@ def _unique(src: YamlFile, key: str, ids: list[str], what: str) -> Iterator[Prob
         if item in seen:
             line = src.position((key, seen[item], "id"))[0]
             yield src.problem(
-                (key, i, "id"), f"duplicate {what} id '{item}' (first at {src.label}:{line})"
+                (key, i, "id"),
+                tr(what).format(id=item, first=f"{src.label}:{line}"),
             )
         seen.setdefault(item, i)
 
@@ -282,7 +338,10 @@ def _program_ids(phases: list[PhaseSource]) -> Iterator[Problem]:
             continue
         if program_id in seen:
             yield phase.source.problem(
-                at, f"duplicate program id '{program_id}' (first at {seen[program_id]})"
+                at,
+                tr("duplicate program id '{id}' (first at {first})").format(
+                    id=program_id, first=seen[program_id]
+                ),
             )
             continue
         line, column = phase.source.position(at)
@@ -307,8 +366,10 @@ def _free_before_paid(src: YamlFile, tiers: list[m.Tier]) -> Iterator[Problem]:
         if paid is not None and not tier.paid and tiers.index(paid) < i:
             yield src.problem(
                 ("tiers", i, "paid"),
-                f"free tier '{tier.id}' follows paid tier '{paid.id}': each tier includes the "
-                f"ones before it, so list free tiers first",
+                tr(
+                    "free tier '{free}' follows paid tier '{paid}': each tier includes the ones "
+                    "before it, so list free tiers first"
+                ).format(free=tier.id, paid=paid.id),
             )
 
 
@@ -324,7 +385,9 @@ def _tiers_and_languages(
             if program.tier not in tiers:
                 yield phase.source.problem(
                     ("programs", i, "tier"),
-                    f"unknown tier '{program.tier}' (known: {', '.join(tiers)})",
+                    tr("unknown tier '{tier}' (known: {known})").format(
+                        tier=program.tier, known=", ".join(tiers)
+                    ),
                 )
             yield from _offered_in(phase.source, i, program, languages)
         yield from _languages(phase.source, phase.model, languages)
@@ -344,7 +407,7 @@ def _offered_in(
         if lang not in languages:
             yield src.problem(
                 ("programs", index, *path),
-                f"language '{lang}' is not one of the portal's ({', '.join(languages)})",
+                _foreign(lang, languages),
             )
 
 
@@ -354,12 +417,15 @@ def _languages(src: YamlFile, model: BaseModel, languages: list[str]) -> Iterato
             if lang != m.ANY_LANGUAGE and lang not in languages:
                 yield src.problem(
                     (*path, lang),
-                    f"language '{lang}' is not one of the portal's ({', '.join(languages)})",
+                    _foreign(lang, languages),
                     key=True,
                 )
         if m.ANY_LANGUAGE not in value and languages[0] not in value:
             yield src.problem(
-                path, f"no '{languages[0]}' text (the portal's first language is the fallback)"
+                path,
+                tr("no '{lang}' text (the portal's first language is the fallback)").format(
+                    lang=languages[0]
+                ),
             )
 
 
@@ -373,6 +439,21 @@ def _texts(value: object, path: Path_) -> Iterator[tuple[Path_, dict[str, str]]]
             yield from _texts(item, (*path, i))
     elif isinstance(value, dict):
         yield path, value
+
+
+def _foreign(lang: str, languages: list[str]) -> str:
+    return tr("language '{lang}' is not one of the portal's ({known})").format(
+        lang=lang, known=", ".join(languages)
+    )
+
+
+def _unknown_program(program_id: str, known: set[str]) -> str:
+    close = difflib.get_close_matches(program_id, known, n=1)
+    if close:
+        return tr("unknown program '{id}' (did you mean '{close}'?)").format(
+            id=program_id, close=close[0]
+        )
+    return tr("unknown program '{id}' (check the program's id)").format(id=program_id)
 
 
 def _prerequisites(phases: list[PhaseSource]) -> Iterator[Problem]:
@@ -391,20 +472,20 @@ def _prerequisites(phases: list[PhaseSource]) -> Iterator[Problem]:
             for j, prerequisite in enumerate(program.prerequisites):
                 at = ("programs", i, "prerequisites", j)
                 if prerequisite == program.id:
-                    yield phase.source.problem(at, "a program cannot be its own prerequisite")
+                    yield phase.source.problem(at, tr("a program cannot be its own prerequisite"))
                 elif prerequisite not in known and unsure:
                     continue
                 elif prerequisite not in known:
-                    close = difflib.get_close_matches(prerequisite, known, n=1)
-                    hint = f"did you mean '{close[0]}'?" if close else "check the program's id"
-                    yield phase.source.problem(at, f"unknown program '{prerequisite}' ({hint})")
+                    yield phase.source.problem(at, _unknown_program(prerequisite, known))
                 else:
                     graph[program.id].append(prerequisite)
     for cycle in _cycles(graph):
         phase, i = where[cycle[0]]
         yield phase.source.problem(
             ("programs", i, "prerequisites"),
-            f"prerequisite cycle: {' → '.join([*cycle, cycle[0]])} (remove one of these links)",
+            tr("prerequisite cycle: {cycle} (remove one of these links)").format(
+                cycle=" → ".join([*cycle, cycle[0]])
+            ),
         )
 
 
@@ -451,10 +532,12 @@ def _sessions(phases: list[PhaseSource], zone: ZoneInfo) -> Iterator[Problem]:
                         line = phase.source.position(("programs", i, "sessions", first[key]))[0]
                         yield phase.source.problem(
                             (*at, "starts"),
-                            tr("the same {language} session as the one at line {line} (the same "
-                               "moment, perhaps with another UTC offset or from a repeat): "
-                               "delete one").format(language=session.language, line=line),
-                        )  # fmt: skip
+                            tr(
+                                "the same {language} session as the one at line {line} (the same "
+                                "moment, perhaps with another UTC offset or from a repeat): "
+                                "delete one"
+                            ).format(language=session.language, line=line),
+                        )
                         break
                     first[key] = j
 
@@ -467,9 +550,11 @@ def _repeat_problem(src: YamlFile, at: Path_, session: m.Session, zone: ZoneInfo
     if repeat.until < begins:
         return src.problem(
             (*at, "repeat", "until"),
-            tr("until {until} is before the first session ({first}): give the date of the "
-               "last session").format(until=repeat.until, first=begins),
-        )  # fmt: skip
+            tr(
+                "until {until} is before the first session ({first}): give the date of the "
+                "last session"
+            ).format(until=repeat.until, first=begins),
+        )
     if repeat.until.year > m.LAST_YEAR:
         return src.problem(
             (*at, "repeat", "until"),
@@ -498,16 +583,27 @@ def _guide_pages(phases: list[PhaseSource], content_dir: Path) -> Iterator[Probl
             normal = posixpath.normpath(page)
             if page.startswith("/") or normal.startswith("..") or "\\" in page:
                 yield phase.source.problem(
-                    at, f"page '{page}' must be a path inside content/ (e.g. guides/setup.md)"
+                    at,
+                    tr(
+                        "page '{page}' must be a path inside content/ (e.g. guides/setup.md)"
+                    ).format(page=page),
                 )
             elif not page.endswith(".md"):
-                yield phase.source.problem(at, f"page '{page}' must be a Markdown file (.md)")
+                yield phase.source.problem(
+                    at, tr("page '{page}' must be a Markdown file (.md)").format(page=page)
+                )
             elif not (content_dir / normal).is_file():
                 yield phase.source.problem(
-                    at, f"page '{page}' does not exist (create {content_dir.name}/{normal})"
+                    at,
+                    tr("page '{page}' does not exist (create {path})").format(
+                        page=page, path=f"{content_dir.name}/{normal}"
+                    ),
                 )
             elif normal in used:
                 yield phase.source.problem(
-                    at, f"page '{page}' is already the page of program '{used[normal]}'"
+                    at,
+                    tr("page '{page}' is already the page of program '{program}'").format(
+                        page=page, program=used[normal]
+                    ),
                 )
             used.setdefault(normal, program.id)
