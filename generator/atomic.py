@@ -21,6 +21,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from generator import faults
+from generator.messages import tr
 
 OLD = ".old"
 
@@ -255,8 +256,10 @@ def exclusive(lock: Path, what: str) -> Iterator[None]:
             handle.seek(0)
             holder = handle.read().strip() or "?"
             raise Busy(
-                f"another {what} is running (process {holder}): wait for it to finish, "
-                "or stop it, then run this again"
+                tr(
+                    "another {what} is running (process {pid}): wait for it to finish, or stop "
+                    "it, then run this again"
+                ).format(what=what, pid=holder)
             ) from None
         handle.seek(0)
         handle.truncate()

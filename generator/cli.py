@@ -16,12 +16,13 @@ from pathlib import Path
 
 import click
 
-from generator import atomic, indexjob, outputs, processes, scaffold
+from generator import atomic, indexjob, messages, outputs, processes, scaffold
 from generator import model as m
 from generator import report as r
 from generator import search as s
 from generator.errors import ContentError, printable
 from generator.load import load_portal
+from generator.messages import tr
 from generator.schema import write_schemas
 from generator.validate import KINDS
 
@@ -38,18 +39,60 @@ def fail(text: str, code: int = 1):
     sys.exit(code)
 
 
-@click.group()
-def main() -> None:
+class _Translated:
+    """Help in the team's language: the English help text is the message id."""
+
+    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        self.help = tr(self.help) if self.help else self.help
+        for param in self.get_params(ctx):
+            if getattr(param, "help", None):
+                param.help = tr(param.help)
+        super().format_help(ctx, formatter)
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        english, self.help = self.help, tr(self.help) if self.help else self.help
+        try:
+            return super().get_short_help_str(limit)
+        finally:
+            self.help = english
+
+
+class Command(_Translated, click.Command):
+    pass
+
+
+class Group(_Translated, click.Group):
+    command_class = Command
+    group_class = type  # subgroups are Groups too
+
+
+def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        messages.use(value)
+
+
+@click.group(cls=Group)
+@click.option("--lang", type=click.Choice(messages.LANGUAGES), is_eager=True,
+              expose_value=False, callback=_language,
+              help="The language of messages (default: the portal's first language).")  # fmt: skip
+def cli() -> None:
     """Phasebook: a customer-success portal from phases/*.yml and content/*.md."""
     # Material's "MkDocs 2.0" banner is for MkDocs users deciding on an upgrade; CS staff
-    # running Phasebook get the pins and `phasebook export` instead (README).
+    # running Phasebook get the pins and the engine-free generator instead (README).
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+
+
+def main() -> None:
+    """The `phasebook` command: messages in the language of the portal it is run in."""
+    messages.use_portal_language(Path.cwd())
+    cli()
 
 
 def _enter(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
     """`-C DIR` works as in git and make: the command runs as if started in DIR."""
     if value is not None:
         os.chdir(value)
+        messages.use_portal_language(Path.cwd())
     return Path(".")
 
 
@@ -60,7 +103,7 @@ directory_option = click.option(
 )  # fmt: skip
 
 
-@main.command()
+@cli.command()
 @click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
 @directory_option
 @click.option("--phases", "phases_dir", default="phases", show_default=True,
@@ -76,11 +119,10 @@ def summary(portal: m.Portal) -> str:
     programs = [p for _, p in portal.programs()]
     kinds = {k: sum(p.kind == k for p in programs) for k in KINDS}
     upcoming = sum(len(portal.upcoming(p)) for p in programs if isinstance(p, m.Atx))
-    return (
-        f"OK: {len(portal.phases)} phases, {len(programs)} programs "
-        f"({kinds['atx']} ATX, {kinds['accelerator']} accelerators, {kinds['guide']} guides, "
-        f"{kinds['video']} videos), {upcoming} upcoming sessions"
-    )
+    return tr(
+        "OK: {phases} phases, {programs} programs ({atx} ATX, {accelerator} accelerators, "
+        "{guide} guides, {video} videos), {upcoming} upcoming sessions"
+    ).format(phases=len(portal.phases), programs=len(programs), upcoming=upcoming, **kinds)
 
 
 def project_options(command):
@@ -92,7 +134,7 @@ def project_options(command):
     return directory_option(command)
 
 
-@main.command("search")
+@cli.command("search")
 @click.argument("query")
 @click.option("--phase", help="Only this phase (id).")
 @click.option("--tier", help="Only programs of this tier (id).")
@@ -121,7 +163,7 @@ def search_command(
         found = s.search(index, query, phase=phase, tier=tier, kind=kind, limit=limit,
                          marks=marks, escape=escape)  # fmt: skip
     except s.QueryError as exc:
-        fail(f"Cannot search for {query!r}: {exc}", 2)
+        fail(tr("Cannot search for {query}: {error}").format(query=repr(query), error=exc), 2)
     if as_json:
         hits = [hit.__dict__ for hit in found.hits]
         data = {"query": query, "total": found.total, "results": hits, "facets": found.facets}
@@ -129,7 +171,7 @@ def search_command(
         click.echo(re.sub("[\x7f-\x9f\u2028\u2029]", lambda c: f"\\u{ord(c.group()):04x}", text))
         return
     if not found.hits:
-        say(f"No results for {query!r}.")
+        say(tr("No results for {query}.").format(query=repr(query)))
         return
     for n, hit in enumerate(found.hits, 1):
         tier_part = f" · {hit.tier}" if hit.tier else ""
@@ -139,10 +181,10 @@ def search_command(
         )
         say(f"   {hit.url}")
         click.echo(f"   {hit.snippet}")  # its text went through `safe` already
-    say(f"{found.total} results")
+    say(tr("{count} results").format(count=found.total))
 
 
-@main.command()
+@cli.command()
 @directory_option
 @click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
               type=click.Path(dir_okay=False, path_type=Path))  # fmt: skip
@@ -154,7 +196,11 @@ def build(directory: Path, config_file: Path, site_dir: Path | None, strict_cont
     """Build the site and its search index beside their targets and swap both in only if
     the build succeeds: a failed or killed build leaves the previous ones as they were."""
     if not config_file.is_file():
-        fail(f"{config_file}: no such file (run this in the portal's folder, or pass -f)")
+        fail(
+            tr("{file}: no such file (run this in the portal's folder, or pass -C or -f)").format(
+                file=config_file
+            )
+        )
     project = outputs.layout(config_file.resolve().parent, config_file.resolve())
     try:
         target = outputs.check_output(site_dir or project.root / "site", project, "-d")
@@ -167,7 +213,7 @@ def build(directory: Path, config_file: Path, site_dir: Path | None, strict_cont
             _build(config_file, project, target, index, strict_content)
     except atomic.Busy as exc:
         fail(str(exc))
-    say(f"Built {target}")
+    say(tr("Built {target}").format(target=target))
 
 
 def _build(config_file: Path, project, target: Path, index: Path, strict: bool) -> None:
@@ -190,15 +236,20 @@ def _build(config_file: Path, project, target: Path, index: Path, strict: bool) 
         try:
             code = processes.run(command, env)
         except processes.Interrupted as exc:
-            say(f"Build stopped ({exc}): {target} is unchanged.", err=True)
+            say(
+                tr("Build stopped ({signal}): {target} is unchanged.").format(
+                    signal=exc, target=target
+                ),
+                err=True,
+            )
             raise SystemExit(128 + exc.signum) from None
         if code != 0:
-            say(f"Build failed: {target} is unchanged.", err=True)
+            say(tr("Build failed: {target} is unchanged.").format(target=target), err=True)
             raise SystemExit(1)
         atomic.swap([(site_staging, target), (index_staging, index)], state / "swap.json")
 
 
-@main.command()
+@cli.command()
 @click.option("--host", default="127.0.0.1", show_default=True,
               help="Loopback by default: only this machine can connect.")  # fmt: skip
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
@@ -209,14 +260,27 @@ def serve(host: str, port: int, site_dir: str, directory: Path, index_dir: str |
     """Serve the built site and GET /api/search (JSON results and facet counts)."""
     site = directory / site_dir
     if not (site / "index.html").is_file():
-        fail(f"No built site in {site}: run ./dev build (or mkdocs build) first.")
+        fail(
+            tr("No built site in {site}: run ./dev build (or mkdocs build) first.").format(
+                site=site
+            )
+        )
     index = ensure_index(directory, index_dir)
     from generator.server import port_in_use
     from generator.server import serve as run  # Starlette and uvicorn only for this command
 
     if port_in_use(host, port):
-        fail(f"port {port} is in use: `phasebook serve --port {port % 65535 + 1}`")
-    say(f"Serving {site.resolve()} with /api/search at http://{host}:{port}/ (Ctrl+C stops)")
+        fail(
+            tr("port {port} is in use: `phasebook serve --port {next}`").format(
+                port=port, next=port % 65535 + 1
+            )
+        )
+    say(
+        tr("Serving {site} with /api/search at {url} (Ctrl+C stops)").format(
+            site=site.resolve(), url=f"http://{host}:{port}/"
+        )
+    )
+    messages.use("en")  # the API answers tools, whatever the team reads
     run(site, index, host, port)
 
 
@@ -237,7 +301,7 @@ def ensure_index(directory: Path, index_dir: str | None) -> Path:
     return index
 
 
-@main.command()
+@cli.command()
 @click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
 @directory_option
 @click.option("--format", "form", type=click.Choice(["text", "markdown", "json"]),
@@ -256,14 +320,14 @@ def report(project: Path, directory: Path, form: str, strict: bool) -> None:
 def load_or_exit(directory: Path, phases: str = "phases", content: str = "content") -> m.Portal:
     """The project's portal, or its content errors on stderr and exit 1."""
     for done in scaffold.recover(directory):
-        say(f"completed an interrupted `phasebook new`: {done}", err=True)
+        say(tr("completed an interrupted `phasebook new`: {file}").format(file=done), err=True)
     try:
         return load_portal(directory / phases, directory / content, root=directory)
     except ContentError as exc:
         fail(exc.report())
 
 
-@main.command()
+@cli.command()
 @click.argument("target", type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(scaffold.STARTER_LANGUAGES), default="ja",
               show_default=True, help="The portal's first language.")  # fmt: skip
@@ -272,13 +336,18 @@ def init(target: Path, lang: str) -> None:
     try:
         files = scaffold.init_portal(target, lang)
     except scaffold.ScaffoldError as exc:
-        fail(f"Error: {exc}")
+        fail(tr("Error: {error}").format(error=exc))
     for name in files:
-        say(f"wrote {target / name}")
-    say(f"\nNext: cd {target} && phasebook build (or mkdocs serve to preview)")
+        say(tr("wrote {file}").format(file=target / name))
+    say(
+        "\n"
+        + tr("Next: cd {target} && phasebook build (or mkdocs serve to preview)").format(
+            target=target
+        )
+    )
 
 
-@main.group()
+@cli.group()
 def new() -> None:
     """Add a stage, a phase, a program or a session; comments and formatting are kept."""
 
@@ -336,12 +405,12 @@ def _scaffold(action, directory: Path, *args, **kwargs) -> None:
     try:
         files = action(directory, *args, **kwargs)
     except scaffold.ScaffoldError as exc:
-        fail(f"Error: {exc}")
+        fail(tr("Error: {error}").format(error=exc))
     for name in files:
-        say(f"wrote {name}")
+        say(tr("wrote {file}").format(file=name))
 
 
-@main.group("import")
+@cli.group("import")
 def import_group() -> None:
     """Bring many sessions in at once, from a spreadsheet or a webinar tool."""
 
@@ -361,13 +430,17 @@ def import_sessions(
     try:
         done = run(directory, source.resolve(), program=program, language=language)
     except scaffold.ScaffoldError as exc:
-        fail(f"Error: {exc}")
+        fail(tr("Error: {error}").format(error=exc))
     for name in done.files:
-        say(f"wrote {name}")
-    say(f"imported {done.added} sessions, skipped {done.skipped} already in the portal")
+        say(tr("wrote {file}").format(file=name))
+    say(
+        tr("imported {added} sessions, skipped {skipped} already in the portal").format(
+            added=done.added, skipped=done.skipped
+        )
+    )
 
 
-@main.command()
+@cli.command()
 @directory_option
 @click.option("--out", default="schema", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
@@ -379,7 +452,7 @@ def schema(directory: Path, out: Path) -> None:
     except outputs.OutputError as exc:
         fail(str(exc))
     for path in write_schemas(out):
-        say(f"wrote {path}")
+        say(tr("wrote {file}").format(file=path))
 
 
 if __name__ == "__main__":

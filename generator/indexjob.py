@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 from generator import atomic, search
+from generator.messages import tr
 from generator.processes import die_with_parent
 
 WORKER_LOG = "worker.log"
@@ -54,7 +55,7 @@ class IndexJob:
         errors = log_path.read_text(encoding="utf-8") if log_path.exists() else ""
         log_path.unlink(missing_ok=True)
         if failed:
-            raise IndexFailed(f"Building the search index failed:\n{errors}")
+            raise IndexFailed(tr("Building the search index failed:") + "\n" + errors)
         result = self.staging / search.RELATED
         data = json.loads(result.read_text(encoding="utf-8"))
         result.unlink()

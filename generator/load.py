@@ -12,6 +12,7 @@ import yaml
 
 from generator import model as m
 from generator.errors import ContentError, Problem
+from generator.messages import tr
 from generator.sourcefiles import check_tree, read_text
 from generator.validate import PhaseSource, against_schema, cross_check
 from generator.yamlfile import read_yaml
@@ -34,10 +35,10 @@ def build_time() -> datetime:
         return datetime.now(UTC)
     text = epoch.strip()
     if not (text.isascii() and text.isdigit() and len(text) <= 12 and int(text) <= _LAST_EPOCH):
-        message = (
-            f"{epoch[:40]!a} is not a number of seconds since 1970 up to {m.LAST_YEAR} "
-            "(e.g. $(git log -1 --format=%ct)), or unset it"
-        )
+        message = tr(
+            "{value} is not a number of seconds since 1970 up to {last} (e.g. "
+            "$(git log -1 --format=%ct)), or unset it"
+        ).format(value=ascii(epoch[:40]), last=m.LAST_YEAR)
         raise ContentError([Problem("SOURCE_DATE_EPOCH", 0, 0, "", message)])
     return datetime.fromtimestamp(int(text), UTC)
 
@@ -58,7 +59,7 @@ def load_portal(
     lifecycle_path = phases_dir / LIFECYCLE
     if not lifecycle_path.is_file():
         raise ContentError(
-            [Problem(label(lifecycle_path), 1, 1, "", "missing: create it (see README)")]
+            [Problem.of_file(label(lifecycle_path), tr("missing: create it (see README)"))]
         )
     lifecycle_src = read_yaml(lifecycle_path, label(lifecycle_path))
     lifecycle = against_schema(m.Lifecycle, lifecycle_src)
@@ -90,7 +91,7 @@ def _phase_files(phases_dir: Path) -> list[Path]:
 def _stray_files(phases_dir: Path, label) -> list[Problem]:
     """A `.yaml` file would otherwise be ignored without a word."""
     return [
-        Problem(label(p), 1, 1, "", "phase files end in .yml: rename it")
+        Problem.of_file(label(p), tr("phase files end in .yml: rename it"))
         for p in sorted(phases_dir.glob("*.yaml"))
     ]
 

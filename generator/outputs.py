@@ -15,6 +15,8 @@ from pathlib import Path
 
 import yaml
 
+from generator.messages import tr
+
 DEFAULT_INDEX = ".phasebook/index"
 
 
@@ -33,10 +35,11 @@ class Layout:
     templates_dir: Path | None = None
 
     def sources(self) -> list[tuple[str, Path]]:
-        found = [("the Markdown pages", self.docs_dir), ("the phase files", self.phases_dir),
-                 ("the git repository", self.root / ".git")]  # fmt: skip
+        found = [(tr("the Markdown pages"), self.docs_dir),
+                 (tr("the phase files"), self.phases_dir),
+                 (tr("the git repository"), self.root / ".git")]  # fmt: skip
         if self.templates_dir is not None:
-            found.append(("the template overrides", self.templates_dir))
+            found.append((tr("the template overrides"), self.templates_dir))
         return found
 
 
@@ -89,15 +92,19 @@ def check_output(output: Path, project: Layout, what: str, base: Path | None = N
     root = project.root.resolve()
     if root.is_relative_to(target):
         raise OutputError(
-            f"{what} {output} is the project folder or contains it: it would be replaced "
-            "by the output. Use a folder of its own inside the project, such as site/"
+            tr(
+                "{option} {path} is the project folder or contains it: it would be replaced by "
+                "the output. Use a folder of its own inside the project, such as site/"
+            ).format(option=what, path=output)
         )
     for name, source in project.sources():
         source = source.resolve()
         if target == source or target.is_relative_to(source) or source.is_relative_to(target):
             raise OutputError(
-                f"{what} {output} overlaps {name} ({_shown(source, root)}): writing there "
-                "would delete them. Choose a folder of its own, such as site/"
+                tr(
+                    "{option} {path} overlaps {name} ({source}): writing there would delete "
+                    "them. Choose a folder of its own, such as site/"
+                ).format(option=what, path=output, name=name, source=_shown(source, root))
             )
     return target
 

@@ -14,6 +14,7 @@ from generator import model as m
 from generator.calendar import feed_files
 from generator.errors import Problem
 from generator.export import catalog_json
+from generator.messages import tr
 from generator.render import ASSET, SCRIPT, Renderer
 from generator.urls import CATALOG_JSON, CATALOGUES, HOME, PLANS, page_url, phase_src, program_src
 
@@ -62,8 +63,13 @@ def collisions(generated: list[SiteFile], written: set[str], docs_dir: str) -> l
     return [
         Problem.of_file(
             f"{docs_dir}/{item.src}",
-            f"the portal generates this file from {item.source or 'phases/'} "
-            f"(/{page_url(item.src)}): rename or move {docs_dir}/{item.src}",
+            tr(
+                "the portal generates this file from {source} (/{url}): rename or move {path}"
+            ).format(
+                source=item.source or "phases/",
+                url=page_url(item.src),
+                path=f"{docs_dir}/{item.src}",
+            ),
         )
         for item in generated
         if item.src in written and item.src != HOME

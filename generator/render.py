@@ -29,6 +29,7 @@ from generator import model as m
 from generator.errors import ContentError, Problem
 from generator.labels import LABELS, MONTHS_EN, WEEKDAYS
 from generator.lifecycle_svg import lifecycle_svg, stage_colour
+from generator.messages import tr
 from generator.urls import (
     CATALOGUES,
     HOME,
@@ -375,7 +376,9 @@ class Renderer:
             shown = name.relative_to(self.overrides.parent).as_posix()
         else:
             shown = f"(packaged) {name.name}"
-        message = f"template error: {exc.message or exc}: fix it, or remove it to use ours"
+        message = tr("template error: {error}: fix it, or remove it to use ours").format(
+            error=exc.message or exc
+        )
         return Problem(shown, line or 1, 1, "", message)
 
     # -- helpers templates call ------------------------------------------------------------

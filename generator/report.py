@@ -14,6 +14,7 @@ from pathlib import Path
 
 from generator import model as m
 from generator.errors import Problem
+from generator.messages import N_, tr
 
 SELF_SERVICE = ("guide", "video")
 # Set by `phasebook build --strict-content`; the plugin reads it (mkdocs has no CLI flag for it).
@@ -54,8 +55,8 @@ def stale_programs(portal: m.Portal) -> list[Gap]:
     """ATX a customer can neither join nor watch: what `--strict-content` refuses to publish."""
     return [
         _gap(portal, p.id, "atx-no-session-or-recording",
-             "ATX has no upcoming session and no recording: add a session "
-             f"(phasebook new session {p.id} …) or a recording: URL")
+             tr("ATX has no upcoming session and no recording: add a session (phasebook new "
+                "session {id} …) or a recording: URL").format(id=p.id))
         for _, p in portal.programs()
         if isinstance(p, m.Atx) and not portal.upcoming(p) and p.recording is None
     ]  # fmt: skip
@@ -96,31 +97,33 @@ def on_their_own(portal: m.Portal, program: m.ProgramT) -> bool:
 
 def _phase_gaps(portal: m.Portal, view: m.PhaseView) -> list[Gap]:
     phase, out = view.phase, []
-    for field, question in (
-        ("tasks", "what the customer does"),
-        ("experiences", "what the customer experiences"),
-        ("provided", "what we already provide"),
+    for field, message in (
+        ("tasks", N_("no tasks: write down what the customer does in this phase")),
+        (
+            "experiences",
+            N_("no experiences: write down what the customer experiences in this phase"),
+        ),
+        ("provided", N_("no provided: write down what we already provide in this phase")),
     ):
         if not getattr(phase, field):
-            out.append(_gap(portal, phase.id, f"no-{field}",
-                            f"no {field}: write down {question} in this phase"))  # fmt: skip
+            out.append(_gap(portal, phase.id, f"no-{field}", tr(message)))  # fmt: skip
     if not phase.exit_criteria:
-        out.append(_gap(portal, phase.id, "no-exit-criteria",
-                        "no exit_criteria: when is the customer ready to move on?"))  # fmt: skip
+        message = tr("no exit_criteria: when is the customer ready to move on?")
+        out.append(_gap(portal, phase.id, "no-exit-criteria", message))
     elif not any(c.target for c in phase.exit_criteria):
         out.append(_gap(portal, phase.id, "no-quantitative-target",
-                        "no exit criterion has a target: give one a measurable target "
-                        "(e.g. \">= 90%\")"))  # fmt: skip
+                        tr("no exit criterion has a target: give one a measurable target "
+                           "(e.g. \">= 90%\")")))  # fmt: skip
     free = [p for p in phase.programs if not portal.tier(p.tier).paid]
     if not any(on_their_own(portal, p) for p in free):
         out.append(_gap(portal, phase.id, "no-free-self-service",
-                        "no free guide, video or recorded ATX: customers cannot get through "
-                        "this phase on their own"))  # fmt: skip
+                        tr("no free guide, video or recorded ATX: customers cannot get "
+                           "through this phase on their own")))  # fmt: skip
     if not free:
         out += [
             _gap(portal, p.id, "paid-without-free",
-                 "paid program in a phase with no free program: add a free guide, video "
-                 "or ATX here")
+                 tr("paid program in a phase with no free program: add a free guide, video "
+                    "or ATX here"))
             for p in phase.programs
         ]  # fmt: skip
     return out
@@ -131,20 +134,20 @@ def _program_gaps(portal: m.Portal, program: m.ProgramT) -> list[Gap]:
     if isinstance(program, m.Accelerator):
         if not program.prerequisites:
             out.append(_gap(portal, program.id, "accelerator-no-prerequisites",
-                            "accelerator has no prerequisites: name the ATX or guide to "
-                            "take first"))  # fmt: skip
+                            tr("accelerator has no prerequisites: name the ATX or guide to "
+                               "take first")))  # fmt: skip
         if not program.outcomes:
             out.append(_gap(portal, program.id, "accelerator-no-outcomes",
-                            "accelerator has no outcomes: say what the customer leaves "
-                            "with"))  # fmt: skip
+                            tr("accelerator has no outcomes: say what the customer leaves "
+                               "with")))  # fmt: skip
     if (
         isinstance(program, m.Atx)
         and program.recording is None
         and any(portal.is_over(program, s) for s in program.sessions)
     ):
         out.append(_gap(portal, program.id, "past-session-no-recording",
-                        "a session is over but there is no recording: add its recording: "
-                        "URL"))  # fmt: skip
+                        tr("a session is over but there is no recording: add its "
+                           "recording: URL")))  # fmt: skip
     return out
 
 
@@ -156,8 +159,8 @@ def _unreferenced_pages(portal: m.Portal, content_dir: Path) -> list[Gap]:
         if page != "index.md" and page not in portal.guides:
             label = path.relative_to(content_dir.parent).as_posix()
             out.append(Gap(label, 1, 1, page, "page-not-in-any-phase",
-                           "no guide program points at this page: add one with "
-                           f"page: {page} to the phase it belongs to"))  # fmt: skip
+                           tr("no guide program points at this page: add one with page: "
+                              "{page} to the phase it belongs to").format(page=page)))  # fmt: skip
     return out
 
 
@@ -189,8 +192,12 @@ def phase_rows(portal: m.Portal) -> list[PhaseRow]:
 
 # -- output ------------------------------------------------------------------------------
 
-HEADINGS = ("phase", "tasks", "experiences", "provided", "exit criteria (target)",
-            "programs (free self-service)")  # fmt: skip
+HEADINGS = (N_("phase"), N_("tasks"), N_("experiences"), N_("provided"),
+            N_("exit criteria (target)"), N_("programs (free self-service)"))  # fmt: skip
+
+
+def _headings() -> list[str]:
+    return [tr(h) for h in HEADINGS]
 
 
 def _cells(row: PhaseRow) -> list[str]:
@@ -208,7 +215,7 @@ def _width(text: str) -> int:
 
 def as_text(rows: list[PhaseRow], every: list[Gap]) -> str:
     found, accepted = open_gaps(every), [g for g in every if g.accepted is not None]
-    table = [list(HEADINGS), *map(_cells, rows)]
+    table = [_headings(), *map(_cells, rows)]
     widths = [max(_width(r[i]) for r in table) for i in range(len(HEADINGS))]
     lines = [
         "  ".join(
@@ -219,14 +226,16 @@ def as_text(rows: list[PhaseRow], every: list[Gap]) -> str:
     lines += ["", _summary(rows, found)]
     lines += [f"  {g}" for g in found]
     if accepted:
-        lines += ["", f"Accepted ({len(accepted)}):"]
-        lines += [f"  {g} (accepted: {g.accepted})" for g in accepted]
+        lines += ["", tr("Accepted ({count}):").format(count=len(accepted))]
+        lines += [
+            f"  {g} " + tr("(accepted: {reason})").format(reason=g.accepted) for g in accepted
+        ]
     return "\n".join(lines)
 
 
 def as_markdown(rows: list[PhaseRow], every: list[Gap]) -> str:
     found, accepted = open_gaps(every), [g for g in every if g.accepted is not None]
-    lines = ["| " + " | ".join(HEADINGS) + " |", "|" + "---|" * len(HEADINGS)]
+    lines = ["| " + " | ".join(_headings()) + " |", "|" + "---|" * len(HEADINGS)]
     lines += ["| " + " | ".join(map(markdown_text, _cells(r))) + " |" for r in rows]
     lines += ["", f"**{_summary(rows, found)}**", ""]
     lines += [
@@ -235,10 +244,11 @@ def as_markdown(rows: list[PhaseRow], every: list[Gap]) -> str:
         for g in found
     ]
     if accepted:
-        lines += ["", f"**Accepted ({len(accepted)})**", ""]
+        lines += ["", "**" + tr("Accepted ({count}):").format(count=len(accepted)) + "**", ""]
         lines += [
             f"- {markdown_text(f'{g.file}:{g.line}')} **{markdown_text(g.subject)}**: "
-            f"{markdown_text(g.message)} (accepted: {markdown_text(g.accepted or '')})"
+            f"{markdown_text(g.message)} "
+            + markdown_text(tr("(accepted: {reason})").format(reason=g.accepted))
             for g in accepted
         ]
     return "\n".join(lines)
@@ -265,5 +275,7 @@ def as_json(rows: list[PhaseRow], every: list[Gap]) -> str:
 
 def _summary(rows: list[PhaseRow], found: list[Gap]) -> str:
     if not found:
-        return f"No gaps in {len(rows)} phases."
-    return f"{len(found)} gaps in {len(rows)} phases:" if len(found) > 1 else "1 gap:"
+        return tr("No gaps in {phases} phases.").format(phases=len(rows))
+    if len(found) == 1:
+        return tr("1 gap:")
+    return tr("{gaps} gaps in {phases} phases:").format(gaps=len(found), phases=len(rows))

@@ -32,6 +32,7 @@ from generator import atomic
 from generator import model as m
 from generator.errors import ContentError
 from generator.load import LIFECYCLE, load_portal
+from generator.messages import N_, tr, tr_in
 from generator.schema import write_schemas
 
 STATE = ".phasebook"
@@ -49,7 +50,11 @@ def _one_line(value: str | None, option: str) -> str | None:
     if value is not None and (not value.strip() or any(
         ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029" for c in value
     )):  # fmt: skip
-        raise ScaffoldError(f"{option} must be one line of text, without control characters")
+        raise ScaffoldError(
+            tr("{option} must be one line of text, without control characters").format(
+                option=option
+            )
+        )
     return value
 
 
@@ -108,14 +113,18 @@ class Project:
         if path.exists() and not path.stat().st_mode & stat.S_IWUSR:
             name = self._label(path)
             raise ScaffoldError(
-                f"{name} is read-only: make it writable (chmod u+w {name}), nothing was changed"
+                tr(
+                    "{name} is read-only: make it writable (chmod u+w {name}), nothing was changed"
+                ).format(name=name)
             )
         self.pending[path] = text.encode("utf-8")
 
     def create(self, path: Path, text: str) -> None:
         """A new file; an existing one is never overwritten."""
         if path.exists() or path.is_symlink() or path in self.pending:
-            raise ScaffoldError(f"{self._label(path)} already exists: choose another id")
+            raise ScaffoldError(
+                tr("{name} already exists: choose another id").format(name=self._label(path))
+            )
         self.write_text(path, text)
 
     def commit(self) -> None:
@@ -126,8 +135,10 @@ class Project:
             atomic.write_files(self.pending, self.root / JOURNAL)
         except OSError as exc:
             raise ScaffoldError(
-                f"cannot write {exc.filename or 'a file'}: {exc.strerror} "
-                "(check the folder's permissions), nothing was changed"
+                tr(
+                    "cannot write {name}: {error} (check the folder's permissions), nothing was "
+                    "changed"
+                ).format(name=exc.filename or "?", error=exc.strerror)
             ) from None
 
     def _check(self) -> None:
@@ -148,7 +159,7 @@ class Project:
             load_portal(scratch / "phases", scratch / "content", root=scratch)
         except ContentError as exc:
             raise ScaffoldError(
-                "the change would break the portal, nothing was changed:\n" + exc.report()
+                tr("the change would break the portal, nothing was changed:") + "\n" + exc.report()
             ) from None
         finally:
             shutil.rmtree(scratch, ignore_errors=True)
@@ -185,7 +196,9 @@ def editing(root: Path) -> Iterator[tuple[Project, m.Portal]]:
     try:
         portal = project.portal()
     except ContentError as exc:
-        raise ScaffoldError("fix the portal first, nothing was changed:\n" + exc.report()) from None
+        raise ScaffoldError(
+            tr("fix the portal first, nothing was changed:") + "\n" + exc.report()
+        ) from None
     yield project, portal
     project.commit()
 
@@ -204,7 +217,9 @@ def init_portal(target: Path, lang: str) -> list[str]:
     target and renamed into place: a stopped `init` leaves no half portal."""
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ScaffoldError(
-            f"{target} is not an empty folder: init writes a new portal into a new or empty one"
+            tr(
+                "{target} is not an empty folder: init writes a new portal into a new or empty one"
+            ).format(target=target)
         )
     starter = package_files("generator").joinpath("starter")
     staging = atomic.staging_dir(target.resolve())
@@ -253,11 +268,13 @@ def _requirements() -> bytes:
 def new_stage(root: Path, stage_id: str, name: str | None) -> list[str]:
     """A stage at the end of the lifecycle, with no phase yet (`new phase --stage` adds
     them)."""
-    _slug(stage_id, "stage")
+    _slug(stage_id, N_("stage"))
     title = _one_line(name, "--name") or stage_id
     with editing(root) as (project, portal):
         if any(s.id == stage_id for s in portal.lifecycle.stages):
-            raise ScaffoldError(f"stage {stage_id!r} already exists: choose another id")
+            raise ScaffoldError(
+                tr("stage '{id}' already exists: choose another id").format(id=stage_id)
+            )
         path = project.phases / LIFECYCLE
         lifecycle = project.read(path)
         phases = CommentedSeq()
@@ -270,8 +287,10 @@ def new_stage(root: Path, stage_id: str, name: str | None) -> list[str]:
 def _slug(value: str, what: str) -> None:
     if not m.SLUG.match(value):
         raise ScaffoldError(
-            f"{value!r} is not a valid {what} id: use lowercase letters, digits and '-', "
-            "starting with a letter or digit (it becomes part of URLs)"
+            tr(
+                "'{value}' is not a valid {what} id: use lowercase letters, digits and '-', "
+                "starting with a letter or digit (it becomes part of URLs)"
+            ).format(value=value, what=tr(what))
         )
 
 
@@ -284,11 +303,19 @@ def new_phase(root: Path, phase_id: str, name: str | None, stage: str | None) ->
         stages = [s.id for s in portal.lifecycle.stages]
         stage = stage or stages[-1]
         if stage not in stages:
-            raise ScaffoldError(f"unknown stage {stage!r} (known: {', '.join(stages)})")
+            raise ScaffoldError(
+                tr("unknown stage '{id}' (known: {known})").format(
+                    id=stage, known=", ".join(stages)
+                )
+            )
         if any(v.phase.id == phase_id for v in portal.phases):
-            raise ScaffoldError(f"phase {phase_id!r} already exists: choose another id")
+            raise ScaffoldError(
+                tr("phase '{id}' already exists: choose another id").format(id=phase_id)
+            )
         title = _one_line(name, "--name") or phase_id
-        summary = f"{title}のフェーズで、お客様が目指すことを書きます。"
+        summary = tr_in(portal.language, "Write here what customers achieve in {name}.").format(
+            name=title
+        )
         phase = CommentedMap(id=phase_id, name=_literal(title), summary=_literal(summary))
         project.create(
             project.phases / f"{phase_id}.yml",
@@ -322,10 +349,16 @@ def new_program(
         view = next((v for v in portal.phases if v.phase.id == phase_id), None)
         if view is None:
             known = ", ".join(v.phase.id for v in portal.phases)
-            raise ScaffoldError(f"unknown phase {phase_id!r} (known: {known})")
+            raise ScaffoldError(
+                tr("unknown phase '{id}' (known: {known})").format(id=phase_id, known=known)
+            )
         if program_id in portal.by_id:
             file, line, _ = portal.located[program_id]
-            raise ScaffoldError(f"program {program_id!r} already exists ({file}:{line})")
+            raise ScaffoldError(
+                tr("program '{id}' already exists ({place})").format(
+                    id=program_id, place=f"{file}:{line}"
+                )
+            )
         item = {"id": program_id, "kind": kind, "tier": tier or _default_tier(portal, kind)}
         item |= _program_fields(project, portal, program_id, kind, title, url)
         path = root / view.source
@@ -351,10 +384,13 @@ def _program_fields(
     title: str | None,
     url: str | None,
 ) -> dict:
-    name = _one_line(title, "--title") or f"{program_id}（タイトルを書いてください）"
+    name = _one_line(title, "--title") or tr_in(
+        portal.language, "{id} (write its title here)"
+    ).format(id=program_id)
     if kind == "guide":
         page = f"guides/{program_id}.md"
-        project.create(project.content / page, f"# {name}\n\nここに手順を書きます。\n")
+        steps = tr_in(portal.language, "Write the steps here.")
+        project.create(project.content / page, f"# {name}\n\n{steps}\n")
         return {"page": page}
     if kind == "atx":
         return {
@@ -365,11 +401,11 @@ def _program_fields(
         }
     if kind == "video":
         if not url:
-            raise ScaffoldError("a video needs --url: the https: address of the video")
+            raise ScaffoldError(tr("a video needs --url: the https: address of the video"))
         return {"title": _literal(name), "url": url, "duration_minutes": 10}
     contact = next((t.contact for t in portal.lifecycle.tiers if t.contact), None)
     if not (url or contact):
-        raise ScaffoldError("an accelerator needs --url: where customers request it")
+        raise ScaffoldError(tr("an accelerator needs --url: where customers request it"))
     return {"title": _literal(name), "duration_minutes": 90, "prerequisites": [], "outcomes": [],
             "request": url or contact}  # fmt: skip
 
@@ -389,7 +425,9 @@ def new_session(
             (s.starts.timestamp(), s.language) for s in atx.sessions
         }:
             raise ScaffoldError(
-                f"{program_id!r} already has a {language} session at {when.isoformat()}"
+                tr("'{id}' already has a {language} session at {when}").format(
+                    id=program_id, language=language, when=when.isoformat()
+                )
             )
         add_sessions(project, portal, [NewSession(program_id, when, language, register)])
         return project.written()
@@ -408,11 +446,20 @@ def atx_program(portal: m.Portal, program_id: str) -> m.Atx:
     """The ATX `program_id`, or a ScaffoldError saying why it is not one."""
     if program_id not in portal.by_id:
         close = difflib.get_close_matches(program_id, list(portal.by_id), n=1)
-        hint = f" (did you mean {close[0]!r}?)" if close else ""
-        raise ScaffoldError(f"unknown program {program_id!r}{hint}")
+        if close:
+            raise ScaffoldError(
+                tr("unknown program '{id}' (did you mean '{close}'?)").format(
+                    id=program_id, close=close[0]
+                )
+            )
+        raise ScaffoldError(tr("unknown program '{id}'").format(id=program_id))
     program = portal.by_id[program_id][1]
     if not isinstance(program, m.Atx):
-        raise ScaffoldError(f"{program_id!r} is {program.kind}, not an ATX: only ATX have sessions")
+        raise ScaffoldError(
+            tr("'{id}' is {kind}, not an ATX: only ATX have sessions").format(
+                id=program_id, kind=program.kind
+            )
+        )
     return program
 
 
@@ -446,10 +493,14 @@ def _aware(text: str) -> datetime:
         when = datetime.fromisoformat(text)
     except ValueError:
         raise ScaffoldError(
-            f"--starts {text!r} is not a date and time: write it like 2027-03-04T14:00:00+09:00"
+            tr(
+                "--starts '{text}' is not a date and time: write it like 2027-03-04T14:00:00+09:00"
+            ).format(text=text)
         ) from None
     if when.utcoffset() is None:
         raise ScaffoldError(
-            f"--starts {text!r} has no UTC offset: add one, e.g. {text}+09:00 for Japan time"
+            tr(
+                "--starts '{text}' has no UTC offset: add one, e.g. {text}+09:00 for Japan time"
+            ).format(text=text)
         )
     return when

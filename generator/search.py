@@ -33,6 +33,7 @@ from whoosh.lang.porter import stem
 
 from generator import model as m
 from generator.labels import LABELS
+from generator.messages import tr
 from generator.sourcefiles import SourceProblem, read_source
 from generator.urls import page_url, phase_src, program_src
 
@@ -268,11 +269,13 @@ def parse(text: str) -> q.Query:
     `"…"` a phrase, `-word` or `NOT word` excludes, `AND` between two words requires both."""
     text = text.translate(_WIDTH).strip()
     if not text:
-        raise QueryError("the query is empty: type what you are looking for")
+        raise QueryError(tr("the query is empty: type what you are looking for"))
     if len(text) > MAX_QUERY:
-        raise QueryError(f"the query is longer than {MAX_QUERY} characters: shorten it")
+        raise QueryError(
+            tr("the query is longer than {most} characters: shorten it").format(most=MAX_QUERY)
+        )
     if text.count('"') % 2:
-        raise QueryError('unbalanced quote: close the phrase with " or remove the quote')
+        raise QueryError(tr('unbalanced quote: close the phrase with " or remove the quote'))
     should, must, must_not = [], [], []
     pending: str | None = None  # an operator waiting for its word
     required_next = False
@@ -280,8 +283,11 @@ def parse(text: str) -> q.Query:
     for i, part in enumerate(parts):
         if part in _OPERATORS:
             if pending is not None or (part in ("AND", "OR") and i == 0) or i == len(parts) - 1:
-                where = "on each side" if part in ("AND", "OR") else "after it"
-                raise QueryError(f"'{part}' needs a word {where}: add one or remove '{part}'")
+                if part in ("AND", "OR"):
+                    message = tr("'{op}' needs a word on each side: add one or remove '{op}'")
+                else:
+                    message = tr("'{op}' needs a word after it: add one or remove '{op}'")
+                raise QueryError(message.format(op=part))
             pending = part
             continue
         negate = pending in ("NOT", "-") or (part.startswith("-") and len(part) > 1)
@@ -302,14 +308,14 @@ def parse(text: str) -> q.Query:
         pending = None
     if not should and not must:
         if must_not:
-            raise QueryError("the query only excludes: add a word that names what you want")
-        raise QueryError("the query has only common words (the, of …): add a specific word")
+            raise QueryError(tr("the query only excludes: add a word that names what you want"))
+        raise QueryError(tr("the query has only common words (the, of …): add a specific word"))
     positive: q.Query = q.And(must) if must else q.Or(should, scale=0.9)
     if must and should:
         positive = q.AndMaybe(positive, q.Or(should, scale=0.9))
     query = q.AndNot(positive, q.Or(must_not)) if must_not else positive
     if len({(t.fieldname, t.text) for t in query.leaves()}) > MAX_TERMS:
-        raise QueryError("the query has too many words: keep the few that matter most")
+        raise QueryError(tr("the query has too many words: keep the few that matter most"))
     return query
 
 

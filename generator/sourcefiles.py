@@ -13,6 +13,7 @@ import stat
 from pathlib import Path
 
 from generator.errors import Problem
+from generator.messages import tr
 
 MAX_BYTES = 5 * 1024 * 1024
 
@@ -37,17 +38,20 @@ def read_source(path: Path, label: str, limit: int = MAX_BYTES) -> bytes:
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise fail("is a link to a file that does not exist: fix or delete the link") from None
+        raise fail(tr("is a link to a file that does not exist: fix or delete the link")) from None
     except IsADirectoryError:
-        raise fail("is a folder, not a file: rename it or move it away") from None
+        raise fail(tr("is a folder, not a file: rename it or move it away")) from None
     except OSError as exc:
-        raise fail(f"cannot be read ({exc.strerror}): check its permissions") from None
+        message = tr("cannot be read ({error}): check its permissions")
+        raise fail(message.format(error=exc.strerror)) from None
     try:
         mode = os.fstat(fd).st_mode
         if stat.S_ISDIR(mode):
-            raise fail("is a folder, not a file: rename it or move it away")
+            raise fail(tr("is a folder, not a file: rename it or move it away"))
         if not stat.S_ISREG(mode):
-            raise fail("is not a regular file (a pipe, socket or device): replace it with a file")
+            raise fail(
+                tr("is not a regular file (a pipe, socket or device): replace it with a file")
+            )
         chunks, size = [], 0
         while size <= limit:
             chunk = os.read(fd, min(1 << 20, limit + 1 - size))
@@ -58,7 +62,7 @@ def read_source(path: Path, label: str, limit: int = MAX_BYTES) -> bytes:
     finally:
         os.close(fd)
     if size > limit:
-        raise fail(f"is larger than {limit // (1024 * 1024)} MB: split it up")
+        raise fail(tr("is larger than {size} MB: split it up").format(size=limit // (1024 * 1024)))
     return b"".join(chunks)
 
 
@@ -69,7 +73,9 @@ def decode(raw: bytes, label: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
-        message = f"not UTF-8 (byte 0x{raw[exc.start]:02x}): save the file as UTF-8"
+        message = tr("not UTF-8 (byte 0x{byte}): save the file as UTF-8").format(
+            byte=f"{raw[exc.start]:02x}"
+        )
         raise SourceProblem(Problem(label, line, column, "", message)) from None
 
 
@@ -93,7 +99,7 @@ def check_tree(folder: Path, label) -> list[Problem]:
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
         here = Path(dirpath)
         if here.resolve() in seen:  # a link back up the tree: MkDocs would walk for ever
-            message = "is a link to a folder that contains it: delete the link"
+            message = tr("is a link to a folder that contains it: delete the link")
             problems.append(Problem.of_file(label(here), message))
             dirnames.clear()
             continue
@@ -104,10 +110,10 @@ def check_tree(folder: Path, label) -> list[Problem]:
                 continue  # MkDocs skips dot files and folders (exclude_docs)
             if path.is_symlink() and path.exists() and not inside(path, folder):
                 where = folder.name + "/"
-                message = (
-                    f"links outside {where} (to {os.readlink(path)}): copy the file "
-                    f"into {where} instead of linking to it"
-                )
+                message = tr(
+                    "links outside {folder} (to {target}): copy the file into {folder} "
+                    "instead of linking to it"
+                ).format(folder=where, target=os.readlink(path))
                 problems.append(Problem.of_file(label(path), message))
                 if name in dirnames:
                     dirnames.remove(name)  # never walk out of the folder

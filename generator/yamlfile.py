@@ -88,7 +88,7 @@ def read_yaml(path: Path, label: str) -> YamlFile:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         result.problems.append(
-            Problem(label, 1, 1, "", "file is empty (write the definition, or delete the file)")
+            Problem.of_file(label, tr("file is empty (write the definition, or delete the file)"))
         )
         return result
     try:
@@ -113,7 +113,8 @@ def _reader_problem(label: str, text: str, exc: yaml.reader.ReaderError) -> Prob
     line = text.count("\n", 0, at) + 1
     column = at - (text.rfind("\n", 0, at) + 1) + 1
     code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or " ")
-    message = f"invisible control character U+{code:04X}: delete it (retype the text around it)"
+    message = tr("invisible control character U+{code}: delete it (retype the text around it)")
+    message = message.format(code=f"{code:04X}")
     return Problem(label, line, column, "", message)
 
 
@@ -194,7 +195,9 @@ class _Builder:
         self.count += 1
         if self.count > MAX_NODES:
             if self.count == MAX_NODES + 1:
-                self._fail(node, path, "too many values (aliases expanding?): simplify the file")
+                self._fail(
+                    node, path, tr("too many values (aliases expanding?): simplify the file")
+                )
             return None
         if len(path) > MAX_DEPTH:
             if not self.too_deep:
@@ -203,7 +206,8 @@ class _Builder:
             return None
         self.result.values[path] = (node.start_mark.line + 1, node.start_mark.column + 1)
         if node.tag not in _PLAIN_TAGS:
-            self._fail(node, path, f"YAML tag '{node.tag}' is not allowed (write plain values)")
+            message = tr("YAML tag '{tag}' is not allowed (write plain values)")
+            self._fail(node, path, message.format(tag=node.tag))
             return None
         if isinstance(node, yaml.MappingNode):
             return self._mapping(node, path)
@@ -214,7 +218,11 @@ class _Builder:
         try:
             return self.constructor.construct_object(node, deep=True)
         except (yaml.YAMLError, ValueError) as exc:
-            self._fail(node, path, f"cannot read value {node.value!r}: {exc}")
+            self._fail(
+                node,
+                path,
+                tr("cannot read value {value}: {error}").format(value=repr(node.value), error=exc),
+            )
             return None
 
     def _mapping(self, node: yaml.MappingNode, path: Path_) -> dict[str, object]:
@@ -222,18 +230,20 @@ class _Builder:
         first: dict[str, int] = {}
         for key_node, value_node in node.value:
             if not isinstance(key_node, yaml.ScalarNode):
-                self._fail(key_node, path, "keys must be plain words")
+                self._fail(key_node, path, tr("keys must be plain words"))
                 continue
             key = key_node.value
             key_line = key_node.start_mark.line + 1
             if key == "<<":
-                self._fail(key_node, path, "merge keys (<<) are not supported: write keys out")
+                self._fail(key_node, path, tr("merge keys (<<) are not supported: write keys out"))
                 continue
             if key in first:
                 self._fail(
                     key_node,
                     (*path, key),
-                    f"duplicate key '{key}' (first at line {first[key]}): keep only one",
+                    tr("duplicate key '{key}' (first at line {line}): keep only one").format(
+                        key=key, line=first[key]
+                    ),
                 )
                 continue
             first[key] = key_line

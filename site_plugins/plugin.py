@@ -14,7 +14,7 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import faults, report, search
+from generator import faults, messages, report, search
 from generator.errors import ContentError, printable
 from generator.indexjob import IndexFailed, IndexJob
 from generator.load import load_portal
@@ -88,6 +88,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             search_plugin.config.separator = search_plugin.config.separator or SEARCH_SEPARATOR
             search_plugin.config.pipeline = search_plugin.config.pipeline or SEARCH_PIPELINE
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
+        messages.use_portal_language(self.root, self.config.phases_dir)
         with reported():
             self._check_outputs(config)
             self.portal = load_portal(
@@ -119,8 +120,10 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         templates = self.config.templates_dir
         if templates and not self._path(templates).is_dir():
             raise OutputError(
-                f"templates_dir '{templates}' does not exist (create it, or remove the option "
-                "from the phasebook plugin in mkdocs.yml)"
+                messages.tr(
+                    "templates_dir '{folder}' does not exist (create it, or remove the option "
+                    "from the phasebook plugin in mkdocs.yml)"
+                ).format(folder=templates)
             )
         project = layout(self.root, Path(config.config_file_path or "mkdocs.yml"))
         outputs = [("site_dir", config.site_dir), ("search_index", self.config.search_index)]

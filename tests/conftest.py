@@ -45,6 +45,16 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 
 # 2026-12-01T00:00:00Z: sessions before it are past, after it upcoming, on every machine.
 EPOCH = "1796083200"
+# What a command run by a test sees: a fixed build date, English messages, no banner.
+ENV = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin",
+       "PHASEBOOK_LANG": "en"}  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def english(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests read messages in English unless they ask for another language: the fixture
+    portals are Japanese first, which would otherwise choose Japanese."""
+    monkeypatch.setenv("PHASEBOOK_LANG", "en")
 
 
 @pytest.fixture
@@ -64,7 +74,7 @@ def edit(path: Path, old: str, new: str) -> None:
 
 def mkdocs_build(project: Path, site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     """Run the real `mkdocs build --strict`, as a user would, with a fixed build date."""
-    env = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
+    env = dict(ENV)
     return subprocess.run(
         # No -q: it hides warnings from --strict, which then lets every warning pass.
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site), *extra],

@@ -9,11 +9,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-from tests.conftest import EPOCH, edit
+from tests.conftest import ENV, edit
 
 
 def phasebook(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
+    env = dict(ENV)
     return subprocess.run(
         [sys.executable, "-m", "generator.cli", *args],
         cwd=project, env=env, capture_output=True, text=True, check=False, timeout=300,

@@ -17,7 +17,7 @@ def phasebook(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
         [sys.executable, "-c", "from generator.cli import main; main()", *args],
         cwd=cwd,
-        env={"SOURCE_DATE_EPOCH": EPOCH, "PATH": "/usr/bin:/bin"},
+        env={"SOURCE_DATE_EPOCH": EPOCH, "PATH": "/usr/bin:/bin", "PHASEBOOK_LANG": "en"},
         capture_output=True,
         text=True,
         check=False,

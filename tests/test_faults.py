@@ -19,7 +19,7 @@ import pytest
 
 from generator.faults import VARIABLE
 from generator.load import load_portal
-from tests.conftest import EPOCH, ROOT, edit
+from tests.conftest import ENV, ROOT, edit
 from tests.test_authoring import checksums, phasebook
 
 
@@ -34,7 +34,7 @@ def tree(folder: Path) -> dict[str, str]:
 
 def start(project: Path, *args: str, kill_at: str | None = None) -> subprocess.Popen:
     """A command in a process group of its own, as a shell would start it."""
-    env = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
+    env = dict(ENV)
     if kill_at:
         env[VARIABLE] = kill_at
     return subprocess.Popen(

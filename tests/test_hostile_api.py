@@ -138,7 +138,7 @@ def serving(minimal: Path) -> Iterator[tuple[Path, str]]:
         [sys.executable, "-m", "generator.cli", "serve", "-C", str(minimal),
          "--port", str(port)],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": EPOCH},
+        env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": EPOCH, "PHASEBOOK_LANG": "en"},
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
     try:

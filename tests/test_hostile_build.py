@@ -23,7 +23,7 @@ from mkdocs.exceptions import MkDocsException
 from generator.errors import ContentError
 from generator.load import load_portal
 from generator.render import yaml_string
-from tests.conftest import EPOCH, edit, mkdocs_build, text_of
+from tests.conftest import ENV, EPOCH, edit, mkdocs_build, text_of
 
 
 def refused(project: Path, *expected: str) -> str:
@@ -146,7 +146,7 @@ def test_a_line_break_in_a_title_fails_before_the_feeds(minimal: Path) -> None:
 
 
 def test_a_garbage_source_date_epoch_fails_the_build(minimal: Path) -> None:
-    env = {"SOURCE_DATE_EPOCH": "yesterday", "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
+    env = {**ENV, "SOURCE_DATE_EPOCH": "yesterday"}
     result = subprocess.run(
         [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(minimal / "other")],
         cwd=minimal, env=env, capture_output=True, text=True, check=False,

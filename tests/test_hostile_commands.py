@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.load import load_portal
-from tests.conftest import EPOCH, ROOT, edit
+from tests.conftest import ENV, EPOCH, ROOT, edit
 from tests.test_authoring import checksums, phasebook
 from tests.test_server import free_port
 
@@ -106,7 +106,7 @@ def test_mkdocs_itself_cannot_build_onto_the_sources(project: Path, site_dir: st
 
 
 def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
+    env = dict(ENV)
     return subprocess.run(
         [sys.executable, "-m", "mkdocs", *args], cwd=project, env=env,
         capture_output=True, text=True, check=False, timeout=300,
@@ -251,7 +251,7 @@ def test_serve_starts_on_an_absolute_project_path(project: Path) -> None:
         [sys.executable, "-m", "generator.cli", "serve", "-C", str(project), "--port",
          str(free_port())],
         cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-        env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": EPOCH},
+        env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": EPOCH, "PHASEBOOK_LANG": "en"},
     )  # fmt: skip
     try:
         line = process.stdout.readline()

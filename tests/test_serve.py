@@ -10,7 +10,9 @@ import urllib.error
 import urllib.request
 from pathlib import Path
 
-from tests.conftest import EPOCH
+import pytest
+
+from tests.conftest import ENV
 
 
 def free_port() -> int:
@@ -42,7 +44,7 @@ def test_editing_a_phase_file_rebuilds_the_page(minimal: Path) -> None:
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=minimal,
-        env={"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"},
+        env=dict(ENV),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -82,13 +84,25 @@ def wait_status(url: str, status: int, text: str, seconds: float) -> float | Non
     return None
 
 
-def test_a_broken_file_shows_its_problems_in_the_browser_at_once(minimal: Path) -> None:
+SHOWN = {
+    "en": ("phases/run.yml:8:11: programs[0].tier: unknown tier &#x27;gold&#x27;",
+           "The portal cannot be built"),
+    "ja": ("phases/run.yml:8:11: programs[0].tier: 不明なプラン &#x27;gold&#x27;",
+           "ポータルをビルドできません"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("lang", SHOWN)
+def test_a_broken_file_shows_its_problems_in_the_browser_at_once(minimal: Path, lang: str):
+    """In the team's language: the portal's first language (ja) unless told otherwise."""
     port = free_port()
+    env = {k: v for k, v in ENV.items() if k != "PHASEBOOK_LANG"}
+    if lang == "en":
+        env["PHASEBOOK_LANG"] = "en"
     server = subprocess.Popen(
         [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
         cwd=minimal,
-        env={"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin",
-             "PHASEBOOK_LANG": "en"},
+        env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     base = f"http://127.0.0.1:{port}"
@@ -97,14 +111,14 @@ def test_a_broken_file_shows_its_problems_in_the_browser_at_once(minimal: Path) 
     try:
         assert wait_status(base + "/phases/run/", 200, "日々の運用です。", 60) is not None
         run.write_text(good.replace("tier: free", "tier: gold"), encoding="utf-8")
-        problem = "phases/run.yml:8:11: programs[0].tier: unknown tier &#x27;gold&#x27;"
+        problem, title = SHOWN[lang]
         for path in ("/phases/run/", "/", "/programs/video-tour/", "/no/such/page/"):
             took = wait_status(base + path, 500, problem, 10)
             assert took is not None, f"{path} never showed the problem"
             if path == "/phases/run/":
                 assert took <= 2.0, f"the error page took {took:.1f} s after the save"
         _, body = get(base + "/phases/run/")
-        assert "The portal cannot be built" in body and "livereload" in body
+        assert title in body and "livereload" in body
         assert get(base + "/assets/phasebook.css")[0] == 200, "assets are still served"
         run.write_text(good.replace("日々の運用です。", "直しました。"), encoding="utf-8")
         assert wait_status(base + "/phases/run/", 200, "直しました。", 10) is not None

@@ -1,0 +1,124 @@
+"""Messages in the team's language: every message id translated, and Japanese or English as
+the portal (or --lang, or PHASEBOOK_LANG) says, file:line:col and advice kept."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from generator import messages
+from tests.conftest import ENV, ROOT, edit
+
+CATALOG = ROOT / "generator" / "locale" / "ja" / "LC_MESSAGES" / "phasebook.po"
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+
+
+def test_the_catalog_translates_every_message_and_nothing_else() -> None:
+    with CATALOG.open("rb") as po:
+        catalog = read_po(po, locale="ja")
+    used = messages.extract()
+    known = {m.id for m in catalog if m.id}
+    assert sorted(set(used) - known) == [], "run ./dev messages and translate the new ids"
+    assert sorted(known - set(used)) == [], "ids no longer used: run ./dev messages"
+    for message in catalog:
+        if not message.id:
+            continue
+        assert message.string, f"not translated: {message.id!r}"
+        assert "fuzzy" not in message.flags, f"fuzzy: {message.id!r}"
+        assert sorted(PLACEHOLDER.findall(message.id)) == sorted(
+            PLACEHOLDER.findall(message.string)
+        ), f"placeholders differ: {message.id!r}"
+
+
+def run(project: Path, *args: str, lang: str | None = None) -> subprocess.CompletedProcess:
+    env = {k: v for k, v in ENV.items() if k != "PHASEBOOK_LANG"}
+    if lang:
+        env["PHASEBOOK_LANG"] = lang
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args], cwd=project, env=env,
+        capture_output=True, text=True, check=False, timeout=120,
+    )  # fmt: skip
+
+
+def test_a_japanese_portal_gets_japanese_messages(minimal: Path) -> None:
+    edit(minimal / "phases" / "run.yml", "tier: free", "tier: gold")
+    result = run(minimal, "validate")
+    assert result.returncode == 1
+    assert result.stderr.splitlines()[1] == (
+        "  phases/run.yml:8:11: programs[0].tier: 不明なプラン 'gold'（あるのは: free, premier）"
+    )
+
+
+@pytest.mark.parametrize(("how", "args", "env"), [
+    ("--lang", ("--lang", "en", "validate"), None),
+    ("PHASEBOOK_LANG", ("validate",), "en"),
+])  # fmt: skip
+def test_english_when_asked(minimal: Path, how: str, args: tuple, env: str | None) -> None:
+    edit(minimal / "phases" / "run.yml", "tier: free", "tier: gold")
+    result = run(minimal, *args, lang=env)
+    assert result.stderr.splitlines()[1] == (
+        "  phases/run.yml:8:11: programs[0].tier: unknown tier 'gold' (known: free, premier)"
+    )
+
+
+def test_an_english_portal_gets_english_messages(tmp_path: Path) -> None:
+    assert run(tmp_path, "init", "p", "--lang", "en").returncode == 0
+    project = tmp_path / "p"
+    edit(project / "phases" / "prep.yml", "tier: free", "tier: gold")
+    result = run(project, "validate")
+    assert "unknown tier 'gold' (known: free, premium)" in result.stderr
+
+
+def test_a_broken_lifecycle_still_speaks_the_portals_language(minimal: Path) -> None:
+    edit(minimal / "phases" / "lifecycle.yml", "tiers:\n", "tiers：\n")
+    result = run(minimal, "validate")
+    assert result.stderr.splitlines()[1] == (
+        "  phases/lifecycle.yml:14:6: 全角のコロン「：」→ 半角「:」"
+    )
+
+
+def test_keyboard_mistakes_in_japanese(minimal: Path) -> None:
+    edit(minimal / "phases" / "run.yml", "duration_minutes: 8", "duration_minutes: ８")
+    result = run(minimal, "validate")
+    assert result.stderr.splitlines()[1] == (
+        "  phases/run.yml:10:23: programs[0].duration_minutes: 全角の数字「８」→ 半角「8」"
+    )
+
+
+def test_report_and_cli_messages_in_japanese(minimal: Path) -> None:
+    report = run(minimal, "report")
+    assert report.stdout.splitlines()[0].split() == [
+        "フェーズ", "タスク", "顧客体験", "提供物", "完了条件（目標値）",
+        "プログラム（無償で自力で進めるもの）",
+    ]  # fmt: skip
+    assert "phases/run.yml:1:5: run: タスク（tasks）がありません。" in report.stdout
+    assert run(minimal, "validate").stdout == (
+        "OK: 2フェーズ、4プログラム（ATX 1、アクセラレーター 1、ガイド 1、動画 1）、"
+        "今後の開催 1回\n"
+    )
+
+
+def test_help_in_japanese(minimal: Path) -> None:
+    listing = run(minimal, "--help").stdout
+    assert (
+        "Phasebook: phases/*.yml と content/*.md からカスタマーサクセス ポータルを作ります。"
+        in listing
+    )
+    assert "すべてのソースファイルを検査し" in listing
+    build = run(minimal, "build", "--help").stdout
+    assert "サイトと検索インデックスを別の場所でビルドし" in build
+    assert "サイトの出力先。" in build
+    english = run(minimal, "--lang", "en", "build", "--help").stdout
+    assert "Where the site goes." in english
+
+
+def test_scaffolded_text_is_in_the_portals_language(minimal: Path) -> None:
+    assert run(minimal, "new", "phase", "extra", "--name", "追加").returncode == 0
+    assert "summary: 追加のフェーズで、お客様が目指すことを書きます。" in (
+        minimal / "phases" / "extra.yml"
+    ).read_text(encoding="utf-8")
