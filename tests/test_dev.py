@@ -37,7 +37,7 @@ def _sha1(path: Path) -> str:
 
 def dev(project: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300):
     base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SOURCE_DATE_EPOCH": "1796083200",
-            "HOME": os.environ.get("HOME", "/root")}  # fmt: skip
+            "HOME": os.environ.get("HOME", "/root"), "PHASEBOOK_LANG": "en"}  # fmt: skip
     return subprocess.run(
         [str(project / "dev"), *args], cwd=project, env=base | (env or {}),
         capture_output=True, text=True, timeout=timeout, check=False,

@@ -73,7 +73,7 @@ def test_an_accepted_gap_is_listed_as_accepted_and_passes_strict(minimal: Path) 
         "no-tasks", "no-exit-criteria"
     }  # fmt: skip
     markdown = phasebook(minimal, "report", "--format", "markdown").stdout
-    assert "**Accepted (2)**" in markdown
+    assert "**Accepted (2):**" in markdown
 
 
 def test_strict_passes_when_every_gap_is_accepted(minimal: Path) -> None:
