@@ -80,23 +80,23 @@ def test_a_full_width_colon_inside_a_text_is_fine(minimal: Path) -> None:
     assert review.title["ja"] == "設計レビュー：基本"
 
 
-def test_a_dedented_key_is_named_as_misindented(minimal: Path) -> None:
-    run = minimal / "phases" / "run.yml"
-    edit(run, "    duration_minutes: 8\n", "duration_minutes: 8\n")
-    assert problems(minimal) == [
-        "phases/run.yml:10:1: duration_minutes: 'duration_minutes' is indented as a key of "
-        "the top level, but belongs to programs[0]: line it up with the other keys of "
-        "programs[0]"
-    ]
+INDENTATION = {
+    "dedented": ("duration_minutes: 8\n",
+                 "phases/run.yml:10:1: duration_minutes: 'duration_minutes' is indented as a "
+                 "key of the top level, but belongs to programs[0]: line it up with the other "
+                 "keys of programs[0]"),
+    "over-indented": ("      duration_minutes: 8\n",
+                      "phases/run.yml:10:23: a key indented further than the line above, or a "
+                      "value holding ': ': line the key up with the others, or put the value "
+                      "in quotes"),
+}  # fmt: skip
 
 
-def test_an_over_indented_key_is_named_as_such(minimal: Path) -> None:
-    run = minimal / "phases" / "run.yml"
-    edit(run, "    duration_minutes: 8\n", "      duration_minutes: 8\n")
-    assert problems(minimal) == [
-        "phases/run.yml:10:23: a key indented further than the line above, or a value holding "
-        "': ': line the key up with the others, or put the value in quotes"
-    ]
+@pytest.mark.parametrize("case", INDENTATION, ids=list(INDENTATION))
+def test_a_misindented_key_is_named_as_such(minimal: Path, case: str) -> None:
+    typed, expected = INDENTATION[case]
+    edit(minimal / "phases" / "run.yml", "    duration_minutes: 8\n", typed)
+    assert problems(minimal) == [expected]
 
 
 def test_a_broken_file_causes_no_false_errors_elsewhere(minimal: Path) -> None:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from tests.conftest import edit
 from tests.test_authoring import phasebook
-from tests.test_load import problems
+from tests.test_load import RUN, problems
 
 # The minimal portal's second phase holds one free video; make it a free ATX instead.
 RECORDED_ATX = """\
@@ -19,14 +19,7 @@ RECORDED_ATX = """\
     duration_minutes: 60
     recording: https://example.com/rec/run
 """
-VIDEO = """\
-  - id: video-tour
-    kind: video
-    title: {ja: 管理画面ツアー, en: Console tour}
-    tier: free
-    url: https://example.com/video/tour
-    duration_minutes: 8
-"""
+VIDEO = RUN[RUN.index("  - id: video-tour") :]
 
 
 def gaps(project: Path) -> dict:
