@@ -33,6 +33,7 @@ from generator import model as m
 from generator.errors import ContentError
 from generator.load import LIFECYCLE, load_portal
 from generator.messages import N_, tr, tr_in
+from generator.outputs import OutputError, check_output, layout
 from generator.schema import write_schemas
 
 STATE = ".phasebook"
@@ -221,6 +222,7 @@ def init_portal(target: Path, lang: str) -> list[str]:
                 "{target} is not an empty folder: init writes a new portal into a new or empty one"
             ).format(target=target)
         )
+    _outside_other_portals(target)
     starter = package_files("generator").joinpath("starter")
     staging = atomic.staging_dir(target.resolve())
     with atomic.removing_on_failure(staging):
@@ -234,6 +236,17 @@ def init_portal(target: Path, lang: str) -> list[str]:
             target.rmdir()
         staging.rename(target)
     return sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+
+
+def _outside_other_portals(target: Path) -> None:
+    """A new portal never lands in the sources of the portal around it (`init phases/x`)."""
+    for folder in Path(os.path.abspath(target)).parents:
+        if (folder / "mkdocs.yml").is_file():
+            try:
+                check_output(target, layout(folder), "init")
+            except OutputError as exc:
+                raise ScaffoldError(str(exc)) from None
+            return
 
 
 def _copy_tree(source, target: Path) -> None:

@@ -71,6 +71,18 @@ def test_init_refuses_a_folder_that_is_not_empty(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["p"], "no staging left"
 
 
+@pytest.mark.parametrize("inside", ["phases/new", "content/portal", ".git/p"])
+def test_init_never_writes_into_the_sources_around_it(tmp_path: Path, inside: str) -> None:
+    assert phasebook(tmp_path, "init", "outer").returncode == 0
+    outer = tmp_path / "outer"
+    (outer / ".git").mkdir()
+    before = tree(outer)
+    result = phasebook(outer, "init", inside)
+    assert result.returncode == 1
+    assert "overlaps" in result.stderr and "Traceback" not in result.stderr
+    assert tree(outer) == before
+
+
 def test_init_refuses_a_file(tmp_path: Path) -> None:
     (tmp_path / "p").write_text("x")
     assert phasebook(tmp_path, "init", "p").returncode == 1
