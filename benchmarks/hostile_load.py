@@ -26,7 +26,8 @@ from urllib.request import urlopen
 ROOT = Path(__file__).resolve().parent.parent
 QUERIES = ["導入", "アラート", "SSO", "設定 -API", '"導入 準備"', "レポート AND ダッシュボード",
            "ＳＳＯ", "x" * 499, "", "NOT", '"', "漢" * 300, "a " * 200]  # fmt: skip
-PARAMS = ["", "&limit=²", "&limit=" + "9" * 5000, "&limit=0", "&phase=nope", "&tier=",
+# Sent as written (already percent-encoded): ² as a limit, a 5,000-digit limit, garbage bytes.
+PARAMS = ["", "&limit=%C2%B2", "&limit=" + "9" * 5000, "&limit=0", "&phase=nope", "&tier=",
           "&q=again", "&kind=webinar", "&%ff=%fe", "&limit=50"]  # fmt: skip
 
 
