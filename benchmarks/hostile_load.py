@@ -107,6 +107,9 @@ def main(total: int = 4000, clients: int = 20, rebuilds: int = 3) -> None:
     print(f"5xx {sum(n for c, n in statuses.items() if c >= 500)}, "
           f"no answer {statuses[0]}, median {statistics.median(latencies) * 1000:.1f} ms, "
           f"p95 {p95:.1f} ms, server tracebacks {errors.count('Traceback')}")  # fmt: skip
+    if "Traceback" in errors:
+        first = errors[errors.index("Traceback") :].split("\nTraceback")[0]
+        print(first[-1500:])
 
 
 if __name__ == "__main__":

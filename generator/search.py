@@ -11,6 +11,7 @@ most of a query's time). Katakana long-vowel marks are dropped on both sides, so
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import heapq
@@ -18,6 +19,7 @@ import json
 import math
 import os
 import re
+import threading
 import time
 from collections import Counter, defaultdict
 from collections.abc import Iterator
@@ -460,6 +462,10 @@ class _Snippet:
 FACETS = ("phase", "tier", "kind")
 
 
+class StaleIndex(RuntimeError):
+    """The index directory was swapped for a newer one: open that one and search again."""
+
+
 @dataclass(frozen=True)
 class Index:
     """An open index and, per facet value, the documents that have it: facet counts and
@@ -467,14 +473,45 @@ class Index:
 
     whoosh: windex.Index
     facet_docs: dict[str, dict[str, frozenset[int]]]
+    segments: tuple[str, ...] = ()
+    # In a server, each thread keeps a searcher over the very files this index was opened
+    # from: a rebuild swaps the directory at any moment, and Whoosh reads a directory by
+    # name, file after file. Open files stay readable whatever happens to their names.
+    pinned: threading.local | None = field(default=None, compare=False)
 
     def values(self) -> dict[str, set[str]]:
         """What the filters can be: the phases and tiers in the index, every kind."""
         return {name: set(self.facet_docs[name]) for name in FACETS} | {"kind": set(KINDS)}
 
+    @contextlib.contextmanager
+    def searching(self) -> Iterator:
+        """A searcher ranking by TF-IDF: rather than BM25, it needs no field length per
+        matching page, which halves a query over thousands of matches, and it ranks the
+        relevance set as well."""
+        if self.pinned is None:
+            with self.whoosh.searcher(weighting=scoring.TF_IDF()) as searcher:
+                yield searcher
+            return
+        searcher = getattr(self.pinned, "searcher", None)
+        if searcher is None:
+            try:
+                searcher = self.whoosh.searcher(weighting=scoring.TF_IDF())
+            except Exception as exc:  # mid-swap: the directory is a newer index already
+                raise StaleIndex(str(exc)) from exc
+            if _segments(searcher.reader()) != self.segments:
+                searcher.close()
+                raise StaleIndex("the index was rebuilt")
+            self.pinned.searcher = searcher
+        yield searcher
 
-def open_index(directory: Path) -> Index:
-    """Open once, search many times: opening costs more than a query."""
+
+def _segments(reader) -> tuple[str, ...]:
+    return tuple(sorted(r.segment().segment_id() for r, _ in reader.leaf_readers()))
+
+
+def open_index(directory: Path, *, pinned: bool = False) -> Index:
+    """Open once, search many times: opening costs more than a query. `pinned` for a
+    long-running server whose index may be rebuilt under it."""
     ix = windex.open_dir(directory)
     with ix.searcher() as searcher:
         facet_docs = {
@@ -485,7 +522,8 @@ def open_index(directory: Path) -> Index:
             }
             for name in FACETS
         }
-    return Index(ix, facet_docs)
+        segments = _segments(searcher.reader())
+    return Index(ix, facet_docs, segments, threading.local() if pinned else None)
 
 
 def search(
@@ -507,9 +545,7 @@ def search(
         if value:
             docs = index.facet_docs[name].get(value, frozenset())
             allowed = docs if allowed is None else allowed & docs
-    # TF-IDF rather than BM25: it needs no field length per matching page, which halves a
-    # query over thousands of matches, and it ranks the relevance set as well (all in the top 2).
-    with index.whoosh.searcher(weighting=scoring.TF_IDF()) as searcher:
+    with index.searching() as searcher:
         # Every match scored in one pass, whose documents give the facets: cheaper than
         # matching twice, once for the counts and once for the top hits.
         found = searcher.search(query, limit=None, filter=None if allowed is None else set(allowed))

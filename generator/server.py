@@ -11,6 +11,7 @@ import contextlib
 import html
 import os
 import threading
+import time
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -39,7 +40,7 @@ class LiveIndex:
         self.directory = directory
         self.lock = threading.Lock()
         self.stamp = self._stamp()
-        self.index = search.open_index(directory)
+        self.index = search.open_index(directory, pinned=True)
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -53,8 +54,19 @@ class LiveIndex:
         if stamp is not None and (reopen or stamp != self.stamp):
             # Still being swapped in when this fails: the next request tries again.
             with self.lock, contextlib.suppress(Exception):
-                self.index, self.stamp = search.open_index(self.directory), stamp
+                self.index, self.stamp = search.open_index(self.directory, pinned=True), stamp
         return self.index
+
+    def search(self, args: dict) -> search.Results:
+        """Search the latest index; if it was swapped between opening and searching, open
+        the new one and search again (a build takes seconds, a swap microseconds)."""
+        for attempt in range(20):
+            index = self.current(reopen=attempt > 0)
+            try:
+                return _search(index, args)
+            except search.StaleIndex:
+                time.sleep(min(0.01 * attempt, 0.05))
+        return _search(self.current(reopen=True), args)
 
 
 class SecurityHeaders:
@@ -85,12 +97,8 @@ def create_app(site: Path, index_dir: Path) -> Starlette:
         # A plain function: Starlette runs it in a worker thread, so a slow query does not
         # hold up the event loop and the other requests.
         try:
-            index = live.current()
-            args = _arguments(request, index.values())
-            try:
-                found = _search(index, args)
-            except OSError:  # its files went away under it (a rebuild): once more, anew
-                found = _search(live.current(reopen=True), args)
+            args = _arguments(request, live.current().values())
+            found = live.search(args)
         except (BadRequest, search.QueryError) as exc:
             return JSONResponse({"error": str(exc)}, status_code=400, headers=API_HEADERS)
         results = [

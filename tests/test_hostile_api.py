@@ -8,6 +8,7 @@ import json
 import socket
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -194,3 +195,30 @@ def test_idle_connections_are_closed(server: str) -> None:  # noqa: F811
         assert silent.recv(1) == b"" and kept.sock.recv(1) == b"", "closed by the server"
         assert 4 < time.monotonic() - start < 10
     kept.close()
+
+
+def test_no_request_fails_while_the_portal_is_rebuilt_under_load(serving) -> None:
+    """Whoosh reads a directory by name, file after file: a swap between two reads once
+    gave 500s. 8 clients keep searching while the portal is rebuilt three times."""
+    project, base = serving
+    codes: list[int] = []
+    stop = threading.Event()
+
+    def client() -> None:
+        while not stop.is_set():
+            status, _, _ = raw(base, "/api/search?q=" + quote("ツアー"))
+            codes.append(status)
+
+    threads = [threading.Thread(target=client) for _ in range(8)]
+    for thread in threads:
+        thread.start()
+    try:
+        for n in range(3):
+            edit(project / "phases" / "run.yml", "管理画面ツアー", f"管理画面ツアー{n}")
+            assert phasebook(project, "build").returncode == 0
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join()
+    assert len(codes) > 100 and set(codes) == {200}, sorted(set(codes))
+    assert _titles(base, "ツアー") == ["管理画面ツアー210"]
