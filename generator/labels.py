@@ -255,9 +255,3 @@ LABELS: dict[str, dict[str, str]] = {
         "ready_last": "You are ready. This is the last phase of the lifecycle.",
     },
 }
-
-WEEKDAYS = {
-    "ja": ["月", "火", "水", "木", "金", "土", "日"],
-    "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"],
-}
-MONTHS_EN = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]

@@ -14,6 +14,7 @@ import re
 from datetime import datetime
 from pathlib import Path
 
+from babel.dates import format_skeleton
 from jinja2 import (
     ChoiceLoader,
     Environment,
@@ -27,7 +28,7 @@ from markupsafe import Markup
 from generator import calendar
 from generator import model as m
 from generator.errors import ContentError, Problem
-from generator.labels import LABELS, MONTHS_EN, WEEKDAYS
+from generator.labels import LABELS
 from generator.lifecycle_svg import lifecycle_svg, stage_colour
 from generator.messages import tr
 from generator.urls import (
@@ -445,15 +446,12 @@ class Renderer:
         )
 
     def _day(self, moment: datetime) -> str:
-        weekday = WEEKDAYS.get(self.lang, WEEKDAYS["en"])[moment.weekday()]
-        if self.lang == "ja":
-            return f"{self._date(moment)}({weekday})"
-        return f"{weekday} {self._date(moment)}"
+        """2026年12月15日(火), Tue, Dec 15, 2026: the locale's own pattern (Babel's CLDR
+        data, as Material's blog plugin uses), not one written here per language."""
+        return format_skeleton("yMMMEd", moment, locale=self.lang)
 
     def _date(self, moment: datetime) -> str:
-        if self.lang == "ja":
-            return f"{moment.year}年{moment.month}月{moment.day}日"
-        return f"{moment.day} {MONTHS_EN[moment.month - 1]} {moment.year}"
+        return format_skeleton("yMMMd", moment, locale=self.lang)
 
     def minutes(self, value: int) -> str:
         return self.labels["minutes"].format(value)

@@ -17,6 +17,7 @@ import pytest
 
 from generator.load import load_portal
 from generator.model import Atx, Portal
+from generator.render import Renderer
 from tests.conftest import EPOCH, ROOT, text_of
 
 
@@ -130,3 +131,17 @@ def test_plans_page_names_the_portal_and_build_date(example_site: Path) -> None:
     page = read(example_site, "plans/index.html")
     assert 'href="https://miraicloud.example/support-plans/standard"' in page
     assert "無償サポート" in visible and "有償サポートプラン" in visible
+
+
+@pytest.mark.parametrize(
+    ("lang", "shown"),
+    [("ja", "2026年12月15日(火) 18:00–19:00 JST"), ("en", "Tue, Dec 15, 2026 18:00–19:00 JST")],
+)
+def test_session_times_read_as_each_language_writes_them(portal: Portal, lang: str, shown: str):
+    """Dates come from the locale's own pattern (Babel), not from a pattern per language."""
+    _, rollout = portal.program("atx-implement-rollout")
+    session = next(s for s in rollout.sessions if s.starts.day == 15)
+    text = html.unescape(
+        re.sub(r"<[^>]+>", "", str(Renderer(portal, lang=lang).when(session, rollout)))
+    )
+    assert text == shown
