@@ -116,16 +116,13 @@ def swap(pairs: list[tuple[Path, Path]], journal: Path) -> None:
     _commit(entries, journal)
 
 
-def write_files(contents: dict[Path, bytes | None], journal: Path) -> None:
-    """Give every path its new content (None: delete it) as one change: each file is
-    written in full beside its target, then all are renamed into place."""
+def write_files(contents: dict[Path, bytes], journal: Path) -> None:
+    """Give every path its new content as one change: each file is written in full beside
+    its target, then all are renamed into place."""
     if not contents:
         return
     entries = []
     for path, data in contents.items():
-        if data is None:
-            entries.append({"do": "delete", "target": str(path)})
-            continue
         temporary = path.with_name(f".{path.name}.tmp-{os.getpid()}-{len(entries)}")
         path.parent.mkdir(parents=True, exist_ok=True)
         with temporary.open("wb") as out:
@@ -164,9 +161,7 @@ def _apply(entries: list[dict]) -> None:
     for entry in entries:
         target = Path(entry["target"])
         staging = Path(entry.get("staging", ""))
-        if entry["do"] == "delete":
-            target.unlink(missing_ok=True)
-        elif entry["do"] == "file" and staging.exists():
+        if entry["do"] == "file" and staging.exists():
             staging.replace(target)
         elif entry["do"] == "dir":
             _install_dir(staging, target, entry["inode"])
