@@ -225,8 +225,8 @@ def _build(config_file: Path, project, target: Path, index: Path, strict: bool) 
     env = {
         **os.environ,
         "NO_MKDOCS_2_WARNING": "1",
-        "PHASEBOOK_SITE_TARGET": str(target),
-        "PHASEBOOK_INDEX_STAGING": str(index_staging),
+        outputs.SITE_TARGET_ENV: str(target),
+        indexjob.STAGING_ENV: str(index_staging),
     }
     if strict:
         env[r.STRICT_CONTENT_ENV] = "1"

@@ -18,6 +18,9 @@ from generator.messages import tr
 from generator.processes import die_with_parent
 
 WORKER_LOG = "worker.log"
+# Set by `phasebook build`: build the index here, and leave installing it to the command,
+# which swaps it in together with the site.
+STAGING_ENV = "PHASEBOOK_INDEX_STAGING"
 
 
 class IndexFailed(RuntimeError):

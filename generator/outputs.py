@@ -18,6 +18,9 @@ import yaml
 from generator.messages import tr
 
 DEFAULT_INDEX = ".phasebook/index"
+# Set by `phasebook build` for the plugin: where the site finally goes (MkDocs itself only
+# sees the staging directory beside it), to be checked like any other output.
+SITE_TARGET_ENV = "PHASEBOOK_SITE_TARGET"
 
 
 class OutputError(ValueError):

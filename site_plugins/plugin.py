@@ -16,10 +16,10 @@ from mkdocs.structure.pages import Page
 
 from generator import faults, messages, report, search
 from generator.errors import ContentError, printable
-from generator.indexjob import IndexFailed, IndexJob
+from generator.indexjob import STAGING_ENV, IndexFailed, IndexJob
 from generator.load import load_portal
 from generator.model import Portal
-from generator.outputs import OutputError, check_output, layout
+from generator.outputs import SITE_TARGET_ENV, OutputError, check_output, layout
 from generator.pages import collisions, site_files
 from generator.render import ASSET, SCRIPT, Renderer, navigation
 from generator.urls import HOME
@@ -47,10 +47,6 @@ SEARCH_PIPELINE = ["stopWordFilter", "trimmer"]
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
 NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
 RELATED_MARK = 'data-pb-related="'
-# Set by `phasebook build`: where the site finally goes (MkDocs only sees its staging
-# directory), and a directory for the index, which the command swaps in with the site.
-SITE_TARGET_ENV = "PHASEBOOK_SITE_TARGET"
-INDEX_STAGING_ENV = "PHASEBOOK_INDEX_STAGING"
 
 
 @contextlib.contextmanager
@@ -210,7 +206,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         assert self.portal is not None
         docs_dir = Path(config.docs_dir)
         docs = search.documents(self.portal, docs_dir, config.use_directory_urls)
-        staging = os.environ.get(INDEX_STAGING_ENV)
+        staging = os.environ.get(STAGING_ENV)
         self.job = IndexJob(self._index_dir(), Path(staging) if staging else None)
         self.job.start(docs, search.fingerprint(self._path(self.config.phases_dir), docs_dir))
         faults.point("index-started")
