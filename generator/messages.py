@@ -65,9 +65,11 @@ _LANGUAGES = re.compile(r"^\s*languages\s*:\s*(?:\[\s*|\n\s*-\s*)[\"']?([A-Za-z-
 
 
 def portal_language(lifecycle: Path) -> str | None:
-    try:
-        text = lifecycle.read_text(encoding="utf-8", errors="replace")[:1_000_000]
-    except OSError:
+    from generator.sourcefiles import SourceProblem, read_source  # it speaks through tr()
+
+    try:  # as the loader reads it: a pipe or device named lifecycle.yml must not hang here
+        text = read_source(lifecycle, lifecycle.name).decode("utf-8", errors="replace")
+    except (SourceProblem, OSError):
         return None
     try:
         first = yaml.safe_load(text)["portal"]["languages"][0]

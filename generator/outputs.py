@@ -16,6 +16,7 @@ from pathlib import Path
 import yaml
 
 from generator.messages import tr
+from generator.sourcefiles import SourceProblem, read_source
 
 DEFAULT_INDEX = ".phasebook/index"
 # Set by `phasebook build` for the plugin: where the site finally goes (MkDocs itself only
@@ -57,12 +58,15 @@ _Lenient.add_multi_constructor("tag:yaml.org,2002:python/", lambda loader, suffi
 def layout(project: Path, config_file: Path | None = None) -> Layout:
     """The layout of the project at `project`, from its mkdocs.yml when there is one."""
     config_file = config_file or project / "mkdocs.yml"
-    data: dict = {}
+    data: dict | None = None
     try:
-        loaded = yaml.load(config_file.read_text(encoding="utf-8"), Loader=_Lenient)
+        text = read_source(config_file, config_file.name).decode("utf-8")
+        loaded = yaml.load(text, Loader=_Lenient)
         data = loaded if isinstance(loaded, dict) else {}
-    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (SourceProblem, OSError, UnicodeDecodeError, yaml.YAMLError):
         pass  # MkDocs itself reports a broken mkdocs.yml; the defaults still protect
+    read = data is not None
+    data = data or {}
     options = _plugin_options(data)
     base = config_file.parent
     docs = data.get("docs_dir") if isinstance(data.get("docs_dir"), str) else None
@@ -71,7 +75,8 @@ def layout(project: Path, config_file: Path | None = None) -> Layout:
     index = options.get("search_index") if isinstance(options.get("search_index"), str) else None
     return Layout(
         root=project,
-        docs_dir=base / (docs or ("docs" if config_file.exists() else "content")),
+        # MkDocs' default is docs/; without a readable mkdocs.yml, Phasebook's content/.
+        docs_dir=base / (docs or ("docs" if read else "content")),
         phases_dir=base / (phases or "phases"),
         index_dir=base / (index or DEFAULT_INDEX),
         templates_dir=base / templates if isinstance(templates, str) else None,

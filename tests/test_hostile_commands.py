@@ -261,3 +261,19 @@ def test_serve_starts_on_an_absolute_project_path(project: Path) -> None:
         process.terminate()
         _, err = process.communicate(timeout=10)
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("name", ["phases/lifecycle.yml", "mkdocs.yml"])
+@pytest.mark.parametrize("command", [("validate",), ("search", "導入"), ("build",), ("report",)])
+def test_a_pipe_where_a_config_file_belongs_never_hangs(
+    minimal: Path, name: str, command: tuple
+) -> None:
+    (minimal / name).unlink()
+    os.mkfifo(minimal / name)
+    result = phasebook(minimal, *command)  # phasebook() gives up after 300 s: a hang fails
+    assert "Traceback" not in result.stderr
+    if name == "mkdocs.yml" and command[0] != "build":
+        assert result.returncode == 0, result.stderr  # these need no mkdocs.yml
+        return
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.strip(), "a message says what is wrong"
