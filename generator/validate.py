@@ -28,19 +28,8 @@ KINDS = ("atx", "accelerator", "guide", "video")
 
 def _all_field_names() -> set[str]:
     names: set[str] = set()
-    for cls in (
-        m.Lifecycle,
-        m.PortalInfo,
-        m.Stage,
-        m.Tier,
-        m.PhaseFile,
-        m.ExitCriterion,
-        m.Session,
-        m.Atx,
-        m.Accelerator,
-        m.Guide,
-        m.Video,
-    ):
+    for cls in (m.Lifecycle, m.PortalInfo, m.Stage, m.Tier, m.PhaseFile, m.ExitCriterion,
+                m.Session, m.Atx, m.Accelerator, m.Guide, m.Video):  # fmt: skip
         names.update(cls.model_fields)
     return names
 
@@ -522,11 +511,12 @@ def _sessions(phases: list[PhaseSource], zone: ZoneInfo) -> Iterator[Problem]:
             first: dict[tuple, int] = {}
             for j, session in enumerate(getattr(program, "sessions", [])):
                 at = ("programs", i, "sessions", j)
-                problem = _repeat_problem(phase.source, at, session, zone)
+                occurrences = m.occurrences(session, zone)
+                problem = _repeat_problem(phase.source, at, session, zone, len(occurrences))
                 if problem is not None:
                     yield problem
                     continue
-                for occurrence in m.occurrences(session, zone):
+                for occurrence in occurrences:
                     key = (occurrence.starts.timestamp(), session.language)
                     if key in first:
                         line = phase.source.position(("programs", i, "sessions", first[key]))[0]
@@ -542,7 +532,9 @@ def _sessions(phases: list[PhaseSource], zone: ZoneInfo) -> Iterator[Problem]:
                     first[key] = j
 
 
-def _repeat_problem(src: YamlFile, at: Path_, session: m.Session, zone: ZoneInfo) -> Problem | None:
+def _repeat_problem(
+    src: YamlFile, at: Path_, session: m.Session, zone: ZoneInfo, count: int
+) -> Problem | None:
     repeat = session.repeat
     if repeat is None:
         return None
@@ -562,7 +554,7 @@ def _repeat_problem(src: YamlFile, at: Path_, session: m.Session, zone: ZoneInfo
                 until=repeat.until, last=m.LAST_YEAR
             ),
         )
-    if len(m.occurrences(session, zone)) > m.MAX_OCCURRENCES:
+    if count > m.MAX_OCCURRENCES:
         return src.problem(
             (*at, "repeat", "until"),
             tr("repeats more than {most} times before {until}: check until and every").format(
