@@ -27,6 +27,8 @@ from generator.schema import write_schemas
 from generator.validate import KINDS
 
 STATE = ".phasebook"  # the lock, the journals and (by default) the index, per project
+# The project: the working directory, which `-C DIR` has made DIR before anything runs.
+HERE = Path(".")
 safe = printable
 
 
@@ -88,16 +90,15 @@ def main() -> None:
     cli()
 
 
-def _enter(ctx: click.Context, param: click.Parameter, value: Path | None) -> Path:
+def _enter(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
     """`-C DIR` works as in git and make: the command runs as if started in DIR."""
     if value is not None:
         os.chdir(value)
         messages.use_portal_language(Path.cwd())
-    return Path(".")
 
 
 directory_option = click.option(
-    "-C", "--directory", default=None, is_eager=True, callback=_enter, expose_value=True,
+    "-C", "--directory", default=None, is_eager=True, callback=_enter, expose_value=False,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Run as if started in this folder (the project).",
 )  # fmt: skip
@@ -110,7 +111,7 @@ directory_option = click.option(
               help="Phase definitions, relative to DIRECTORY.")  # fmt: skip
 @click.option("--content", "content_dir", default="content", show_default=True,
               help="Markdown pages (guides), relative to DIRECTORY.")  # fmt: skip
-def validate(project: Path, directory: Path, phases_dir: str, content_dir: str) -> None:
+def validate(project: Path, phases_dir: str, content_dir: str) -> None:
     """Check every source file; list all problems, or print a summary."""
     say(summary(load_or_exit(project, phases_dir, content_dir)))
 
@@ -149,11 +150,10 @@ def search_command(
     kind: str | None,
     limit: int,
     as_json: bool,
-    directory: Path,
     index_dir: str,
 ) -> None:
     """Search phases, programs and guides, Japanese and English alike."""
-    index = ensure_index(directory, index_dir)
+    index = ensure_index(index_dir)
     if as_json:  # HTML-ready, as the search API gives it
         marks, escape = ("<mark>", "</mark>"), html.escape
     else:  # bold on a terminal, **word** in a file or pipe
@@ -192,7 +192,7 @@ def search_command(
               help="Where the site goes.  [default: site/ beside mkdocs.yml]")  # fmt: skip
 @click.option("--strict-content", is_flag=True,
               help="Fail on stale content (an ATX without session or recording).")  # fmt: skip
-def build(directory: Path, config_file: Path, site_dir: Path | None, strict_content: bool) -> None:
+def build(config_file: Path, site_dir: Path | None, strict_content: bool) -> None:
     """Build the site and its search index beside their targets and swap both in only if
     the build succeeds: a failed or killed build leaves the previous ones as they were."""
     if not config_file.is_file():
@@ -223,8 +223,7 @@ def _build(config_file: Path, project, target: Path, index: Path, strict: bool) 
         atomic.sweep(folder)  # and what killed builds left beside the targets
     site_staging, index_staging = atomic.staging_dir(target), atomic.staging_dir(index)
     env = {
-        **os.environ,
-        "NO_MKDOCS_2_WARNING": "1",
+        **os.environ,  # NO_MKDOCS_2_WARNING included: the command group sets it
         outputs.SITE_TARGET_ENV: str(target),
         indexjob.STAGING_ENV: str(index_staging),
     }
@@ -256,16 +255,16 @@ def _build(config_file: Path, project, target: Path, index: Path, strict: bool) 
 @click.option("--site", "site_dir", default="site", show_default=True,
               help="The built site (./dev build), relative to the project.")  # fmt: skip
 @project_options
-def serve(host: str, port: int, site_dir: str, directory: Path, index_dir: str | None) -> None:
+def serve(host: str, port: int, site_dir: str, index_dir: str | None) -> None:
     """Serve the built site and GET /api/search (JSON results and facet counts)."""
-    site = directory / site_dir
+    site = HERE / site_dir
     if not (site / "index.html").is_file():
         fail(
             tr("No built site in {site}: run ./dev build (or mkdocs build) first.").format(
                 site=site
             )
         )
-    index = ensure_index(directory, index_dir)
+    index = ensure_index(index_dir)
     from generator.server import port_in_use
     from generator.server import serve as run  # Starlette and uvicorn only for this command
 
@@ -284,19 +283,19 @@ def serve(host: str, port: int, site_dir: str, directory: Path, index_dir: str |
     run(site, index, host, port)
 
 
-def ensure_index(directory: Path, index_dir: str | None) -> Path:
+def ensure_index(index_dir: str | None) -> Path:
     """The index, rebuilt from the sources first if they changed since it was written."""
-    project = outputs.layout(directory)
+    project = outputs.layout(HERE)
     try:
         index = outputs.check_output(
-            directory / index_dir if index_dir else project.index_dir, project, "--index"
+            HERE / index_dir if index_dir else project.index_dir, project, "--index"
         )
     except outputs.OutputError as exc:
         fail(str(exc))
     stamp = s.fingerprint(project.phases_dir, project.docs_dir)
     if s.index_stamp(index) == stamp:
         return index
-    portal = load_or_exit(directory, project.phases_dir.name, project.docs_dir.name)
+    portal = load_or_exit(HERE, project.phases_dir, project.docs_dir)
     indexjob.build_now(s.documents(portal, project.docs_dir), index, stamp)
     return index
 
@@ -307,7 +306,7 @@ def ensure_index(directory: Path, index_dir: str | None) -> Path:
 @click.option("--format", "form", type=click.Choice(["text", "markdown", "json"]),
               default="text", show_default=True)  # fmt: skip
 @click.option("--strict", is_flag=True, help="Exit 1 when anything is missing (for CI).")
-def report(project: Path, directory: Path, form: str, strict: bool) -> None:
+def report(project: Path, form: str, strict: bool) -> None:
     """Coverage per phase (the four questions) and every gap, with file and line."""
     portal = load_or_exit(project)
     found = r.gaps(portal, project / "content")
@@ -317,7 +316,9 @@ def report(project: Path, directory: Path, form: str, strict: bool) -> None:
         sys.exit(1)
 
 
-def load_or_exit(directory: Path, phases: str = "phases", content: str = "content") -> m.Portal:
+def load_or_exit(
+    directory: Path, phases: str | Path = "phases", content: str | Path = "content"
+) -> m.Portal:
     """The project's portal, or its content errors on stderr and exit 1."""
     for done in scaffold.recover(directory):
         say(tr("completed an interrupted `phasebook new`: {file}").format(file=done), err=True)
@@ -356,9 +357,9 @@ def new() -> None:
 @click.argument("stage_id")
 @click.option("--name", help="The stage's name (default: its id).")
 @directory_option
-def new_stage(stage_id: str, name: str | None, directory: Path) -> None:
+def new_stage(stage_id: str, name: str | None) -> None:
     """Add a stage, with no phase yet, at the end of phases/lifecycle.yml."""
-    _scaffold(scaffold.new_stage, directory, stage_id, name)
+    _scaffold(scaffold.new_stage, stage_id, name)
 
 
 @new.command("phase")
@@ -366,9 +367,9 @@ def new_stage(stage_id: str, name: str | None, directory: Path) -> None:
 @click.option("--name", help="The phase's name (default: its id).")
 @click.option("--stage", help="The stage it belongs to, at its end (default: the last).")
 @directory_option
-def new_phase(phase_id: str, name: str | None, stage: str | None, directory: Path) -> None:
+def new_phase(phase_id: str, name: str | None, stage: str | None) -> None:
     """Create phases/PHASE_ID.yml and list it in phases/lifecycle.yml."""
-    _scaffold(scaffold.new_phase, directory, phase_id, name, stage)
+    _scaffold(scaffold.new_phase, phase_id, name, stage)
 
 
 @new.command("program")
@@ -381,10 +382,10 @@ def new_phase(phase_id: str, name: str | None, stage: str | None, directory: Pat
 @directory_option
 def new_program(
     phase_id: str, program_id: str, kind: str, title: str | None, tier: str | None,
-    url: str | None, directory: Path,
+    url: str | None,
 ) -> None:  # fmt: skip
     """Add a program to a phase (a guide also gets content/guides/PROGRAM_ID.md)."""
-    _scaffold(scaffold.new_program, directory, phase_id, program_id, kind,
+    _scaffold(scaffold.new_program, phase_id, program_id, kind,
               title=title, tier=tier, url=url)  # fmt: skip
 
 
@@ -394,16 +395,14 @@ def new_program(
 @click.option("--register", required=True, help="The https: registration page.")
 @click.option("--language", help="Default: the portal's first language.")
 @directory_option
-def new_session(
-    program_id: str, starts: str, register: str, language: str | None, directory: Path
-) -> None:
+def new_session(program_id: str, starts: str, register: str, language: str | None) -> None:
     """Add a live session to an ATX."""
-    _scaffold(scaffold.new_session, directory, program_id, starts, register, language)
+    _scaffold(scaffold.new_session, program_id, starts, register, language)
 
 
-def _scaffold(action, directory: Path, *args, **kwargs) -> None:
+def _scaffold(action, *args, **kwargs) -> None:
     try:
-        files = action(directory, *args, **kwargs)
+        files = action(HERE, *args, **kwargs)
     except scaffold.ScaffoldError as exc:
         fail(tr("Error: {error}").format(error=exc))
     for name in files:
@@ -420,15 +419,13 @@ def import_group() -> None:
 @click.option("--program", help="The ATX every event of an .ics file is a session of.")
 @click.option("--language", help="The events' language (.ics; default: the portal's first).")
 @directory_option
-def import_sessions(
-    source: Path, program: str | None, language: str | None, directory: Path
-) -> None:
+def import_sessions(source: Path, program: str | None, language: str | None) -> None:
     """Add the sessions of a CSV (program,starts,language,register[,note]) or an .ics file;
     rows already in the portal are skipped, and nothing is written unless every row is good."""
     from generator.imports import import_sessions as run
 
     try:
-        done = run(directory, source.resolve(), program=program, language=language)
+        done = run(HERE, source.resolve(), program=program, language=language)
     except scaffold.ScaffoldError as exc:
         fail(tr("Error: {error}").format(error=exc))
     for name in done.files:
@@ -445,10 +442,10 @@ def import_sessions(
 @click.option("--out", default="schema", show_default=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Directory to write the schemas into.")  # fmt: skip
-def schema(directory: Path, out: Path) -> None:
+def schema(out: Path) -> None:
     """Write JSON Schemas: lifecycle.yml and phase files (for editors), api/catalog.json."""
     try:
-        outputs.check_output(out, outputs.layout(Path.cwd()), "--out")
+        outputs.check_output(out, outputs.layout(HERE), "--out")
     except outputs.OutputError as exc:
         fail(str(exc))
     for path in write_schemas(out):

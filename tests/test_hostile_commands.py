@@ -277,3 +277,18 @@ def test_a_pipe_where_a_config_file_belongs_never_hangs(
         return
     assert result.returncode == 1, result.stdout
     assert result.stderr.strip(), "a message says what is wrong"
+
+
+def test_search_follows_a_nested_layout_from_mkdocs_yml(minimal: Path) -> None:
+    """docs_dir and phases_dir a level down: the index reads the sources where they are."""
+    nested = minimal / "src"
+    nested.mkdir()
+    for name in ("phases", "content"):
+        (minimal / name).rename(nested / name)
+    edit(minimal / "mkdocs.yml", "docs_dir: content", "docs_dir: src/content")
+    edit(
+        minimal / "mkdocs.yml", "  - phasebook\n", "  - phasebook:\n      phases_dir: src/phases\n"
+    )
+    result = phasebook(minimal, "search", "ツアー", "--json")
+    assert result.returncode == 0, result.stderr
+    assert '"title": "管理画面ツアー"' in result.stdout
