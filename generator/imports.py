@@ -13,7 +13,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from pathlib import Path
 
 from icalendar import Calendar
@@ -27,6 +27,7 @@ from generator.scaffold import (
     add_sessions,
     atx_program,
     editing,
+    session_start,
 )
 from generator.sourcefiles import SourceProblem, read_text
 
@@ -117,7 +118,7 @@ def _nothing_written(problems: list[str]) -> str:
 def _session(portal: m.Portal, record: dict[str, str]) -> NewSession:
     program = record.get("program", "")
     atx_program(portal, program)
-    starts = _moment(record.get("starts", ""))
+    starts = session_start(record.get("starts", ""), "starts")
     language = record.get("language") or portal.language
     if language not in portal.info.languages:
         raise ScaffoldError(
@@ -134,34 +135,9 @@ def _session(portal: m.Portal, record: dict[str, str]) -> NewSession:
                 tr("register '{url}' is not a valid https: URL").format(url=register)
             ) from None
     note = record.get("note") or None
-    if note is not None and any(ord(c) < 32 for c in note):
+    if note is not None and m.control_character(note):
         raise ScaffoldError(tr("note must be one line of text"))
     return NewSession(program, starts, language, register, note)
-
-
-def _moment(text: str) -> datetime:
-    try:
-        when = datetime.fromisoformat(text)
-    except (ValueError, TypeError):
-        raise ScaffoldError(
-            tr("starts '{text}' is not a date and time: write it like "
-               "2027-03-04T14:00:00+09:00").format(text=text)
-        ) from None  # fmt: skip
-    if when.utcoffset() is None:
-        raise ScaffoldError(
-            tr("starts '{text}' has no UTC offset: add one, e.g. {text}+09:00 for Japan "
-               "time").format(text=text)
-        )  # fmt: skip
-    return _in_range(when)
-
-
-def _in_range(when: datetime) -> datetime:
-    if not m.FIRST_YEAR <= when.year <= m.LAST_YEAR:
-        raise ScaffoldError(
-            tr("starts {text} is out of range (a session takes place between {first} and "
-               "{last})").format(text=when.isoformat(), first=m.FIRST_YEAR, last=m.LAST_YEAR)
-        )  # fmt: skip
-    return when
 
 
 # -- iCalendar ---------------------------------------------------------------------------------
@@ -205,14 +181,11 @@ def _event_rows(event, portal: m.Portal, program: str, language: str) -> list[Ne
     url = str(event.get("URL", "")).strip() or None
     if url is not None and not url.startswith("https://"):
         url = None  # a meeting link of another kind: the session still counts
-    first = NewSession(program, _in_range(starts), language, url)
+    first = NewSession(program, session_start(starts, "DTSTART"), language, url)
     rule = event.get("RRULE")
     if rule is None:
         return [first]
     return [NewSession(program, s, language, url) for s in _expand(starts, rule)]
-
-
-_UNITS = {"DAILY": timedelta(days=1), "WEEKLY": timedelta(weeks=1)}
 
 
 def _expand(starts: datetime, rule) -> list[datetime]:
@@ -231,7 +204,5 @@ def _expand(starts: datetime, rule) -> list[datetime]:
     if isinstance(until, datetime):
         until = until.astimezone(starts.tzinfo).date() if until.tzinfo else until.date()
     unit = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month"}[freq]
-    session = m.Session(starts=starts, language="ja", repeat=m.Repeat(
-        every=f"{interval} {unit}", until=until or date(m.LAST_YEAR, 12, 31)))  # fmt: skip
-    zone = starts.tzinfo
-    return [o.starts for o in m.occurrences(session, zone)][:count]  # type: ignore[arg-type]
+    last = until or date(m.LAST_YEAR, 12, 31)
+    return m.repeated(starts, interval, unit, last, starts.tzinfo)[:count]  # type: ignore[arg-type]

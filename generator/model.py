@@ -96,6 +96,12 @@ def _plain(pattern: re.Pattern, where: str):
     return check
 
 
+def control_character(text: str) -> str | None:
+    """The first character a one-line text may not hold, if any."""
+    found = _CONTROL.search(text)
+    return found.group() if found else None
+
+
 _one_line = _plain(_CONTROL, "one_line")
 _paragraphs = _plain(_CONTROL_BUT_NEWLINE, "paragraphs")
 
@@ -265,20 +271,29 @@ class Session(Strict):
 
 
 def occurrences(session: Session, zone: zoneinfo.ZoneInfo) -> list[Session]:
-    """Every time a session takes place: itself, and for a `repeat`, each next one in the
-    portal's time zone (the same wall-clock time across a change of daylight saving time;
-    the 31st falls on the last day of a shorter month), up to `until`."""
+    """Every time a session takes place: itself, and for a `repeat`, each next one."""
     if session.repeat is None:
         return [session]
     count, unit = session.repeat.step()
-    local = session.starts.astimezone(zone)
+    return [
+        session.model_copy(update={"starts": starts, "repeat": None})
+        for starts in repeated(session.starts, count, unit, session.repeat.until, zone)
+    ]
+
+
+def repeated(
+    starts: datetime, count: int, unit: str, until: date, zone: zoneinfo.ZoneInfo
+) -> list[datetime]:
+    """`starts` and every `count` days, weeks or months after it up to `until`, in `zone`
+    (the same wall-clock time across a change of daylight saving time; the 31st falls on
+    the last day of a shorter month), at most MAX_OCCURRENCES + 1 of them."""
+    local = starts.astimezone(zone).replace(tzinfo=None)
     found = []
     for n in range(MAX_OCCURRENCES + 1):
-        wall = _add(local.replace(tzinfo=None), n * count, unit)
-        if wall.date() > session.repeat.until:
+        wall = _add(local, n * count, unit)
+        if wall.date() > until:
             break
-        starts = wall.replace(tzinfo=zone).astimezone(session.starts.tzinfo)
-        found.append(session.model_copy(update={"starts": starts, "repeat": None}))
+        found.append(wall.replace(tzinfo=zone).astimezone(starts.tzinfo))
     return found
 
 

@@ -47,10 +47,9 @@ class ScaffoldError(Exception):
 
 
 def _one_line(value: str | None, option: str) -> str | None:
-    """A name or title from the command line lands in headings and feeds: one line."""
-    if value is not None and (not value.strip() or any(
-        ord(c) < 32 or 0x7F <= ord(c) <= 0x9F or c in "\u2028\u2029" for c in value
-    )):  # fmt: skip
+    """A name or title from the command line lands in headings and feeds: one line, the
+    same rule as a one-line text in the YAML."""
+    if value is not None and (not value.strip() or m.control_character(value)):
         raise ScaffoldError(
             tr("{option} must be one line of text, without control characters").format(
                 option=option
@@ -430,7 +429,7 @@ def new_session(
     root: Path, program_id: str, starts: str, register: str, language: str | None
 ) -> list[str]:
     """Add a live session to an ATX."""
-    when = _aware(starts)
+    when = session_start(starts, "--starts")
     with editing(root) as (project, portal):
         atx = atx_program(portal, program_id)
         language = language or portal.language
@@ -501,19 +500,28 @@ def _block_list(mapping, key: str):
     return mapping[key]
 
 
-def _aware(text: str) -> datetime:
-    try:
-        when = datetime.fromisoformat(text)
-    except ValueError:
-        raise ScaffoldError(
-            tr(
-                "--starts '{text}' is not a date and time: write it like 2027-03-04T14:00:00+09:00"
-            ).format(text=text)
-        ) from None
+def session_start(value: str | datetime, option: str) -> datetime:
+    """A session's start as `option` (--starts, a CSV's starts column, an event's DTSTART)
+    gave it: a date and time with its UTC offset, in the years sessions take place."""
+    when = value
+    if isinstance(value, str):
+        try:
+            when = datetime.fromisoformat(value)
+        except ValueError:
+            raise ScaffoldError(
+                tr("{option} '{text}' is not a date and time: write it like "
+                   "2027-03-04T14:00:00+09:00").format(option=option, text=value)
+            ) from None  # fmt: skip
+    assert isinstance(when, datetime)
     if when.utcoffset() is None:
         raise ScaffoldError(
-            tr(
-                "--starts '{text}' has no UTC offset: add one, e.g. {text}+09:00 for Japan time"
-            ).format(text=text)
-        )
+            tr("{option} '{text}' has no UTC offset: add one, e.g. {text}+09:00 for Japan "
+               "time").format(option=option, text=value)
+        )  # fmt: skip
+    if not m.FIRST_YEAR <= when.year <= m.LAST_YEAR:
+        raise ScaffoldError(
+            tr("{option} {text} is out of range (a session takes place between {first} and "
+               "{last})").format(option=option, text=when.isoformat(), first=m.FIRST_YEAR,
+                                 last=m.LAST_YEAR)
+        )  # fmt: skip
     return when
