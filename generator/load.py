@@ -66,14 +66,15 @@ def load_portal(
     phases = [_read_phase(path, label(path)) for path in _phase_files(phases_dir)]
     problems = list(lifecycle_src.problems)
     problems += _stray_files(phases_dir, label)
-    problems += check_tree(phases_dir, label)
-    problems += check_tree(content_dir, label)
+    problems += check_tree(phases_dir, label)[0]
+    tree_problems, pages = check_tree(content_dir, label)
+    problems += tree_problems
     for phase in phases:
         problems += phase.source.problems
     problems += cross_check(lifecycle_src, lifecycle, phases, content_dir)
     if problems or lifecycle is None:
         raise ContentError(problems)
-    return _assemble(lifecycle, phases, content_dir, now or build_time())
+    return _assemble(lifecycle, phases, content_dir, pages, now or build_time())
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -102,7 +103,11 @@ def _read_phase(path: Path, label: str) -> PhaseSource:
 
 
 def _assemble(
-    lifecycle: m.Lifecycle, phases: list[PhaseSource], content_dir: Path, now: datetime
+    lifecycle: m.Lifecycle,
+    phases: list[PhaseSource],
+    content_dir: Path,
+    pages: dict[Path, str],
+    now: datetime,
 ) -> m.Portal:
     zone = ZoneInfo(lifecycle.portal.timezone)
     by_stem = {p.stem: p for p in phases}
@@ -121,7 +126,7 @@ def _assemble(
         )
     by_id = {p.id: (view, p) for view in views for p in view.phase.programs}
     guides = {p.page: (v, p) for v, p in by_id.values() if isinstance(p, m.Guide)}
-    titles = {page: _guide_title(content_dir / page) for page in guides}
+    titles = {page: _guide_title(content_dir / page, pages) for page in guides}
     located = {}
     for phase in phases:
         assert phase.model is not None
@@ -144,9 +149,10 @@ def _with_occurrences(phase: m.PhaseFile, zone: ZoneInfo) -> m.PhaseFile:
     return phase.model_copy(update={"programs": programs})
 
 
-def _guide_title(path: Path) -> dict[str, str]:
+def _guide_title(path: Path, pages: dict[Path, str]) -> dict[str, str]:
     """A guide's title, as MkDocs would show it: front matter `title`, else the first heading."""
-    text = read_text(path, path.name)  # check_tree has read it once: it cannot fail here
+    # check_tree has read every page, but those in dot folders, which MkDocs skips.
+    text = pages[path] if path in pages else read_text(path, path.name)
     if text.startswith("---"):
         end = text.find("\n---", 3)
         if end > 0:

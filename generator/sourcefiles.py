@@ -88,13 +88,15 @@ def inside(path: Path, folder: Path) -> bool:
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def check_tree(folder: Path, label) -> list[Problem]:
+def check_tree(folder: Path, label) -> tuple[list[Problem], dict[Path, str]]:
     """Every entry under `folder` that MkDocs would read and should not: links that lead
     outside the folder or nowhere, pipes and devices, Markdown that is not UTF-8 or is too
-    large. `label` turns a path into the name shown in messages."""
+    large; and the text of every Markdown page it read, so that nothing reads it twice.
+    `label` turns a path into the name shown in messages."""
     problems: list[Problem] = []
+    pages: dict[Path, str] = {}
     if not folder.is_dir():
-        return problems
+        return problems, pages
     seen: set[Path] = set()
     for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
         here = Path(dirpath)
@@ -123,7 +125,10 @@ def check_tree(folder: Path, label) -> list[Problem]:
             if not name.endswith(".md") and path.is_file():
                 continue  # images and other assets are copied, not read
             try:
-                read_text(path, label(path))
+                text = read_text(path, label(path))
             except SourceProblem as exc:
                 problems.append(exc.problem)
-    return problems
+                continue
+            if name.endswith(".md"):
+                pages[path] = text
+    return problems, pages
