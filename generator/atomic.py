@@ -159,8 +159,7 @@ def _commit(entries: list[dict], journal: Path) -> None:
 def _apply(entries: list[dict]) -> None:
     """Each step is skipped when done already, so that this can run again after a kill."""
     for entry in entries:
-        target = Path(entry["target"])
-        staging = Path(entry.get("staging", ""))
+        target, staging = Path(entry["target"]), Path(entry["staging"])
         if entry["do"] == "file" and staging.exists():
             staging.replace(target)
         elif entry["do"] == "dir":
