@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from generator.messages import tr
+
 # What a terminal would obey instead of show: C0 and C1 controls, escape sequences above all.
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
@@ -45,7 +47,10 @@ class ContentError(Exception):
 
     def report(self) -> str:
         count = len(self.problems)
-        noun = "problem" if count == 1 else "problems"
-        lines = [f"{count} {noun} in the portal sources:"]
+        if count == 1:
+            head = tr("1 problem in the portal sources:")
+        else:
+            head = tr("{count} problems in the portal sources:").format(count=count)
+        lines = [head]
         lines += [f"  {p}" for p in self.problems]
         return printable("\n".join(lines))

@@ -119,13 +119,7 @@ def _session(portal: m.Portal, record: dict[str, str]) -> NewSession:
     program = record.get("program", "")
     atx_program(portal, program)
     starts = session_start(record.get("starts", ""), "starts")
-    language = record.get("language") or portal.language
-    if language not in portal.info.languages:
-        raise ScaffoldError(
-            tr("language '{language}' is not one of the portal's ({known})").format(
-                language=language, known=", ".join(portal.info.languages)
-            )
-        )
+    language = _spoken(portal, record.get("language") or portal.language)
     register = record.get("register") or None
     if register is not None:
         try:
@@ -140,6 +134,17 @@ def _session(portal: m.Portal, record: dict[str, str]) -> NewSession:
     return NewSession(program, starts, language, register, note)
 
 
+def _spoken(portal: m.Portal, language: str) -> str:
+    """A session's language, if the portal speaks it (else no page could show it)."""
+    if language not in portal.info.languages:
+        raise ScaffoldError(
+            tr("language '{language}' is not one of the portal's ({known})").format(
+                language=language, known=", ".join(portal.info.languages)
+            )
+        )
+    return language
+
+
 # -- iCalendar ---------------------------------------------------------------------------------
 
 
@@ -147,6 +152,7 @@ def _ics_rows(
     text: str, label: str, portal: m.Portal, program: str, language: str
 ) -> list[NewSession]:
     atx_program(portal, program)
+    _spoken(portal, language)
     try:
         calendar = Calendar.from_ical(text)
     except ValueError as exc:

@@ -134,12 +134,7 @@ class Project:
             self._check()
             atomic.write_files(self.pending, self.root / JOURNAL)
         except OSError as exc:
-            raise ScaffoldError(
-                tr(
-                    "cannot write {name}: {error} (check the folder's permissions), nothing was "
-                    "changed"
-                ).format(name=exc.filename or "?", error=exc.strerror)
-            ) from None
+            raise cannot_write(exc) from None
 
     def _check(self) -> None:
         """Load the portal as it would be after the edit, without touching it: the scratch
@@ -170,6 +165,13 @@ class Project:
 
     def _label(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
+
+
+def cannot_write(exc: OSError) -> ScaffoldError:
+    return ScaffoldError(
+        tr("cannot write {name}: {error} (check the folder's permissions), nothing was changed")
+        .format(name=exc.filename or "?", error=exc.strerror)
+    )  # fmt: skip
 
 
 def _link_or_copy(source: str, target: str) -> None:
@@ -223,17 +225,20 @@ def init_portal(target: Path, lang: str) -> list[str]:
         )
     _outside_other_portals(target)
     starter = package_files("generator").joinpath("starter")
-    staging = atomic.staging_dir(target.resolve())
-    with atomic.removing_on_failure(staging):
-        _copy_tree(starter.joinpath(lang), staging)
-        for name, where in _SHARED.items():
-            _write(staging / where, starter.joinpath(name).read_bytes())
-        _write(staging / "requirements.txt", _requirements())
-        write_schemas(staging / "schema")
-        load_portal(staging / "phases", staging / "content", root=staging)
-        if target.exists():
-            target.rmdir()
-        staging.rename(target)
+    try:
+        staging = atomic.staging_dir(target.resolve())
+        with atomic.removing_on_failure(staging):
+            _copy_tree(starter.joinpath(lang), staging)
+            for name, where in _SHARED.items():
+                _write(staging / where, starter.joinpath(name).read_bytes())
+            _write(staging / "requirements.txt", _requirements())
+            write_schemas(staging / "schema")
+            load_portal(staging / "phases", staging / "content", root=staging)
+            if target.exists():
+                target.rmdir()
+            staging.rename(target)
+    except OSError as exc:  # a read-only place, a parent that is a file or does not exist
+        raise cannot_write(exc) from None
     return sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
 
 

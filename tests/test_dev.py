@@ -151,3 +151,12 @@ def test_an_old_python_or_a_missing_venv_is_named(tmp_path: Path, fake: str, mes
     assert result.returncode == 1
     assert message in result.stderr
     assert not (project / ".venv").exists()
+
+
+@pytest.mark.parametrize("port", ["abc", "0", "70000", "-1", "", None])
+def test_dev_serve_refuses_a_port_that_is_no_port(tmp_path: Path, port: str | None) -> None:
+    """None: `--port` with nothing after it."""
+    project = clone(tmp_path)
+    result = dev(project, "serve", "--port", *([port] if port is not None else []), timeout=60)
+    assert result.returncode == 1
+    assert result.stderr == f"--port must be a number from 1 to 65535 (got '{port or ''}')\n"

@@ -292,3 +292,10 @@ def test_search_follows_a_nested_layout_from_mkdocs_yml(minimal: Path) -> None:
     result = phasebook(minimal, "search", "ツアー", "--json")
     assert result.returncode == 0, result.stderr
     assert '"title": "管理画面ツアー"' in result.stdout
+
+
+@pytest.mark.parametrize("command", [("validate",), ("build",), ("new", "stage", "x")])
+def test_dash_c_on_a_folder_that_does_not_exist(minimal: Path, command: tuple) -> None:
+    result = phasebook(minimal, *command, "-C", "no/such/folder")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "'no/such/folder' does not exist" in result.stderr

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -147,3 +148,38 @@ def test_garbage_instead_of_a_calendar(minimal: Path) -> None:
     (minimal / "tool.ics").write_bytes(b"\x00\xff not a calendar")
     result = phasebook(minimal, "import", "sessions", "tool.ics", "--program", "atx-start")
     assert result.returncode == 1 and "Traceback" not in result.stderr
+
+
+def test_an_ics_in_a_language_the_portal_does_not_speak(minimal: Path) -> None:
+    (minimal / "tool.ics").write_text(ICS, encoding="utf-8")
+    before = checksums(minimal)
+    result = phasebook(minimal, "import", "sessions", "tool.ics", "--program", "atx-start",
+                       "--language", "fr")  # fmt: skip
+    assert result.returncode == 1
+    assert result.stderr == "Error: language 'fr' is not one of the portal's (ja, en)\n"
+    assert checksums(minimal) == before
+
+
+def test_a_note_with_a_control_character(minimal: Path) -> None:
+    write_csv(minimal / "s.csv", ["atx-start,2027-01-05T10:00:00+09:00,ja,,第1回\x1b[2J"])
+    result = phasebook(minimal, "import", "sessions", "s.csv")
+    assert result.returncode == 1
+    assert "s.csv:2: note must be one line of text" in result.stderr
+
+
+def test_a_pipe_as_the_file_to_import_never_hangs(minimal: Path) -> None:
+    os.mkfifo(minimal / "s.csv")
+    result = phasebook(minimal, "import", "sessions", "s.csv")
+    assert result.returncode == 1
+    assert result.stderr == (
+        "Error: s.csv:1:1: is not a regular file (a pipe, socket or device): replace it with "
+        "a file\n"
+    )
+
+
+def test_a_file_over_5_mb_is_refused(minimal: Path) -> None:
+    write_csv(minimal / "s.csv", season(1) * 80_000)
+    assert (minimal / "s.csv").stat().st_size > 5 * 1024 * 1024
+    result = phasebook(minimal, "import", "sessions", "s.csv")
+    assert result.returncode == 1
+    assert result.stderr == "Error: s.csv:1:1: is larger than 5 MB: split it up\n"

@@ -147,3 +147,12 @@ def test_every_command_takes_dash_c(tmp_path: Path, command: tuple) -> None:
     assert phasebook(tmp_path, "init", "p").returncode == 0
     result = phasebook(tmp_path, *command, "-C", "p")
     assert result.returncode == 0, result.stderr
+
+
+def test_init_where_no_folder_can_be_made_is_a_message(tmp_path: Path) -> None:
+    (tmp_path / "a-file").write_text("x")
+    result = phasebook(tmp_path, "init", "a-file/portal")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("Error: cannot write ")
+    assert "nothing was changed" in result.stderr
+    assert (tmp_path / "a-file").read_text() == "x"

@@ -122,3 +122,24 @@ def test_scaffolded_text_is_in_the_portals_language(minimal: Path) -> None:
     assert "summary: 追加のフェーズで、お客様が目指すことを書きます。" in (
         minimal / "phases" / "extra.yml"
     ).read_text(encoding="utf-8")
+
+
+def test_the_report_of_problems_is_japanese_from_its_first_line(minimal: Path) -> None:
+    edit(minimal / "phases" / "run.yml", "tier: free", "tier: gold")
+    assert run(minimal, "validate").stderr.splitlines()[0] == "ポータルのソースに問題が1件あります:"
+
+
+@pytest.mark.parametrize("value", ["fr", "", "ja; rm -rf /"])
+def test_an_unknown_lang_option_is_a_usage_error(minimal: Path, value: str) -> None:
+    result = run(minimal, "--lang", value, "validate")
+    assert result.returncode == 2 and "Traceback" not in result.stderr
+    assert "Invalid value for '--lang'" in result.stderr
+
+
+@pytest.mark.parametrize("value", ["fr", "<script>", "x" * 5000, "ja_JP.UTF-8"])
+def test_any_phasebook_lang_falls_back_to_what_is_supported(minimal: Path, value: str) -> None:
+    """An environment setting is a preference: unknown ones give the portal's language."""
+    edit(minimal / "phases" / "run.yml", "tier: free", "tier: gold")
+    result = run(minimal, "validate", lang=value)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.splitlines()[0] == "ポータルのソースに問題が1件あります:"

@@ -117,3 +117,12 @@ def test_the_report_sees_the_occurrences(minimal: Path) -> None:
     assert len(portal.upcoming(atx)) == 6
     assert not [g for g in report.gaps(portal, minimal / "content")
                 if g.code == "atx-no-session-or-recording"]  # fmt: skip
+
+
+def test_a_repeat_until_after_the_last_year(minimal: Path) -> None:
+    edit(minimal / "phases" / "start.yml", ONCE, repeating("1 month", "2300-01-01"))
+    found = problems(minimal)
+    assert len(found) == 1 and found[0].endswith(
+        "programs[1].sessions[0].repeat.until: until 2300-01-01 is after 2199: give the date "
+        "of the last session"
+    ), found

@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+import pytest
+
 from tests.conftest import edit
 from tests.test_authoring import phasebook
 from tests.test_load import RUN, problems
@@ -99,3 +101,15 @@ def test_an_acceptance_needs_its_reason(minimal: Path) -> None:
     assert problems(minimal) == [
         "phases/run.yml:12:3: report.reason: required field 'reason' is missing (add it)"
     ]
+
+
+@pytest.mark.parametrize(
+    ("accept", "message"),
+    [("[]", "report.accept: needs at least 1 item(s)"),
+     ("[no-tasks, no-tasks]", "report.accept: listed twice: no-tasks")],
+)  # fmt: skip
+def test_an_acceptance_that_accepts_nothing_or_twice(minimal: Path, accept: str, message: str):
+    run = minimal / "phases" / "run.yml"
+    run.write_text(run.read_text() + f"report:\n  accept: {accept}\n  reason: x\n")
+    found = problems(minimal)
+    assert len(found) == 1 and message in found[0], found
