@@ -16,7 +16,7 @@ from pathlib import Path
 import yaml
 
 from generator.messages import tr
-from generator.sourcefiles import SourceProblem, read_source
+from generator.sourcefiles import SourceProblem, read_text
 
 DEFAULT_INDEX = ".phasebook/index"
 # Set by `phasebook build` for the plugin: where the site finally goes (MkDocs itself only
@@ -60,10 +60,10 @@ def layout(project: Path, config_file: Path | None = None) -> Layout:
     config_file = config_file or project / "mkdocs.yml"
     data: dict | None = None
     try:
-        text = read_source(config_file, config_file.name).decode("utf-8")
+        text = read_text(config_file, config_file.name)
         loaded = yaml.load(text, Loader=_Lenient)
         data = loaded if isinstance(loaded, dict) else {}
-    except (SourceProblem, OSError, UnicodeDecodeError, yaml.YAMLError):
+    except (SourceProblem, OSError, yaml.YAMLError):
         pass  # MkDocs itself reports a broken mkdocs.yml; the defaults still protect
     read = data is not None
     data = data or {}

@@ -16,7 +16,7 @@ import yaml
 from generator.errors import Problem
 from generator.keyboard import structure_mistake
 from generator.messages import tr
-from generator.sourcefiles import SourceProblem, decode, read_source
+from generator.sourcefiles import SourceProblem, read_text
 
 Path_ = tuple[str | int, ...]
 
@@ -80,7 +80,7 @@ def read_yaml(path: Path, label: str) -> YamlFile:
     """Parse `path`; problems are collected on the result instead of raised."""
     result = YamlFile(label)
     try:
-        text = decode(read_source(path, label), label)
+        text = read_text(path, label)
     except SourceProblem as exc:
         result.problems.append(exc.problem)
         return result
