@@ -29,11 +29,10 @@ from generator.validate import KINDS
 STATE = ".phasebook"  # the lock, the journals and (by default) the index, per project
 # The project: the working directory, which `-C DIR` has made DIR before anything runs.
 HERE = Path(".")
-safe = printable
 
 
 def say(text: str, *, err: bool = False) -> None:
-    click.echo(safe(text), err=err)
+    click.echo(printable(text), err=err)
 
 
 def fail(text: str, code: int = 1):
@@ -158,7 +157,7 @@ def search_command(
         marks, escape = ("<mark>", "</mark>"), html.escape
     else:  # bold on a terminal, **word** in a file or pipe
         marks = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("**", "**")
-        escape = safe
+        escape = printable
     try:
         found = s.search(index, query, phase=phase, tier=tier, kind=kind, limit=limit,
                          marks=marks, escape=escape)  # fmt: skip
@@ -176,11 +175,11 @@ def search_command(
     for n, hit in enumerate(found.hits, 1):
         tier_part = f" · {hit.tier}" if hit.tier else ""
         click.echo(
-            click.style(safe(f"{n}. {hit.title}"), bold=True)
-            + safe(f"  [{hit.kind} · {hit.phase_name}{tier_part}]")
+            click.style(printable(f"{n}. {hit.title}"), bold=True)
+            + printable(f"  [{hit.kind} · {hit.phase_name}{tier_part}]")
         )
         say(f"   {hit.url}")
-        click.echo(f"   {hit.snippet}")  # its text went through `safe` already
+        click.echo(f"   {hit.snippet}")  # its text went through `printable` already
     say(tr("{count} results").format(count=found.total))
 
 

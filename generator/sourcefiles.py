@@ -66,8 +66,9 @@ def read_source(path: Path, label: str, limit: int = MAX_BYTES) -> bytes:
     return b"".join(chunks)
 
 
-def decode(raw: bytes, label: str) -> str:
-    """UTF-8 text (a BOM is allowed), or a SourceProblem at the first bad byte."""
+def read_text(path: Path, label: str) -> str:
+    """The file's UTF-8 text (a BOM is allowed), or a SourceProblem at the first bad byte."""
+    raw = read_source(path, label)
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -77,10 +78,6 @@ def decode(raw: bytes, label: str) -> str:
             byte=f"{raw[exc.start]:02x}"
         )
         raise SourceProblem(Problem(label, line, column, "", message)) from None
-
-
-def read_text(path: Path, label: str) -> str:
-    return decode(read_source(path, label), label)
 
 
 def inside(path: Path, folder: Path) -> bool:
