@@ -167,10 +167,10 @@ class Project:
         return path.relative_to(self.root).as_posix()
 
 
-def cannot_write(exc: OSError) -> ScaffoldError:
+def cannot_write(exc: OSError, name: object = None) -> ScaffoldError:
     return ScaffoldError(
         tr("cannot write {name}: {error} (check the folder's permissions), nothing was changed")
-        .format(name=exc.filename or "?", error=exc.strerror)
+        .format(name=name or exc.filename or "?", error=exc.strerror)
     )  # fmt: skip
 
 
@@ -238,7 +238,7 @@ def init_portal(target: Path, lang: str) -> list[str]:
                 target.rmdir()
             staging.rename(target)
     except OSError as exc:  # a read-only place, a parent that is a file or does not exist
-        raise cannot_write(exc) from None
+        raise cannot_write(exc, target) from None
     return sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
 
 

@@ -153,6 +153,6 @@ def test_init_where_no_folder_can_be_made_is_a_message(tmp_path: Path) -> None:
     (tmp_path / "a-file").write_text("x")
     result = phasebook(tmp_path, "init", "a-file/portal")
     assert result.returncode == 1 and "Traceback" not in result.stderr
-    assert result.stderr.startswith("Error: cannot write ")
+    assert result.stderr.startswith("Error: cannot write a-file/portal: ")
     assert "nothing was changed" in result.stderr
     assert (tmp_path / "a-file").read_text() == "x"
