@@ -77,16 +77,6 @@ def test_a_bad_row_is_named_and_nothing_is_written(minimal: Path, row: str, mess
     assert checksums(minimal) == before
 
 
-def test_a_header_without_its_columns(minimal: Path) -> None:
-    write_csv(minimal / "s.csv", ["atx-start,2027-01-05T10:00:00+09:00"], header="program,when")
-    result = phasebook(minimal, "import", "sessions", "s.csv")
-    assert result.returncode == 1
-    assert result.stderr == (
-        "Error: s.csv:1: the header must name program,starts,language,register (and may name "
-        "note); missing: starts, language, register\n"
-    )
-
-
 def test_excel_csv_with_a_bom_and_crlf(minimal: Path) -> None:
     text = "\ufeffprogram,starts,language,register\r\natx-start,2027-01-05T10:00:00+09:00,ja,\r\n"
     (minimal / "s.csv").write_bytes(text.encode())
@@ -167,19 +157,37 @@ def test_a_note_with_a_control_character(minimal: Path) -> None:
     assert "s.csv:2: note must be one line of text" in result.stderr
 
 
-def test_a_pipe_as_the_file_to_import_never_hangs(minimal: Path) -> None:
-    os.mkfifo(minimal / "s.csv")
-    result = phasebook(minimal, "import", "sessions", "s.csv")
-    assert result.returncode == 1
-    assert result.stderr == (
-        "Error: s.csv:1:1: is not a regular file (a pipe, socket or device): replace it with "
-        "a file\n"
-    )
+def _over_5_mb(path: Path) -> None:
+    write_csv(path, season(1) * 80_000)
+    assert path.stat().st_size > 5 * 1024 * 1024
 
 
-def test_a_file_over_5_mb_is_refused(minimal: Path) -> None:
-    write_csv(minimal / "s.csv", season(1) * 80_000)
-    assert (minimal / "s.csv").stat().st_size > 5 * 1024 * 1024
+# Files that cannot be imported at all, and the one message each gets.
+UNREADABLE = {
+    "a header without its columns": (
+        lambda path: write_csv(path, ["atx-start,2027-01-05T10:00:00+09:00"],
+                               header="program,when"),
+        "Error: s.csv:1: the header must name program,starts,language,register (and may "
+        "name note); missing: starts, language, register\n",
+    ),
+    "a pipe, which would hang a reader": (
+        os.mkfifo,
+        "Error: s.csv:1:1: is not a regular file (a pipe, socket or device): replace it "
+        "with a file\n",
+    ),
+    "over 5 MB": (
+        _over_5_mb,
+        "Error: s.csv:1:1: is larger than 5 MB: split it up\n",
+    ),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", UNREADABLE, ids=list(UNREADABLE))
+def test_a_file_that_cannot_be_imported(minimal: Path, case: str) -> None:
+    prepare, message = UNREADABLE[case]
+    prepare(minimal / "s.csv")
+    before = checksums(minimal)
     result = phasebook(minimal, "import", "sessions", "s.csv")
     assert result.returncode == 1
-    assert result.stderr == "Error: s.csv:1:1: is larger than 5 MB: split it up\n"
+    assert result.stderr == message
+    assert checksums(minimal) == before
