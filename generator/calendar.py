@@ -57,24 +57,29 @@ def sessions(portal: m.Portal) -> list[Scheduled]:
     return sorted(found, key=lambda s: s.session.starts)
 
 
-def feed_files(portal: m.Portal, site_url: str | None) -> Iterator[tuple[str, bytes]]:
-    """Every feed the site serves, as (path, content): all sessions, one per phase, one per
-    session. Each event is written once and its text reused in the three feeds it is in."""
+def feed_files(
+    portal: m.Portal, site_url: str | None, lang: str | None = None
+) -> Iterator[tuple[str, bytes]]:
+    """Every feed the site serves in `lang`, as (path, content): all sessions, one per phase,
+    one per session. Each event is written once and reused in the three feeds it is in; its
+    UID is the same in every language, so a calendar subscribed to two keeps one event."""
     every = sessions(portal)
     zone = ZoneInfo(portal.info.timezone)
-    events = {id(item): _event(portal, item, zone, site_url).to_ical() for item in every}
+    events = {id(item): _event(portal, item, zone, site_url, lang).to_ical() for item in every}
     timezone = _vtimezone(portal.info.timezone).to_ical()
 
     def calendar(items: list[Scheduled], name: str) -> bytes:
         return _calendar(portal, name, [timezone] if items else [], [events[id(i)] for i in items])
 
-    name = portal.t(portal.info.title)
+    name = portal.t(portal.info.title, lang)
     yield FEED, calendar(every, name)
     for view in portal.phases:
         items = [item for item in every if item.view is view]
-        yield phase_feed(view.phase.id), calendar(items, f"{name} – {portal.t(view.phase.name)}")
+        phase = portal.t(view.phase.name, lang)
+        yield phase_feed(view.phase.id), calendar(items, f"{name} – {phase}")
     for item in every:
-        yield ics_path(item.program.id, item.session), calendar([item], portal.title(item.program))
+        title = portal.title(item.program, lang)
+        yield ics_path(item.program.id, item.session), calendar([item], title)
 
 
 def _calendar(portal: m.Portal, name: str, timezone: list[bytes], events: list[bytes]) -> bytes:
@@ -98,7 +103,9 @@ def _vtimezone(tzid: str) -> Timezone:
     return Timezone.from_tzid(tzid)
 
 
-def _event(portal: m.Portal, item: Scheduled, zone: ZoneInfo, site_url: str | None) -> Event:
+def _event(
+    portal: m.Portal, item: Scheduled, zone: ZoneInfo, site_url: str | None, lang: str | None
+) -> Event:
     program, session = item.program, item.session
     event = Event()
     event.add("uid", item.uid)
@@ -106,8 +113,8 @@ def _event(portal: m.Portal, item: Scheduled, zone: ZoneInfo, site_url: str | No
     event.add("dtstamp", portal.now.astimezone(UTC))
     event.add("dtstart", session.starts.astimezone(zone))
     event.add("dtend", m.session_ends(program, session).astimezone(zone))
-    event.add("summary", f"[ATX] {portal.title(program)}")
-    lines = [portal.t(program.summary)] if program.summary else []
+    event.add("summary", f"[ATX] {portal.title(program, lang)}")
+    lines = [portal.t(program.summary, lang)] if program.summary else []
     if session.register_url:
         lines.append(session.register_url)
     event.add("description", "\n\n".join(lines))

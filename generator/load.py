@@ -14,6 +14,7 @@ from generator import model as m
 from generator.errors import ContentError, Problem
 from generator.messages import tr
 from generator.sourcefiles import check_tree, read_text
+from generator.urls import translation_src
 from generator.validate import PhaseSource, against_schema, cross_check
 from generator.yamlfile import read_yaml
 
@@ -126,7 +127,7 @@ def _assemble(
         )
     by_id = {p.id: (view, p) for view in views for p in view.phase.programs}
     guides = {p.page: (v, p) for v, p in by_id.values() if isinstance(p, m.Guide)}
-    titles = {page: _guide_title(content_dir / page, pages) for page in guides}
+    titles = {page: _guide_titles(content_dir, page, pages, lifecycle) for page in guides}
     located = {}
     for phase in phases:
         assert phase.model is not None
@@ -147,6 +148,18 @@ def _with_occurrences(phase: m.PhaseFile, zone: ZoneInfo) -> m.PhaseFile:
         for p in phase.programs
     ]  # fmt: skip
     return phase.model_copy(update={"programs": programs})
+
+
+def _guide_titles(
+    content_dir: Path, page: str, pages: dict[Path, str], lifecycle: m.Lifecycle
+) -> dict[str, str]:
+    """A guide's title as written, and in each language it is translated into (x.en.md)."""
+    titles = _guide_title(content_dir / page, pages)
+    for lang in lifecycle.portal.languages[1:]:
+        translation = content_dir / translation_src(page, lang)
+        if translation in pages:
+            titles[lang] = _guide_title(translation, pages)[m.ANY_LANGUAGE]
+    return titles
 
 
 def _guide_title(path: Path, pages: dict[Path, str]) -> dict[str, str]:

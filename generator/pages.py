@@ -50,7 +50,7 @@ def site_files(
     for kind in CATALOGUES:
         for src, content, in_nav in renderer.catalogue_files(kind):
             yield SiteFile(src, content, in_nav=in_nav)
-    for path, content in feed_files(portal, site_url):
+    for path, content in feed_files(portal, site_url, renderer.lang):
         yield SiteFile(path, content)
     yield SiteFile(CATALOG_JSON, catalog_json(portal, site_url, directory_urls))
     for asset in (ASSET, SCRIPT):

@@ -22,7 +22,9 @@ from jinja2 import (
     PackageLoader,
     StrictUndefined,
     TemplateError,
+    pass_context,
 )
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from generator import calendar
@@ -109,7 +111,7 @@ class Renderer:
             l=self.labels,
             portal=portal,
             badge=self.badge,
-            title=portal.title,
+            title=self.title,
             link=self.link,
             href=self.href,
             tier_label=self.tier_label,
@@ -147,9 +149,6 @@ class Renderer:
             phase=phase,
             groups=[g for g in programs if g[2]],
             position=self._position(phase.id),
-            alternates=self._alternates(
-                phase.name, [phase.summary, *phase.tasks, *(c.text for c in phase.exit_criteria)]
-            ),
             page_title=self.t(phase.name),
         )
 
@@ -174,10 +173,6 @@ class Renderer:
             upcoming=upcoming,
             past=past,
             prerequisites=prerequisites,
-            alternates=self._alternates(
-                getattr(program, "title", None),
-                [program.summary, *program.topics, *getattr(program, "outcomes", [])],
-            ),
             page_title=self.portal.title(program, self.lang),
         )
 
@@ -210,22 +205,6 @@ class Renderer:
         """A stage's phases with their lifecycle number."""
         return [(i + 1, v) for i, v in enumerate(self.portal.phases) if v.stage.id == stage_id]
 
-    def _alternates(
-        self, title: dict[str, str] | None, texts: list[dict[str, str] | None]
-    ) -> list[tuple[str, str, str, list[str]]]:
-        """The page's texts in the portal's other languages, where the YAML gives them:
-        (language, its own name for itself, title, paragraphs). Pages are built in the first
-        language; this lets readers of the others (and the search index) find them."""
-        out = []
-        for lang in self.portal.info.languages:
-            if lang == self.lang:
-                continue
-            given = [t[lang] for t in texts if t and lang in t]
-            heading = title.get(lang, "") if title else ""
-            if given or heading:
-                out.append((lang, LABELS.get(lang, LABELS["en"])["self_name"], heading, given))
-        return out
-
     def related_slot(self, program_id: str) -> Markup:
         """Where a page's related content goes, filled in by `fill_related` once the search
         index (built alongside the pages) has said what is related."""
@@ -242,10 +221,9 @@ class Renderer:
 
     def home_page(self) -> str:
         """The start page: the lifecycle loop, "where am I?", the next sessions."""
-        self._page = HOME
         lifecycle_map = lifecycle_svg(
             self.portal,
-            lambda phase_id: self._relative(phase_src(phase_id)),
+            lambda phase_id: self._relative(phase_src(phase_id), HOME),
             self.lang,
             self.labels["loop_title"],
         )
@@ -330,19 +308,25 @@ class Renderer:
             wide=True,
         )
 
-    def page_markdown(self, src: str, markdown: str) -> str:
-        """A Markdown page as the portal shows it: wrapped Japanese lines joined, and a
-        guide's tier and phase under its heading and what is related at its end."""
+    def page_markdown(self, src: str, markdown: str, untranslated: bool = False) -> str:
+        """A Markdown page as the portal shows it: wrapped Japanese lines joined; a guide's
+        tier and phase under its heading and what is related at its end; and a notice when
+        the page is shown in the first language for want of a translation."""
         markdown = join_cjk_lines(markdown)
         found = self.portal.guides.get(src)
-        if found is None:
+        header = []
+        if untranslated:
+            header.append(self._render("untranslated.md.j2", src=src, first=self.portal.language))
+        if found is not None:
+            view, guide = found
+            header.append(self._render("guide_header.md.j2", src=src, view=view, program=guide))
+        if not header:
             return markdown
-        view, guide = found
-        header = self._render("guide_header.md.j2", src=src, view=view, program=guide)
-        footer = self.related_slot(guide.id)
+        footer = self.related_slot(found[1].id) if found else ""
         lines = markdown.splitlines(keepends=True)
         at = next((i + 1 for i, ln in enumerate(lines) if ln.startswith("# ")), 0)
-        return "".join([*lines[:at], "\n", header, "\n", *lines[at:], "\n\n", footer])
+        head = "".join(f"\n{part}\n" for part in header)
+        return "".join([*lines[:at], head, *lines[at:], "\n\n", footer])
 
     def _render(self, template: str, *, src: str, **context: object) -> str:
         """Render `template` for the page at `src`, which `link` resolves paths from."""
@@ -356,7 +340,6 @@ class Renderer:
             if wide:  # tables that need the width the sidebars would take
                 meta += "hide: [navigation, toc]\n"
             context["front_matter"] = Markup(f"---\n{meta}---\n")
-        self._page = src
         try:
             return self.env.get_template(template).render(page=src, **context)
         except TemplateError as exc:
@@ -387,24 +370,30 @@ class Renderer:
     def t(self, value: dict[str, str] | None) -> str:
         return self.portal.t(value, self.lang)
 
+    def title(self, program: m.ProgramT) -> str:
+        return self.portal.title(program, self.lang)
+
     def paragraphs(self, value: dict[str, str] | None) -> Markup:
         """A multi-line text as Markdown paragraphs, each escaped: in folded YAML (`>`) a
         blank line leaves a single line break, so every break starts a paragraph."""
         parts = [p.strip() for p in self.t(value).splitlines() if p.strip()]
         return Markup("\n\n").join(escape(p) for p in parts)
 
-    def link(self, target: str, text: str | Markup) -> Markup:
+    @staticmethod
+    @pass_context
+    def link(context: Context, target: str, text: str | Markup) -> Markup:
         """A Markdown link from the page being rendered, so MkDocs checks and rewrites it."""
-        href = posixpath.relpath(target, posixpath.dirname(self._page) or ".")
+        href = posixpath.relpath(target, posixpath.dirname(context["page"]) or ".")
         return Markup(f"[{escape(text)}]({href})")
 
-    def href(self, target: str) -> Markup:
+    @pass_context
+    def href(self, context: Context, target: str) -> Markup:
         """The URL of the page at source path `target`, relative to the page being rendered,
         for raw HTML that MkDocs does not rewrite."""
-        return _url(self._relative(target))
+        return _url(self._relative(target, context["page"]))
 
-    def _relative(self, target: str) -> str:
-        here = page_url(self._page, self.directory_urls)
+    def _relative(self, target: str, page: str) -> str:
+        here = page_url(page, self.directory_urls)
         return relative_url(page_url(target, self.directory_urls), here)
 
     def badge(self, tier_id: str) -> Markup:

@@ -15,6 +15,7 @@ from pathlib import Path
 from generator import model as m
 from generator.errors import Problem
 from generator.messages import N_, tr
+from generator.urls import translation_of
 
 SELF_SERVICE = ("guide", "video")
 # Set by `phasebook build --strict-content`; the plugin reads it (mkdocs has no CLI flag for it).
@@ -156,6 +157,7 @@ def _unreferenced_pages(portal: m.Portal, content_dir: Path) -> list[Gap]:
     out = []
     for path in sorted(content_dir.rglob("*.md")):
         page = path.relative_to(content_dir).as_posix()
+        page = (translation_of(page, portal.info.languages) or (page,))[0]
         if page != "index.md" and page not in portal.guides:
             label = path.relative_to(content_dir.parent).as_posix()
             out.append(Gap(label, 1, 1, page, "page-not-in-any-phase",

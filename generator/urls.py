@@ -61,3 +61,21 @@ def relative_url(target: str, page: str) -> str:
 def absolute_url(path: str, site_url: str | None) -> str:
     """A root-relative URL made absolute when the site declares where it is published."""
     return f"{site_url.rstrip('/')}/{path}" if site_url else path
+
+
+def language_prefix(lang: str, languages: list[str]) -> str:
+    """Where a language's pages sit: the first at the site root, every other under /<lang>/."""
+    return "" if lang == languages[0] else f"{lang}/"
+
+
+def translation_src(src: str, lang: str) -> str:
+    """`guides/x.md` in `lang`: `guides/x.en.md`, the convention of mkdocs-static-i18n."""
+    return f"{src[:-3]}.{lang}.md"
+
+
+def translation_of(src: str, languages: list[str]) -> tuple[str, str] | None:
+    """(the page it translates, its language) when `src` is a translation (`x.en.md`)."""
+    stem, dot, lang = src[:-3].rpartition(".")
+    if src.endswith(".md") and dot and lang in languages[1:]:
+        return f"{stem}.md", lang
+    return None

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import os
+from urllib.parse import urlsplit
 from collections.abc import Iterator
 from pathlib import Path
 
+from mkdocs.commands.build import build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.livereload import LiveReloadServer
@@ -24,6 +26,7 @@ from generator.pages import collisions, site_files
 from generator.render import ASSET, SCRIPT, Renderer, navigation
 from generator.urls import HOME
 from site_plugins.config import PhasebookConfig
+from site_plugins.languages import alternates, language_config, translate_files
 from site_plugins.preview import Preview
 
 log = get_plugin_logger(__name__)
@@ -72,6 +75,12 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.job: IndexJob | None = None
         self.done: IndexJob | None = None  # installed, its predecessor not yet discarded
         self.timings: dict[str, float] = {}
+        # The language being built. The first language's build then builds each other one
+        # (`twin`), sharing the portal, the first build's site_url and the related content.
+        self.lang = ""
+        self.twin = False
+        self.site_url: str | None = None
+        self.related: dict[str, list[str]] = {}
 
     # Before Material's search plugin fills in its own defaults for what mkdocs.yml left unset.
     @event_priority(50)
@@ -84,22 +93,27 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             search_plugin.config.separator = search_plugin.config.separator or SEARCH_SEPARATOR
             search_plugin.config.pipeline = search_plugin.config.pipeline or SEARCH_PIPELINE
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        messages.use_portal_language(self.root, self.config.phases_dir)
-        with reported():
-            self._check_outputs(config)
-            self.portal = load_portal(
-                self._path(self.config.phases_dir), Path(config.docs_dir), root=self.root
-            )
-            self._check_stale(self.portal)
+        if not self.twin:
+            self.portal = self._load(config)
+            self.lang, self.site_url, self.related = self.portal.language, config.site_url, {}
+        assert self.portal is not None
         templates = self.config.templates_dir
         self.renderer = Renderer(
             self.portal,
             self._path(templates) if templates else None,
+            lang=self.lang,
             directory_urls=config.use_directory_urls,
             page_size=self.config.catalogue_page_size,
         )
+        self.renderer.related = self.related
+        if self.twin:
+            self._name_site(config)
+            # Ticks and preferences are kept per site root: share the first language's.
+            config.extra.setdefault("scope", urlsplit(self.site_url or "/").path or "/")
         if self.config.nav and config.nav is None:
-            config.nav = navigation(self.portal)
+            config.nav = navigation(self.portal, self.lang)
+        if len(self.portal.info.languages) > 1:
+            config.extra["alternate"] = alternates("", self.portal.info.languages, self.site_url)
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)
@@ -107,8 +121,28 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             config.extra_css.append(ASSET)
         if SCRIPT not in config.extra_javascript:
             config.extra_javascript.append(SCRIPT)
-        log.debug("loaded %d phases, %d programs", len(self.portal.phases), len(self.portal.by_id))
         return config
+
+    def _name_site(self, config: MkDocsConfig) -> None:
+        """mkdocs.yml names the site in the first language; the portal may name it in this."""
+        assert self.portal is not None
+        info = self.portal.info
+        if self.lang in info.title:
+            config.site_name = info.title[self.lang]
+        if info.description and self.lang in info.description:
+            config.site_description = " ".join(info.description[self.lang].split())
+
+    def _load(self, config: MkDocsConfig) -> Portal:
+        """The first language's build reads and checks the sources; the others share it."""
+        messages.use_portal_language(self.root, self.config.phases_dir)
+        with reported():
+            self._check_outputs(config)
+            portal = load_portal(
+                self._path(self.config.phases_dir), Path(config.docs_dir), root=self.root
+            )
+            self._check_stale(portal)
+        log.debug("loaded %d phases, %d programs", len(portal.phases), len(portal.by_id))
+        return portal
 
     def _check_outputs(self, config: MkDocsConfig) -> None:
         """Nothing this build writes may replace a source: the site, where `phasebook build`
@@ -156,7 +190,9 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             problems = collisions(generated, written, Path(docs).as_posix())
             if problems:
                 raise ContentError(problems)
-            self._index(config)
+            if not self.twin:
+                self._index(config)
+        translate_files(files, config, self.lang, self.portal.info.languages)
         for item in generated:
             inclusion = InclusionLevel.UNDEFINED if item.in_nav else NOT_IN_NAV
             file = File.generated(config, item.src, content=item.content, inclusion=inclusion)
@@ -171,13 +207,36 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 guide.inclusion = NOT_IN_NAV
         return files
 
+    # Last, after every other plugin has written the first language's files: MkDocs gives
+    # the next build the same instances of plugins that keep state between builds.
+    @event_priority(-100)
     def on_post_build(self, *, config: MkDocsConfig) -> None:
-        """Install the new search index, keeping the old one: MkDocs may still abort the
-        build after this hook (warnings in --strict), and then `on_build_error` restores it."""
+        """Build the other languages, then install the new search index, keeping the old
+        one: MkDocs may still abort the build after this hook (warnings in --strict), and
+        then `on_build_error` restores it."""
+        if self.twin or self.portal is None:
+            return
+        self._await_index()
+        self._build_twins(config)
         if self.job is not None:
-            self._await_index()
             self.job.install()
             self.job, self.done = None, self.job
+
+    def _build_twins(self, config: MkDocsConfig) -> None:
+        assert self.portal is not None
+        first, renderer = self.lang, self.renderer
+        try:
+            for lang in self.portal.info.languages[1:]:
+                twin = language_config(config, lang)
+                plugin = twin.plugins["phasebook"]
+                assert isinstance(plugin, PhasebookPlugin)
+                plugin.portal, plugin.site_url, plugin.related = (
+                    self.portal, self.site_url, self.related)  # fmt: skip
+                plugin.twin, plugin.lang = True, lang
+                build(twin)
+                plugin.twin = False
+        finally:
+            self.twin, self.lang, self.renderer = False, first, renderer
 
     def on_build_error(self, *, error: Exception) -> None:
         for job in (self.job, self.done):
@@ -218,7 +277,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         assert self.renderer is not None
         with reported():
             data = self.job.wait()
-        self.renderer.related, self.timings = data["related"], data["timings"]
+        self.related, self.timings = data["related"], data["timings"]
+        self.renderer.related = self.related
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Fill in the related content of program and guide pages."""
@@ -231,11 +291,19 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
-        """Join wrapped Japanese lines; put a guide's tier and phase right under its heading."""
+        """Join wrapped Japanese lines; put a guide's tier and phase right under its heading;
+        say so on a page shown untranslated (a file of docs_dir with no `x.<lang>.md`)."""
         if not self.config.enabled or self.renderer is None:
             return None
+        untranslated = self.twin and page.file.generated_by is None
         with reported():
-            return self.renderer.page_markdown(page.file.src_uri, markdown)
+            return self.renderer.page_markdown(page.file.src_uri, markdown, untranslated)
+
+    def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> None:
+        """The language selector and `hreflang` links of this page go to this page."""
+        if self.portal is not None and len(self.portal.info.languages) > 1:
+            languages = self.portal.info.languages
+            config.extra["alternate"] = alternates(page.url, languages, self.site_url)
 
     # Run after MkDocs' own watches are set up, so ours simply add to them.
     @event_priority(-50)

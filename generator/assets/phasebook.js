@@ -310,6 +310,18 @@
     };
   }
 
+  /* -- language selector ------------------------------------------------------------- */
+
+  // Each of its links already goes to this page in that language. Material's own click
+  // handler would look the page up in the other language's sitemap and, failing that, go
+  // to its start page: keep the click from reaching it (it listens on the body).
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target instanceof Element && target.closest(".md-select__link[hreflang]")) {
+      event.stopPropagation();
+    }
+  }, true);
+
   function init() {
     hidePastSessions(document);
     checklists(document);
