@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import os
-from urllib.parse import urlsplit
 from collections.abc import Iterator
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build
 from mkdocs.config.defaults import MkDocsConfig
