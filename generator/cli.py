@@ -141,6 +141,9 @@ def project_options(command):
 @click.option("--kind", type=click.Choice(s.KINDS), help="Only this kind of page.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
+@click.option(
+    "--lang", "lang", help="Titles and links in this portal language (default: the first)."
+)
 @project_options
 def search_command(
     query: str,
@@ -149,10 +152,18 @@ def search_command(
     kind: str | None,
     limit: int,
     as_json: bool,
+    lang: str | None,
     index_dir: str,
 ) -> None:
     """Search phases, programs and guides, Japanese and English alike."""
-    index = ensure_index(index_dir)
+    index = s.open_index(ensure_index(index_dir))
+    if lang is not None and lang not in index.languages:
+        fail(
+            tr("--lang {lang}: the portal's languages are {known}").format(
+                lang=repr(lang), known=", ".join(index.languages)
+            ),
+            2,
+        )
     if as_json:  # HTML-ready, as the search API gives it
         marks, escape = ("<mark>", "</mark>"), html.escape
     else:  # bold on a terminal, **word** in a file or pipe
@@ -160,7 +171,7 @@ def search_command(
         escape = printable
     try:
         found = s.search(index, query, phase=phase, tier=tier, kind=kind, limit=limit,
-                         marks=marks, escape=escape)  # fmt: skip
+                         marks=marks, escape=escape, lang=lang)  # fmt: skip
     except s.QueryError as exc:
         fail(tr("Cannot search for {query}: {error}").format(query=repr(query), error=exc), 2)
     if as_json:
@@ -245,6 +256,59 @@ def _build(config_file: Path, project, target: Path, index: Path, strict: bool) 
             say(tr("Build failed: {target} is unchanged.").format(target=target), err=True)
             raise SystemExit(1)
         atomic.swap([(site_staging, target), (index_staging, index)], state / "swap.json")
+
+
+EXPORT_MARK = ".phasebook-export"  # in every export: what may be replaced by the next one
+
+
+@cli.command()
+@directory_option
+@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
+              help="A new or empty folder, or an earlier export (replaced).")  # fmt: skip
+@click.option("--lang", "langs", multiple=True,
+              help="Only this portal language (repeat for more).  [default: all]")  # fmt: skip
+def export(out: Path, langs: tuple[str, ...]) -> None:
+    """Write the portal as plain docs trees (OUT/<lang>/mkdocs.yml and docs/) that MkDocs,
+    ProperDocs or Zensical build without the phasebook plugin."""
+    from generator import export as x  # ruamel round trip, only for this command
+
+    config_file = HERE / "mkdocs.yml"
+    if not config_file.is_file():
+        fail(tr("{file}: no such file (run this in the portal's folder, or pass -C)").format(
+            file=config_file))  # fmt: skip
+    project = outputs.layout(HERE, config_file)
+    try:
+        target = outputs.check_output(out, project, "--out")
+    except outputs.OutputError as exc:
+        fail(str(exc))
+    if target.exists() and not _replaceable(target):
+        fail(tr("{folder} is not empty and not an earlier export: choose a new or empty "
+                "folder").format(folder=out))  # fmt: skip
+    portal = load_or_exit(HERE, project.phases_dir, project.docs_dir)
+    unknown = [g for g in langs if g not in portal.info.languages]
+    if unknown:
+        fail(tr("--lang {lang}: the portal's languages are {known}").format(
+            lang=repr(unknown[0]), known=", ".join(portal.info.languages)), 2)  # fmt: skip
+    index = ensure_index(None)
+    try:
+        source = x.Source(project, x.read_config(config_file), s.related(index))
+    except (OSError, ValueError) as exc:  # ruamel's errors are ValueErrors
+        fail(f"{config_file}: {exc}")
+    chosen = [g for g in portal.info.languages if not langs or g in langs]
+    staging = atomic.staging_dir(target)
+    with atomic.removing_on_failure(staging):
+        for lang in chosen:
+            x.write_tree(x.export_tree(portal, source, lang), staging / lang)
+            x.copy_theme_dir(source, staging / lang)
+        (staging / EXPORT_MARK).write_text(", ".join(chosen) + "\n", encoding="utf-8")
+        atomic.discard(atomic.install(staging, target))
+    say(tr("Exported {languages} to {folder}: build one with `mkdocs build -f {example}`").format(
+        languages=", ".join(chosen), folder=out, example=out / chosen[0] / "mkdocs.yml"))  # fmt: skip
+
+
+def _replaceable(folder: Path) -> bool:
+    """An export may replace an empty folder or an earlier export, nothing else."""
+    return folder.is_dir() and (not any(folder.iterdir()) or (folder / EXPORT_MARK).is_file())
 
 
 @cli.command()

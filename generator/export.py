@@ -1,231 +1,216 @@
-"""`/api/catalog.json`: the whole portal as data, for CS platforms, e-mail tools and sales.
+"""`phasebook export`: the portal as a plain docs tree per language, for any engine that
+reads mkdocs.yml (MkDocs, ProperDocs, Zensical), with no Phasebook plugin to run.
 
-The shape is a set of pydantic models, so the JSON Schema the project ships (`phasebook
-schema` → schema/catalog.schema.json) is the same code that writes the file. Every text is
-given in every portal language, fallbacks applied, so that consumers need no rules of ours.
+Each language gets `<lang>/mkdocs.yml` and `<lang>/docs/`: the page set the plugin would
+hand to MkDocs, the guides as the plugin shows them (translation, header, related content
+already in place), every other file of docs_dir, the feeds, the catalog data and the
+assets. The project's mkdocs.yml is kept as written (comments and tags included) but for
+what the plugin did at build time, which is now spelled out in it.
 """
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Literal
+import io
+import os
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import urlsplit
 
-from pydantic import BaseModel, ConfigDict, Field
+from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap
+from ruamel.yaml.scalarstring import LiteralScalarString
 
-from generator import calendar
 from generator import model as m
-from generator.urls import absolute_url, page_url, phase_src, program_src
+from generator.cjk import SEARCH_PIPELINE, SEARCH_SEPARATOR
+from generator.labels import LABELS
+from generator.outputs import Layout
+from generator.pages import site_files
+from generator.render import ASSET, SCRIPT, Renderer, navigation
+from generator.sourcefiles import read_source
+from generator.urls import HOME, language_prefix, translation_of, translation_src
 
-# Bump the major part when a field is removed or changes meaning; add fields freely.
-VERSION = "1.0"
-
-Localized = dict[str, str]
-
-
-class _Out(BaseModel):
-    model_config = ConfigDict(frozen=True, extra="forbid", serialize_by_alias=True)
-
-
-class PortalOut(_Out):
-    title: Localized
-    vendor: str
-    product: str
-    languages: list[str]
-    timezone: str
-    description: Localized | None
-    built: datetime = Field(description="Build time (SOURCE_DATE_EPOCH when set).")
+DOCS = "docs"
+# What the plugin adds to every build (site_plugins/plugin.py), written out here.
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
 
 
-class StageOut(_Out):
-    id: str
-    name: Localized
-    summary: Localized | None
-    phases: list[str]
+@dataclass(frozen=True)
+class Source:
+    """The project as the export reads it: its layout, mkdocs.yml and the plugin options."""
+
+    layout: Layout
+    config: CommentedMap
+    related: dict[str, list[str]]
+
+    @property
+    def options(self) -> dict:
+        for entry in self.config.get("plugins") or []:
+            if isinstance(entry, dict) and isinstance(entry.get("phasebook"), dict):
+                return dict(entry["phasebook"])
+        return {}
 
 
-class TierOut(_Out):
-    id: str
-    rank: int = Field(description="0 for the first tier; a tier includes all lower ranks.")
-    name: Localized
-    paid: bool
-    summary: Localized
-    contact: str | None
-    touch: list[Literal["tech", "low", "high"]] = Field(
-        description="Touch models of everything the tier includes, cumulative."
+def read_config(path: Path) -> CommentedMap:
+    """mkdocs.yml round trip: `!ENV` and `!!python/name:` tags are kept, not resolved."""
+    loaded = YAML().load(read_source(path, path.name).decode("utf-8"))
+    return loaded if isinstance(loaded, CommentedMap) else CommentedMap()
+
+
+def export_tree(portal: m.Portal, source: Source, lang: str) -> dict[str, bytes]:
+    """Every file of one language's tree, by path relative to the tree."""
+    options = source.options
+    templates = options.get("templates_dir")
+    config = source.config
+    renderer = Renderer(
+        portal,
+        source.layout.root / templates if isinstance(templates, str) else None,
+        lang=lang,
+        directory_urls=config.get("use_directory_urls", True) is not False,
+        page_size=options.get("catalogue_page_size", 100),
     )
-
-
-class CriterionOut(_Out):
-    text: Localized
-    target: str | None
-
-
-class PhaseOut(_Out):
-    id: str
-    number: int = Field(description="Position in the lifecycle, from 1.")
-    stage: str
-    name: Localized
-    summary: Localized
-    tasks: list[Localized]
-    exit_criteria: list[CriterionOut]
-    programs: list[str]
-    previous: str | None
-    next: str | None
-    url: str
-    calendar: str = Field(description="The phase's iCalendar feed.")
-
-
-class ProgramOut(_Out):
-    id: str
-    kind: Literal["atx", "accelerator", "guide", "video"]
-    touch: Literal["tech", "low", "high"]
-    phase: str
-    tier: str
-    paid: bool
-    title: Localized
-    summary: Localized | None
-    level: Literal["beginner", "intermediate", "advanced"] | None
-    duration_minutes: int | None
-    languages: list[str]
-    topics: list[Localized]
-    prerequisites: list[str]
-    outcomes: list[Localized]
-    url: str = Field(description="The program's page on the portal.")
-    recording: str | None
-    video: str | None
-    request: str | None
-
-
-class SessionOut(_Out):
-    program: str
-    phase: str
-    uid: str = Field(description="Stable across builds: the UID in every calendar feed.")
-    starts: datetime
-    ends: datetime
-    language: str
-    # `register` would shadow a pydantic attribute; the JSON key stays `register`.
-    register_url: str | None = Field(alias="register")
-    calendar: str = Field(description="An .ics file with this one session.")
-
-
-class Catalog(_Out):
-    version: str = Field(description="Format version: the major part changes on a break.")
-    site_url: str | None
-    portal: PortalOut
-    stages: list[StageOut]
-    tiers: list[TierOut]
-    phases: list[PhaseOut]
-    programs: list[ProgramOut]
-    sessions: list[SessionOut] = Field(description="Every session, past ones too, by start.")
-
-
-def catalog(portal: m.Portal, site_url: str | None, directory_urls: bool = True) -> Catalog:
-    """The portal as one Catalog; URLs are absolute when `site_url` is set, else root-relative."""
-    url = lambda src: absolute_url(page_url(src, directory_urls), site_url)  # noqa: E731
-    every = lambda value: _all(portal, value)  # noqa: E731
-    info = portal.info
-    return Catalog(
-        version=VERSION,
+    renderer.related = source.related
+    site_url = _site_url(config.get("site_url"), portal, lang)
+    docs_dir = source.layout.docs_dir
+    files = {f"{DOCS}/{src}": _bytes(c) for src, c in _docs_dir(portal, renderer, docs_dir)}
+    hidden = []
+    for item in site_files(
+        portal,
+        renderer,
         site_url=site_url,
-        portal=PortalOut(
-            title=every(info.title),
-            vendor=info.vendor,
-            product=info.product,
-            languages=info.languages,
-            timezone=info.timezone,
-            description=every(info.description) if info.description else None,
-            built=portal.now.replace(microsecond=0),
-        ),
-        stages=[
-            StageOut(
-                id=s.id,
-                name=every(s.name),
-                summary=every(s.summary) if s.summary else None,
-                phases=s.phases,
-            )
-            for s in portal.lifecycle.stages
-        ],
-        tiers=[
-            TierOut(
-                id=t.id,
-                rank=i,
-                name=every(t.name),
-                paid=t.paid,
-                summary=every(t.summary),
-                contact=t.contact,
-                touch=portal.touch(t.id),
-            )
-            for i, t in enumerate(portal.lifecycle.tiers)
-        ],
-        phases=[_phase(portal, i, v, url, site_url) for i, v in enumerate(portal.phases)],
-        programs=[_program(portal, v, p, url) for v, p in portal.programs()],
-        sessions=[_session(portal, item, site_url) for item in calendar.sessions(portal)],
-    )
+        directory_urls=renderer.directory_urls,
+        home=not (docs_dir / HOME).is_file(),
+    ):
+        content = item.content
+        if isinstance(content, str):
+            content = renderer.fill_related(item.src, content)
+        files[f"{DOCS}/{item.src}"] = _bytes(content)
+        if not item.in_nav:
+            hidden.append(item.src)
+    hidden += list(portal.guides)
+    files["mkdocs.yml"] = _dump(_config(portal, source, lang, site_url, hidden))
+    return files
 
 
-def catalog_json(portal: m.Portal, site_url: str | None, directory_urls: bool = True) -> bytes:
-    data = catalog(portal, site_url, directory_urls).model_dump_json(indent=1)
-    return (data + "\n").encode("utf-8")
+def _docs_dir(portal: m.Portal, renderer: Renderer, docs_dir: Path):
+    """docs_dir as this language's build sees it: `x.en.md` in place of `x.md` in English,
+    translations never pages of their own, Markdown as the plugin shows it."""
+    languages = portal.info.languages
+    for path in sorted(docs_dir.rglob("*")):
+        src = path.relative_to(docs_dir).as_posix()
+        if any(part.startswith(".") for part in Path(src).parts) or not path.is_file():
+            continue  # MkDocs skips dot files and folders
+        if not src.endswith(".md"):
+            yield src, read_source(path, src)
+            continue
+        if translation_of(src, languages) is not None:
+            continue
+        translated = docs_dir / translation_src(src, renderer.lang)
+        own = renderer.lang != portal.language and translated.is_file()
+        text = read_source(translated if own else path, src).decode("utf-8")
+        untranslated = renderer.lang != portal.language and not own
+        page = renderer.page_markdown(src, text, untranslated)
+        yield src, renderer.fill_related(src, page)
 
 
-def _all(portal: m.Portal, value: dict[str, str]) -> Localized:
-    return {lang: portal.t(value, lang) for lang in portal.info.languages}
+def _config(
+    portal: m.Portal, source: Source, lang: str, site_url: str | None, hidden: list[str]
+) -> CommentedMap:
+    """The project's mkdocs.yml for this tree: no phasebook plugin, and what it did spelled
+    out: nav, language, search tuning, extensions, assets, names in this language."""
+    config = CommentedMap(source.config)
+    config["docs_dir"] = DOCS
+    config.pop("site_dir", None)
+    config["edit_uri"] = ""  # the exported files are not the sources an author edits
+    if site_url:
+        config["site_url"] = site_url
+    info = portal.info
+    if lang != portal.language:
+        config["site_name"] = portal.t(info.title, lang)
+        if info.description and lang in info.description:
+            config["site_description"] = " ".join(info.description[lang].split())
+    theme = config.get("theme")
+    theme = CommentedMap(theme) if isinstance(theme, dict) else CommentedMap(name=theme)
+    theme["language"] = lang
+    config["theme"] = theme
+    plugins = []
+    for entry in config.get("plugins") or []:
+        name = next(iter(entry)) if isinstance(entry, dict) else entry
+        if name == "phasebook":
+            continue
+        if name in ("search", "material/search"):
+            options = CommentedMap(entry[name] or {}) if isinstance(entry, dict) else CommentedMap()
+            options.setdefault("separator", SEARCH_SEPARATOR)
+            options.setdefault("pipeline", list(SEARCH_PIPELINE))
+            entry = CommentedMap({name: options})
+        plugins.append(entry)
+    config["plugins"] = plugins
+    extensions = list(config.get("markdown_extensions") or [])
+    names = {next(iter(e)) if isinstance(e, dict) else e for e in extensions}
+    config["markdown_extensions"] = extensions + [e for e in REQUIRED_EXTENSIONS if e not in names]
+    for key, asset in (("extra_css", ASSET), ("extra_javascript", SCRIPT)):
+        config[key] = [
+            *(config.get(key) or []),
+            *([] if asset in (config.get(key) or []) else [asset]),
+        ]
+    if source.options.get("nav", True) is not False and "nav" not in config:
+        config["nav"] = navigation(portal, lang)
+    config["not_in_nav"] = LiteralScalarString("".join(f"/{src}\n" for src in hidden))
+    if len(info.languages) > 1:
+        config["extra"] = _extra(config.get("extra"), portal, source, lang)
+    return config
 
 
-def _phase(portal: m.Portal, index: int, view: m.PhaseView, url, site_url) -> PhaseOut:
-    phase = view.phase
-    return PhaseOut(
-        id=phase.id,
-        number=index + 1,
-        stage=view.stage.id,
-        name=_all(portal, phase.name),
-        summary=_all(portal, phase.summary),
-        tasks=[_all(portal, t) for t in phase.tasks],
-        exit_criteria=[
-            CriterionOut(text=_all(portal, c.text), target=c.target) for c in phase.exit_criteria
-        ],
-        programs=[p.id for p in phase.programs],
-        previous=view.previous.id if view.previous else None,
-        next=view.next.id if view.next else None,
-        url=url(phase_src(phase.id)),
-        calendar=absolute_url(calendar.phase_feed(phase.id), site_url),
-    )
+def _extra(extra: object, portal: m.Portal, source: Source, lang: str) -> CommentedMap:
+    """The language selector, to each language's start page: Material's own script then
+    looks the page up in the other language's sitemap when the site declares its URL."""
+    out = CommentedMap(extra) if isinstance(extra, dict) else CommentedMap()
+    root = urlsplit(source.config.get("site_url") or "/").path.rstrip("/")
+    out["alternate"] = [
+        {
+            "name": LABELS.get(g, LABELS["en"])["self_name"],
+            "lang": g,
+            "link": f"{root}/{language_prefix(g, portal.info.languages)}",
+        }
+        for g in portal.info.languages
+    ]
+    if lang != portal.language:
+        out.setdefault("scope", root + "/")
+    return out
 
 
-def _program(portal: m.Portal, view: m.PhaseView, p: m.ProgramT, url) -> ProgramOut:
-    every = lambda value: _all(portal, value)  # noqa: E731
-    title = {lang: portal.title(p, lang) for lang in portal.info.languages}
-    return ProgramOut(
-        id=p.id,
-        kind=p.kind,
-        touch=m.TOUCH[p.kind],
-        phase=view.phase.id,
-        tier=p.tier,
-        paid=portal.tier(p.tier).paid,
-        title=title,
-        summary=every(p.summary) if p.summary else None,
-        level=p.level,
-        duration_minutes=getattr(p, "duration_minutes", None),
-        languages=portal.languages(p),
-        topics=[every(t) for t in p.topics],
-        prerequisites=list(getattr(p, "prerequisites", [])),
-        outcomes=[every(o) for o in getattr(p, "outcomes", [])],
-        url=url(program_src(p)),
-        recording=getattr(p, "recording", None),
-        video=getattr(p, "url", None),
-        request=getattr(p, "request", None),
-    )
+def _site_url(site_url: object, portal: m.Portal, lang: str) -> str | None:
+    if not isinstance(site_url, str) or not site_url:
+        return None
+    return site_url.rstrip("/") + "/" + language_prefix(lang, portal.info.languages)
 
 
-def _session(portal: m.Portal, item: calendar.Scheduled, site_url: str | None) -> SessionOut:
-    zone = portal.zone
-    return SessionOut(
-        program=item.program.id,
-        phase=item.view.phase.id,
-        uid=item.uid,
-        starts=item.session.starts.astimezone(zone),
-        ends=m.session_ends(item.program, item.session).astimezone(zone),
-        language=item.session.language,
-        register=item.session.register_url,  # the alias: see SessionOut
-        calendar=absolute_url(calendar.ics_path(item.program.id, item.session), site_url),
-    )
+def _dump(config: CommentedMap) -> bytes:
+    out = io.StringIO()
+    yaml = YAML()
+    yaml.width = 4096
+    yaml.dump(config, out)
+    header = "# Written by `phasebook export`: build with `mkdocs build -f` this file.\n"
+    return (header + out.getvalue()).encode("utf-8")
+
+
+def _bytes(content: str | bytes) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def write_tree(files: dict[str, bytes], folder: Path) -> None:
+    """Write a tree into the new, empty `folder`."""
+    for name, content in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(content)
+
+
+def copy_theme_dir(source: Source, folder: Path) -> None:
+    """A theme `custom_dir` named relative to mkdocs.yml comes along, under the same name."""
+    theme = source.config.get("theme")
+    custom = theme.get("custom_dir") if isinstance(theme, dict) else None
+    if isinstance(custom, str) and not os.path.isabs(custom):
+        origin = source.layout.root / custom
+        if origin.is_dir():
+            shutil.copytree(origin, folder / custom, symlinks=False)

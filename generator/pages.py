@@ -12,8 +12,8 @@ from importlib.resources import files as package_files
 
 from generator import model as m
 from generator.calendar import feed_files
+from generator.catalog import catalog_json
 from generator.errors import Problem
-from generator.export import catalog_json
 from generator.messages import tr
 from generator.render import ASSET, SCRIPT, Renderer
 from generator.urls import CATALOG_JSON, CATALOGUES, HOME, PLANS, page_url, phase_src, program_src

@@ -29,6 +29,7 @@ from markupsafe import Markup
 
 from generator import calendar
 from generator import model as m
+from generator.cjk import WIDE
 from generator.errors import ContentError, Problem
 from generator.labels import LABELS
 from generator.lifecycle_svg import lifecycle_svg, stage_colour
@@ -45,7 +46,6 @@ from generator.urls import (
     program_src,
     relative_url,
 )
-from generator.yamlfile import CJK
 
 # Every ASCII character that Markdown or HTML could read as syntax becomes a numeric entity:
 # browsers show it unchanged, and no extension can interpret it.
@@ -466,7 +466,7 @@ def _url(value: str) -> Markup:
     return Markup(value.translate({ord(c): f"&#{ord(c)};" for c in "&<>\"'"}))
 
 
-_SOFT_BREAK = re.compile(rf"(?<=[{CJK}])\n[ \t]*(?=[{CJK}])")
+_SOFT_BREAK = re.compile(rf"(?<=[{WIDE}])\n[ \t]*(?=[{WIDE}])")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 
 

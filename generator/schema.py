@@ -8,7 +8,7 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from generator.export import Catalog
+from generator.catalog import Catalog
 from generator.model import Lifecycle, PhaseFile
 
 # File name → (model, mode): sources are read (validation), the catalog is written.

@@ -33,24 +33,26 @@ from whoosh.analysis import Token, Tokenizer
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 from whoosh.lang.porter import stem
 
+from generator import cjk
 from generator import model as m
 from generator.labels import LABELS
 from generator.messages import tr
 from generator.sourcefiles import SourceProblem, read_source
-from generator.urls import page_url, phase_src, program_src
+from generator.urls import language_prefix, page_url, phase_src, program_src, translation_src
 
 KINDS = ("phase", "atx", "accelerator", "guide", "video")
+FORMAT = 2  # of the stored fields: an index of another format is rebuilt, never misread
 DOCUMENTS, RELATED = "documents.json", "related.json"  # handed to and from the worker
 MAX_QUERY = 500
 # Index look-ups one query may make: a 499-character query would otherwise make hundreds
 # (about 100 times the cost of a normal one). Real queries use fewer than ten.
 MAX_TERMS = 40
 
-# Hiragana, katakana (with the long-vowel mark), CJK ideographs and their iteration marks.
-_CJK = "\u3005\u3006\u3040-\u309f\u30a0-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+_CJK = cjk.WORD
 _RUN = re.compile(rf"([{_CJK}]+)|([a-z0-9]+)")
-_KATAKANA = re.compile(r"[\u30a1-\u30fa]")
-_SCRIPT = re.compile(r"[\u3040-\u309f]+|[\u30a0-\u30ff]+|[^\u3040-\u30ff]+")
+_KATAKANA = re.compile(rf"[{cjk.KATAKANA_LETTERS}]")
+_KANA = cjk.HIRAGANA + cjk.KATAKANA
+_SCRIPT = re.compile(rf"[{cjk.HIRAGANA}]+|[{cjk.KATAKANA}]+|[^{_KANA}]+")
 _WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}  # full-width ASCII
 STOP_WORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
@@ -140,7 +142,7 @@ def schema() -> Schema:
         # to the score of the pages that matched here.
         text=TEXT(analyzer=analyzer, phrase=False),
         body=STORED,  # for snippets
-        name=STORED,  # the title as shown, in the portal's first language
+        name=STORED,  # the title as shown, per language
         kind=ID(stored=True),
         phase=ID(stored=True),
         phase_name=STORED,
@@ -156,9 +158,11 @@ def schema() -> Schema:
 
 
 def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) -> list[dict]:
-    """One document per phase, program and guide, every portal language in its text."""
+    """One document per phase, program and guide, every portal language in its text; its
+    title, phase name and URL kept per language, for results in the reader's language."""
     langs = portal.info.languages
     every = lambda value: " ".join(dict.fromkeys(portal.t(value, lang) for lang in langs))  # noqa: E731
+    urls = lambda src: {g: language_prefix(g, langs) + page_url(src, directory_urls) for g in langs}  # noqa: E731
     docs = []
     phase_word = " ".join(dict.fromkeys(LABELS.get(lang, LABELS["en"])["phase"] for lang in langs))
     for view in portal.phases:
@@ -169,7 +173,7 @@ def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) 
         title = f"{every(phase.name)} {phase_word}"
         docs.append(
             _doc(portal, view, f"phase:{phase.id}", "phase", title, body)
-            | {"url": page_url(phase_src(phase.id), directory_urls), "language": " ".join(langs)}
+            | {"url": urls(phase_src(phase.id)), "language": " ".join(langs)}
         )
     for view, program in portal.programs():
         title = " ".join(dict.fromkeys(portal.title(program, lang) for lang in langs))
@@ -179,12 +183,13 @@ def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) 
         body = [kind, every(program.summary), *map(every, program.topics)]
         body += map(every, getattr(program, "outcomes", []))
         if isinstance(program, m.Guide):
-            body.append(_markdown_text(content_dir / program.page))
+            pages = [program.page, *(translation_src(program.page, g) for g in langs[1:])]
+            body += [_markdown_text(content_dir / p) for p in pages if (content_dir / p).is_file()]
         docs.append(
             _doc(portal, view, program.id, program.kind, title, body)
             | {
-                "name": portal.title(program),
-                "url": page_url(program_src(program), directory_urls),
+                "name": {lang: portal.title(program, lang) for lang in langs},
+                "url": urls(program_src(program)),
                 "tier": program.tier,
                 "level": program.level or "",
                 "language": " ".join(portal.languages(program)),
@@ -194,15 +199,16 @@ def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) 
 
 
 def _doc(portal: m.Portal, view: m.PhaseView, doc_id: str, kind: str, title: str, body) -> dict:
+    phase_name = {lang: portal.t(view.phase.name, lang) for lang in portal.info.languages}
     return {
         "id": doc_id,
         "kind": kind,
         "title": title,
-        "name": portal.t(view.phase.name) if kind == "phase" else title,
+        "name": phase_name if kind == "phase" else title,
         "body": "\n".join(b for b in body if b),
         "text": "\n".join(b for b in [title, *body] if b),
         "phase": view.phase.id,
-        "phase_name": portal.t(view.phase.name),
+        "phase_name": phase_name,
         "stage": view.stage.id,
         "tier": "",
         "level": "",
@@ -228,7 +234,7 @@ def fingerprint(phases_dir: Path, content_dir: Path) -> str:
     """Identifies the sources an index was built from, to tell when it is stale: the same
     however the directories were spelled (relative, absolute, through a link). A file that
     cannot be read as a source counts as changed, so that loading it reports why."""
-    digest = hashlib.sha256()
+    digest = hashlib.sha256(f"format {FORMAT}\0".encode())
     for folder, pattern in ((phases_dir, "*.yml"), (content_dir, "**/*.md")):
         for path in sorted(folder.glob(pattern)):
             digest.update(f"{folder.name}/{path.relative_to(folder).as_posix()}\0".encode())
@@ -474,14 +480,17 @@ class Index:
     whoosh: windex.Index
     facet_docs: dict[str, dict[str, frozenset[int]]]
     segments: tuple[str, ...] = ()
+    languages: tuple[str, ...] = ()  # the portal's, first first
     # In a server, each thread keeps a searcher over the very files this index was opened
     # from: a rebuild swaps the directory at any moment, and Whoosh reads a directory by
     # name, file after file. Open files stay readable whatever happens to their names.
     pinned: threading.local | None = field(default=None, compare=False)
 
     def values(self) -> dict[str, set[str]]:
-        """What the filters can be: the phases and tiers in the index, every kind."""
-        return {name: set(self.facet_docs[name]) for name in FACETS} | {"kind": set(KINDS)}
+        """What the filters can be: the phases and tiers in the index, every kind, and the
+        portal's languages."""
+        facets = {name: set(self.facet_docs[name]) for name in FACETS}
+        return facets | {"kind": set(KINDS), "lang": set(self.languages)}
 
     @contextlib.contextmanager
     def searching(self) -> Iterator:
@@ -523,7 +532,9 @@ def open_index(directory: Path, *, pinned: bool = False) -> Index:
             for name in FACETS
         }
         segments = _segments(searcher.reader())
-    return Index(ix, facet_docs, segments, threading.local() if pinned else None)
+        first = next(searcher.all_stored_fields(), {})
+        languages = tuple(first.get("url", {}))
+    return Index(ix, facet_docs, segments, languages, threading.local() if pinned else None)
 
 
 def search(
@@ -536,8 +547,11 @@ def search(
     limit: int = 10,
     marks: tuple[str, str] = ("", ""),
     escape=str,
+    lang: str | None = None,
 ) -> Results:
-    """Ranked hits for `text` within the filters, and facet counts over all matches."""
+    """Ranked hits for `text` within the filters, and facet counts over all matches; titles
+    and links in `lang` (default: the portal's first language). Every language is searched:
+    a reader may type a word of either."""
     query = parse(text)
     index = index if isinstance(index, Index) else open_index(index)
     allowed: frozenset[int] | None = None
@@ -558,11 +572,11 @@ def search(
         snippet = _Snippet.of(text, marks, escape)
         hits = [
             Hit(
-                title=hit["name"],
-                url=hit["url"],
+                title=_in(hit["name"], lang),
+                url=_in(hit["url"], lang),
                 kind=hit["kind"],
                 phase=hit["phase"],
-                phase_name=hit["phase_name"],
+                phase_name=_in(hit["phase_name"], lang),
                 tier=hit["tier"],
                 snippet=snippet(hit["body"]),
                 score=round(hit.score, 4),
@@ -570,6 +584,11 @@ def search(
             for hit in found[:limit]
         ]
         return Results(hits, len(matched), facets)
+
+
+def _in(value: dict[str, str], lang: str | None) -> str:
+    """A stored per-language value in `lang`, else in the first language."""
+    return value.get(lang or "") or next(iter(value.values()))
 
 
 def index_and_relate(directory: Path, stamp: str) -> None:

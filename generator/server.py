@@ -25,7 +25,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from generator import search
 
 MAX_LIMIT = 50
-PARAMETERS = {"q", "phase", "tier", "kind", "limit"}
+PARAMETERS = {"q", "phase", "tier", "kind", "limit", "lang"}
 # Results change with every build: a cache may keep them, but must ask again each time.
 API_HEADERS = {"Cache-Control": "no-cache"}
 IDLE_SECONDS = 5  # an idle keep-alive connection is closed after this long
@@ -142,6 +142,11 @@ def _arguments(request: Request, known: dict[str, set[str]]) -> dict:
             choices = ", ".join(sorted(known[name]))
             raise BadRequest(f"unknown {name} {value[:40]!r} (known: {choices})")
         args[name] = value
+    lang = params.get("lang") or None
+    if lang is not None and lang not in known["lang"]:
+        choices = ", ".join(sorted(known["lang"]))
+        raise BadRequest(f"unknown lang {lang[:40]!r} (known: {choices})")
+    args["lang"] = lang
     raw = params.get("limit", "10")
     # ASCII digits only: "²" is a digit to str.isdigit, and int() refuses it.
     if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or int(raw) < 1:

@@ -13,6 +13,7 @@ from pathlib import Path
 
 import yaml
 
+from generator.cjk import WIDE
 from generator.errors import Problem
 from generator.keyboard import structure_mistake
 from generator.messages import tr
@@ -153,8 +154,7 @@ def too_deep() -> str:
 
 # Japanese (and other CJK) characters, full-width forms included: between two of them a line
 # break is no word break, so no space may stand in for it.
-CJK = "\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
-_CJK = re.compile(f"[{CJK}]")
+_CJK = re.compile(f"[{WIDE}]")
 
 
 def _refold(node: yaml.ScalarNode, text: str) -> str:

@@ -17,6 +17,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator import faults, messages, report, search
+from generator.cjk import SEARCH_PIPELINE, SEARCH_SEPARATOR
 from generator.errors import ContentError, printable
 from generator.indexjob import STAGING_ENV, IndexFailed, IndexJob
 from generator.load import load_portal
@@ -31,20 +32,6 @@ from site_plugins.preview import Preview
 
 log = get_plugin_logger(__name__)
 
-# Material's search, tuned for Japanese: split at spaces and Japanese punctuation; where the
-# script changes (導入|フェーズ, API|連携); and after a katakana word's long-vowel mark
-# (カスタマー|サクセス), so that a word inside a katakana compound is found. The browser
-# splits queries the same way (generator/assets/phasebook.js).
-SEARCH_SEPARATOR = (
-    r"[\s\-　、。，．・「」『』（）()【】：:/]+"
-    r"|(?<=[\u3400-\u9fff])(?=[\u30a0-\u30ff])|(?<=[\u30a0-\u30ff])(?=[\u3400-\u9fff])"
-    r"|(?<=[\u30a1-\u30faー]ー)(?=[\u30a1-\u30fa])"
-    r"|(?<=[\u3040-\u30ff\u3400-\u9fff])(?=[A-Za-z0-9])"
-    r"|(?<=[A-Za-z0-9])(?=[\u3040-\u30ff\u3400-\u9fff])"
-)
-# No stemmer: the browser adds a wildcard to every query word and does not stem wildcard
-# words, so "renewal*" would never meet the stored stem "renew".
-SEARCH_PIPELINE = ["stopWordFilter", "trimmer"]
 
 # The generated Markdown uses heading ids ({#tasks}), Markdown inside HTML blocks and tables.
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
@@ -91,7 +78,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         search_plugin = config.plugins.get("material/search")
         if search_plugin is not None:
             search_plugin.config.separator = search_plugin.config.separator or SEARCH_SEPARATOR
-            search_plugin.config.pipeline = search_plugin.config.pipeline or SEARCH_PIPELINE
+            search_plugin.config.pipeline = search_plugin.config.pipeline or list(SEARCH_PIPELINE)
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
         if not self.twin:
             self.portal = self._load(config)
