@@ -16,7 +16,7 @@ from pathlib import Path
 
 import click
 
-from generator import atomic, indexjob, messages, outputs, processes, scaffold
+from generator import atomic, engine, indexjob, messages, outputs, processes, scaffold
 from generator import model as m
 from generator import report as r
 from generator import search as s
@@ -239,8 +239,12 @@ def _build(config_file: Path, project, target: Path, index: Path, strict: bool) 
     }
     if strict:
         env[r.STRICT_CONTENT_ENV] = "1"
-    command = [sys.executable, "-m", "mkdocs", "build", "--strict",
-               "-f", str(config_file), "-d", str(site_staging)]  # fmt: skip
+    try:
+        command = engine.command(
+            "build", "--strict", "-f", str(config_file), "-d", str(site_staging)
+        )
+    except engine.NoEngine as exc:
+        fail(str(exc))
     with atomic.removing_on_failure(site_staging, index_staging):
         try:
             code = processes.run(command, env)
@@ -302,8 +306,9 @@ def export(out: Path, langs: tuple[str, ...]) -> None:
             x.copy_theme_dir(source, staging / lang)
         (staging / EXPORT_MARK).write_text(", ".join(chosen) + "\n", encoding="utf-8")
         atomic.discard(atomic.install(staging, target))
+    example = out / chosen[0] / "mkdocs.yml"
     say(tr("Exported {languages} to {folder}: build one with `mkdocs build -f {example}`").format(
-        languages=", ".join(chosen), folder=out, example=out / chosen[0] / "mkdocs.yml"))  # fmt: skip
+        languages=", ".join(chosen), folder=out, example=example))  # fmt: skip
 
 
 def _replaceable(folder: Path) -> bool:

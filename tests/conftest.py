@@ -6,10 +6,11 @@ import html
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
+
+from generator import engine
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -77,7 +78,7 @@ def mkdocs_build(project: Path, site: Path, *extra: str) -> subprocess.Completed
     env = dict(ENV)
     return subprocess.run(
         # No -q: it hides warnings from --strict, which then lets every warning pass.
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(site), *extra],
+        engine.command("build", "--strict", "-d", str(site), *extra),
         cwd=project,
         env=env,
         capture_output=True,

@@ -9,7 +9,6 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -20,6 +19,7 @@ from mkdocs.commands.build import build as mkdocs_build_in_process
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
+from generator import engine
 from generator.errors import ContentError
 from generator.load import load_portal
 from generator.render import yaml_string
@@ -148,7 +148,7 @@ def test_a_line_break_in_a_title_fails_before_the_feeds(minimal: Path) -> None:
 def test_a_garbage_source_date_epoch_fails_the_build(minimal: Path) -> None:
     env = {**ENV, "SOURCE_DATE_EPOCH": "yesterday"}
     result = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(minimal / "other")],
+        engine.command("build", "--strict", "-d", str(minimal / "other")),
         cwd=minimal, env=env, capture_output=True, text=True, check=False,
     )  # fmt: skip
     assert result.returncode == 1 and "Traceback" not in result.stderr

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import engine
 from generator.load import load_portal
 from tests.conftest import ENV, EPOCH, ROOT, edit
 from tests.test_authoring import checksums, phasebook
@@ -108,7 +109,7 @@ def test_mkdocs_itself_cannot_build_onto_the_sources(project: Path, site_dir: st
 def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(ENV)
     return subprocess.run(
-        [sys.executable, "-m", "mkdocs", *args], cwd=project, env=env,
+        engine.command(*args), cwd=project, env=env,
         capture_output=True, text=True, check=False, timeout=300,
     )  # fmt: skip
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -12,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from generator import engine
 from tests.conftest import ENV
 
 
@@ -42,7 +42,7 @@ def wait_for(url: str, text: str, seconds: float = 60) -> bool:
 def test_editing_a_phase_file_rebuilds_the_page(minimal: Path) -> None:
     port = free_port()
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        engine.command("serve", "--dev-addr", f"127.0.0.1:{port}"),
         cwd=minimal,
         env=dict(ENV),
         stdout=subprocess.DEVNULL,
@@ -100,7 +100,7 @@ def test_a_broken_file_shows_its_problems_in_the_browser_at_once(minimal: Path, 
     if lang == "en":
         env["PHASEBOOK_LANG"] = "en"
     server = subprocess.Popen(
-        [sys.executable, "-m", "mkdocs", "serve", "--dev-addr", f"127.0.0.1:{port}"],
+        engine.command("serve", "--dev-addr", f"127.0.0.1:{port}"),
         cwd=minimal,
         env=env,
         stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
