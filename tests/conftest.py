@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import html
+import os
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
-from generator import engine
+from generator.engine import ENGINE_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -73,12 +75,16 @@ def edit(path: Path, old: str, new: str) -> None:
     path.write_text(text.replace(old, new), encoding="utf-8")
 
 
-def mkdocs_build(project: Path, site: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    """Run the real `mkdocs build --strict`, as a user would, with a fixed build date."""
-    env = dict(ENV)
+def mkdocs_build(
+    project: Path, site: Path, *extra: str, env_extra: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run the real `mkdocs build --strict`, as a user would, with a fixed build date:
+    MkDocs, or the engine PHASEBOOK_ENGINE names (here or in `env`)."""
+    env = dict(ENV) | ({ENGINE_ENV: os.environ[ENGINE_ENV]} if ENGINE_ENV in os.environ else {})
+    env |= env_extra or {}
     return subprocess.run(
         # No -q: it hides warnings from --strict, which then lets every warning pass.
-        engine.command("build", "--strict", "-d", str(site), *extra),
+        [sys.executable, "-m", "generator.engine", "build", "--strict", "-d", str(site), *extra],
         cwd=project,
         env=env,
         capture_output=True,

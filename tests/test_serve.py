@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from generator import engine
-from tests.conftest import ENV
+from tests.conftest import ENV, edit
 
 
 def free_port() -> int:
@@ -49,14 +49,22 @@ def test_editing_a_phase_file_rebuilds_the_page(minimal: Path) -> None:
         stderr=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}/phases/run/"
+    english = f"http://127.0.0.1:{port}/en/phases/run/"
     try:
         assert wait_for(url, "日々の運用です。"), "the server never served the phase page"
         run = minimal / "phases" / "run.yml"
-        run.write_text(
-            run.read_text(encoding="utf-8").replace("日々の運用です。", "毎日の運用を整えます。"),
-            encoding="utf-8",
+        edit(
+            run,
+            "summary: 日々の運用です。",
+            "summary: {ja: 毎日の運用を整えます。, en: Daily work.}",
         )
         assert wait_for(url, "毎日の運用を整えます。"), "the edit under phases/ was not rebuilt"
+        # The English twin is rebuilt with it, and each language stays in its own tree.
+        assert wait_for(english, "Daily work"), "the English page was not rebuilt"
+        assert '<html lang="ja"' in (fetch(url) or "")
+        edit(run, "en: Daily work.", "en: Everyday operation.")
+        assert wait_for(english, "Everyday operation"), "a second rebuild lost the English twin"
+        assert "Daily work" not in (fetch(url) or "") and '<html lang="ja"' in (fetch(url) or "")
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -1,0 +1,75 @@
+"""The page set of a small portal, in each of its languages, against files kept in the
+repository: any change in what the portal generates is a diff a reviewer sees.
+
+After an intended change: PHASEBOOK_UPDATE_GOLDEN=1 ./dev pytest tests/test_golden.py,
+then read `git diff tests/golden` before committing it.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from generator.load import load_portal
+from generator.pages import site_files
+from generator.render import Renderer
+from tests.conftest import FIXTURES
+
+GOLDEN = Path(__file__).resolve().parent / "golden" / "minimal"
+PORTAL = FIXTURES / "minimal"
+NOW = datetime(2026, 12, 1, tzinfo=UTC)
+TEXT = (".md", ".ics", ".json")  # the assets are copied as they are: not golden
+
+
+def page_set(lang: str) -> dict[str, bytes]:
+    """What the portal generates in `lang`, the start page excepted (the fixture has its
+    own), and its guide as the portal shows it."""
+    portal = load_portal(PORTAL / "phases", PORTAL / "content", now=NOW)
+    renderer = Renderer(portal, lang=lang)
+    files = site_files(portal, renderer, site_url="https://example.com/", directory_urls=True,
+                       home=False)  # fmt: skip
+    out = {f.src: f.content for f in files if f.src.endswith(TEXT)}
+    guide = (PORTAL / "content" / "guides" / "hello.md").read_text(encoding="utf-8")
+    out["guides/hello.md"] = renderer.page_markdown(
+        "guides/hello.md", guide, untranslated=lang != portal.language
+    )
+    return {src: c.encode("utf-8") if isinstance(c, str) else c for src, c in out.items()}
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_the_page_set_matches_the_golden_files(lang: str) -> None:
+    made = page_set(lang)
+    folder = GOLDEN / lang
+    if os.environ.get("PHASEBOOK_UPDATE_GOLDEN") == "1":
+        shutil.rmtree(folder, ignore_errors=True)
+        for src, content in made.items():
+            (folder / src).parent.mkdir(parents=True, exist_ok=True)
+            (folder / src).write_bytes(content)
+    kept = {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+    assert sorted(made) == sorted(kept), "pages added or removed"
+    diffs = [
+        "".join(
+            difflib.unified_diff(
+                kept[src].decode("utf-8").splitlines(keepends=True),
+                made[src].decode("utf-8").splitlines(keepends=True),
+                f"golden/{lang}/{src}",
+                f"now/{lang}/{src}",
+            )
+        )
+        for src in sorted(made)
+        if made[src] != kept[src]
+    ]
+    assert not diffs, "\n".join(diffs)
+
+
+def test_the_two_languages_differ_in_words_not_in_pages() -> None:
+    ja, en = page_set("ja"), page_set("en")
+    assert sorted(ja) == sorted(en)
+    assert "# 運用" in ja["phases/run.md"].decode() and "# Run" in en["phases/run.md"].decode()

@@ -1,0 +1,165 @@
+"""The English twin: every portal language in one build, page for page, each with its own
+navigation, UI language, search index, feeds and data; guides translated as x.en.md."""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+from icalendar import Calendar
+
+from generator.load import load_portal
+from generator.scaffold import init_portal
+from tests.conftest import ROOT, edit, mkdocs_build, text_of
+
+HREFLANG = re.compile(r'<link rel="alternate" href="([^"]+)" hreflang="([a-z-]+)">')
+
+
+def trees(site: Path) -> dict[str, list[Path]]:
+    """Every page of the site by language: English under /en/, Japanese everywhere else."""
+    pages = sorted(site.rglob("*.html"))
+    english = [p for p in pages if p.relative_to(site).parts[0] == "en"]
+    return {"ja": [p for p in pages if p not in english], "en": english}
+
+
+def url_of(page: Path, root: Path) -> str:
+    """The root-absolute URL a page is served at (directory URLs)."""
+    rel = page.relative_to(root).as_posix()
+    return "/" + rel.removesuffix("index.html") if rel.endswith("index.html") else "/" + rel
+
+
+def test_each_language_is_a_tree_of_the_same_pages(example_site: Path) -> None:
+    pages = trees(example_site)
+    ja = {url_of(p, example_site) for p in pages["ja"]}
+    en = {url_of(p, example_site / "en") for p in pages["en"]}
+    assert ja == en
+    assert len(ja) > 40
+    # A translation is never a page of its own, in either language.
+    assert not [u for u in ja | en if ".en/" in u or u.endswith(".en.html")]
+
+
+def test_every_page_links_to_itself_in_each_language(example_site: Path) -> None:
+    """hreflang in the head of every page, pointing at a page that exists."""
+    for lang, pages in trees(example_site).items():
+        root = example_site / "en" if lang == "en" else example_site
+        for page in pages:
+            source = page.read_text(encoding="utf-8")
+            links = dict((code, href) for href, code in HREFLANG.findall(source))
+            assert set(links) == {"ja", "en"}, page
+            # The 404 page answers any address: its languages are their start pages.
+            here = "/" if page.name == "404.html" else url_of(page, root)
+            assert links["ja"] == here, page
+            assert links["en"] == "/en" + here, page
+            assert f'<html lang="{lang}"' in source, page
+
+
+def test_the_english_tree_speaks_english(example_site: Path) -> None:
+    program = example_site / "en" / "programs" / "atx-use-reports" / "index.html"
+    source = program.read_text(encoding="utf-8")
+    assert "<title>Reports and dashboards - MiraiCloud Customer Success Portal</title>" in source
+    assert "Type to start searching" in source  # Material's own words, in English
+    nav = re.findall(r'class="md-tabs__link">\s*([^<]+?)\s*<', source)
+    assert nav[:4] == ["Home", "Onboard", "Use", "Expand"]
+    text = text_of(program)
+    assert "Reports and dashboards" in text and "レポートとダッシュボード入門" not in text
+    japanese = text_of(example_site / "programs" / "atx-use-reports" / "index.html")
+    assert "レポートとダッシュボード入門" in japanese and "Reports and dashboards" not in japanese
+    # The folded "English" box of the single-language portal is gone.
+    assert "pb-alt" not in source
+
+
+def test_a_translated_guide_is_shown_translated_and_an_untranslated_one_says_so(
+    example_site: Path,
+) -> None:
+    translated = text_of(example_site / "en" / "guides" / "sso-setup" / "index.html")
+    assert translated.startswith("Setting up single sign-on (SSO)")
+    assert "not translated" not in translated
+    assert "Free Guide · Phase: Implement" in translated  # the guide header, in English
+    fallback = text_of(example_site / "en" / "guides" / "api-integration" / "index.html")
+    assert "This page is not translated yet" in fallback
+    assert "shown in Japanese" in fallback
+    assert "API で他システムと連携する" in fallback
+    original = text_of(example_site / "guides" / "sso-setup" / "index.html")
+    assert original.startswith("シングルサインオン（SSO）を設定する")
+    assert "翻訳されていません" not in original
+    # The phase page lists the guide by its translated title.
+    phase = text_of(example_site / "en" / "phases" / "implement" / "index.html")
+    assert "Setting up single sign-on (SSO)" in phase
+
+
+def titles(feed: Path) -> list[str]:
+    calendar = Calendar.from_ical(feed.read_bytes())
+    return [str(event["SUMMARY"]) for event in calendar.walk("VEVENT")]
+
+
+def test_the_english_calendar_feed_has_english_titles(example_site: Path) -> None:
+    portal = load_portal(ROOT / "phases", ROOT / "content")
+    english, japanese = (
+        titles(example_site / "en" / "schedule.ics"),
+        titles(example_site / "schedule.ics"),
+    )
+    assert len(english) == len(japanese) > 5
+    wanted = {f"[ATX] {portal.title(p, 'en')}" for _, p in portal.programs() if p.kind == "atx"}
+    assert set(english) <= wanted
+    assert "[ATX] Reports and dashboards" in english
+    assert not any(re.search("[\u3040-\u30ff]", t) for t in english)
+    calendar = Calendar.from_ical((example_site / "en" / "schedule.ics").read_bytes())
+    assert str(calendar["X-WR-CALNAME"]) == "MiraiCloud Customer Success Portal"
+    # The same event in both feeds: a calendar subscribed to both keeps one.
+    uids = lambda p: {str(e["UID"]) for e in Calendar.from_ical(p.read_bytes()).walk("VEVENT")}  # noqa: E731
+    assert uids(example_site / "en" / "schedule.ics") == uids(example_site / "schedule.ics")
+
+
+def test_each_language_has_its_own_search_index_and_data(example_site: Path) -> None:
+    def index(root: Path) -> dict[str, str]:
+        data = json.loads((root / "search" / "search_index.json").read_text(encoding="utf-8"))
+        return {d["location"]: d["title"] for d in data["docs"]}
+
+    assert index(example_site)["guides/sso-setup/"] == "シングルサインオン（SSO）を設定する"
+    assert index(example_site / "en")["guides/sso-setup/"] == "Setting up single sign-on (SSO)"
+    catalog = json.loads((example_site / "en" / "api" / "catalog.json").read_text("utf-8"))
+    urls = [p["url"] for p in catalog["programs"]]
+    assert urls and all(urlsplit(u).path.startswith("/en/") for u in urls), urls[:3]
+
+
+def test_a_portal_in_one_language_has_no_language_switch(tmp_path: Path) -> None:
+    """The English starter speaks English only: one tree, no selector, no hreflang."""
+    project = tmp_path / "portal"
+    init_portal(project, "en")
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    assert not (site / "ja").exists() and not (site / "en").exists()
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert 'hreflang="' not in home and "md-select" not in home
+
+
+def test_english_first_puts_english_at_the_root(minimal: Path, tmp_path: Path) -> None:
+    edit(minimal / "phases" / "lifecycle.yml", "languages: [ja, en]", "languages: [en, ja]")
+    edit(minimal / "mkdocs.yml", "language: ja", "language: en")
+    shutil.copy(
+        minimal / "content" / "guides" / "hello.md", minimal / "content" / "guides" / "hello.ja.md"
+    )
+    site = tmp_path / "site"
+    result = mkdocs_build(minimal, site)
+    assert result.returncode == 0, result.stderr
+    assert '<html lang="en"' in (site / "index.html").read_text(encoding="utf-8")
+    assert '<html lang="ja"' in (site / "ja" / "index.html").read_text(encoding="utf-8")
+    assert not (site / "guides" / "hello.ja").exists()
+
+
+def test_language_links_keep_the_path_the_site_is_published_under(
+    minimal: Path, tmp_path: Path
+) -> None:
+    edit(minimal / "mkdocs.yml", "site_name: Minimal portal", "site_name: Minimal portal\n"
+         "site_url: https://example.com/portal/")  # fmt: skip
+    site = tmp_path / "site"
+    result = mkdocs_build(minimal, site)
+    assert result.returncode == 0, result.stderr
+    source = (site / "en" / "phases" / "start" / "index.html").read_text(encoding="utf-8")
+    links = {code: href for href, code in HREFLANG.findall(source)}
+    assert links == {"ja": "/portal/phases/start/", "en": "/portal/en/phases/start/"}
+    assert '<link rel="canonical" href="https://example.com/portal/en/phases/start/">' in source
