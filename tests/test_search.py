@@ -144,6 +144,23 @@ def test_cli_search_json_with_filters(minimal: Path) -> None:
     assert set(data["facets"]) == {"phase", "tier", "kind"}
 
 
+def test_cli_search_in_english(minimal: Path) -> None:
+    result = phasebook(minimal, "設計", "--lang", "en", "--kind", "accelerator", "--json")
+    assert result.returncode == 0, result.stderr
+    hits = json.loads(result.stdout)["results"]
+    assert hits and all(h["url"].startswith("en/programs/") for h in hits)
+    japanese = json.loads(phasebook(minimal, "設計", "--kind", "accelerator", "--json").stdout)
+    assert [h["url"] for h in japanese["results"]] == [h["url"][3:] for h in hits]
+    assert [h["title"] for h in japanese["results"]] != [h["title"] for h in hits]
+
+
+@pytest.mark.parametrize("lang", ["fr", "", "EN", "en/../ja"])
+def test_cli_search_refuses_a_language_the_portal_does_not_have(minimal: Path, lang: str):
+    result = phasebook(minimal, "設計", "--lang", lang)
+    assert result.returncode == 2
+    assert result.stderr.strip() == f"--lang {lang!r}: the portal's languages are ja, en"
+
+
 def test_cli_search_rebuilds_a_stale_index(minimal: Path) -> None:
     assert phasebook(minimal, "ダッシュボード").stdout.startswith("No results")
     run = minimal / "phases" / "run.yml"

@@ -87,6 +87,18 @@ def test_filters_narrow_results_and_facets(server: str) -> None:
     assert data["facets"]["kind"] == {"accelerator": 1}
 
 
+def test_results_in_english_link_to_the_english_pages(server: str) -> None:
+    """The same matches, titled and linked in the language the reader asked for."""
+    _, japanese = api(server, q="SSO")
+    status, english = api(server, q="SSO", lang="en")
+    assert status == 200
+    assert english["total"] == japanese["total"] > 0
+    pairs = {r["url"]: r["title"] for r in english["results"]}
+    assert pairs["/en/guides/sso-setup/"] == "Setting up single sign-on (SSO)"
+    assert {r["url"] for r in japanese["results"]} == {u.removeprefix("/en") for u in pairs}
+    assert all(get(server + url)[0] == 200 for url in pairs)
+
+
 def test_snippets_are_escaped_html(server: str) -> None:
     status, data = api(server, q="SAML")
     assert status == 200 and data["results"]
@@ -112,8 +124,9 @@ def test_limit_is_capped(server: str) -> None:
          "implement, optimize, prep, recommend, renew, use)"),
         ({"q": "導入", "kind": "webinar"}, "unknown kind 'webinar' (known: accelerator, atx, "
          "guide, phase, video)"),
-        ({"q": "導入", "sort": "date"}, "unknown parameter 'sort' (known: kind, limit, phase, "
-         "q, tier)"),
+        ({"q": "導入", "sort": "date"}, "unknown parameter 'sort' (known: kind, lang, limit, "
+         "phase, q, tier)"),
+        ({"q": "導入", "lang": "fr"}, "unknown lang 'fr' (known: en, ja)"),
     ],
 )  # fmt: skip
 def test_bad_parameters_get_400_with_a_json_error(

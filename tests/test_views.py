@@ -109,20 +109,26 @@ def test_a_tier_badge_reads_the_same_on_every_page(example_site: Path) -> None:
         r'((?:<span class="pb-badge__mark">[^<]*</span> )?[^<]*)</span>'
     )
     seen: dict[str, set[str]] = {}
+    # In each language: the Japanese tree at the root, the English one under en/.
     for page in example_site.rglob("*.html"):
+        lang = "en" if page.relative_to(example_site).parts[0] == "en" else "ja"
         for tier, body in badge.findall(page.read_text(encoding="utf-8")):
-            seen.setdefault(tier, set()).add(body)
-    assert set(seen) == {"free", "standard", "premier"}
+            seen.setdefault(f"{lang}:{tier}", set()).add(body)
+    assert set(seen) == {f"{g}:{t}" for g in ("ja", "en") for t in ("free", "standard", "premier")}
     for tier, bodies in seen.items():
         assert len(bodies) == 1, (tier, bodies)
     words = {t: html.unescape(re.sub(r"<[^>]+>", "", b.pop())).strip() for t, b in seen.items()}
-    assert words == {"free": "無償", "standard": "有償 スタンダード", "premier": "有償 プレミア"}
+    assert words == {"ja:free": "無償", "ja:standard": "有償 スタンダード",
+                     "ja:premier": "有償 プレミア", "en:free": "Free",
+                     "en:standard": "Paid Standard", "en:premier": "Paid Premier"}  # fmt: skip
     # Plain-text places (the catalogue's plan filter) use the same words.
-    options = re.findall(
-        r'<option value="([a-z]+)" data-pb-rank="\d">([^<]+)</option>',
-        read(example_site, "atx/index.html"),
-    )
-    assert {tier: html.unescape(text) for tier, text in options} == words
+    for lang, catalogue in (("ja", "atx/index.html"), ("en", "en/atx/index.html")):
+        options = re.findall(
+            r'<option value="([a-z]+)" data-pb-rank="\d">([^<]+)</option>',
+            read(example_site, catalogue),
+        )
+        shown = {f"{lang}:{tier}": html.unescape(text) for tier, text in options}
+        assert shown == {k: v for k, v in words.items() if k.startswith(lang)}
 
 
 def test_plans_page_names_the_portal_and_build_date(example_site: Path) -> None:
