@@ -77,7 +77,7 @@ class PhaseOut(_Out):
 
 class ProgramOut(_Out):
     id: str
-    kind: Literal["atx", "accelerator", "guide", "video"]
+    kind: Literal[m.KINDS]  # type: ignore[valid-type]
     touch: Literal["tech", "low", "high"]
     phase: str
     tier: str

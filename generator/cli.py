@@ -24,7 +24,6 @@ from generator.errors import ContentError, printable
 from generator.load import load_portal
 from generator.messages import tr
 from generator.schema import write_schemas
-from generator.validate import KINDS
 
 STATE = ".phasebook"  # the lock, the journals and (by default) the index, per project
 # The project: the working directory, which `-C DIR` has made DIR before anything runs.
@@ -117,7 +116,7 @@ def validate(project: Path, phases_dir: str, content_dir: str) -> None:
 
 def summary(portal: m.Portal) -> str:
     programs = [p for _, p in portal.programs()]
-    kinds = {k: sum(p.kind == k for p in programs) for k in KINDS}
+    kinds = {k: sum(p.kind == k for p in programs) for k in m.KINDS}
     upcoming = sum(len(portal.upcoming(p)) for p in programs if isinstance(p, m.Atx))
     return tr(
         "OK: {phases} phases, {programs} programs ({atx} ATX, {accelerator} accelerators, "
@@ -443,7 +442,7 @@ def new_phase(phase_id: str, name: str | None, stage: str | None) -> None:
 @new.command("program")
 @click.argument("phase_id")
 @click.argument("program_id")
-@click.option("--kind", required=True, type=click.Choice(["atx", "accelerator", "guide", "video"]))
+@click.option("--kind", required=True, type=click.Choice(m.KINDS))
 @click.option("--title", help="Its title (default: a placeholder to replace).")
 @click.option("--tier", help="Its tier (default: the first; for an accelerator the first paid).")
 @click.option("--url", help="A video's address, or where an accelerator is requested.")

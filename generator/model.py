@@ -14,7 +14,7 @@ import re
 import zoneinfo
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal, get_args
 from urllib.parse import urlsplit
 
 from pydantic import (
@@ -309,6 +309,12 @@ def _add(moment: datetime, amount: int, unit: str) -> datetime:
 
 
 class ProgramBase(Strict):
+    """What every kind of program has. A kind is its class here, in `ProgramT`, its words in
+    labels.py and, when it has a page of its own, templates/kinds/<kind>.md.j2."""
+
+    touch: ClassVar[str]  # what the customer gets: tech (self-service), low (1:many), high (1:1)
+    section: ClassVar[str]  # where a phase page lists it: self-service, atx or accelerators
+    starter: ClassVar[dict] = {}  # what `phasebook new program` writes besides id, tier, title
     id: Slug
     tier: Slug
     summary: Text | None = None
@@ -321,6 +327,8 @@ class ProgramBase(Strict):
 class Atx(ProgramBase):
     """Ask the Experts: one-to-many, live sessions and/or a recording."""
 
+    touch, section = "low", "atx"
+    starter: ClassVar[dict] = {"level": "beginner", "duration_minutes": 60, "sessions": []}
     kind: Literal["atx"]
     title: Line
     level: Level
@@ -332,6 +340,8 @@ class Atx(ProgramBase):
 class Accelerator(ProgramBase):
     """One-to-one session with a customer success engineer, requested by the customer."""
 
+    touch, section = "high", "accelerators"
+    starter: ClassVar[dict] = {"duration_minutes": 90, "prerequisites": [], "outcomes": []}
     kind: Literal["accelerator"]
     title: Line
     level: Level | None = None
@@ -344,6 +354,7 @@ class Accelerator(ProgramBase):
 class Guide(ProgramBase):
     """Self-service article whose Markdown lives under `content/`."""
 
+    touch, section = "tech", "self-service"
     kind: Literal["guide"]
     page: Annotated[LineStr, AfterValidator(_page)]
     title: Line | None = None  # defaults to the page's first heading
@@ -351,6 +362,10 @@ class Guide(ProgramBase):
 
 
 class Video(ProgramBase):
+    """A recorded how-to, hosted elsewhere."""
+
+    touch, section = "tech", "self-service"
+    starter: ClassVar[dict] = {"duration_minutes": 10}
     kind: Literal["video"]
     title: Line
     url: HttpsUrl
@@ -360,6 +375,12 @@ class Video(ProgramBase):
 
 ProgramT = Atx | Accelerator | Guide | Video
 Program = Annotated[ProgramT, Field(discriminator="kind")]
+# Every kind by its `kind:` value, in the order of ProgramT: the one registry of kinds.
+KIND_MODELS: dict[str, type[ProgramBase]] = {
+    get_args(cls.model_fields["kind"].annotation)[0]: cls for cls in get_args(ProgramT)
+}
+KINDS = tuple(KIND_MODELS)
+TOUCH = {kind: cls.touch for kind, cls in KIND_MODELS.items()}
 
 
 # The gaps `phasebook report` finds, by the stable code tools and `report.accept` use.
@@ -389,9 +410,6 @@ class PhaseFile(Strict):
     exit_criteria: list[ExitCriterion] = []
     programs: list[Program] = []
     report: Acceptance | None = None
-
-
-TOUCH = {"guide": "tech", "video": "tech", "atx": "low", "accelerator": "high"}
 
 
 def session_ends(program: Atx, session: Session) -> datetime:

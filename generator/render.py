@@ -20,6 +20,7 @@ from jinja2 import (
     Environment,
     FileSystemLoader,
     PackageLoader,
+    PrefixLoader,
     StrictUndefined,
     TemplateError,
     pass_context,
@@ -55,6 +56,8 @@ ASSET = "assets/phasebook.css"
 SCRIPT = "assets/phasebook.js"
 LEVELS = ("beginner", "intermediate", "advanced")
 _RELATED_SLOT = re.compile(r'<div data-pb-related="([a-z0-9-]+)"></div>')
+# A phase page's parts, in order, with the label of each heading (`section` of each kind).
+SECTIONS = (("self-service", "self_service"), ("atx", "atx"), ("accelerators", "accelerators"))
 HOME_SESSIONS = 5  # sessions the start page shows
 HOME_SPARE = 5  # rendered hidden, shown in place of those already past by the visitor's clock
 
@@ -86,9 +89,12 @@ class Renderer:
         self.labels = LABELS.get(self.lang, LABELS["en"])
         self.zone = portal.zone
         self.overrides = overrides.resolve() if overrides else None
+        # A site's template replaces ours of the same name, or extends it as
+        # "phasebook/<name>" to replace one {% block %} only.
+        ours = PackageLoader("generator", "templates")
         loaders = [FileSystemLoader(self.overrides)] if self.overrides else []
         self.env = Environment(
-            loader=ChoiceLoader([*loaders, PackageLoader("generator", "templates")]),
+            loader=ChoiceLoader([*loaders, PrefixLoader({"phasebook": ours}), ours]),
             undefined=StrictUndefined,
             finalize=escape,
             autoescape=False,
@@ -133,14 +139,9 @@ class Renderer:
 
     def phase_page(self, view: m.PhaseView) -> str:
         phase = view.phase
-        groups = [
-            ("self-service", self.labels["self_service"], ("guide", "video")),
-            ("atx", self.labels["atx"], ("atx",)),
-            ("accelerators", self.labels["accelerators"], ("accelerator",)),
-        ]
         programs = [
-            (Markup(anchor), heading, [p for p in phase.programs if p.kind in kinds])
-            for anchor, heading, kinds in groups
+            (Markup(section), self.labels[key], [p for p in phase.programs if p.section == section])
+            for section, key in SECTIONS
         ]
         return self._render(
             "phase.md.j2",

@@ -388,7 +388,7 @@ def new_program(
 def _default_tier(portal: m.Portal, kind: str) -> str:
     """One-to-one help is what paid plans sell; everything else starts free."""
     tiers = portal.lifecycle.tiers
-    if kind == "accelerator":
+    if m.KIND_MODELS[kind].touch == "high":
         return next((t.id for t in tiers if t.paid), tiers[0].id)
     return tiers[0].id
 
@@ -401,30 +401,28 @@ def _program_fields(
     title: str | None,
     url: str | None,
 ) -> dict:
+    """What a new program of `kind` starts with, read off its model: a page to write, the
+    model's `starter` values, and the addresses it cannot be without."""
     name = _one_line(title, "--title") or tr_in(
         portal.language, "{id} (write its title here)"
     ).format(id=program_id)
-    if kind == "guide":
+    model = m.KIND_MODELS[kind]
+    if "page" in model.model_fields:
         page = f"guides/{program_id}.md"
         steps = tr_in(portal.language, "Write the steps here.")
         project.create(project.content / page, f"# {name}\n\n{steps}\n")
         return {"page": page}
-    if kind == "atx":
-        return {
-            "title": _literal(name),
-            "level": "beginner",
-            "duration_minutes": 60,
-            "sessions": [],
-        }
-    if kind == "video":
+    fields = {"title": _literal(name), **model.starter}
+    if "url" in model.model_fields:
         if not url:
             raise ScaffoldError(tr("a video needs --url: the https: address of the video"))
-        return {"title": _literal(name), "url": url, "duration_minutes": 10}
-    contact = next((t.contact for t in portal.lifecycle.tiers if t.contact), None)
-    if not (url or contact):
-        raise ScaffoldError(tr("an accelerator needs --url: where customers request it"))
-    return {"title": _literal(name), "duration_minutes": 90, "prerequisites": [], "outcomes": [],
-            "request": url or contact}  # fmt: skip
+        fields["url"] = url
+    if "request" in model.model_fields:
+        contact = next((t.contact for t in portal.lifecycle.tiers if t.contact), None)
+        if not (url or contact):
+            raise ScaffoldError(tr("an accelerator needs --url: where customers request it"))
+        fields["request"] = url or contact
+    return fields
 
 
 # -- sessions ----------------------------------------------------------------------------

@@ -40,7 +40,7 @@ from generator.messages import tr
 from generator.sourcefiles import SourceProblem, read_source
 from generator.urls import language_prefix, page_url, phase_src, program_src, translation_src
 
-KINDS = ("phase", "atx", "accelerator", "guide", "video")
+KINDS = ("phase", *m.KINDS)
 FORMAT = 2  # of the stored fields: an index of another format is rebuilt, never misread
 DOCUMENTS, RELATED = "documents.json", "related.json"  # handed to and from the worker
 MAX_QUERY = 500

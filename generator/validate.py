@@ -23,7 +23,7 @@ from generator.messages import N_, tr
 from generator.yamlfile import Path_, YamlFile, format_path
 
 T = TypeVar("T", bound=BaseModel)
-KINDS = ("atx", "accelerator", "guide", "video")
+KINDS = m.KINDS
 
 
 def _all_field_names() -> set[str]:

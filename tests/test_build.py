@@ -128,6 +128,30 @@ def test_templates_can_be_overridden_from_the_site(minimal: Path, tmp_path: Path
     assert '<p class="custom-header">free</p>' in page
 
 
+def test_a_site_overrides_one_block_and_keeps_the_rest(minimal: Path, tmp_path: Path) -> None:
+    """`{% extends "phasebook/program.md.j2" %}`: one part replaced, in every language, and
+    everything else (facts, sessions, related content) still ours."""
+    overrides = minimal / "overrides"
+    overrides.mkdir()
+    (overrides / "program.md.j2").write_text(
+        '{% extends "phasebook/program.md.j2" %}\n'
+        "{% block topics %}\n"
+        '<p class="custom-topics">{{ program.topics | length }} {{ l.topics }}</p>\n\n'
+        "{% endblock %}\n",
+        encoding="utf-8",
+    )
+    edit(minimal / "mkdocs.yml", "  - phasebook", "  - phasebook:\n      templates_dir: overrides")
+    site = tmp_path / "site"
+    result = mkdocs_build(minimal, site)
+    assert result.returncode == 0, result.stderr
+    for root in (site, site / "en"):
+        page = (root / "programs" / "atx-start" / "index.html").read_text(encoding="utf-8")
+        assert re.search(r'<p class="custom-topics">\d+ [^<]+</p>', page)
+        assert 'id="sessions"' in page and "pb-badge" in page
+    english = (site / "en" / "programs" / "atx-start" / "index.html").read_text("utf-8")
+    assert "Topics</p>" in english
+
+
 def test_build_is_reproducible(minimal: Path, tmp_path: Path) -> None:
     first, second = tmp_path / "a", tmp_path / "b"
     assert mkdocs_build(minimal, first).returncode == 0
