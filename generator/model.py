@@ -317,6 +317,7 @@ class ProgramBase(Strict):
     starter: ClassVar[dict] = {}  # what `phasebook new program` writes besides id, tier, title
     id: Slug
     tier: Slug
+    level: Level | None = None
     summary: Text | None = None
     topics: list[Line] = []
     # What the program is offered in. Default: an ATX's session languages, else the portal's
@@ -344,7 +345,6 @@ class Accelerator(ProgramBase):
     starter: ClassVar[dict] = {"duration_minutes": 90, "prerequisites": [], "outcomes": []}
     kind: Literal["accelerator"]
     title: Line
-    level: Level | None = None
     duration_minutes: Minutes
     prerequisites: list[Slug] = []
     outcomes: list[Line] = []
@@ -358,7 +358,6 @@ class Guide(ProgramBase):
     kind: Literal["guide"]
     page: Annotated[LineStr, AfterValidator(_page)]
     title: Line | None = None  # defaults to the page's first heading
-    level: Level | None = None
 
 
 class Video(ProgramBase):
@@ -370,7 +369,6 @@ class Video(ProgramBase):
     title: Line
     url: HttpsUrl
     duration_minutes: Minutes
-    level: Level | None = None
 
 
 ProgramT = Atx | Accelerator | Guide | Video
