@@ -3,12 +3,12 @@ with plain MkDocs building the very same pages.
 
     python benchmarks/build_scale.py            # 100, 1,000 and 10,000 programs
 
-For each N: wall time of `mkdocs build` with Phasebook; the same pages pre-rendered as
-Markdown files and built by plain MkDocs (same theme, nav and search settings, no plugin),
-and the ratio of the two, the headline figure; the time inside the plugin, and of it the
-Whoosh index and the related content; peak RSS of both; pages, HTML bytes per page, site
-size and the browser search index (raw and gzip). Every build runs in a fresh child process,
-so its peak RSS is its own.
+For each N: wall time of `mkdocs build` with Phasebook (every portal language); the same
+pages written by `phasebook export` and built by plain MkDocs, one build per language (same
+theme, nav and search settings, no plugin), and the ratio of the two, the headline figure;
+the time inside the plugin, and of it the Whoosh index and the related content; peak RSS
+of both; pages, HTML bytes per page, site size and the browser search index (raw and gzip).
+Every build runs in a fresh child process, so its peak RSS is its own.
 """
 
 from __future__ import annotations
@@ -138,47 +138,21 @@ def _write(path: Path, data: object) -> None:
 
 
 def prerender(project: Path, plain: Path) -> None:
-    """The pages Phasebook makes for `project`, written as plain files with a mkdocs.yml
-    that has the same theme, nav and search settings but no phasebook plugin."""
+    """The pages Phasebook makes for `project` in every language, written by `phasebook
+    export`: plain docs trees with the same theme, nav and search settings and no plugin."""
     from generator import search
+    from generator.export import Source, export_tree, read_config, write_tree
     from generator.load import load_portal
-    from generator.pages import site_files
-    from generator.render import ASSET, SCRIPT, Renderer, navigation
-    from site_plugins.plugin import SEARCH_PIPELINE, SEARCH_SEPARATOR
+    from generator.outputs import layout
 
-    source = project / "content"
-    portal = load_portal(project / "phases", source, root=project)
-    renderer = Renderer(portal)
-    index = search.build_index(search.documents(portal, source), plain / "index")
-    renderer.related = search.related(index)
-    docs = plain / "content"
-    for path in source.rglob("*.md"):
-        src = path.relative_to(source).as_posix()
-        text = renderer.page_markdown(src, path.read_text(encoding="utf-8"))
-        _put(docs / src, text)
-    home = not (source / "index.md").exists()
-    for item in site_files(portal, renderer, site_url=None, directory_urls=True, home=home):
-        _put(docs / item.src, item.content)
-    config = {
-        "site_name": "Benchmark",
-        "docs_dir": "content",
-        "theme": THEME,
-        "plugins": [{"search": {"separator": SEARCH_SEPARATOR, "pipeline": SEARCH_PIPELINE}}],
-        "nav": navigation(portal),
-        "not_in_nav": "/programs/\n/guides/",
-        "markdown_extensions": ["attr_list", "md_in_html", "tables"],
-        "extra_css": [ASSET],
-        "extra_javascript": [SCRIPT],
-    }
-    _write(plain / "mkdocs.yml", config)
-
-
-def _put(path: Path, content: str | bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    if isinstance(content, bytes):
-        path.write_bytes(content)
-    else:
-        path.write_text(content, encoding="utf-8")
+    portal = load_portal(project / "phases", project / "content", root=project)
+    index = search.build_index(search.documents(portal, project / "content"), plain / "index")
+    config = read_config(project / "mkdocs.yml")
+    source = Source(layout(project, project / "mkdocs.yml"), config, search.related(index))
+    for lang in portal.info.languages:
+        write_tree(export_tree(portal, source, lang), plain / lang)
+    languages = "\n".join(portal.info.languages)
+    (plain / "languages").write_text(languages, encoding="utf-8")
 
 
 def measure(project: Path) -> dict:
@@ -208,10 +182,17 @@ def measure(project: Path) -> dict:
     for name in ("on_config", "on_files", "on_page_markdown", "on_post_page", "on_post_build"):
         timed(PhasebookPlugin, name, "plugin")
     site = project / "site"
+    # An export is one plain build per language, the first at the root as the plugin does.
+    listed = project / "languages"
+    trees = [project] if not listed.exists() else [
+        project / lang for lang in listed.read_text(encoding="utf-8").split()
+    ]  # fmt: skip
     start = time.perf_counter()
-    os.chdir(project)
-    config = load_config(str(project / "mkdocs.yml"), site_dir=str(site))
-    build(config)
+    for n, tree in enumerate(trees):
+        os.chdir(tree)
+        target = site if n == 0 else site / tree.name
+        config = load_config(str(tree / "mkdocs.yml"), site_dir=str(target))
+        build(config)
     wall = time.perf_counter() - start
     plugin = config.plugins.get("phasebook")
     for name, seconds in getattr(plugin, "timings", {}).items():
