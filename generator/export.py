@@ -122,6 +122,9 @@ def _config(
     config["docs_dir"] = DOCS
     config.pop("site_dir", None)
     config["edit_uri"] = ""  # the exported files are not the sources an author edits
+    if source.options.get("staff_links") is not True:  # as the plugin: none for customers
+        for key in ("repo_url", "repo_name"):
+            config.pop(key, None)
     if site_url:
         config["site_url"] = site_url
     info = portal.info
@@ -156,15 +159,19 @@ def _config(
     if source.options.get("nav", True) is not False and "nav" not in config:
         config["nav"] = navigation(portal, lang)
     config["not_in_nav"] = LiteralScalarString("".join(f"/{src}\n" for src in hidden))
-    if len(info.languages) > 1:
-        config["extra"] = _extra(config.get("extra"), portal, source, lang)
+    config["extra"] = _extra(config.get("extra"), portal, source, lang)
     return config
 
 
 def _extra(extra: object, portal: m.Portal, source: Source, lang: str) -> CommentedMap:
-    """The language selector, to each language's start page: Material's own script then
-    looks the page up in the other language's sitemap when the site declares its URL."""
+    """No generator credit for customers; the language selector, to each language's start
+    page: Material's own script then looks the page up in the other language's sitemap
+    when the site declares its URL."""
     out = CommentedMap(extra) if isinstance(extra, dict) else CommentedMap()
+    if source.options.get("staff_links") is not True:
+        out["generator"] = False
+    if len(portal.info.languages) == 1:
+        return out
     root = urlsplit(source.config.get("site_url") or "/").path.rstrip("/")
     out["alternate"] = [
         {

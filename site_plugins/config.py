@@ -36,6 +36,11 @@ class PhasebookConfig(Config):
     # through PHASEBOOK_STRICT_CONTENT=1.
     strict_content = c.Type(bool, default=False)
 
+    # The links that are for the CS team, not for customers: the edit button on every page,
+    # the repository in the header and the generator credit in the footer. Off, so that a
+    # published portal shows none; true for an internal preview.
+    staff_links = c.Type(bool, default=False)
+
     # Rows per catalogue page (/atx/, /atx/2/ …): a phone renders a page quickly however
     # large the catalogue grows.
     catalogue_page_size = PositiveInt(default=100)

@@ -39,6 +39,13 @@ NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
 RELATED_MARK = 'data-pb-related="'
 
 
+def hide_staff_links(config: MkDocsConfig) -> None:
+    """No edit button, repository link or "Made with Material for MkDocs" for customers."""
+    config.repo_url = config.repo_name = None
+    config.edit_uri = ""
+    config.extra["generator"] = False
+
+
 @contextlib.contextmanager
 def reported() -> Iterator[None]:
     """The single conversion point: MkDocs prints a PluginError without a traceback."""
@@ -101,6 +108,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             config.nav = navigation(self.portal, self.lang)
         if len(self.portal.info.languages) > 1:
             config.extra["alternate"] = alternates("", self.portal.info.languages, self.site_url)
+        if not self.config.staff_links:
+            hide_staff_links(config)
         for extension in REQUIRED_EXTENSIONS:
             if extension not in config.markdown_extensions:
                 config.markdown_extensions.append(extension)

@@ -5,9 +5,10 @@ from __future__ import annotations
 import html
 import json
 import re
+import shutil
 from pathlib import Path
 
-from tests.conftest import edit, mkdocs_build, text_of
+from tests.conftest import ROOT, edit, mkdocs_build, text_of
 
 
 def test_phase_page_lists_programs_grouped_with_badges(example_site: Path) -> None:
@@ -75,13 +76,30 @@ def test_nav_is_stages_then_phases_only(example_site: Path) -> None:
     assert tabs == ["ホーム", *stages, *views]
 
 
-def test_edit_button_points_at_the_yaml(example_site: Path) -> None:
-    page = (example_site / "programs" / "atx-use-console" / "index.html").read_text(
-        encoding="utf-8"
-    )
-    assert (
-        'href="https://git.miraicloud.example/cs/success-portal/edit/main/phases/use.yml"' in page
-    )
+STAFF = ("git.miraicloud.example", 'rel="edit"', "Made with", "md-source")
+
+
+def test_customers_see_no_staff_links(example_site: Path) -> None:
+    """No edit button, repository link or generator credit on any page, in any language."""
+    for page in example_site.rglob("*.html"):
+        source = page.read_text(encoding="utf-8")
+        assert not [s for s in STAFF if s in source], page
+
+
+def test_an_internal_preview_shows_the_edit_button_on_the_yaml(tmp_path: Path) -> None:
+    project = tmp_path / "portal"
+    for name in ("phases", "content"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project)
+    edit(project / "mkdocs.yml", "  - phasebook\n", "  - phasebook:\n      staff_links: true\n")
+    site = tmp_path / "site"
+    result = mkdocs_build(project, site)
+    assert result.returncode == 0, result.stderr
+    page = (site / "programs" / "atx-use-console" / "index.html").read_text(encoding="utf-8")
+    edit_url = "https://git.miraicloud.example/cs/success-portal/edit/main/phases/use.yml"
+    assert f'href="{edit_url}"' in page and "md-source" in page and "Made with" in page
+    english = (site / "en" / "programs" / "atx-use-console" / "index.html").read_text("utf-8")
+    assert f'href="{edit_url}"' in english
 
 
 def test_site_makes_no_third_party_font_requests(example_site: Path) -> None:
