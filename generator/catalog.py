@@ -182,7 +182,8 @@ def _phase(portal: m.Portal, index: int, view: m.PhaseView, url, site_url) -> Ph
         summary=_all(portal, phase.summary),
         tasks=[_all(portal, t) for t in phase.tasks],
         exit_criteria=[
-            CriterionOut(text=_all(portal, c.text), target=c.target) for c in phase.exit_criteria
+            CriterionOut(text=_all(portal, c.text), target=portal.t(c.target) or None)
+            for c in phase.exit_criteria
         ],
         programs=[p.id for p in phase.programs],
         previous=view.previous.id if view.previous else None,

@@ -235,7 +235,8 @@ class Lifecycle(Strict):
 
 class ExitCriterion(Strict):
     text: Line
-    target: LineStr | None = None
+    # What counts as met, e.g. ">= 95%" (shown as 「95%以上」), or one per language.
+    target: Line | None = None
 
 
 EVERY = re.compile(r"^([1-9][0-9]{0,2}) (day|week|month)s?$")

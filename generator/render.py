@@ -111,6 +111,7 @@ class Renderer:
             url=_url,
             when=self.when,
             minutes=self.minutes,
+            target=self.target,
             key=m.text_key,
         )
         self.env.globals.update(
@@ -127,7 +128,6 @@ class Renderer:
             ics=calendar.ics_path,
             phase_feed=calendar.phase_feed,
             feed_all=calendar.FEED,
-            TOUCH=m.TOUCH,
             m_home=HOME,
             m_schedule=SCHEDULE,
             m_plans=PLANS,
@@ -443,12 +443,27 @@ class Renderer:
     def _date(self, moment: datetime) -> str:
         return format_skeleton("yMMMd", moment, locale=self.lang)
 
+    def target(self, value: dict[str, str]) -> str:
+        """A target as people write it: ">= 95%" reads 「95%以上」 or "at least 95%"."""
+        text = self.t(value)
+        found = _TARGET.match(text)
+        if found is None:
+            return text
+        amount = found.group(2)
+        if self.lang in ("ja", "zh"):  # 2 名 → 2名: no space before a CJK unit
+            amount = re.sub(rf"(?<=\d) +(?=[{WIDE}])", "", amount)
+        return self.labels[f"target_{_OPERATORS[found.group(1)]}"].format(amount)
+
     def minutes(self, value: int) -> str:
         return self.labels["minutes"].format(value)
 
     def _position(self, phase_id: str) -> tuple[int, int]:
         ids = [v.phase.id for v in self.portal.phases]
         return ids.index(phase_id) + 1, len(ids)
+
+
+_TARGET = re.compile(r"^\s*(>=|<=|≥|≤|>|<)\s*(\S.*?)\s*$")
+_OPERATORS = {">=": "ge", "≥": "ge", "<=": "le", "≤": "le", ">": "gt", "<": "lt"}
 
 
 # What YAML cannot hold even in a double-quoted string, written as its escape instead.

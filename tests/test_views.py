@@ -151,3 +151,24 @@ def test_session_times_read_as_each_language_writes_them(portal: Portal, lang: s
         re.sub(r"<[^>]+>", "", str(Renderer(portal, lang=lang).when(session, rollout)))
     )
     assert text == shown
+
+
+def test_targets_read_as_people_write_them(example_site: Path) -> None:
+    """`target: ">= 95%"` is 「95%以上」 and "at least 95%", never the operator."""
+    japanese = text_of(example_site / "phases" / "implement" / "index.html")
+    english = text_of(example_site / "en" / "phases" / "implement" / "index.html")
+    assert "目標: 95%以上" in japanese and "Target: at least 95%" in english
+    assert "目標: 2名以上" in text_of(example_site / "phases" / "prep" / "index.html")
+    assert "at least 2 people" in text_of(example_site / "en" / "phases" / "prep" / "index.html")
+    assert ">=" not in japanese + english
+
+
+def test_what_customers_get_is_named_without_cs_jargon(example_site: Path) -> None:
+    for page in example_site.rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        for jargon in ("テックタッチ", "ロータッチ", "ハイタッチ", "Tech-touch", "High-touch"):
+            assert jargon not in text, (page, jargon)
+    plans = text_of(example_site / "plans" / "index.html")
+    assert "支援の形: セルフサービス・ウェビナー（1対多）・専任担当（1対1）" in plans
+    program = text_of(example_site / "programs" / "acc-engage-alert-tuning" / "index.html")
+    assert "ステージ: 利用 › フェーズ: 定着" in program
