@@ -457,3 +457,85 @@ def test_the_english_search_finds_english_text_in_english(page: Page) -> None:
     assert found[0] == "en/guides/sso-setup/", found
     page.goto("./")
     assert browser_search(page, "シングルサインオン")[0] == "guides/sso-setup/"
+
+
+def every_page(site: Path) -> list[str]:
+    return sorted(p.relative_to(site).as_posix().removesuffix("index.html")
+                  for p in site.rglob("index.html"))  # fmt: skip
+
+
+def test_no_page_scrolls_sideways_on_a_phone(
+    browser: Browser, base_url: str, example_site: Path
+) -> None:
+    """At 375 px, in both languages, every page fits: tables become stacked cards."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    wide = {}
+    for path in every_page(example_site):
+        page.goto(path or "./")
+        width = page.evaluate("document.documentElement.scrollWidth")
+        if width > 375:
+            wide[path] = width
+    context.close()
+    assert not wide, wide
+
+
+# In a Japanese page: where a word was split across two lines, and lines starting with a
+# character that may not start one (the long-vowel mark, small kana).
+LINE_BREAKS = """(words) => {
+  const bad = new Set("ーァィゥェォッャュョヮヵヶぁぃぅぇぉっゃゅょゎ、。）」");
+  const starts = [], split = [];
+  const walker = document.createTreeWalker(document.querySelector("article"), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    if (!node.parentElement.closest(
+        "h1, h2, h3, a, .md-button, .pb-badge, th, td, summary, label, .pb-meta")) continue;
+    if (!node.parentElement.getClientRects().length) continue;  // hidden
+    const text = node.textContent;
+    let top = null;
+    for (let i = 0; i < text.length; i++) {
+      const range = document.createRange();
+      range.setStart(node, i); range.setEnd(node, i + 1);
+      const rect = range.getClientRects()[0];
+      if (!rect) continue;
+      const newLine = top !== null && rect.top > top + 2;
+      if (newLine && bad.has(text[i])) starts.push(text.slice(i - 3, i + 3));
+      top = rect.top;
+    }
+    for (const word of words) {
+      for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+        const range = document.createRange();
+        range.setStart(node, at); range.setEnd(node, at + word.length);
+        const lines = new Set([...range.getClientRects()].map(r => Math.round(r.top)));
+        if (lines.size > 1) split.push(word);
+      }
+    }
+  }
+  return {starts, split};
+}"""
+WORDS = [
+    "カレンダーに追加",
+    "アクセラレーター",
+    "申し込む",
+    "導入準備",
+    "ダッシュボード",
+    "スタンダード",
+]
+
+
+@pytest.mark.parametrize("width", [375, 1280])
+@pytest.mark.parametrize(
+    "path", ["./", "schedule/", "atx/", "accelerators/", "phases/engage/", "plans/",
+             "programs/atx-use-reports/", "programs/acc-engage-alert-tuning/"],
+)  # fmt: skip
+def test_japanese_breaks_between_phrases(
+    browser: Browser, base_url: str, path: str, width: int
+) -> None:
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.goto(path)
+    assert (
+        page.evaluate("getComputedStyle(document.querySelector('h1')).wordBreak") == "auto-phrase"
+    )
+    found = page.evaluate(LINE_BREAKS, WORDS)
+    context.close()
+    assert found == {"starts": [], "split": []}

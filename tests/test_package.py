@@ -20,7 +20,9 @@ def test_wheel_contains_templates_assets_and_entry_points(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr[-2000:]
     (wheel,) = tmp_path.glob("phasebook-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    templates = {p.name for p in (ROOT / "generator" / "templates").iterdir()}
+    folder = ROOT / "generator" / "templates"
+    templates = {p.relative_to(folder).as_posix() for p in folder.rglob("*.j2")}
+    assert "kinds/atx.md.j2" in templates
     assert {f"generator/templates/{name}" for name in templates} <= names
     assert "generator/assets/phasebook.css" in names
     starter = {p.relative_to(ROOT).as_posix() for p in (ROOT / "generator" / "starter").rglob("*")
