@@ -59,7 +59,9 @@ _RELATED_SLOT = re.compile(r'<div data-pb-related="([a-z0-9-]+)"></div>')
 # A phase page's parts, in order, with the label of each heading (`section` of each kind).
 SECTIONS = (("self-service", "self_service"), ("atx", "atx"), ("accelerators", "accelerators"))
 HOME_SESSIONS = 5  # sessions the start page shows
-HOME_SPARE = 5  # rendered hidden, shown in place of those already past by the visitor's clock
+# Rendered hidden, shown in place of those already past by the visitor's clock: enough for
+# weeks of a busy portal's sessions after the build.
+HOME_SPARE = 45
 
 
 def escape(value: object) -> Markup:
@@ -133,6 +135,8 @@ class Renderer:
             m_plans=PLANS,
             m_catalogue=CATALOGUES,
             related_slot=self.related_slot,
+            upcoming=self.upcoming,
+            other_language=self.other_language,
         )
 
     # -- pages -----------------------------------------------------------------------------
@@ -154,7 +158,7 @@ class Renderer:
         )
 
     def program_page(self, view: m.PhaseView, program: m.ProgramT) -> str:
-        upcoming = self.portal.upcoming(program) if isinstance(program, m.Atx) else []
+        upcoming = self.upcoming(program) if isinstance(program, m.Atx) else []
         past = (
             sorted(
                 (s for s in program.sessions if self.portal.is_over(program, s)),
@@ -202,6 +206,10 @@ class Renderer:
             if not self.portal.is_over(item.program, item.session)
         ]
 
+    def _next_first(self, items: list[calendar.Scheduled]) -> list[calendar.Scheduled]:
+        """Sessions in the page's language first, each group by start."""
+        return sorted(items, key=lambda i: (i.session.language != self.lang, i.session.starts))
+
     def _views(self, stage_id: str) -> list[tuple[int, m.PhaseView]]:
         """A stage's phases with their lifecycle number."""
         return [(i + 1, v) for i, v in enumerate(self.portal.phases) if v.stage.id == stage_id]
@@ -237,7 +245,7 @@ class Renderer:
             src=HOME,
             lifecycle_map=lifecycle_map,
             stages=stages,
-            items=self._upcoming()[: HOME_SESSIONS + HOME_SPARE],
+            items=self._next_first(self._upcoming())[: HOME_SESSIONS + HOME_SPARE],
             shown=HOME_SESSIONS,
             page_title=self.t(self.portal.info.title),
         )
@@ -442,6 +450,22 @@ class Renderer:
 
     def _date(self, moment: datetime) -> str:
         return format_skeleton("yMMMd", moment, locale=self.lang)
+
+    def upcoming(self, program: m.Atx) -> list[m.Session]:
+        """A program's sessions not over at build time, the page's language first: the
+        browser then shows the first ones not over by the visitor's clock."""
+        return sorted(
+            self.portal.upcoming(program), key=lambda s: (s.language != self.lang, s.starts)
+        )
+
+    def other_language(self, session: m.Session) -> Markup:
+        """「（英語）」 after a session held in another language than the page's."""
+        if session.language == self.lang:
+            return Markup("")
+        name = self.labels.get(f"lang_{session.language}", session.language)
+        return Markup('<span class="pb-lang">{}</span>').format(
+            escape(self.labels["in_language"].format(name))
+        )
 
     def target(self, value: dict[str, str]) -> str:
         """A target as people write it: ">= 95%" reads 「95%以上」 or "at least 95%"."""

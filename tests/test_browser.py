@@ -216,6 +216,14 @@ def test_catalogue_without_javascript_lists_everything(browser: Browser, base_ur
     context.close()
 
 
+def next_sessions(data: dict, clock: datetime, lang: str, program: str | None = None) -> list:
+    """Sessions not over at `clock`, in the order every list shows them: the page's
+    language first, then by start."""
+    found = [s for s in data["sessions"] if datetime.fromisoformat(s["ends"]) > clock
+             and (program is None or s["program"] == program)]  # fmt: skip
+    return sorted(found, key=lambda s: (s["language"] != lang, datetime.fromisoformat(s["starts"])))
+
+
 def test_a_session_past_by_the_visitors_clock_disappears(page: Page, example_site: Path) -> None:
     data = catalog(example_site)
     built = datetime.fromisoformat(data["portal"]["built"])
@@ -233,11 +241,14 @@ def test_a_session_past_by_the_visitors_clock_disappears(page: Page, example_sit
     expect(first_row).to_be_hidden()
     expect(page.locator(f'.pb-schedule time[datetime="{second["starts"]}"]')).to_be_visible()
 
-    # The start page still shows five: the next spare takes the ended one's place.
+    # The start page still shows five: the next spare takes the ended one's place, the
+    # page's language first.
     page.goto("./")
     shown = page.locator(".pb-upcoming [data-pb-session]").locator("visible=true")
     expect(shown).to_have_count(5)
-    expect(shown.first.locator("time")).to_have_attribute("datetime", second["starts"])
+    clock = datetime.fromisoformat(first["ends"]) + timedelta(minutes=1)
+    expected = next_sessions(data, clock, "ja")[0]
+    expect(shown.first.locator("time")).to_have_attribute("datetime", expected["starts"])
 
 
 @pytest.mark.parametrize("width", [1280, 375])
@@ -539,3 +550,76 @@ def test_japanese_breaks_between_phrases(
     found = page.evaluate(LINE_BREAKS, WORDS)
     context.close()
     assert found == {"starts": [], "split": []}
+
+
+VISIBLE_SESSIONS = """() => [...document.querySelectorAll("[data-pb-session] time[data-pb-end]")]
+  .filter(t => t.getClientRects().length).map(t => t.getAttribute("data-pb-end"))"""
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+def test_a_week_after_the_build_every_session_shown_is_still_to_come(
+    page: Page, example_site: Path, lang: str
+) -> None:
+    """The visitor comes a week after the last build: no list shows a session that is
+    over, and each "next" is the next one in the page's language when there is one."""
+    data = catalog(example_site)
+    clock = datetime.fromisoformat(data["portal"]["built"]) + timedelta(days=7)
+    page.clock.set_fixed_time(clock)
+    root = "" if lang == "ja" else "en/"
+    pages = ["", "schedule/", "atx/", *(f"phases/{p['id']}/" for p in data["phases"]),
+             *(f"programs/{p['id']}/" for p in data["programs"] if p["kind"] == "atx")]  # fmt: skip
+    for path in pages:
+        page.goto(root + path or "./")
+        ends = page.evaluate(VISIBLE_SESSIONS)
+        assert all(datetime.fromisoformat(e) > clock for e in ends), (path, ends)
+    # Inline "next" on the phase page: the first by the page's language, then by start.
+    page.goto(f"{root}phases/implement/")
+    for program in ("atx-implement-design", "atx-implement-rollout"):
+        item = page.locator("li", has=page.locator(f'a[href$="programs/{program}/"]')).first
+        shown = item.locator("[data-pb-session]").locator("visible=true").locator("time")
+        wanted = next_sessions(data, clock, lang, program)
+        if wanted:
+            expect(shown).to_have_attribute("datetime", wanted[0]["starts"])
+        else:
+            expect(shown).to_have_count(0)
+
+
+def test_the_next_session_is_in_the_pages_language_and_another_is_labelled(page: Page) -> None:
+    """atx-implement-rollout has an English session on 15 December and a Japanese one on
+    the 17th: the Japanese page names the 17th, the English page the 15th."""
+    page.goto("phases/implement/")
+    item = page.locator("li", has=page.locator('a[href$="programs/atx-implement-rollout/"]'))
+    shown = item.first.locator("[data-pb-session]").locator("visible=true")
+    expect(shown.locator("time")).to_have_attribute("datetime", "2026-12-17T15:00:00+09:00")
+    expect(shown.locator(".pb-lang")).to_have_count(0)
+    page.goto("en/phases/implement/")
+    item = page.locator("li", has=page.locator('a[href$="programs/atx-implement-rollout/"]'))
+    shown = item.first.locator("[data-pb-session]").locator("visible=true")
+    expect(shown.locator("time")).to_have_attribute("datetime", "2026-12-15T18:00:00+09:00")
+
+
+def test_when_every_session_is_over_each_list_says_so_and_points_at_recordings(
+    page: Page, example_site: Path
+) -> None:
+    data = catalog(example_site)
+    last = max(datetime.fromisoformat(s["ends"]) for s in data["sessions"])
+    page.clock.set_fixed_time(last + timedelta(days=1))
+    page.goto("./")
+    none = page.locator("#upcoming ~ [data-pb-group] [data-pb-none]")
+    expect(none).to_be_visible()
+    expect(none).to_contain_text("現在予定されている開催はありません。録画をご覧ください")
+    expect(none.locator("a")).to_have_attribute("href", re.compile(r"atx/$"))
+    expect(page.locator(".pb-upcoming")).to_be_hidden()
+    page.goto("schedule/")
+    expect(page.locator(".pb-sessions")).to_be_hidden()
+    expect(page.locator(".pb-schedule [data-pb-none]")).to_be_visible()
+    recorded = next(p for p in data["programs"] if p["kind"] == "atx" and p["recording"]
+                    and any(s["program"] == p["id"] for s in data["sessions"]))  # fmt: skip
+    page.goto(f"en/programs/{recorded['id']}/")
+    none = page.locator(".pb-schedule [data-pb-none]")
+    expect(none).to_contain_text("No session is scheduled at the moment. Watch a recording")
+    expect(none.locator("a")).to_have_attribute("href", recorded["recording"])
+    page.goto("atx/")
+    cells = page.locator('td[data-label="次回"]').locator("visible=true")
+    texts = {" ".join(t.split()) for t in cells.all_inner_texts()}
+    assert texts == {"—", "— 録画あり"}, texts

@@ -49,16 +49,19 @@
 
   /* -- sessions: the visitor's clock decides what is past ------------------------------ */
 
+  // Every list of sessions (`data-pb-limit`: show the first N) was rendered with the
+  // sessions not over at build time, the page's language first. Past ones by the
+  // visitor's clock are hidden and the next ones take their places; a list left empty
+  // gives way to its group's empty state (`data-pb-none`).
   function hidePastSessions(root) {
     var now = Date.now();
-    root.querySelectorAll("time[data-pb-end]").forEach(function (time) {
-      var row = time.closest("[data-pb-session]") || time.closest(".pb-schedule tr");
-      if (row && Date.parse(time.getAttribute("data-pb-end")) <= now) {
+    root.querySelectorAll("[data-pb-session] time[data-pb-end]").forEach(function (time) {
+      var row = time.closest("[data-pb-session]");
+      if (Date.parse(time.getAttribute("data-pb-end")) <= now) {
         row.classList.add("pb-past-row");
         row.hidden = true;
       }
     });
-    // Lists that show the next N: fill the places of past sessions with the following ones.
     root.querySelectorAll("[data-pb-limit]").forEach(function (list) {
       var shown = 0;
       var limit = +list.getAttribute("data-pb-limit");
@@ -67,6 +70,10 @@
         item.hidden = shown >= limit;
         shown += 1;
       });
+      list.hidden = shown === 0;
+      var group = list.closest("[data-pb-group]");
+      var none = group && group.querySelector("[data-pb-none]");
+      if (none) none.hidden = shown > 0;
     });
   }
 
