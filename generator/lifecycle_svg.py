@@ -42,7 +42,8 @@ def lifecycle_svg(
     """The loop as inline SVG; `href(phase_id)` gives each phase's link from the page."""
     segments = _segments(portal)
     parts = [
-        f'<svg class="pb-loop" viewBox="0 0 {SIZE} {SIZE}" role="img" '
+        # A group of links, not an image: an image may not contain what can be focused.
+        f'<svg class="pb-loop" viewBox="0 0 {SIZE} {SIZE}" role="group" '
         f'aria-labelledby="pb-loop-title" xmlns="http://www.w3.org/2000/svg">',
         f'<title id="pb-loop-title">{escape(title)}</title>',
     ]

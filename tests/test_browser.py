@@ -623,3 +623,99 @@ def test_when_every_session_is_over_each_list_says_so_and_points_at_recordings(
     cells = page.locator('td[data-label="次回"]').locator("visible=true")
     texts = {" ".join(t.split()) for t in cells.all_inner_texts()}
     assert texts == {"—", "— 録画あり"}, texts
+
+
+# One page of every kind, in both languages: start, phase, each kind of program, guide,
+# catalogues, schedule, plans, the 404 page.
+PAGE_KINDS = ["", "phases/engage/", "programs/atx-use-reports/",
+              "programs/acc-engage-alert-tuning/", "programs/video-mobile-app/",
+              "guides/sso-setup/", "guides/api-integration/", "atx/", "accelerators/",
+              "schedule/", "plans/", "404.html"]  # fmt: skip
+
+
+@pytest.mark.parametrize("width", [1280, 375])
+@pytest.mark.parametrize("root", ["", "en/"])
+def test_axe_finds_nothing_serious_on_any_kind_of_page(
+    browser: Browser, base_url: str, root: str, width: int
+) -> None:
+    """axe-core (bundled by axe-playwright-python), every rule it runs by default: no
+    serious or critical violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    axe = Axe()
+    context = browser.new_context(base_url=base_url, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    found = {}
+    for path in PAGE_KINDS:
+        page.goto(root + path or "./")
+        page.wait_for_load_state("load")
+        violations = axe.run(page).response["violations"]
+        bad = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations
+               if v["impact"] in ("serious", "critical")]  # fmt: skip
+        if bad:
+            found[root + path] = bad
+    context.close()
+    assert not found, found
+
+
+def tab_to(page: Page, selector: str, presses: int = 150) -> None:
+    """Press Tab, as a keyboard-only visitor does, until `selector` has the focus."""
+    for _ in range(presses):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement.matches(s)", selector):
+            return
+    raise AssertionError(f"Tab never reached {selector}")
+
+
+def focus_ring(page: Page) -> str:
+    return page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
+
+
+def test_checklist_and_self_check_work_by_keyboard_alone(page: Page) -> None:
+    page.goto("phases/prep/")
+    tab_to(page, '.pb-checklist[data-pb-list="tasks"] input')
+    assert focus_ring(page) != "none", "the focused tick box shows no focus ring"
+    page.keyboard.press("Space")
+    expect(page.locator('.pb-checklist[data-pb-list="tasks"] input').first).to_be_checked()
+    expect(page.locator('.pb-progress[data-pb-list="tasks"]')).to_contain_text("1 / ")
+    tab_to(page, ".pb-selfcheck input")
+    boxes = page.locator(".pb-selfcheck input")
+    for n in range(boxes.count()):
+        page.keyboard.press("Space")
+        if n + 1 < boxes.count():
+            page.keyboard.press("Tab")
+    expect(page.locator(".pb-ready")).to_be_visible()
+    tab_to(page, ".pb-ready a")
+    assert focus_ring(page) != "none"
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/phases/implement/")
+
+
+def test_catalogue_filters_work_by_keyboard_alone(page: Page, example_site: Path) -> None:
+    page.goto("atx/")
+    tab_to(page, '.pb-filters select[name="phase"]')
+    assert focus_ring(page) != "none"
+    page.keyboard.press("ArrowDown")  # the first phase
+    first = catalog(example_site)["phases"][0]["id"]
+    expect(page).to_have_url(re.compile(rf"phase={first}"))
+    rows = page.locator("#pb-catalogue tbody tr").locator("visible=true")
+    wanted = [
+        p for p in catalog(example_site)["programs"] if p["kind"] == "atx" and p["phase"] == first
+    ]
+    expect(rows).to_have_count(len(wanted))
+    tab_to(page, '.pb-filters button[type="reset"]')
+    page.keyboard.press("Enter")
+    expect(page.locator("#pb-catalogue tbody tr").locator("visible=true")).to_have_count(
+        len([p for p in catalog(example_site)["programs"] if p["kind"] == "atx"])
+    )
+
+
+def test_no_motion_when_the_visitor_asks_for_none(browser: Browser, base_url: str) -> None:
+    context = browser.new_context(base_url=base_url, reduced_motion="reduce")
+    page = context.new_page()
+    page.goto("./")
+    durations = page.evaluate("""() => [...document.querySelectorAll("article *")]
+      .map(e => getComputedStyle(e))
+      .filter(s => parseFloat(s.transitionDuration) > 0 || s.animationName !== "none").length""")
+    context.close()
+    assert durations == 0

@@ -329,7 +329,17 @@
     }
   }, true);
 
+  // Material's search is a dialog with no name: give it the name of its search box.
+  function nameSearchDialog(root) {
+    var dialog = root.querySelector(".md-search[role=dialog]");
+    var input = root.querySelector(".md-search__input");
+    if (dialog && input && !dialog.hasAttribute("aria-label")) {
+      dialog.setAttribute("aria-label", input.getAttribute("aria-label") || input.placeholder);
+    }
+  }
+
   function init() {
+    nameSearchDialog(document);
     hidePastSessions(document);
     checklists(document);
     startPage(document);
