@@ -53,6 +53,8 @@ class TierOut(_Out):
     touch: list[Literal["tech", "low", "high"]] = Field(
         description="Touch models of everything the tier includes, cumulative."
     )
+    price: Localized | None = None
+    includes: list[Localized] = Field(default=[], description="Short items: what it includes.")
 
 
 class CriterionOut(_Out):
@@ -154,6 +156,8 @@ def catalog(portal: m.Portal, site_url: str | None, directory_urls: bool = True)
                 summary=every(t.summary),
                 contact=t.contact,
                 touch=portal.touch(t.id),
+                price=every(t.price) if t.price else None,
+                includes=[every(item) for item in t.includes],
             )
             for i, t in enumerate(portal.lifecycle.tiers)
         ],

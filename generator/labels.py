@@ -136,6 +136,8 @@ LABELS: dict[str, dict[str, str]] = {
         "nothing_added": "追加なし",
         "contact": "お問い合わせ",
         "touch": "支援の形",
+        "price": "料金",
+        "includes": "含まれるもの",
         "checklist_note": "チェックはこのブラウザーにだけ保存されます。アカウントは不要です。",
         "progress": "{0} / {1} 完了",
         "selfcheck_intro": (
@@ -270,6 +272,8 @@ LABELS: dict[str, dict[str, str]] = {
         "nothing_added": "Nothing added",
         "contact": "Contact us",
         "touch": "How we help",
+        "price": "Price",
+        "includes": "Includes",
         "checklist_note": "Ticks are saved in this browser only; no account needed.",
         "progress": "{0} of {1} done",
         "selfcheck_intro": "Tick what holds. When everything does, move on to the next phase.",

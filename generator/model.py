@@ -223,6 +223,10 @@ class Tier(Strict):
     paid: Flag
     summary: Text
     contact: RequestUrl | None = None
+    # For sales' plans page: what it costs, and what it includes, a few words an item
+    # (「アクセラレーター 年4回」, 「SLA 初動4時間」).
+    price: Line | None = None
+    includes: list[Line] = []
 
 
 class Lifecycle(Strict):

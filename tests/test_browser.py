@@ -10,6 +10,9 @@ from __future__ import annotations
 import functools
 import json
 import re
+import shutil
+import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
@@ -21,7 +24,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import ROOT, japanese_fonts
+from tests.conftest import ENV, ROOT, japanese_fonts, mkdocs_build
 
 pytestmark = pytest.mark.browser
 
@@ -279,10 +282,47 @@ def test_plans_page_prints_on_a4_landscape(browser: Browser, base_url: str) -> N
     page.set_viewport_size({"width": 1047, "height": 718})
     assert page.evaluate("document.documentElement.scrollWidth") <= 1047
     expect(page.locator(".pb-plans__meta")).to_contain_text("2026年12月1日時点")
+    assert sheets(page) == 1
+    context.close()
+
+
+def sheets(page: Page) -> int:
+    """How many A4 landscape sheets the page prints on (each 842 x 595 pt, as the page's
+    @page rule asks)."""
     pdf = page.pdf(prefer_css_page_size=True, print_background=True)
-    # Every page of the PDF is A4 landscape (842 x 595 pt), as the page's @page rule asks.
     boxes = re.findall(rb"/MediaBox \[0 0 ([\d.]+) ([\d.]+)\]", pdf)
     assert boxes and {(round(float(w)), round(float(h))) for w, h in boxes} == {(842, 595)}
+    return len(boxes)
+
+
+def test_nine_phases_print_on_one_sheet_with_price_and_includes(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Sales hands out the plans page: a ninth phase with programs still fits one sheet,
+    in both languages, with each tier's price and what it includes as rows."""
+    project = tmp_path / "portal"
+    for name in ("phases", "content"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project)
+    run = lambda *args: subprocess.run(  # noqa: E731
+        [sys.executable, "-m", "generator.cli", *args], cwd=project, env=ENV,
+        capture_output=True, text=True, check=True)  # fmt: skip
+    run("new", "phase", "advocate", "--name", "提唱", "--stage", "expand")
+    for n in range(1, 4):
+        run("new", "program", "advocate", f"guide-advocate-{n}", "--kind", "guide",
+            "--title", f"事例の発信 その{n}")  # fmt: skip
+    site = tmp_path / "site"
+    assert mkdocs_build(project, site).returncode == 0
+    context = browser.new_context(viewport={"width": 1047, "height": 718})
+    page = context.new_page()
+    for root in (site, site / "en"):
+        page.goto((root / "plans" / "index.html").as_uri())
+        page.emulate_media(media="print")
+        expect(page.locator(".pb-plans tbody th[scope=row]")).to_have_count(9 + 2)
+        expect(page.locator(".pb-plans__terms")).to_contain_text(
+            "アクセラレーター 年4回" if root == site else "4 accelerators a year"
+        )
+        assert sheets(page) == 1
     context.close()
 
 
