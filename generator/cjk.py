@@ -3,6 +3,8 @@ Python's `re` and the browser's RegExp read alike: the Whoosh tokenizer, the lin
 the YAML folder and Material's search separator all build on these.
 """
 
+import unicodedata
+
 HIRAGANA = r"\u3040-\u309f"
 KATAKANA = r"\u30a0-\u30ff"  # the long-vowel mark ー (U+30FC) included
 KATAKANA_LETTERS = r"\u30a1-\u30fa"  # without ー and the middle dot
@@ -13,6 +15,15 @@ WORD = ITERATION_MARKS + HIRAGANA + KATAKANA + IDEOGRAPHS
 # Japanese and other CJK text with its punctuation and full-width forms: between two of
 # these, a line break in the source is no space.
 WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+
+# Full-width letters, digits and signs and half-width katakana as NFKC writes them, one
+# character for one (the ideographic space a space): what both searches fold text and
+# queries by (generator/search.py; NFKC in the browser, generator/assets/phasebook.js).
+FOLD = {
+    code: folded
+    for code in range(0xFF00, 0xFFF0)
+    if len(folded := unicodedata.normalize("NFKC", chr(code))) == 1
+} | {0x3000: " "}
 
 # Material's search, tuned for Japanese: split at spaces and Japanese punctuation; where the
 # script changes (導入|フェーズ, API|連携); and after a katakana word's long-vowel mark

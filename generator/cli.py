@@ -186,7 +186,7 @@ def search_command(
         tier_part = f" · {hit.tier}" if hit.tier else ""
         click.echo(
             click.style(printable(f"{n}. {hit.title}"), bold=True)
-            + printable(f"  [{hit.kind} · {hit.phase_name}{tier_part}]")
+            + printable(f"  [{' · '.join(filter(None, [hit.kind, hit.phase_name]))}{tier_part}]")
         )
         say(f"   {hit.url}")
         click.echo(f"   {hit.snippet}")  # its text went through `printable` already

@@ -21,6 +21,7 @@ import os
 import re
 import threading
 import time
+import unicodedata
 from collections import Counter, defaultdict
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -38,10 +39,10 @@ from generator import model as m
 from generator.labels import LABELS
 from generator.messages import tr
 from generator.sourcefiles import SourceProblem, read_source
-from generator.urls import language_prefix, page_url, phase_src, program_src, translation_src
+from generator.urls import PLANS, language_prefix, page_url, phase_src, program_src, translation_src
 
-KINDS = ("phase", *m.KINDS)
-FORMAT = 2  # of the stored fields: an index of another format is rebuilt, never misread
+KINDS = ("phase", *m.KINDS, "plan")  # "plan": the plans page and each tier on it
+FORMAT = 3  # of the stored fields: an index of another format is rebuilt, never misread
 DOCUMENTS, RELATED = "documents.json", "related.json"  # handed to and from the worker
 MAX_QUERY = 500
 # Index look-ups one query may make: a 499-character query would otherwise make hundreds
@@ -53,7 +54,7 @@ _RUN = re.compile(rf"([{_CJK}]+)|([a-z0-9]+)")
 _KATAKANA = re.compile(rf"[{cjk.KATAKANA_LETTERS}]")
 _KANA = cjk.HIRAGANA + cjk.KATAKANA
 _SCRIPT = re.compile(rf"[{cjk.HIRAGANA}]+|[{cjk.KATAKANA}]+|[^{_KANA}]+")
-_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}  # full-width ASCII
+_VOICED = "\u3099\u309a"  # ﾞ and ﾟ after NFKC: combining marks, composed with the kana before
 STOP_WORDS = frozenset({
     "a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has", "have", "in", "is",
     "it", "of", "on", "or", "that", "the", "this", "to", "was", "were", "will", "with",
@@ -61,16 +62,23 @@ STOP_WORDS = frozenset({
 
 
 def normalize(text: str) -> str:
-    """Full-width letters and digits as ASCII, lowercase: the same length, so offsets hold."""
-    return text.translate(_WIDTH).lower()
+    """What Japanese keyboards and pasted text make of a word, folded the one way (NFKC,
+    lowercase): ＳＳＯ and ｓｓｏ are sso, ｱﾗｰﾄ is アラート. Character by character, so
+    that offsets into the text still hold for highlighting."""
+    return text.translate(cjk.FOLD).lower()
 
 
 def _cjk_chars(run: str, start: int) -> list[tuple[str, int]]:
     """A CJK run's characters with their offsets, long-vowel marks after katakana dropped."""
-    out = []
+    out: list[tuple[str, int]] = []
     for i, char in enumerate(run):
         if char == "ー" and i and _KATAKANA.match(run[i - 1]):
             continue
+        if char in _VOICED and out:  # ｶﾞ: カ and a voiced mark make ガ
+            composed = unicodedata.normalize("NFC", out[-1][0] + char)
+            if len(composed) == 1:
+                out[-1] = (composed, out[-1][1])
+                continue
         out.append((char, start + i))
     return out
 
@@ -195,7 +203,35 @@ def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) 
                 "language": " ".join(portal.languages(program)),
             }
         )
-    return docs
+    return docs + _plan_documents(portal, urls)
+
+
+def _plan_documents(portal: m.Portal, urls) -> list[dict]:
+    """The plans page, and each tier on it (plans/#tier-<id>): where 料金, 無料, 有償 and
+    プラン lead, with what each tier costs and includes."""
+    langs = portal.info.languages
+    words = lambda key: " ".join(dict.fromkeys(LABELS.get(g, LABELS["en"])[key] for g in langs))  # noqa: E731
+    every = lambda value: " ".join(dict.fromkeys(portal.t(value, lang) for lang in langs))  # noqa: E731
+    page = urls(PLANS)
+    docs = []
+    for tier in portal.lifecycle.tiers:
+        support = words("paid_support" if tier.paid else "free_support")
+        body = [support, words("paid") if tier.paid else "", every(tier.summary),
+                every(tier.price), *map(every, tier.includes), words("price")]  # fmt: skip
+        name = {lang: portal.t(tier.name, lang) for lang in langs}
+        anchors = {g: f"{u}#tier-{tier.id}" for g, u in page.items()}
+        docs.append(_plan_doc(f"tier:{tier.id}", every(tier.name), name, body, anchors))
+    title = {lang: LABELS.get(lang, LABELS["en"])["plans"] for lang in langs}
+    body = [words("plans_intro"), words("price"), words("includes"), words("free_support"),
+            words("paid_support"), *(every(t.name) for t in portal.lifecycle.tiers)]  # fmt: skip
+    return [_plan_doc("plans", " ".join(title.values()), title, body, page), *docs]
+
+
+def _plan_doc(doc_id: str, title: str, name: dict, body: list[str], url: dict) -> dict:
+    text = "\n".join(b for b in body if b)
+    return {"id": doc_id, "kind": "plan", "title": title, "name": name, "body": text,
+            "text": f"{title}\n{text}", "phase": "", "phase_name": {}, "stage": "", "tier": "",
+            "level": "", "url": url, "language": ""}  # fmt: skip
 
 
 def _doc(portal: m.Portal, view: m.PhaseView, doc_id: str, kind: str, title: str, body) -> dict:
@@ -275,7 +311,7 @@ _OPERATORS = {"AND", "OR", "NOT", "-", "+"}
 def parse(text: str) -> q.Query:
     """The user's words as a query: all words should match (pages with more rank higher),
     `"…"` a phrase, `-word` or `NOT word` excludes, `AND` between two words requires both."""
-    text = text.translate(_WIDTH).strip()
+    text = text.translate(cjk.FOLD).strip()
     if not text:
         raise QueryError(tr("the query is empty: type what you are looking for"))
     if len(text) > MAX_QUERY:
@@ -372,7 +408,8 @@ def _query_runs(word: str, phrase: bool) -> list[str]:
     where the script changes (導入|フェーズ) and long kanji runs into two-character words
     (権限|設計), and lone particles (を, の) are dropped."""
     found = []
-    for match in _RUN.finditer(normalize(word)):
+    # A query needs no offsets: compose ﾀﾞ's two characters into one (ダ) before splitting.
+    for match in _RUN.finditer(unicodedata.normalize("NFC", normalize(word))):
         cjk, latin = match.groups()
         if latin or phrase:
             found.append(match.group(0))
@@ -429,7 +466,7 @@ class _Snippet:
     @classmethod
     def of(cls, text: str, marks: tuple[str, str], escape) -> _Snippet:
         words, stems = set(), set()
-        for part in _TOKEN.findall(text.translate(_WIDTH)):
+        for part in _TOKEN.findall(normalize(text)):
             for run in _query_runs(part.strip('"+-'), phrase=part.startswith('"')):
                 if _is_cjk(run):
                     words.add("".join(c for c, _ in _cjk_chars(run, 0)))
@@ -438,8 +475,8 @@ class _Snippet:
         patterns = [
             "".join(re.escape(c) + "ー?" for c in w) for w in sorted(words, key=len, reverse=True)
         ]
-        cjk = re.compile("|".join(patterns)) if patterns else None
-        return cls(cjk, frozenset(stems), marks, escape)
+        found = re.compile("|".join(patterns)) if patterns else None
+        return cls(found, frozenset(stems), marks, escape)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         norm = normalize(text)  # same length: offsets hold
@@ -588,7 +625,7 @@ def search(
 
 def _in(value: dict[str, str], lang: str | None) -> str:
     """A stored per-language value in `lang`, else in the first language."""
-    return value.get(lang or "") or next(iter(value.values()))
+    return value.get(lang or "") or next(iter(value.values()), "")
 
 
 def index_and_relate(directory: Path, stamp: str) -> None:
@@ -617,7 +654,7 @@ def related(
     out: dict[str, list[str]] = {}
     with windex.open_dir(index_dir).searcher() as searcher:
         reader = searcher.reader()
-        docs = [(n, d) for n, d in searcher.iter_docs() if d["kind"] != "phase"]
+        docs = [(n, d) for n, d in searcher.iter_docs() if d["kind"] in m.KINDS]
         ids = {n: d["id"] for n, d in docs}
         strongest: dict[str, list[tuple[float, int]]] = {}
 

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import contextlib
+import json
 import os
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -37,6 +39,20 @@ log = get_plugin_logger(__name__)
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
 NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
 RELATED_MARK = 'data-pb-related="'
+
+
+def fold_search_index(site_dir: Path) -> None:
+    """Material's browser index in NFKC, the form the browser folds every query into
+    (generator/assets/phasebook.js): ＳＳＯ, ｓｓｏ and SSO, ｱﾗｰﾄ and アラート meet."""
+    path = site_dir / "search" / "search_index.json"
+    if not path.is_file():
+        return
+    data = json.loads(path.read_text(encoding="utf-8"))
+    for doc in data.get("docs", []):
+        for key in ("title", "text"):
+            if isinstance(doc.get(key), str):
+                doc[key] = unicodedata.normalize("NFKC", doc[key])
+    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
 def hide_staff_links(config: MkDocsConfig) -> None:
@@ -210,6 +226,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """Build the other languages, then install the new search index, keeping the old
         one: MkDocs may still abort the build after this hook (warnings in --strict), and
         then `on_build_error` restores it."""
+        fold_search_index(Path(config.site_dir))
         if self.twin or self.portal is None:
             return
         self._await_index()

@@ -123,7 +123,7 @@ def test_limit_is_capped(server: str) -> None:
         ({"q": "導入", "phase": "nope"}, "unknown phase 'nope' (known: adopt, engage, "
          "implement, optimize, prep, recommend, renew, use)"),
         ({"q": "導入", "kind": "webinar"}, "unknown kind 'webinar' (known: accelerator, atx, "
-         "guide, phase, video)"),
+         "guide, phase, plan, video)"),
         ({"q": "導入", "sort": "date"}, "unknown parameter 'sort' (known: kind, lang, limit, "
          "phase, q, tier)"),
         ({"q": "導入", "lang": "fr"}, "unknown lang 'fr' (known: en, ja)"),

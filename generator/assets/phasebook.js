@@ -289,7 +289,7 @@
     apply();
   }
 
-  /* -- search: Japanese compounds typed as one word ------------------------------------ */
+  /* -- search: Japanese compounds typed as one word, any width ------------------------- */
 
   // The index splits text where the script changes (mkdocs.yml: search.separator), but
   // Material's search does not split the query that way: 導入フェーズ would look for one
@@ -297,11 +297,15 @@
   // Material's "query"), and drop lone particles (を, の).
   var SCRIPTS = /[\u3040-\u309f]+|[\u30a0-\u30ff]+|[\u3400-\u9fff\u3005]+|[^\u3040-\u30ff\u3400-\u9fff\u3005]+/g;
 
+  // What a Japanese keyboard or a paste typed, folded as the index is (NFKC: ＳＳＯ and
+  // ｓｓｏ are SSO, ｱﾗｰﾄ is アラート), and a katakana word's final long-vowel mark dropped
+  // (アクセラレーター, アクセラレータ): every word is looked up as a prefix.
   function splitQuery(query) {
-    return query.split(/\s+/).map(function (word) {
+    return query.normalize("NFKC").split(/\s+/).map(function (word) {
       if (/["+\-~^:*]/.test(word)) return word; // search syntax: leave it alone
       return (word.match(SCRIPTS) || [])
         .filter(function (part) { return !/^[\u3040-\u309f]$/.test(part); })
+        .map(function (part) { return part.replace(/([\u30a1-\u30fa])ー+$/, "$1"); })
         .join(" ");
     }).join(" ");
   }

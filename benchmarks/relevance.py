@@ -1,0 +1,111 @@
+"""Recall@5 and MRR of the relevance set (tests/search_relevance.yml) on both searches:
+the Whoosh index behind `phasebook search` and the API, and Material's search in chromium
+on the built example portal (Japanese queries at /, English ones at /en/).
+
+    python benchmarks/relevance.py          # needs Debian's chromium for the browser half
+
+Prints one line per engine and every query that missed, with what came instead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import sys
+import tempfile
+import threading
+from datetime import UTC, datetime
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+EPOCH = 1796083200
+
+
+def cases() -> list[dict]:
+    return yaml.safe_load((ROOT / "tests" / "search_relevance.yml").read_text(encoding="utf-8"))
+
+
+def score(results: list[tuple[dict, list[str]]]) -> tuple[float, float, list]:
+    """Recall@5, mean reciprocal rank (first 5), and the misses."""
+    ranks = [found.index(c["page"]) + 1 if c["page"] in found else None for c, found in results]
+    recall = sum(r is not None for r in ranks) / len(ranks)
+    mrr = sum(1 / r for r in ranks if r) / len(ranks)
+    pairs = zip(results, ranks, strict=True)
+    misses = [(c["query"], c["page"], found) for (c, found), rank in pairs if not rank]
+    return recall, mrr, misses
+
+
+def whoosh(directory: Path) -> list[tuple[dict, list[str]]]:
+    from generator import search
+    from generator.load import load_portal
+
+    now = datetime.fromtimestamp(EPOCH, UTC)
+    portal = load_portal(ROOT / "phases", ROOT / "content", root=ROOT, now=now)
+    index = search.open_index(
+        search.build_index(search.documents(portal, ROOT / "content"), directory)
+    )
+    out = []
+    for case in (c for c in cases() if not c.get("browser_only")):
+        hits = search.search(index, case["query"], limit=5).hits
+        out.append((case, list(dict.fromkeys(h.url.split("#")[0] for h in hits))))
+    return out
+
+
+class _Quiet(SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+    def handle(self) -> None:
+        with contextlib.suppress(OSError):
+            super().handle()
+
+
+def browser(site: Path) -> list[tuple[dict, list[str]]]:
+    """Material's search as a visitor types it (tests/test_browser.py does the same)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.test_browser import FLAGS, browser_search
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    base = f"http://127.0.0.1:{server.server_port}/"
+    out = []
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        page = chromium.new_page(base_url=base)
+        for lang, root in (("ja", ""), ("en", "en/")):
+            page.goto(f"./{root}")
+            for case in cases():
+                if (case["type"] == "english") != (lang == "en"):
+                    continue
+                found = [
+                    urlsplit(u).path.lstrip("/") for u in browser_search(page, case["query"], lang)
+                ]
+                out.append((case | {"page": root + case["page"]}, found[:5]))
+        chromium.close()
+    server.shutdown()
+    return out
+
+
+def main() -> None:
+    import subprocess
+
+    with tempfile.TemporaryDirectory(prefix="phasebook-relevance-") as tmp:
+        site = Path(tmp) / "site"
+        env = {"SOURCE_DATE_EPOCH": str(EPOCH), "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
+        subprocess.run([sys.executable, "-m", "generator.engine", "build", "-q", "-d", str(site)],
+                       cwd=ROOT, env=env, check=True)  # fmt: skip
+        for name, results in (("whoosh", whoosh(Path(tmp) / "index")), ("browser", browser(site))):
+            recall, mrr, misses = score(results)
+            print(f"{name:8} queries {len(results):3}  recall@5 {recall:.1%}  MRR {mrr:.2f}")
+            for miss in misses:
+                print(f"   missed {miss[0]!r}: wanted {miss[1]}, got {miss[2]}")
+
+
+if __name__ == "__main__":
+    main()
