@@ -281,9 +281,12 @@ def export(out: Path, langs: tuple[str, ...]) -> None:
             file=config_file))  # fmt: skip
     project = outputs.layout(HERE, config_file)
     try:
+        config = x.read_config(config_file)
         target = outputs.check_output(out, project, "--out")
-    except outputs.OutputError as exc:
+    except (x.ConfigProblem, outputs.OutputError) as exc:
         fail(str(exc))
+    if target.exists() and not target.is_dir():
+        fail(tr("{folder} is a file: choose a new or empty folder").format(folder=out))
     if target.exists() and not _replaceable(target):
         fail(tr("{folder} is not empty and not an earlier export: choose a new or empty "
                 "folder").format(folder=out))  # fmt: skip
@@ -293,10 +296,7 @@ def export(out: Path, langs: tuple[str, ...]) -> None:
         fail(tr("--lang {lang}: the portal's languages are {known}").format(
             lang=repr(unknown[0]), known=", ".join(portal.info.languages)), 2)  # fmt: skip
     index = ensure_index(None)
-    try:
-        source = x.Source(project, x.read_config(config_file), s.related(index))
-    except (OSError, ValueError) as exc:  # ruamel's errors are ValueErrors
-        fail(f"{config_file}: {exc}")
+    source = x.Source(project, config, s.related(index))
     chosen = [g for g in portal.info.languages if not langs or g in langs]
     staging = atomic.staging_dir(target)
     with atomic.removing_on_failure(staging):

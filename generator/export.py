@@ -17,17 +17,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ruamel.yaml import YAML
+from ruamel.yaml import YAML, YAMLError
 from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from generator import model as m
 from generator.cjk import SEARCH_PIPELINE, SEARCH_SEPARATOR
 from generator.labels import LABELS
+from generator.messages import tr
 from generator.outputs import Layout
 from generator.pages import site_files
 from generator.render import ASSET, SCRIPT, Renderer, navigation
-from generator.sourcefiles import read_source
+from generator.sourcefiles import SourceProblem, read_source
 from generator.urls import HOME, language_prefix, translation_of, translation_src
 
 DOCS = "docs"
@@ -51,10 +52,39 @@ class Source:
         return {}
 
 
+class ConfigProblem(ValueError):
+    """mkdocs.yml cannot be read: the message names the place and what to do."""
+
+
 def read_config(path: Path) -> CommentedMap:
     """mkdocs.yml round trip: `!ENV` and `!!python/name:` tags are kept, not resolved."""
-    loaded = YAML().load(read_source(path, path.name).decode("utf-8"))
-    return loaded if isinstance(loaded, CommentedMap) else CommentedMap()
+    try:
+        text = read_source(path, path.name).decode("utf-8")
+        loaded = YAML().load(text)
+    except SourceProblem as exc:
+        raise ConfigProblem(str(exc.problem)) from None
+    except UnicodeDecodeError:
+        raise ConfigProblem(
+            tr("{file}: is not UTF-8: save it as UTF-8").format(file=path.name)
+        ) from None
+    except YAMLError as exc:
+        where = f"{path.name}:{_place(exc, text)}"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        message = tr("{where}: {problem}: fix mkdocs.yml (MkDocs cannot read it either)")
+        raise ConfigProblem(message.format(where=where, problem=problem)) from None
+    if not isinstance(loaded, CommentedMap):
+        message = tr("{file}: is not a mapping of settings: fix mkdocs.yml")
+        raise ConfigProblem(message.format(file=path.name))
+    return loaded
+
+
+def _place(exc: YAMLError, text: str) -> str:
+    """line:column of a YAML error: its mark, or (a reader error) its character offset."""
+    mark = getattr(exc, "problem_mark", None)
+    if mark is not None:
+        return f"{mark.line + 1}:{mark.column + 1}"
+    before = text[: getattr(exc, "position", 0)]
+    return f"{before.count(chr(10)) + 1}:{len(before) - before.rfind(chr(10))}"
 
 
 def export_tree(portal: m.Portal, source: Source, lang: str) -> dict[str, bytes]:

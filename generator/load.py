@@ -157,8 +157,9 @@ def _guide_titles(
     titles = _guide_title(content_dir / page, pages)
     for lang in lifecycle.portal.languages[1:]:
         translation = content_dir / translation_src(page, lang)
-        if translation in pages:
-            titles[lang] = _guide_title(translation, pages)[m.ANY_LANGUAGE]
+        found = _guide_title(translation, pages)[m.ANY_LANGUAGE] if translation in pages else None
+        if found and found != translation.stem:  # no heading: the original's title stands
+            titles[lang] = found
     return titles
 
 

@@ -175,3 +175,33 @@ def test_no_mkdocs_yml_is_one_line(tmp_path: Path) -> None:
         "mkdocs.yml: no such file (run this in the portal's folder, or pass -C)"
     )
     assert os.listdir(tmp_path) == []
+
+
+@pytest.mark.parametrize(
+    ("config", "message"),
+    [
+        (b"site_name: [unclosed\n", "mkdocs.yml:2:1: expected ',' or ']', but got "
+         "'<stream end>': fix mkdocs.yml (MkDocs cannot read it either)"),
+        (b"\xff\xfe", "mkdocs.yml: is not UTF-8: save it as UTF-8"),
+        (b"- a\n- b\n", "mkdocs.yml: is not a mapping of settings: fix mkdocs.yml"),
+        (b"site_name: x\n\x00\n", "mkdocs.yml:2:1: unacceptable character #x0000"),
+    ],
+)  # fmt: skip
+def test_a_broken_mkdocs_yml_is_one_line_and_nothing_is_written(
+    minimal: Path, tmp_path: Path, config: bytes, message: str
+) -> None:
+    (minimal / "mkdocs.yml").write_bytes(config)
+    result = phasebook(minimal, "export", "--out", str(tmp_path / "out"))
+    assert result.returncode == 1
+    assert result.stderr.strip().startswith(message), result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_an_out_that_is_a_file_is_refused(project: Path, tmp_path: Path) -> None:
+    target = tmp_path / "notes.txt"
+    target.write_text("keep me\n", encoding="utf-8")
+    result = phasebook(project, "export", "--out", str(target))
+    assert (result.returncode, result.stderr.strip()) == (
+        1, f"{target} is a file: choose a new or empty folder")  # fmt: skip
+    assert target.read_text(encoding="utf-8") == "keep me\n"

@@ -163,3 +163,16 @@ def test_language_links_keep_the_path_the_site_is_published_under(
     links = {code: href for href, code in HREFLANG.findall(source)}
     assert links == {"ja": "/portal/phases/start/", "en": "/portal/en/phases/start/"}
     assert '<link rel="canonical" href="https://example.com/portal/en/phases/start/">' in source
+
+
+def test_a_translation_without_a_heading_keeps_the_original_title(
+    minimal: Path, tmp_path: Path
+) -> None:
+    (minimal / "content" / "guides" / "hello.en.md").write_text("Sign in.\n", encoding="utf-8")
+    site = tmp_path / "site"
+    result = mkdocs_build(minimal, site)
+    assert result.returncode == 0, result.stderr
+    phase = text_of(site / "en" / "phases" / "start" / "index.html")
+    assert "はじめてのログイン" in phase and "hello.en" not in phase
+    guide = text_of(site / "en" / "guides" / "hello" / "index.html")
+    assert "Sign in." in guide and "not translated" not in guide
