@@ -41,13 +41,13 @@ def score(results: list[tuple[dict, list[str]]]) -> tuple[float, float, list]:
 
 
 def whoosh(directory: Path) -> list[tuple[dict, list[str]]]:
-    from generator import search
+    from generator import indexjob, search
     from generator.load import load_portal
 
     now = datetime.fromtimestamp(EPOCH, UTC)
     portal = load_portal(ROOT / "phases", ROOT / "content", root=ROOT, now=now)
     index = search.open_index(
-        search.build_index(search.documents(portal, ROOT / "content"), directory)
+        indexjob.build_now(search.documents(portal, ROOT / "content"), directory, "")
     )
     out = []
     for case in (c for c in cases() if not c.get("browser_only")):
