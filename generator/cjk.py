@@ -25,6 +25,18 @@ FOLD = {
     if len(folded := unicodedata.normalize("NFKC", chr(code))) == 1
 } | {0x3000: " "}
 
+# What the browser index folds: letters, digits and kana only, so that a page's text keeps
+# its full-width punctuation（ ）where search results show it.
+WORD_FOLD = {
+    code: folded for code, folded in FOLD.items() if unicodedata.category(folded)[0] in "LMN"
+}
+
+
+def fold_words(text: str) -> str:
+    """ＳＳＯ → SSO, ｱﾗｰﾄ → アラート (ﾀﾞ composed into ダ), punctuation as written."""
+    return unicodedata.normalize("NFC", text.translate(WORD_FOLD))
+
+
 # Material's search, tuned for Japanese: split at spaces and Japanese punctuation; where the
 # script changes (導入|フェーズ, API|連携); and after a katakana word's long-vowel mark
 # (カスタマー|サクセス), so that a word inside a katakana compound is found. The browser

@@ -5,7 +5,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -19,7 +18,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator import faults, messages, report, search
-from generator.cjk import SEARCH_PIPELINE, SEARCH_SEPARATOR
+from generator.cjk import SEARCH_PIPELINE, SEARCH_SEPARATOR, fold_words
 from generator.errors import ContentError, printable
 from generator.indexjob import STAGING_ENV, IndexFailed, IndexJob
 from generator.load import load_portal
@@ -42,8 +41,9 @@ RELATED_MARK = 'data-pb-related="'
 
 
 def fold_search_index(site_dir: Path) -> None:
-    """Material's browser index in NFKC, the form the browser folds every query into
-    (generator/assets/phasebook.js): ＳＳＯ, ｓｓｏ and SSO, ｱﾗｰﾄ and アラート meet."""
+    """Material's browser index with its letters and kana folded as the browser folds
+    every query (NFKC, generator/assets/phasebook.js): ＳＳＯ, ｓｓｏ and SSO, ｱﾗｰﾄ and
+    アラート meet."""
     path = site_dir / "search" / "search_index.json"
     if not path.is_file():
         return
@@ -51,7 +51,7 @@ def fold_search_index(site_dir: Path) -> None:
     for doc in data.get("docs", []):
         for key in ("title", "text"):
             if isinstance(doc.get(key), str):
-                doc[key] = unicodedata.normalize("NFKC", doc[key])
+                doc[key] = fold_words(doc[key])
     path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
