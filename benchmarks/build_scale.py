@@ -1,7 +1,7 @@
 """Build a synthetic portal of N programs and print what the build costs, side by side
 with plain MkDocs building the very same pages.
 
-    python benchmarks/build_scale.py            # 100, 1,000 and 10,000 programs
+    python benchmarks/build_scale.py [--runs N] [SIZE …]   # 3 runs of 100, 1,000, 10,000
 
 For each N: wall time of `mkdocs build` with Phasebook (every portal language); the same
 pages written by `phasebook export` and built by plain MkDocs, one build per language (same
@@ -19,11 +19,14 @@ import json
 import os
 import random
 import resource
+import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import vocabulary  # beside this file
 
 PHASES = [
     ("onboard", "prep", "導入準備", "Onboarding prep"),
@@ -48,10 +51,6 @@ TOPICS = [
 ]
 THEME = {"name": "material", "language": "ja", "font": False,
          "features": ["navigation.tabs", "navigation.sections"]}  # fmt: skip
-SENTENCE = (
-    "{ja}について、実際の管理コンソールの画面を使いながら、設定の手順と運用のコツを説明します。"
-    "よくある質問とつまずきやすい点も紹介します。"
-)
 
 
 def generate(root: Path, count: int, seed: int = 7) -> None:
@@ -98,7 +97,7 @@ def generate(root: Path, count: int, seed: int = 7) -> None:
 def _program(root: Path, i: int, phase: str, siblings: list[dict], rng: random.Random) -> dict:
     ja, en = TOPICS[i % len(TOPICS)]
     title = {"ja": f"{ja}の実践 第{i}回", "en": f"{en.capitalize()} in practice #{i}"}
-    summary = {"ja": SENTENCE.format(ja=ja), "en": f"Hands-on {en}, step by step."}
+    summary = {"ja": vocabulary.japanese(rng), "en": vocabulary.english(rng)}
     roll = i % 20
     if roll < 8:
         day = 1 + (i * 7) % 27
@@ -123,7 +122,7 @@ def _program(root: Path, i: int, phase: str, siblings: list[dict], rng: random.R
                 "request": f"https://example.com/request/{i}"}  # fmt: skip
     if roll < 17:
         page = f"guides/guide-{i}.md"
-        body = "\n\n".join(f"## 手順 {n}\n\n" + SENTENCE.format(ja=ja) * 3 for n in range(1, 4))
+        body = "\n\n".join(f"## 手順 {n}\n\n" + vocabulary.japanese(rng, 4) for n in range(1, 4))
         (root / "content" / page).write_text(f"# {title['ja']}\n\n{body}\n", encoding="utf-8")
         return {"id": f"guide-{i}", "kind": "guide", "tier": "free", "page": page,
                 "summary": summary}  # fmt: skip
@@ -203,7 +202,7 @@ def measure(project: Path) -> dict:
     total = sum(p.stat().st_size for p in site.rglob("*") if p.is_file())
     index = (site / "search" / "search_index.json").read_bytes()
     return {
-        "wall_s": round(wall, 1),
+        "wall_s": round(wall, 2),
         **{f"{k}_s": round(v, 1) for k, v in spent.items()},
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
         "pages": len(pages),
@@ -226,7 +225,7 @@ def child(project: Path) -> dict:
 
 
 COLUMNS = [
-    ("programs", 8), ("wall s", 7), ("plain s", 7), ("ratio", 6), ("plugin s", 8),
+    ("programs", 8), ("run", 3), ("wall s", 7), ("plain s", 7), ("ratio", 6), ("plugin s", 8),
     ("index s", 7), ("related s", 9), ("RSS MB", 6), ("plain MB", 8), ("pages", 6),
     ("B/page", 7), ("site MB", 7), ("search KB (gz)", 14),
 ]  # fmt: skip
@@ -236,6 +235,9 @@ def main(argv: list[str]) -> None:
     if argv[:1] == ["--child"]:
         print(json.dumps(measure(Path(argv[1]))))
         return
+    runs = 3
+    if argv[:1] == ["--runs"]:
+        runs, argv = max(1, int(argv[1])), argv[2:]
     sizes = [int(a) for a in argv] or [100, 1000, 10000]
     print(" ".join(f"{name:>{width}}" for name, width in COLUMNS), flush=True)
     for size in sizes:
@@ -243,13 +245,26 @@ def main(argv: list[str]) -> None:
             project, plain = Path(tmp) / "phasebook", Path(tmp) / "plain"
             generate(project, size)
             prerender(project, plain)
-            r, p = child(project), child(plain)
-        cells = [
-            size, r["wall_s"], p["wall_s"], f"{r['wall_s'] / p['wall_s']:.2f}", r["plugin_s"],
-            r["index_s"], r["related_s"], r["peak_rss_mb"], p["peak_rss_mb"], r["pages"],
-            r["bytes_per_page"], r["site_mb"], f"{r['search_kb']} ({r['search_gz_kb']})",
-        ]  # fmt: skip
-        print(" ".join(f"{c:>{w}}" for c, (_, w) in zip(cells, COLUMNS, strict=True)), flush=True)
+            ratios = [_run(size, n, project, plain) for n in range(1, runs + 1)]
+        spread = f"{min(ratios):.2f}–{max(ratios):.2f}"
+        print(f"{size:>8} median ratio {statistics.median(ratios):.2f} "
+              f"(spread {spread} over {runs} runs)", flush=True)  # fmt: skip
+
+
+def _run(size: int, number: int, project: Path, plain: Path) -> float:
+    """One run of both builds, in turn first and second (the machine warms up and cools
+    down between them); prints its line and returns the ratio."""
+    order = (project, plain) if number % 2 else (plain, project)
+    measured = {path: child(path) for path in order}
+    r, p = measured[project], measured[plain]
+    ratio = r["wall_s"] / p["wall_s"]
+    cells = [
+        size, number, r["wall_s"], p["wall_s"], f"{ratio:.2f}", r["plugin_s"],
+        r["index_s"], r["related_s"], r["peak_rss_mb"], p["peak_rss_mb"], r["pages"],
+        r["bytes_per_page"], r["site_mb"], f"{r['search_kb']} ({r['search_gz_kb']})",
+    ]  # fmt: skip
+    print(" ".join(f"{c:>{w}}" for c, (_, w) in zip(cells, COLUMNS, strict=True)), flush=True)
+    return ratio
 
 
 if __name__ == "__main__":
