@@ -75,26 +75,36 @@ def _phase(portal: m.Portal, seg: _Segment, href: str, lang: str | None) -> str:
     label = f"{seg.number}. {name}"
     middle = (seg.start + seg.end) / 2
     x, y = _point(middle, (OUTER + INNER) / 2)
-    # The widest a name may be: the chord of the segment at mid-radius, less a margin.
+    # The widest a name may be: the chord of the segment at mid-radius, less a margin; on
+    # the sides of the ring, where a level line crosses it, the ring's own width.
     room = 2 * (OUTER + INNER) / 2 * math.sin(math.radians(seg.end - seg.start) / 2) * 0.82
-    room = min(room, (OUTER - INNER) * 1.6)
-    fit = f' textLength="{room:.1f}" lengthAdjust="spacingAndGlyphs"' if _width(name) > room else ""
+    across = abs(math.sin(math.radians(middle)))
+    room = min(room, (OUTER - INNER) * 0.8 / max(across, 0.01))
+    lines = _lines(name, room)
+    if len(lines) > 1:  # off the middle of the ring, where the segment is narrower
+        room *= 0.85
     phase = seg.view.phase
     phase_id = phase.id
     # The keys of its checklists, so the start page can show progress kept by phase pages.
     tasks = " ".join(m.text_key(t) for t in phase.tasks)
     exits = " ".join(m.text_key(c.text) for c in phase.exit_criteria)
+    # One line at the middle, or two around it with the number and progress moved apart.
+    top = 6 - (len(lines) - 1) * FONT / 2
+    names = "".join(
+        f'<text class="pb-loop__name" x="{x:.1f}" y="{y + top + i * FONT:.1f}" '
+        f'text-anchor="middle"{_fit(line, room)}>{escape(line)}</text>'
+        for i, line in enumerate(lines)
+    )
+    shift = (len(lines) - 1) * FONT / 2
     return (
         f'<a class="pb-loop__phase" href="{escape(href)}" data-pb-phase="{phase_id}" '
         f'data-pb-tasks="{tasks}" data-pb-exit="{exits}">'
         f"<title>{escape(label)}</title>"
         f'<path d="{_chevron(seg)}" fill="{seg.colour}"/>'
-        f'<text class="pb-loop__number" x="{x:.1f}" y="{y - 14:.1f}" text-anchor="middle">'
-        f"{seg.number}</text>"
-        f'<text class="pb-loop__name" x="{x:.1f}" y="{y + 6:.1f}" text-anchor="middle"{fit}>'
-        f"{escape(name)}</text>"
-        f'<text class="pb-loop__progress" x="{x:.1f}" y="{y + 24:.1f}" text-anchor="middle" '
-        f'data-pb-phase="{phase_id}"></text>'
+        f'<text class="pb-loop__number" x="{x:.1f}" y="{y - 14 - shift:.1f}" '
+        f'text-anchor="middle">{seg.number}</text>{names}'
+        f'<text class="pb-loop__progress" x="{x:.1f}" y="{y + 24 + shift:.1f}" '
+        f'text-anchor="middle" data-pb-phase="{phase_id}"></text>'
         "</a>"
     )
 
@@ -150,6 +160,24 @@ def _point(degrees: float, radius: float) -> tuple[float, float]:
     return CENTER + radius * math.cos(rad), CENTER + radius * math.sin(rad)
 
 
+def _lines(name: str, room: float) -> list[str]:
+    """A name too wide for its segment on one line, on two, split at its middle space
+    ("Onboarding prep"); Japanese names stay on one line and are narrowed instead."""
+    if _width(name) <= room or " " not in name.strip():
+        return [name]
+    spaces = [i for i, c in enumerate(name) if c == " "]
+    at = min(spaces, key=lambda i: abs(i - len(name) / 2))
+    return [name[:at], name[at + 1 :]]
+
+
+def _fit(line: str, room: float) -> str:
+    """Narrow a line that is still too wide to its room, letters and spacing alike."""
+    if _width(line) <= room:
+        return ""
+    return f' textLength="{room:.1f}" lengthAdjust="spacingAndGlyphs"'
+
+
 def _width(text: str) -> float:
-    """Roughly how wide `text` sets at FONT: full-width characters take a whole em."""
-    return sum(FONT if ord(c) > 0x2E7F else FONT * 0.58 for c in text)
+    """Roughly how wide `text` sets at FONT in bold: full-width characters take a whole
+    em, capitals about three quarters, other letters two thirds."""
+    return sum(FONT if ord(c) > 0x2E7F else FONT * (0.75 if c.isupper() else 0.66) for c in text)

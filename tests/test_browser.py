@@ -763,3 +763,28 @@ def test_no_motion_when_the_visitor_asks_for_none(browser: Browser, base_url: st
       .filter(s => parseFloat(s.transitionDuration) > 0 || s.animationName !== "none").length""")
     context.close()
     assert durations == 0
+
+
+@pytest.mark.parametrize("root", ["", "en/"])
+def test_every_phase_name_fits_its_segment_of_the_loop(
+    browser: Browser, base_url: str, root: str
+) -> None:
+    """English names are longer than Japanese ones: two lines, or narrowed, never past the
+    segment's edge (Implement ran out of the ring)."""
+    context = browser.new_context(base_url=base_url, viewport={"width": 375, "height": 800})
+    page = context.new_page()
+    page.goto(root or "./")
+    # The four corners of each name's box (less its font's inner spacing) must lie inside
+    # the segment's own shape, not only its bounding box.
+    outside = page.evaluate("""() => [...document.querySelectorAll("a.pb-loop__phase")]
+      .flatMap(a => {
+        const path = a.querySelector("path");
+        return [...a.querySelectorAll(".pb-loop__name")].filter(t => {
+          const b = t.getBBox(), dy = b.height * 0.2;
+          const corners = [[b.x, b.y + dy], [b.x + b.width, b.y + dy],
+                           [b.x, b.y + b.height - dy], [b.x + b.width, b.y + b.height - dy]];
+          return corners.some(([x, y]) => !path.isPointInFill(new DOMPoint(x, y)));
+        }).map(t => t.textContent);
+      })""")
+    context.close()
+    assert outside == []
