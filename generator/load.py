@@ -153,20 +153,22 @@ def _with_occurrences(phase: m.PhaseFile, zone: ZoneInfo) -> m.PhaseFile:
 def _guide_titles(
     content_dir: Path, page: str, pages: dict[Path, str], lifecycle: m.Lifecycle
 ) -> dict[str, str]:
-    """A guide's title as written, and in each language it is translated into (x.en.md)."""
-    titles = _guide_title(content_dir / page, pages)
+    """A guide's title as written (else its file name), and in each language it is
+    translated into (x.en.md); a translation without a title keeps the original's."""
+    path = content_dir / page
+    # check_tree has read every page, but those in dot folders, which MkDocs skips.
+    text = pages[path] if path in pages else read_text(path, path.name)
+    titles = {m.ANY_LANGUAGE: _written_title(text) or path.stem}
     for lang in lifecycle.portal.languages[1:]:
         translation = content_dir / translation_src(page, lang)
-        found = _guide_title(translation, pages)[m.ANY_LANGUAGE] if translation in pages else None
-        if found and found != translation.stem:  # no heading: the original's title stands
+        found = _written_title(pages[translation]) if translation in pages else None
+        if found:
             titles[lang] = found
     return titles
 
 
-def _guide_title(path: Path, pages: dict[Path, str]) -> dict[str, str]:
-    """A guide's title, as MkDocs would show it: front matter `title`, else the first heading."""
-    # check_tree has read every page, but those in dot folders, which MkDocs skips.
-    text = pages[path] if path in pages else read_text(path, path.name)
+def _written_title(text: str) -> str | None:
+    """A page's title, as MkDocs would show it: front matter `title`, else the first heading."""
     if text.startswith("---"):
         end = text.find("\n---", 3)
         if end > 0:
@@ -175,6 +177,6 @@ def _guide_title(path: Path, pages: dict[Path, str]) -> dict[str, str]:
             except yaml.YAMLError:
                 meta = None
             if isinstance(meta, dict) and isinstance(meta.get("title"), str):
-                return {m.ANY_LANGUAGE: meta["title"]}
+                return meta["title"]
     match = _HEADING.search(text)
-    return {m.ANY_LANGUAGE: match.group(1)} if match else {m.ANY_LANGUAGE: path.stem}
+    return match.group(1) if match else None
