@@ -15,7 +15,6 @@ import os
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from ruamel.yaml import YAML, YAMLError
 from ruamel.yaml.comments import CommentedMap
@@ -23,17 +22,21 @@ from ruamel.yaml.scalarstring import LiteralScalarString
 
 from generator import model as m
 from generator.cjk import SEARCH_PIPELINE, SEARCH_SEPARATOR
-from generator.labels import LABELS
 from generator.messages import tr
 from generator.outputs import Layout
-from generator.pages import site_files
-from generator.render import ASSET, SCRIPT, Renderer, navigation
+from generator.pages import site_files, site_names
+from generator.render import ASSET, REQUIRED_EXTENSIONS, SCRIPT, Renderer, navigation
 from generator.sourcefiles import SourceProblem, read_source
-from generator.urls import HOME, language_prefix, translation_of, translation_src
+from generator.urls import (
+    HOME,
+    alternates,
+    language_site_url,
+    site_path,
+    translation_of,
+    translation_src,
+)
 
 DOCS = "docs"
-# What the plugin adds to every build (site_plugins/plugin.py), written out here.
-REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,11 @@ class Source:
     layout: Layout
     config: CommentedMap
     related: dict[str, list[str]]
+
+    @property
+    def site_url(self) -> str | None:
+        given = self.config.get("site_url")
+        return given if isinstance(given, str) and given else None
 
     @property
     def options(self) -> dict:
@@ -100,7 +108,7 @@ def export_tree(portal: m.Portal, source: Source, lang: str) -> dict[str, bytes]
         page_size=options.get("catalogue_page_size", 100),
     )
     renderer.related = source.related
-    site_url = _site_url(config.get("site_url"), portal, lang)
+    site_url = language_site_url(source.site_url, lang, portal.info.languages)
     docs_dir = source.layout.docs_dir
     files = {f"{DOCS}/{src}": _bytes(c) for src, c in _docs_dir(portal, renderer, docs_dir)}
     hidden = []
@@ -157,11 +165,7 @@ def _config(
             config.pop(key, None)
     if site_url:
         config["site_url"] = site_url
-    info = portal.info
-    if lang != portal.language:
-        config["site_name"] = portal.t(info.title, lang)
-        if info.description and lang in info.description:
-            config["site_description"] = " ".join(info.description[lang].split())
+    config.update(site_names(portal, lang))
     theme = config.get("theme")
     theme = CommentedMap(theme) if isinstance(theme, dict) else CommentedMap(name=theme)
     theme["language"] = lang
@@ -182,10 +186,8 @@ def _config(
     names = {next(iter(e)) if isinstance(e, dict) else e for e in extensions}
     config["markdown_extensions"] = extensions + [e for e in REQUIRED_EXTENSIONS if e not in names]
     for key, asset in (("extra_css", ASSET), ("extra_javascript", SCRIPT)):
-        config[key] = [
-            *(config.get(key) or []),
-            *([] if asset in (config.get(key) or []) else [asset]),
-        ]
+        listed = list(config.get(key) or [])
+        config[key] = listed if asset in listed else [*listed, asset]
     if source.options.get("nav", True) is not False and "nav" not in config:
         config["nav"] = navigation(portal, lang)
     config["not_in_nav"] = LiteralScalarString("".join(f"/{src}\n" for src in hidden))
@@ -202,24 +204,10 @@ def _extra(extra: object, portal: m.Portal, source: Source, lang: str) -> Commen
         out["generator"] = False
     if len(portal.info.languages) == 1:
         return out
-    root = urlsplit(source.config.get("site_url") or "/").path.rstrip("/")
-    out["alternate"] = [
-        {
-            "name": LABELS.get(g, LABELS["en"])["self_name"],
-            "lang": g,
-            "link": f"{root}/{language_prefix(g, portal.info.languages)}",
-        }
-        for g in portal.info.languages
-    ]
+    out["alternate"] = alternates("", portal.info.languages, source.site_url)
     if lang != portal.language:
-        out.setdefault("scope", root + "/")
+        out.setdefault("scope", site_path(source.site_url) + "/")
     return out
-
-
-def _site_url(site_url: object, portal: m.Portal, lang: str) -> str | None:
-    if not isinstance(site_url, str) or not site_url:
-        return None
-    return site_url.rstrip("/") + "/" + language_prefix(lang, portal.info.languages)
 
 
 def _dump(config: CommentedMap) -> bytes:

@@ -57,6 +57,17 @@ def site_files(
         yield SiteFile(asset, package_files("generator").joinpath(asset).read_bytes())
 
 
+def site_names(portal: m.Portal, lang: str) -> dict[str, str]:
+    """`site_name` and `site_description` of a language's tree, where the portal gives them
+    in that language: mkdocs.yml names the site in the first."""
+    info, out = portal.info, {}
+    if lang != portal.language and lang in info.title:
+        out["site_name"] = info.title[lang]
+    if lang != portal.language and info.description and lang in info.description:
+        out["site_description"] = " ".join(info.description[lang].split())
+    return out
+
+
 def collisions(generated: list[SiteFile], written: set[str], docs_dir: str) -> list[Problem]:
     """Hand-written files at a path the portal generates: one of the two would silently
     replace the other. Only the start page may be written by hand (it wins)."""

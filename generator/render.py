@@ -52,6 +52,9 @@ from generator.urls import (
 # browsers show it unchanged, and no extension can interpret it.
 _ESCAPES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|~^=$"}
 _ESCAPES[ord("\n")] = " "
+# The generated Markdown uses heading ids ({#tasks}), Markdown inside HTML blocks and
+# tables: the plugin adds these to every build, the export writes them into mkdocs.yml.
+REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
 ASSET = "assets/phasebook.css"
 SCRIPT = "assets/phasebook.js"
 LEVELS = ("beginner", "intermediate", "advanced")

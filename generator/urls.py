@@ -7,8 +7,10 @@ as the lifecycle picture and data files need the final URL, computed here the sa
 from __future__ import annotations
 
 import posixpath
+from urllib.parse import urlsplit
 
 from generator import model as m
+from generator.labels import LABELS
 
 HOME = "index.md"
 SCHEDULE = "schedule.md"
@@ -79,3 +81,29 @@ def translation_of(src: str, languages: list[str]) -> tuple[str, str] | None:
     if src.endswith(".md") and dot and lang in languages[1:]:
         return f"{stem}.md", lang
     return None
+
+
+def site_path(site_url: str | None) -> str:
+    """The path a site is published under, without its last slash: "" or "/portal"."""
+    return urlsplit(site_url or "/").path.rstrip("/")
+
+
+def language_site_url(site_url: str | None, lang: str, languages: list[str]) -> str | None:
+    """Where one language's tree is published: the site, or /<lang>/ below it."""
+    return f"{site_url.rstrip('/')}/{language_prefix(lang, languages)}" if site_url else None
+
+
+def alternates(page_url: str, languages: list[str], site_url: str | None) -> list[dict]:
+    """Material's language selector (`extra.alternate`) for the page at `page_url` (relative
+    to its language's root): the same page in each language. Links are root-absolute,
+    because a relative link cannot leave a language's tree through MkDocs' `url` filter;
+    Material prints them as `<link rel="alternate" hreflang>` in the head too."""
+    root = site_path(site_url)
+    return [
+        {
+            "name": LABELS.get(other, LABELS["en"])["self_name"],
+            "lang": other,
+            "link": f"{root}/{language_prefix(other, languages)}{page_url}",
+        }
+        for other in languages
+    ]

@@ -2,57 +2,36 @@
 under `/<lang>/`, page for page.
 
 Material's UI language, search index, sitemap and 404 page are per build, so each other
-language is a second MkDocs build of the same project (fresh plugin instances, its own
-`site_dir/<lang>`), run at the end of the first: what mkdocs-static-i18n does too. The
-loaded portal and the search index's related content are shared, not recomputed.
+language is a second MkDocs build of the same project (its own `site_dir/<lang>`), run at
+the end of the first: what mkdocs-static-i18n does too. MkDocs gives it the same instances
+of the plugins that keep state between builds (ours among them), so the loaded portal and
+the related content are shared, not recomputed.
 """
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
+from pathlib import Path
 
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from generator.labels import LABELS
-from generator.urls import language_prefix, translation_of
+from generator.urls import language_site_url, translation_of
 
 # What `mkdocs build` / `mkdocs serve` may have set from the command line, which a fresh
 # load of mkdocs.yml would lose.
 _INHERITED = ("strict", "use_directory_urls", "dev_addr")
 
 
-def language_config(parent: MkDocsConfig, lang: str) -> MkDocsConfig:
+def language_config(parent: MkDocsConfig, lang: str, languages: list[str]) -> MkDocsConfig:
     """The configuration of the build of `lang`, beside the first language's."""
-    config = load_config(parent.config_file_path, site_dir=_join(parent.site_dir, lang))
+    site_dir = str(Path(parent.site_dir) / lang)
+    config = load_config(parent.config_file_path, site_dir=site_dir)
     for name in _INHERITED:
         config[name] = parent[name]
-    if parent.site_url:
-        config.site_url = _join(parent.site_url, lang) + "/"
+    config.site_url = language_site_url(parent.site_url, lang, languages)
     config.theme["language"] = lang
     return config
-
-
-def _join(base: str, lang: str) -> str:
-    return f"{base.rstrip('/')}/{lang}"
-
-
-def alternates(page_url: str, languages: list[str], site_url: str | None) -> list[dict]:
-    """Material's language selector (`extra.alternate`) for the page at `page_url` (relative
-    to its language's root): the same page in each language, not that language's start
-    page. Links are root-absolute, because a relative
-    link cannot leave a language's tree through MkDocs' `url` filter; Material prints them
-    as `<link rel="alternate" hreflang>` in the head too."""
-    root = urlsplit(site_url or "/").path.rstrip("/")
-    return [
-        {
-            "name": LABELS.get(other, LABELS["en"])["self_name"],
-            "lang": other,
-            "link": f"{root}/{language_prefix(other, languages)}{page_url}",
-        }
-        for other in languages
-    ]
 
 
 def translate_files(files: Files, config: MkDocsConfig, lang: str, languages: list[str]) -> None:

@@ -7,7 +7,6 @@ import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from mkdocs.commands.build import build
 from mkdocs.config.defaults import MkDocsConfig
@@ -24,18 +23,15 @@ from generator.indexjob import STAGING_ENV, IndexFailed, IndexJob
 from generator.load import load_portal
 from generator.model import Portal
 from generator.outputs import SITE_TARGET_ENV, OutputError, check_output, layout
-from generator.pages import collisions, site_files
-from generator.render import ASSET, SCRIPT, Renderer, navigation
-from generator.urls import HOME
+from generator.pages import collisions, site_files, site_names
+from generator.render import ASSET, REQUIRED_EXTENSIONS, SCRIPT, Renderer, navigation
+from generator.urls import HOME, alternates, site_path
 from site_plugins.config import PhasebookConfig
-from site_plugins.languages import alternates, language_config, translate_files
+from site_plugins.languages import language_config, translate_files
 from site_plugins.preview import Preview
 
 log = get_plugin_logger(__name__)
 
-
-# The generated Markdown uses heading ids ({#tasks}), Markdown inside HTML blocks and tables.
-REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
 NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
 RELATED_MARK = 'data-pb-related="'
 
@@ -117,9 +113,10 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         )
         self.renderer.related = self.related
         if self.twin:
-            self._name_site(config)
+            for key, value in site_names(self.portal, self.lang).items():
+                config[key] = value
             # Ticks and preferences are kept per site root: share the first language's.
-            config.extra.setdefault("scope", urlsplit(self.site_url or "/").path or "/")
+            config.extra.setdefault("scope", site_path(self.site_url) + "/")
         if self.config.nav and config.nav is None:
             config.nav = navigation(self.portal, self.lang)
         if len(self.portal.info.languages) > 1:
@@ -134,15 +131,6 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         if SCRIPT not in config.extra_javascript:
             config.extra_javascript.append(SCRIPT)
         return config
-
-    def _name_site(self, config: MkDocsConfig) -> None:
-        """mkdocs.yml names the site in the first language; the portal may name it in this."""
-        assert self.portal is not None
-        info = self.portal.info
-        if self.lang in info.title:
-            config.site_name = info.title[self.lang]
-        if info.description and self.lang in info.description:
-            config.site_description = " ".join(info.description[self.lang].split())
 
     def _load(self, config: MkDocsConfig) -> Portal:
         """The first language's build reads and checks the sources; the others share it."""
@@ -240,7 +228,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         first, renderer = self.lang, self.renderer
         try:
             for lang in self.portal.info.languages[1:]:
-                twin = language_config(config, lang)
+                twin = language_config(config, lang, self.portal.info.languages)
                 plugin = twin.plugins["phasebook"]
                 assert isinstance(plugin, PhasebookPlugin)
                 plugin.portal, plugin.site_url, plugin.related = (
