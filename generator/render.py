@@ -211,7 +211,7 @@ class Renderer:
 
     def _next_first(self, items: list[calendar.Scheduled]) -> list[calendar.Scheduled]:
         """Sessions in the page's language first, each group by start."""
-        return sorted(items, key=lambda i: (i.session.language != self.lang, i.session.starts))
+        return sorted(items, key=lambda item: self._next_key(item.session))
 
     def _views(self, stage_id: str) -> list[tuple[int, m.PhaseView]]:
         """A stage's phases with their lifecycle number."""
@@ -457,9 +457,11 @@ class Renderer:
     def upcoming(self, program: m.Atx) -> list[m.Session]:
         """A program's sessions not over at build time, the page's language first: the
         browser then shows the first ones not over by the visitor's clock."""
-        return sorted(
-            self.portal.upcoming(program), key=lambda s: (s.language != self.lang, s.starts)
-        )
+        return sorted(self.portal.upcoming(program), key=self._next_key)
+
+    def _next_key(self, session: m.Session) -> tuple[bool, datetime]:
+        """The order of every list of sessions: the page's language first, then by start."""
+        return session.language != self.lang, session.starts
 
     def other_language(self, session: m.Session) -> Markup:
         """「（英語）」 after a session held in another language than the page's."""

@@ -165,14 +165,25 @@ def schema() -> Schema:
 # -- documents ---------------------------------------------------------------------------
 
 
+def _every(portal: m.Portal, value: dict[str, str] | None) -> str:
+    """A text in every portal language, each different wording once."""
+    return " ".join(dict.fromkeys(portal.t(value, lang) for lang in portal.info.languages))
+
+
+def _words(portal: m.Portal, key: str) -> str:
+    """One of the portal's fixed words (labels.py) in every portal language."""
+    langs = portal.info.languages
+    return " ".join(dict.fromkeys(LABELS.get(g, LABELS["en"])[key] for g in langs))
+
+
 def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) -> list[dict]:
     """One document per phase, program and guide, every portal language in its text; its
     title, phase name and URL kept per language, for results in the reader's language."""
     langs = portal.info.languages
-    every = lambda value: " ".join(dict.fromkeys(portal.t(value, lang) for lang in langs))  # noqa: E731
+    every = functools.partial(_every, portal)
     urls = lambda src: {g: language_prefix(g, langs) + page_url(src, directory_urls) for g in langs}  # noqa: E731
     docs = []
-    phase_word = " ".join(dict.fromkeys(LABELS.get(lang, LABELS["en"])["phase"] for lang in langs))
+    phase_word = _words(portal, "phase")
     for view in portal.phases:
         phase = view.phase
         body = [every(phase.summary), *map(every, phase.tasks)]
@@ -185,10 +196,11 @@ def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) 
         )
     for view, program in portal.programs():
         title = " ".join(dict.fromkeys(portal.title(program, lang) for lang in langs))
-        kind = " ".join(
-            dict.fromkeys(LABELS.get(g, LABELS["en"])[f"kind_{program.kind}"] for g in langs)
-        )
-        body = [kind, every(program.summary), *map(every, program.topics)]
+        body = [
+            _words(portal, f"kind_{program.kind}"),
+            every(program.summary),
+            *map(every, program.topics),
+        ]
         body += map(every, getattr(program, "outcomes", []))
         if isinstance(program, m.Guide):
             pages = [program.page, *(translation_src(program.page, g) for g in langs[1:])]
@@ -210,32 +222,34 @@ def _plan_documents(portal: m.Portal, urls) -> list[dict]:
     """The plans page, and each tier on it (plans/#tier-<id>): where 料金, 無料, 有償 and
     プラン lead, with what each tier costs and includes."""
     langs = portal.info.languages
-    words = lambda key: " ".join(dict.fromkeys(LABELS.get(g, LABELS["en"])[key] for g in langs))  # noqa: E731
-    every = lambda value: " ".join(dict.fromkeys(portal.t(value, lang) for lang in langs))  # noqa: E731
+    words, every = functools.partial(_words, portal), functools.partial(_every, portal)
     page = urls(PLANS)
     docs = []
     for tier in portal.lifecycle.tiers:
         support = words("paid_support" if tier.paid else "free_support")
         body = [support, words("paid") if tier.paid else "", every(tier.summary),
                 every(tier.price), *map(every, tier.includes), words("price")]  # fmt: skip
-        name = {lang: portal.t(tier.name, lang) for lang in langs}
-        anchors = {g: f"{u}#tier-{tier.id}" for g, u in page.items()}
-        docs.append(_plan_doc(f"tier:{tier.id}", every(tier.name), name, body, anchors))
+        docs.append(
+            _doc(portal, None, f"tier:{tier.id}", "plan", every(tier.name), body)
+            | {
+                "name": {lang: portal.t(tier.name, lang) for lang in langs},
+                "url": {g: f"{u}#tier-{tier.id}" for g, u in page.items()},
+            }
+        )
     title = {lang: LABELS.get(lang, LABELS["en"])["plans"] for lang in langs}
     body = [words("plans_intro"), words("price"), words("includes"), words("free_support"),
             words("paid_support"), *(every(t.name) for t in portal.lifecycle.tiers)]  # fmt: skip
-    return [_plan_doc("plans", " ".join(title.values()), title, body, page), *docs]
+    plans = _doc(portal, None, "plans", "plan", " ".join(title.values()), body)
+    return [plans | {"name": title, "url": page}, *docs]
 
 
-def _plan_doc(doc_id: str, title: str, name: dict, body: list[str], url: dict) -> dict:
-    text = "\n".join(b for b in body if b)
-    return {"id": doc_id, "kind": "plan", "title": title, "name": name, "body": text,
-            "text": f"{title}\n{text}", "phase": "", "phase_name": {}, "stage": "", "tier": "",
-            "level": "", "url": url, "language": ""}  # fmt: skip
-
-
-def _doc(portal: m.Portal, view: m.PhaseView, doc_id: str, kind: str, title: str, body) -> dict:
-    phase_name = {lang: portal.t(view.phase.name, lang) for lang in portal.info.languages}
+def _doc(
+    portal: m.Portal, view: m.PhaseView | None, doc_id: str, kind: str, title: str, body
+) -> dict:
+    """A document's fields; `view` is the phase it belongs to (None: the plans page)."""
+    phase_name = (
+        {lang: portal.t(view.phase.name, lang) for lang in portal.info.languages} if view else {}
+    )
     return {
         "id": doc_id,
         "kind": kind,
@@ -243,11 +257,12 @@ def _doc(portal: m.Portal, view: m.PhaseView, doc_id: str, kind: str, title: str
         "name": phase_name if kind == "phase" else title,
         "body": "\n".join(b for b in body if b),
         "text": "\n".join(b for b in [title, *body] if b),
-        "phase": view.phase.id,
+        "phase": view.phase.id if view else "",
         "phase_name": phase_name,
-        "stage": view.stage.id,
+        "stage": view.stage.id if view else "",
         "tier": "",
         "level": "",
+        "language": "",
     }
 
 
