@@ -156,13 +156,7 @@ def search_command(
 ) -> None:
     """Search phases, programs and guides, Japanese and English alike."""
     index = s.open_index(ensure_index(index_dir))
-    if lang is not None and lang not in index.languages:
-        fail(
-            tr("--lang {lang}: the portal's languages are {known}").format(
-                lang=repr(lang), known=", ".join(index.languages)
-            ),
-            2,
-        )
+    refuse_other_languages([lang] if lang is not None else [], index.languages)
     if as_json:  # HTML-ready, as the search API gives it
         marks, escape = ("<mark>", "</mark>"), html.escape
     else:  # bold on a terminal, **word** in a file or pipe
@@ -291,10 +285,7 @@ def export(out: Path, langs: tuple[str, ...]) -> None:
         fail(tr("{folder} is not empty and not an earlier export: choose a new or empty "
                 "folder").format(folder=out))  # fmt: skip
     portal = load_or_exit(HERE, project.phases_dir, project.docs_dir)
-    unknown = [g for g in langs if g not in portal.info.languages]
-    if unknown:
-        fail(tr("--lang {lang}: the portal's languages are {known}").format(
-            lang=repr(unknown[0]), known=", ".join(portal.info.languages)), 2)  # fmt: skip
+    refuse_other_languages(langs, portal.info.languages)
     index = ensure_index(None)
     source = x.Source(project, config, s.related(index))
     chosen = [g for g in portal.info.languages if not langs or g in langs]
@@ -348,6 +339,14 @@ def serve(host: str, port: int, site_dir: str, index_dir: str | None) -> None:
     )
     messages.use("en")  # the API answers tools, whatever the team reads
     run(site, index, host, port)
+
+
+def refuse_other_languages(given: list[str] | tuple[str, ...], known: tuple | list) -> None:
+    """`--lang` names one of the portal's languages, or the command stops (exit 2)."""
+    for lang in given:
+        if lang not in known:
+            fail(tr("--lang {lang}: the portal's languages are {known}").format(
+                lang=repr(lang), known=", ".join(known)), 2)  # fmt: skip
 
 
 def ensure_index(index_dir: str | None) -> Path:
