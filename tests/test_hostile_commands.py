@@ -300,3 +300,30 @@ def test_dash_c_on_a_folder_that_does_not_exist(minimal: Path, command: tuple) -
     result = phasebook(minimal, *command, "-C", "no/such/folder")
     assert result.returncode == 2 and "Traceback" not in result.stderr
     assert "'no/such/folder' does not exist" in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("foo", "'foo'"), ("MkDocs", "'MkDocs'"), ("mkdocs; rm -rf /", "'mkdocs; rm -rf /'"),
+     ("x" * 500, repr("x" * 500)[:40])],
+)  # fmt: skip
+def test_an_unknown_engine_is_one_line_and_nothing_is_built(
+    project: Path, value: str, shown: str
+) -> None:
+    before = snapshot(project)
+    result = subprocess.run(
+        [sys.executable, "-m", "generator.cli", "build"], cwd=project,
+        env=ENV | {"PHASEBOOK_ENGINE": value}, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert (result.returncode, result.stderr.strip()) == (
+        1, f"PHASEBOOK_ENGINE={shown}: use one of mkdocs, properdocs")  # fmt: skip
+    assert snapshot(project) == before and not (project / "site").exists()
+
+
+@pytest.mark.parametrize("value", ["maybe", "1", "[]", "{a: b}"])  # null: the default
+def test_staff_links_must_be_true_or_false(project: Path, value: str) -> None:
+    edit(project / "mkdocs.yml", "  - phasebook\n", f"  - phasebook:\n      staff_links: {value}\n")
+    result = mkdocs(project, "build", "-d", str(project / "site"))
+    assert result.returncode == 1
+    assert "staff_links" in result.stderr and "Expected type: <class 'bool'>" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -374,3 +374,21 @@ def test_a_garbage_source_date_epoch(monkeypatch: pytest.MonkeyPatch, value: str
 def test_a_usable_source_date_epoch(monkeypatch: pytest.MonkeyPatch, value: str, year) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     assert build_time().year == (year or datetime.now(UTC).year)
+
+
+@pytest.mark.parametrize("control", CONTROLS, ids=list(CONTROLS))
+@pytest.mark.parametrize(
+    ("added", "where", "place"),
+    [('    price: "無料{c}x"\n', "tiers[0].price", "18:12"),
+     ('    includes: ["SLA{c}x"]\n', "tiers[0].includes[0]", "18:16")],
+)  # fmt: skip
+def test_a_control_character_in_a_tier_price_or_include_is_refused(
+    minimal: Path, added: str, where: str, place: str, control: str
+) -> None:
+    escape, message = CONTROLS[control]
+    edit(minimal / "phases" / "lifecycle.yml", "    paid: false\n",
+         "    paid: false\n" + added.format(c=escape))  # fmt: skip
+    assert problems(minimal) == [
+        f"phases/lifecycle.yml:{place}: {where}: {message} in the text: write it on one "
+        "line, without control characters"
+    ]
