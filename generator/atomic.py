@@ -20,7 +20,7 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
-from generator import faults
+from generator import faults, processes
 from generator.messages import tr
 
 OLD = ".old"
@@ -150,10 +150,11 @@ def recover(journal: Path) -> list[Path]:
 
 
 def _commit(entries: list[dict], journal: Path) -> None:
-    _write_journal(journal, entries)
-    faults.point("journal-written")
-    _apply(entries)
-    journal.unlink()
+    with processes.held_signals():
+        _write_journal(journal, entries)
+        faults.point("journal-written")
+        _apply(entries)
+        journal.unlink()
 
 
 def _apply(entries: list[dict]) -> None:

@@ -5,6 +5,7 @@ with SIGKILL, a parent cannot clean up: the kernel's parent-death signal (Linux)
 child with it instead, so no orphan goes on to install an index beside the old site.
 SIGTERM, SIGHUP and Ctrl+C are passed on to the child, and the command then exits as
 interrupted.
+A step that must not be cut in half (a journaled swap) holds those signals until it ends.
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ import ctypes.util
 import signal
 import subprocess
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 
 _PR_SET_PDEATHSIG = 1
 _FORWARDED = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
@@ -56,3 +58,15 @@ def run(command: Sequence[str], env: dict[str, str] | None = None) -> int:
     if received:
         raise Interrupted(received[0])
     return code
+
+
+@contextmanager
+def held_signals() -> Iterator[None]:
+    """SIGTERM, SIGHUP and Ctrl+C wait until the block has ended, then take effect as usual:
+    a swap they interrupted would leave a journal for the next run to finish, and the site
+    half old, half new until then. SIGKILL cannot wait; the journal covers it."""
+    signal.pthread_sigmask(signal.SIG_BLOCK, _FORWARDED)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORWARDED)

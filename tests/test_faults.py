@@ -140,17 +140,21 @@ def test_a_build_killed_at_any_moment_leaves_no_process_and_a_site(
     assert checksums(project) == sources
     site_now, index_now = tree(project / "site"), tree(project / ".phasebook" / "index")
     page = project / "site" / "programs" / "video-tour" / "index.html"
+    unchanged = (site_now, index_now) == (old_site, old_index)
+    both_new = "第2版" in page.read_text() and index_now != old_index
+    journal = (project / ".phasebook" / "swap.json").exists()
     if process.returncode == 0:
-        assert "第2版" in page.read_text()
-    elif (site_now, index_now) != (old_site, old_index):
+        assert both_new
+    elif not unchanged:
         # Killed during the swap or after it, before the command could exit: both new, or
         # a journal that the next run finishes (as below).
-        both_new = "第2版" in page.read_text() and index_now != old_index
-        assert both_new or (project / ".phasebook" / "swap.json").exists(), "half a swap"
+        assert both_new or journal, "half a swap"
+    if signum == signal.SIGTERM:
+        assert not journal, "SIGTERM waits for the swap to end; only SIGKILL can cut it"
     if signum == signal.SIGTERM and process.returncode == -signal.SIGTERM:
-        # Python's own default: the signal came while the interpreter was still starting,
-        # before the command could handle it, so nothing was begun.
-        assert (site_now, index_now) == (old_site, old_index) and not err
+        # Python's own default: the signal came before the command could handle it (while
+        # the interpreter was starting: nothing begun), or after the swap that held it.
+        assert (unchanged or both_new) and not err
         assert leftovers(project) == []
     elif signum == signal.SIGTERM and process.returncode != 0:
         assert process.returncode == 128 + signal.SIGTERM
@@ -159,6 +163,20 @@ def test_a_build_killed_at_any_moment_leaves_no_process_and_a_site(
     assert result.returncode == 0, result.stderr
     assert leftovers(project) == []
     assert "第2版" in page.read_text()
+
+
+@pytest.mark.parametrize("point", ["journal-written", "between-renames"])
+def test_sigterm_during_the_swap_waits_for_its_end(built, point: str) -> None:
+    project, _, old_index = built
+    rebuild_changes(project)
+    process = start(project, "build", kill_at=f"{point}:SIGTERM")
+    _, err = process.communicate(timeout=300)
+    assert process.returncode == -signal.SIGTERM, err  # it took effect, once the swap ended
+    page = project / "site" / "programs" / "video-tour" / "index.html"
+    assert "第2版" in page.read_text()
+    assert tree(project / ".phasebook" / "index") != old_index
+    assert not (project / ".phasebook" / "swap.json").exists()
+    assert leftovers(project) == [] and "Traceback" not in err
 
 
 def _worker(pid: int) -> int | None:
