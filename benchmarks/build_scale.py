@@ -139,16 +139,15 @@ def _write(path: Path, data: object) -> None:
 def prerender(project: Path, plain: Path) -> None:
     """The pages Phasebook makes for `project` in every language, written by `phasebook
     export`: plain docs trees with the same theme, nav and search settings and no plugin."""
-    from generator import indexjob, search
+    from generator import search
     from generator.export import Source, export_tree, read_config, write_tree
     from generator.load import load_portal
     from generator.outputs import layout
 
     portal = load_portal(project / "phases", project / "content", root=project)
     docs = search.documents(portal, project / "content")
-    index = indexjob.build_now(docs, plain / "index", "")
     config = read_config(project / "mkdocs.yml")
-    source = Source(layout(project, project / "mkdocs.yml"), config, search.related(index))
+    source = Source(layout(project, project / "mkdocs.yml"), config, search.related(docs))
     for lang in portal.info.languages:
         write_tree(export_tree(portal, source, lang), plain / lang)
     languages = "\n".join(portal.info.languages)

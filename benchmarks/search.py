@@ -66,7 +66,7 @@ def measure(size: int, work: Path) -> dict:
             timings.append((time.perf_counter() - start) * 1000)
 
     start = time.perf_counter()
-    related = search.related(index_dir)
+    related = search.related(docs)
     related_s = time.perf_counter() - start
 
     load = api_load(project, index_dir)

@@ -286,8 +286,7 @@ def export(out: Path, langs: tuple[str, ...]) -> None:
                 "folder").format(folder=out))  # fmt: skip
     portal = load_or_exit(HERE, project.phases_dir, project.docs_dir)
     refuse_other_languages(langs, portal.info.languages)
-    index = ensure_index(None)
-    source = x.Source(project, config, s.related(index))
+    source = x.Source(project, config, s.related(s.documents(portal, project.docs_dir)))
     chosen = [g for g in portal.info.languages if not langs or g in langs]
     staging = atomic.staging_dir(target)
     with atomic.removing_on_failure(staging):

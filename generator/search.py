@@ -652,56 +652,56 @@ def index_and_relate(directory: Path, stamp: str) -> None:
     start = time.perf_counter()
     build_index(docs, directory, stamp)
     built = time.perf_counter()
-    found = related(directory)
+    found = related(docs)
     timings = {"index_s": built - start, "related_s": time.perf_counter() - built}
     data = {"related": found, "timings": timings}
     (directory / RELATED).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
 
 
+@functools.lru_cache(maxsize=1 << 16)
+def term_counts(text: str) -> Counter[str]:
+    """The index terms of a text and how often each occurs. Kept: a preview rebuild counts
+    again only the documents that changed. Callers must not modify the result."""
+    return Counter(t for t, _, _ in terms(text))
+
+
 def related(
-    index_dir: Path, limit: int = 3, numterms: int = 12, fan: int = 50
+    docs: list[dict], limit: int = 3, numterms: int = 12, fan: int = 50
 ) -> dict[str, list[str]]:
     """Up to `limit` programs or guides like each program and guide, best first.
 
-    A page's key terms (highest tf-idf) are matched only against the `fan` pages in
-    which each term weighs most, so the work grows with the number of pages, not with its
-    square. Ties break by document order: the same sources always give the same lists."""
+    Computed from the documents, not from the index, so that a preview can have it without
+    waiting for one. A page's key terms (highest tf-idf) are matched only against the `fan`
+    pages in which each term weighs most, so the work grows with the number of pages, not
+    with its square. Ties break by document order: the same sources always give the same
+    lists."""
+    texts = [term_counts(d["text"]) for d in docs]
+    frequency: Counter[str] = Counter()
+    for counts in texts:
+        frequency.update(counts.keys())
+    # idf; a term of one page alone links it to nothing: it weighs nothing.
+    idf = {t: math.log(len(docs) / f) for t, f in frequency.items() if f > 1}
+    pages = [n for n, d in enumerate(docs) if d["kind"] in m.KINDS]
+    keys: dict[int, list[tuple[float, str]]] = {}
+    for n in pages:
+        body = term_counts(docs[n]["body"])
+        scored = [(-c * idf[t], t) for t, c in body.items() if t in idf]
+        keys[n] = heapq.nsmallest(numterms, scored)
+    wanted = {t for chosen in keys.values() for _, t in chosen}
+    postings: dict[str, list[tuple[float, int]]] = defaultdict(list)
+    for n in pages:
+        counts = texts[n]
+        length = sum(counts.values()) ** 0.5
+        for term in wanted.intersection(counts):
+            postings[term].append((-counts[term] / length, n))
+    strongest = {t: heapq.nsmallest(fan, found) for t, found in postings.items()}
     out: dict[str, list[str]] = {}
-    with windex.open_dir(index_dir).searcher() as searcher:
-        reader = searcher.reader()
-        docs = [(n, d) for n, d in searcher.iter_docs() if d["kind"] in m.KINDS]
-        ids = {n: d["id"] for n, d in docs}
-        strongest: dict[str, list[tuple[float, int]]] = {}
-
-        def top(term: str) -> list[tuple[float, int]]:
-            """(minus the term's share of the page, page) for the pages it weighs most in."""
-            if term not in strongest:
-                postings = reader.postings("text", term).items_as("weight")
-                shares = [
-                    (-weight / reader.doc_field_length(n, "text", 1) ** 0.5, n)
-                    for n, weight in postings
-                    if n in ids
-                ]
-                strongest[term] = heapq.nsmallest(fan, shares)
-            return strongest[term]
-
-        pages = reader.doc_count()
-
-        @functools.cache
-        def idf(term: str) -> float:
-            # A term of this page alone links it to nothing: it weighs nothing.
-            found = reader.doc_frequency("text", term)
-            return math.log(pages / found) if found > 1 else 0.0
-
-        for docnum, stored in docs:
-            scores: dict[int, float] = defaultdict(float)
-            counts = Counter(t for t, _, _ in terms(stored["body"]))
-            keys = sorted((-n * idf(t), t) for t, n in counts.items() if idf(t))[:numterms]
-            for minus_weight, term in keys:
-                weight = -minus_weight
-                for share, other in top(term):
-                    if other != docnum:
-                        scores[other] -= weight * share
-            best = sorted(scores.items(), key=lambda item: (-item[1], item[0]))[:limit]
-            out[stored["id"]] = [ids[n] for n, _ in best]
+    for n in pages:
+        scores: dict[int, float] = defaultdict(float)
+        for minus_weight, term in keys[n]:
+            for share, other in strongest[term]:
+                if other != n:
+                    scores[other] += minus_weight * share
+        best = heapq.nsmallest(limit, scores.items(), key=lambda item: (-item[1], item[0]))
+        out[docs[n]["id"]] = [docs[o]["id"] for o, _ in best]
     return out
