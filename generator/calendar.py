@@ -16,6 +16,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Calendar, Event, Timezone, vText
 
 from generator import model as m
+from generator.memo import Keep, make
 
 FEED = "schedule.ics"
 
@@ -58,18 +59,32 @@ def sessions(portal: m.Portal) -> list[Scheduled]:
 
 
 def feed_files(
-    portal: m.Portal, site_url: str | None, lang: str | None = None
+    portal: m.Portal, site_url: str | None, lang: str | None = None, keep: Keep = make
 ) -> Iterator[tuple[str, bytes]]:
     """Every feed the site serves in `lang`, as (path, content): all sessions, one per phase,
     one per session. Each event is written once and reused in the three feeds it is in; its
     UID is the same in every language, so a calendar subscribed to two keeps one event."""
     every = sessions(portal)
     zone = ZoneInfo(portal.info.timezone)
-    events = {id(item): _event(portal, item, zone, site_url, lang).to_ical() for item in every}
+    now = portal.now.isoformat()
+    events = {
+        id(item): keep(
+            lambda i=item: _event(portal, i, zone, site_url, lang).to_ical(),
+            f"event {now} {item.uid}",
+            [item.program.id],
+        )
+        for item in every
+    }
     timezone = _vtimezone(portal.info.timezone).to_ical()
 
     def calendar(items: list[Scheduled], name: str) -> bytes:
-        return _calendar(portal, name, [timezone] if items else [], [events[id(i)] for i in items])
+        return keep(
+            lambda: _calendar(
+                portal, name, [timezone] if items else [], [events[id(i)] for i in items]
+            ),
+            f"feed {now} {name} {[i.uid for i in items]}",
+            [i.program.id for i in items],
+        )
 
     name = portal.t(portal.info.title, lang)
     yield FEED, calendar(every, name)

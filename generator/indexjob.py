@@ -9,13 +9,17 @@ other process can import, and never `__main__.BigramTokenizer`.
 from __future__ import annotations
 
 import json
+import logging
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 from generator import atomic, search
 from generator.messages import tr
 from generator.processes import die_with_parent
+
+log = logging.getLogger("mkdocs.plugins.phasebook")
 
 WORKER_LOG = "worker.log"
 # Set by `phasebook build`: build the index here, and leave installing it to the command,
@@ -90,6 +94,41 @@ class IndexJob:
         """The build succeeded: the previous index is no longer needed."""
         atomic.discard(self.kept)
         self.kept = None
+
+
+class Background:
+    """A preview's index job, installed by a thread once it has finished: the preview shows
+    an edit without waiting for the index, and `phasebook search` has it seconds later. The
+    next rebuild cancels a job that has not finished (it indexes the newer sources)."""
+
+    def __init__(self, job: IndexJob) -> None:
+        self.job, self.worker = job, job.worker
+        self.lock = threading.Lock()
+        self.cancelled = False
+        self.thread = threading.Thread(target=self._finish, daemon=True)
+        self.thread.start()
+
+    def _finish(self) -> None:
+        ok = True
+        try:
+            self.job.wait()
+        except IndexFailed as exc:
+            ok = False
+            if not self.cancelled:
+                log.warning("%s", exc)
+        with self.lock:
+            if self.cancelled or not ok:
+                self.job.rollback()
+            else:
+                self.job.install()
+                self.job.discard()
+
+    def cancel(self) -> None:
+        with self.lock:
+            self.cancelled = True
+            if self.worker is not None and self.worker.poll() is None:
+                self.worker.kill()
+        self.thread.join()
 
 
 def build_now(docs: list[dict], target: Path, stamp: str) -> Path:

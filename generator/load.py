@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from datetime import UTC, datetime
@@ -12,11 +13,11 @@ import yaml
 
 from generator import model as m
 from generator.errors import ContentError, Problem
-from generator.messages import tr
-from generator.sourcefiles import check_tree, read_text
+from generator.messages import language, tr
+from generator.sourcefiles import SourceProblem, check_tree, read_text
 from generator.urls import translation_src
 from generator.validate import PhaseSource, against_schema, cross_check
-from generator.yamlfile import read_yaml
+from generator.yamlfile import parse_yaml, read_yaml
 
 LIFECYCLE = "lifecycle.yml"
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
@@ -33,7 +34,9 @@ def build_time() -> datetime:
     silently ignored it would no longer be reproducible."""
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
     if epoch is None or not epoch.strip():
-        return datetime.now(UTC)
+        # To the minute, as sessions are timed: a preview rebuilt within the minute reuses
+        # every session list and feed it made before (generator/memo.py).
+        return datetime.now(UTC).replace(second=0, microsecond=0)
     text = epoch.strip()
     if not (text.isascii() and text.isdigit() and len(text) <= 12 and int(text) <= _LAST_EPOCH):
         message = tr(
@@ -99,8 +102,21 @@ def _stray_files(phases_dir: Path, label) -> list[Problem]:
 
 
 def _read_phase(path: Path, label: str) -> PhaseSource:
-    source = read_yaml(path, label)
-    return PhaseSource(path.stem, source, against_schema(m.PhaseFile, source))
+    try:
+        text = read_text(path, label)
+    except SourceProblem:
+        source = read_yaml(path, label)  # which says what is wrong with the file
+        return PhaseSource(path.stem, source, against_schema(m.PhaseFile, source))
+    return _parsed_phase(path.stem, label, text, language())
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_phase(stem: str, label: str, text: str, messages: str) -> PhaseSource:
+    """Parsed and checked once per text (and language of the messages): a preview rebuild
+    parses only the files that changed. The models are never modified afterwards (a view
+    copies what it changes)."""
+    source = parse_yaml(text, label)
+    return PhaseSource(stem, source, against_schema(m.PhaseFile, source))
 
 
 def _assemble(

@@ -14,6 +14,7 @@ from generator import model as m
 from generator.calendar import feed_files
 from generator.catalog import catalog_json
 from generator.errors import Problem
+from generator.memo import Keeper, Memo
 from generator.messages import tr
 from generator.render import ASSET, SCRIPT, Renderer
 from generator.urls import CATALOG_JSON, CATALOGUES, HOME, PLANS, page_url, phase_src, program_src
@@ -34,27 +35,50 @@ def site_files(
     site_url: str | None,
     directory_urls: bool,
     home: bool = True,
+    keep: Keeper | None = None,
 ) -> Iterator[SiteFile]:
-    """What the portal adds; `home=False` when docs_dir has a start page written by hand."""
+    """What the portal adds; `home=False` when docs_dir has a start page written by hand.
+    With a `keeper` that has a memo (the preview) a page whose inputs did not change is not
+    rendered again."""
+    keep = keep or keeper(portal, renderer, site_url, directory_urls, None)
+    renderer.keep = keep  # its parts (rows, schedule pages) are kept by the same keys
+    programs = [p.id for _, p in portal.programs()]
     for view in portal.phases:
-        yield SiteFile(phase_src(view.phase.id), renderer.phase_page(view), view.source)
+        ids = [p.id for p in view.phase.programs]
+        page = keep(lambda v=view: renderer.phase_page(v), "phase", ids, view.phase.id)
+        yield SiteFile(phase_src(view.phase.id), page, view.source)
         for program in view.phase.programs:
             if not isinstance(program, m.Guide):
-                content = renderer.program_page(view, program)
+                inputs = [program.id, *getattr(program, "prerequisites", [])]
+                content = keep(lambda v=view, p=program: renderer.program_page(v, p),
+                               "program", inputs, view.phase.id)  # fmt: skip
                 yield SiteFile(program_src(program), content, view.source, in_nav=False)
     if home:
-        yield SiteFile(HOME, renderer.home_page())
+        yield SiteFile(HOME, keep(renderer.home_page, "home", programs))
     for src, content, in_nav in renderer.schedule_files():
         yield SiteFile(src, content, in_nav=in_nav)
-    yield SiteFile(PLANS, renderer.plans_page())
+    yield SiteFile(PLANS, keep(renderer.plans_page, "plans", programs))
     for kind in CATALOGUES:
         for src, content, in_nav in renderer.catalogue_files(kind):
             yield SiteFile(src, content, in_nav=in_nav)
-    for path, content in feed_files(portal, site_url, renderer.lang):
+    for path, content in feed_files(portal, site_url, renderer.lang, keep):
         yield SiteFile(path, content)
-    yield SiteFile(CATALOG_JSON, catalog_json(portal, site_url, directory_urls))
+    data = keep(lambda: catalog_json(portal, site_url, directory_urls), "catalog", programs)
+    yield SiteFile(CATALOG_JSON, data)
     for asset in (ASSET, SCRIPT):
         yield SiteFile(asset, package_files("generator").joinpath(asset).read_bytes())
+
+
+def keeper(
+    portal: m.Portal,
+    renderer: Renderer,
+    site_url: str | None,
+    directory_urls: bool,
+    memo: Memo | None,
+) -> Keeper:
+    """What `site_files` renders again and what it takes from `memo`, by the pages' keys."""
+    settings = (renderer.lang, site_url, directory_urls, renderer.page_size)
+    return Keeper(memo, portal, settings, renderer.overrides)
 
 
 def site_names(portal: m.Portal, lang: str) -> dict[str, str]:

@@ -28,7 +28,7 @@ from jinja2 import (
 from jinja2.runtime import Context
 from markupsafe import Markup
 
-from generator import calendar
+from generator import calendar, memo
 from generator import model as m
 from generator.cjk import WIDE
 from generator.errors import ContentError, Problem
@@ -98,7 +98,10 @@ class Renderer:
         # "phasebook/<name>" to replace one {% block %} only.
         ours = PackageLoader("generator", "templates")
         loaders = [FileSystemLoader(self.overrides)] if self.overrides else []
+        # Where pages and parts rendered before are kept (generator/memo.py, the preview).
+        self.keep: memo.Keep = memo.make
         self.env = Environment(
+            bytecode_cache=memo.TEMPLATES,
             loader=ChoiceLoader([*loaders, PrefixLoader({"phasebook": ours}), ours]),
             undefined=StrictUndefined,
             finalize=escape,
@@ -189,12 +192,20 @@ class Renderer:
         those that end later), as (src, content, in nav)."""
         items = self._upcoming()
         chunks, srcs = self._pages(items, SCHEDULE)
+
+        def page(n: int, src: str, chunk: list[calendar.Scheduled]) -> str:
+            return self.keep(
+                lambda: self._render("schedule.md.j2", src=src, items=chunk, pages=srcs,
+                                     number=n, total=len(items),
+                                     page_title=self.labels["schedule"]),
+                f"schedule {n}/{len(srcs)} {len(items)} {[i.uid for i in chunk]}",
+                [i.program.id for i in chunk],
+            )  # fmt: skip
+
         return [
-            (src, self._render("schedule.md.j2", src=src, items=chunk, pages=srcs,
-                               number=n, total=len(items), page_title=self.labels["schedule"]),
-             n == 1)
+            (src, page(n, src, chunk), n == 1)
             for n, (src, chunk) in enumerate(zip(srcs, chunks, strict=True), 1)
-        ]  # fmt: skip
+        ]
 
     def _pages(self, items: list, first: str) -> tuple[list[list], list[str]]:
         """`items` in pages of `page_size`, and the source path of each page."""
@@ -261,9 +272,12 @@ class Renderer:
         chunks, srcs = self._pages(items, CATALOGUES[kind])
         data = catalogue_rows(kind) if len(chunks) > 1 else None
         files = [
-            (src, self._catalogue_page(kind, number, chunk, len(items), srcs, data), number == 1)
+            (src, self.keep(
+                lambda n=number, c=chunk: self._catalogue_page(kind, n, c, len(items), srcs, data),
+                f"catalogue {kind} {number}/{len(srcs)} {len(items)}", [p.id for _, p in chunk],
+            ), number == 1)
             for number, (src, chunk) in enumerate(zip(srcs, chunks, strict=True), 1)
-        ]
+        ]  # fmt: skip
         if data is not None:
             files.append((data, self._catalogue_json(kind, items, srcs[0]), False))
         return files
@@ -288,13 +302,19 @@ class Renderer:
 
     def _catalogue_json(self, kind: str, items: list, first: str) -> str:
         """Rows as the first page shows them (its links), with what the filters compare."""
+
+        def row(view: m.PhaseView, program: m.ProgramT) -> dict:
+            html_row = self._render(
+                "catalogue_row.md.j2", src=first, kind=kind, view=view, program=program
+            ).strip()
+            return {"phase": view.phase.id, "rank": self.portal.rank(program.tier),
+                    "level": program.level or "", "lang": self.portal.languages(program),
+                    "html": html_row}  # fmt: skip
+
         data = [
-            {"phase": view.phase.id, "rank": self.portal.rank(program.tier),
-             "level": program.level or "", "lang": self.portal.languages(program),
-             "html": self._render("catalogue_row.md.j2", src=first, kind=kind, view=view,
-                                  program=program).strip()}
-            for view, program in items
-        ]  # fmt: skip
+            self.keep(lambda v=v, p=p: row(v, p), f"row {kind} {first}", [p.id], v.phase.id)
+            for v, p in items
+        ]
         return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
 
     def plans_page(self) -> str:

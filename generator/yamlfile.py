@@ -79,12 +79,18 @@ def format_path(path: Path_) -> str:
 
 def read_yaml(path: Path, label: str) -> YamlFile:
     """Parse `path`; problems are collected on the result instead of raised."""
-    result = YamlFile(label)
     try:
         text = read_text(path, label)
     except SourceProblem as exc:
+        result = YamlFile(label)
         result.problems.append(exc.problem)
         return result
+    return parse_yaml(text, label)
+
+
+def parse_yaml(text: str, label: str) -> YamlFile:
+    """Parse the text of the file known as `label`."""
+    result = YamlFile(label)
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):

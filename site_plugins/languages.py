@@ -23,12 +23,17 @@ from generator.urls import language_site_url, translation_of
 _INHERITED = ("strict", "use_directory_urls", "dev_addr")
 
 
-def language_config(parent: MkDocsConfig, lang: str, languages: list[str]) -> MkDocsConfig:
-    """The configuration of the build of `lang`, beside the first language's."""
-    site_dir = str(Path(parent.site_dir) / lang)
+def reloaded(parent: MkDocsConfig, site_dir: str) -> MkDocsConfig:
+    """mkdocs.yml read again, with what the command line set in `parent`."""
     config = load_config(parent.config_file_path, site_dir=site_dir)
     for name in _INHERITED:
         config[name] = parent[name]
+    return config
+
+
+def language_config(parent: MkDocsConfig, lang: str, languages: list[str]) -> MkDocsConfig:
+    """The configuration of the build of `lang`, beside the first language's."""
+    config = reloaded(parent, str(Path(parent.site_dir) / lang))
     config.site_url = language_site_url(parent.site_url, lang, languages)
     config.theme["language"] = lang
     return config

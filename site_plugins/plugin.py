@@ -6,6 +6,7 @@ import contextlib
 import json
 import os
 from collections.abc import Iterator
+from hashlib import blake2b
 from pathlib import Path
 
 from mkdocs.commands.build import build
@@ -19,14 +20,16 @@ from mkdocs.structure.pages import Page
 from generator import faults, messages, report, search
 from generator.cjk import SEARCH_PIPELINE, SEARCH_SEPARATOR, fold_words
 from generator.errors import ContentError, printable
-from generator.indexjob import STAGING_ENV, IndexFailed, IndexJob
+from generator.indexjob import STAGING_ENV, Background, IndexFailed, IndexJob
 from generator.load import load_portal
+from generator.memo import TEMPLATES, Keeper, digest
 from generator.model import Portal
 from generator.outputs import SITE_TARGET_ENV, OutputError, check_output, layout
-from generator.pages import collisions, site_files, site_names
+from generator.pages import SiteFile, collisions, keeper, site_files, site_names
 from generator.render import ASSET, REQUIRED_EXTENSIONS, SCRIPT, Renderer, navigation
 from generator.urls import HOME, alternates, site_path
 from site_plugins.config import PhasebookConfig
+from site_plugins.incremental import Incremental, Tracked
 from site_plugins.languages import language_config, translate_files
 from site_plugins.preview import Preview
 
@@ -87,6 +90,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.twin = False
         self.site_url: str | None = None
         self.related: dict[str, list[str]] = {}
+        self.preview: Incremental | None = None  # under `mkdocs serve`
+        self.background: Background | None = None  # the preview's index, installed when done
 
     # Before Material's search plugin fills in its own defaults for what mkdocs.yml left unset.
     @event_priority(50)
@@ -176,6 +181,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """Add the generated pages, feeds and data as virtual files; nothing touches disk."""
         if not self.config.enabled or self.portal is None or self.renderer is None:
             return None
+        memo = self.preview.memo if self.preview else None
+        keep = keeper(self.portal, self.renderer, config.site_url, config.use_directory_urls, memo)
         with reported():
             generated = list(site_files(
                 self.portal,
@@ -184,6 +191,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 directory_urls=config.use_directory_urls,
                 # A start page written by hand in docs_dir wins over the generated one.
                 home=files.get_file_from_path(HOME) is None,
+                keep=keep,
             ))  # fmt: skip
             written = {f.src_uri for f in files if not f.generated_by}
             docs = os.path.relpath(config.docs_dir, self.root)
@@ -195,7 +203,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         translate_files(files, config, self.lang, self.portal.info.languages)
         for item in generated:
             inclusion = InclusionLevel.UNDEFINED if item.in_nav else NOT_IN_NAV
-            file = File.generated(config, item.src, content=item.content, inclusion=inclusion)
+            file = Tracked.generated(config, item.src, content=item.content, inclusion=inclusion)
             if item.source is not None:
                 file = self._editable(file, item.source, config)
             files.append(file)
@@ -205,7 +213,47 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             guide = files.get_file_from_path(page_src)
             if guide is not None and guide.inclusion.is_in_nav():
                 guide.inclusion = NOT_IN_NAV
+        if self.preview is not None:
+            with reported():
+                keys = self._keys(files, config, generated, keep)
+            self.preview.mark(files, self.lang, keys)
         return files
+
+    def _keys(
+        self, files: Files, config: MkDocsConfig, generated: list[SiteFile], keep: Keeper
+    ) -> dict[str, str]:
+        """Each page's key for the preview: its Markdown as MkDocs gets it, the related
+        content it shows, and what every page of the tree shows."""
+        assert self.preview is not None and self.portal is not None and self.renderer is not None
+        common = self.preview.everything(config, self.lang)
+        made = {item.src: item.content for item in generated}
+
+        def related(src: str) -> list[str]:
+            found = self.portal.guides.get(src) if self.portal else None
+            program = found[1].id if found else src.removeprefix("programs/")[:-3]
+            # Their titles, tiers and phases, as the related list shows them.
+            found = [keep.inputs.program[i] for i in self.related.get(program, [])]
+            return [keep.inputs.base, *found] if found else []
+
+        keys = {}
+        for file in files:
+            if file.src_uri in made:
+                content = made[file.src_uri]
+            elif file.is_documentation_page() and file.abs_src_path:
+                text = Path(file.abs_src_path).read_text(encoding="utf-8-sig")
+                untranslated = self.twin and file.generated_by is None
+                content = self.renderer.page_markdown(file.src_uri, text, untranslated)
+            else:
+                continue
+            data = content.encode() if isinstance(content, str) else content
+            keys[file.src_uri] = digest(common, blake2b(data).hexdigest(), related(file.src_uri))
+        return keys
+
+    def on_env(self, env, *, config: MkDocsConfig, files: Files) -> None:
+        """The theme's templates, compiled once for every language and every rebuild."""
+        env.bytecode_cache = TEMPLATES
+        if self.preview is not None:
+            self.preview.written(files, self.lang, Path(config.site_dir))
 
     # Last, after every other plugin has written the first language's files: MkDocs gives
     # the next build the same instances of plugins that keep state between builds.
@@ -215,11 +263,18 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         one: MkDocs may still abort the build after this hook (warnings in --strict), and
         then `on_build_error` restores it."""
         fold_search_index(Path(config.site_dir))
+        if self.preview is not None:
+            self.preview.finish(Path(config.site_dir), self.lang)
         if self.twin or self.portal is None:
             return
-        self._await_index()
+        if self.preview is None:
+            self._await_index()
         self._build_twins(config)
-        if self.job is not None:
+        if self.preview is not None:
+            self.preview.done()
+            if self.job is not None:
+                self.background, self.job = Background(self.job), None
+        elif self.job is not None:
             self.job.install()
             self.job, self.done = None, self.job
 
@@ -234,7 +289,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 plugin.portal, plugin.site_url, plugin.related = (
                     self.portal, self.site_url, self.related)  # fmt: skip
                 plugin.twin, plugin.lang = True, lang
-                build(twin)
+                build(twin, dirty=bool(self.preview and self.preview.active))
                 plugin.twin = False
         finally:
             self.twin, self.lang, self.renderer = False, first, renderer
@@ -244,6 +299,12 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             if job is not None:
                 job.rollback()
         self.job = self.done = None
+        if self.preview is not None:
+            self.preview.failed()
+
+    def on_startup(self, *, command: str, dirty: bool) -> None:
+        """`mkdocs serve` keeps pages and keys between rebuilds, to rebuild only what changed."""
+        self.preview = Incremental() if command == "serve" else None
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
         """The previous build succeeded: its predecessor's index is no longer needed."""
@@ -253,6 +314,9 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self._drop_kept()
 
     def _drop_kept(self) -> None:
+        if self.background is not None and not self.twin:
+            self.background.cancel()  # a newer build indexes again
+            self.background = None
         if self.done is not None:
             self.done.discard()
             self.done = None
@@ -270,6 +334,9 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.job = IndexJob(self._index_dir(), Path(staging) if staging else None)
         self.job.start(docs, search.fingerprint(self._path(self.config.phases_dir), docs_dir))
         faults.point("index-started")
+        if self.preview is not None:  # the preview does not wait for the index
+            self.related = search.related(docs)
+            self.renderer.related = self.related
 
     def _await_index(self) -> None:
         """Wait for the index, once; its related content goes into the renderer."""
@@ -285,7 +352,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """Fill in the related content of program and guide pages."""
         if not self.config.enabled or self.renderer is None or RELATED_MARK not in output:
             return None
-        self._await_index()
+        if self.preview is None:
+            self._await_index()
         with reported():
             return self.renderer.fill_related(page.file.src_uri, output)
 
@@ -315,7 +383,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         rebuild in the browser instead of holding every request."""
         if not self.config.enabled:
             return None
-        Preview(server)
+        Preview(server, config, self.preview)
         server.watch(str(self._path(self.config.phases_dir)))
         if self.config.templates_dir:
             server.watch(str(self._path(self.config.templates_dir)))

@@ -11,15 +11,21 @@ from __future__ import annotations
 
 import html
 import io
+import logging
 import threading
+import time
 import wsgiref.util
 from collections.abc import Callable, Iterable
 
+from mkdocs.commands.build import build
+from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import get_plugin_logger
 
 from generator.messages import language, tr
+from site_plugins.incremental import Incremental, QuietDirty
+from site_plugins.languages import reloaded
 
 log = get_plugin_logger(__name__)
 
@@ -27,17 +33,40 @@ log = get_plugin_logger(__name__)
 class Preview:
     """Wraps a LiveReloadServer's builder and its WSGI app (MkDocs 1.6, which is pinned)."""
 
-    def __init__(self, server: LiveReloadServer) -> None:
+    def __init__(
+        self, server: LiveReloadServer, config: MkDocsConfig, state: Incremental | None
+    ) -> None:
         self.server = server
         self.error: str | None = None
         self.lock = threading.Lock()
-        self.build = server.builder
+        self.config, self.state = config, state
+        self.build = server.builder if state is None else self.incremental
         server.builder = self.rebuild
         self.app = server.get_app()
         server.set_app(self.serve)
 
+    def incremental(self) -> None:
+        """A dirty build of mkdocs.yml read again, in which only the pages whose inputs
+        changed count as modified (site_plugins/incremental.py)."""
+        assert self.state is not None
+        config = reloaded(self.config, self.config.site_dir)
+        config.site_url = self.config.site_url
+        quiet = QuietDirty()
+        logging.getLogger("mkdocs.commands.build").addFilter(quiet)
+        self.state.active = True
+        self.state.rebuilt = self.state.total = 0
+        start = time.perf_counter()
+        try:
+            build(config, serve_url=self.config.site_url, dirty=True)
+        finally:
+            self.state.active = False
+            logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+        log.info("%s", tr("Rebuilt {pages} of {total} pages in {seconds:.2f} s").format(
+            pages=self.state.rebuilt, total=self.state.total,
+            seconds=time.perf_counter() - start))  # fmt: skip
+
     def rebuild(self) -> None:
-        """The original build; a failure is kept to be shown instead of stalling the server."""
+        """The build; a failure is kept to be shown instead of stalling the server."""
         try:
             self.build()
         except Exception as exc:  # every failure is shown, none stops the preview

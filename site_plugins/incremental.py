@@ -1,0 +1,159 @@
+"""The preview rebuilds only the pages whose inputs changed, and stays equal to a clean build.
+
+MkDocs' own `--dirty` rebuilds the files newer than their output, so a renamed phase leaves
+every other page with the old navigation. Here each page has a key: the Markdown it is made
+of, the related content it shows and whatever every page shows (mkdocs.yml, the nav, the
+theme's overrides). A preview rebuild is a dirty MkDocs build in which a page counts as
+modified when its key changed since the last good build. What a dirty build cannot know is
+done here too: outputs of files that are gone are removed, and Material's search index,
+which holds only the pages rebuilt, gets the others' entries back from the last build.
+
+A build that fails after it began writing leaves some pages newer than their keys: the next
+one rebuilds everything.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from generator.memo import Memo, digest
+
+SEARCH_INDEX = Path("search") / "search_index.json"
+
+
+class Tracked(File):
+    """A generated file that a dirty build writes only when it `changed`."""
+
+    changed = True
+
+    def is_modified(self) -> bool:
+        return self.changed
+
+
+@dataclass
+class Tree:
+    """One language's site as the last good build left it."""
+
+    keys: dict[str, str] = field(default_factory=dict)  # page source → its key
+    dests: set[str] = field(default_factory=set)  # every file it wrote
+    search: dict[str, list[dict]] = field(default_factory=dict)  # page URL → its entries
+    order: list[str] = field(default_factory=list)  # page URLs as MkDocs builds them
+    built: set[str] = field(default_factory=set)  # the URLs this build rendered again
+
+
+class Incremental:
+    """What the preview keeps between rebuilds, for every language's tree."""
+
+    def __init__(self) -> None:
+        self.memo = Memo()
+        self.trees: dict[str, Tree] = {}  # after the last good build
+        self.pending: dict[str, Tree] = {}  # this build's, until it has succeeded
+        self.active = False  # this build is incremental (the preview sets it)
+        self.writing = False
+        self.rebuilt = self.total = 0  # pages, in every language, for the preview's log
+
+    def everything(self, config: MkDocsConfig, lang: str) -> str:
+        """What every page of a tree shows: a change here rebuilds them all."""
+        config_file = Path(config.config_file_path or "mkdocs.yml")
+        custom = config.theme.custom_dir
+        return digest(
+            lang, config.site_url, config_file.read_bytes() if config_file.is_file() else "",
+            repr(config.nav), _tree(Path(custom)) if custom else [],
+        )  # fmt: skip
+
+    def mark(self, files: Files, lang: str, keys: dict[str, str]) -> None:
+        """Tell MkDocs which pages to build again: those whose key changed (all of them
+        when this build is not incremental, or follows a failed one)."""
+        previous = self.trees.get(lang) if self.active else None
+        old = previous.keys if previous else {}
+        for file in files:
+            changed = keys.get(file.src_uri) != old.get(file.src_uri) or previous is None
+            if isinstance(file, Tracked):
+                file.changed = changed
+            elif changed and file.is_documentation_page() and os.path.isfile(file.abs_dest_path):
+                os.utime(file.abs_dest_path, (0, 0))  # older than its source: rebuilt
+        self.pending[lang] = Tree(keys=keys)
+
+    def written(self, files: Files, lang: str, site_dir: Path) -> None:
+        """MkDocs is about to write: note what it will write, and remove the outputs of
+        files that are gone (a clean build would not have them)."""
+        self.writing = True
+        tree = self.pending[lang]
+        tree.dests = {f.abs_dest_path for f in files}
+        pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
+        tree.order = [f.url for f in pages]
+        tree.built = {f.url for f in pages if f.is_modified()}
+        self.rebuilt += len(tree.built)
+        self.total += len(tree.order)
+        previous = self.trees.get(lang)
+        if self.active and previous is not None:
+            for path in sorted(previous.dests - tree.dests):
+                _remove(Path(path), site_dir)
+
+    def finish(self, site_dir: Path, lang: str) -> None:
+        """Complete Material's search index with the pages not rebuilt, then keep this
+        tree as the last good one."""
+        tree = self.pending.pop(lang)
+        path = site_dir / SEARCH_INDEX
+        if not path.is_file():
+            self.trees[lang] = tree
+            return
+        data = json.loads(path.read_text(encoding="utf-8"))
+        fresh: dict[str, list[dict]] = {}
+        for entry in data.get("docs", []):
+            fresh.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
+        previous = self.trees.get(lang)
+        for url in tree.order:
+            if url in tree.built or previous is None:
+                tree.search[url] = fresh.get(url, [])
+            else:
+                tree.search[url] = previous.search.get(url, [])
+        if self.active:
+            data["docs"] = [entry for url in tree.order for entry in tree.search[url]]
+            path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+        self.trees[lang] = tree
+
+    def failed(self) -> None:
+        """After a failure the outputs may be newer than the keys: forget the keys."""
+        if self.writing:
+            for tree in self.trees.values():
+                tree.keys.clear()
+        self.pending.clear()
+        self.writing = False
+
+    def done(self) -> None:
+        self.writing = False
+        self.memo.sweep()
+
+
+class QuietDirty(logging.Filter):
+    """MkDocs warns that a dirty build gives wrong navigation; this one does not."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith(
+            ("A 'dirty' build is being performed", "The directory contains stale files")
+        )
+
+
+def _remove(path: Path, site_dir: Path) -> None:
+    """A file of the site, and the folders it leaves empty (a clean build has none)."""
+    path.unlink(missing_ok=True)
+    parent = path.parent
+    while parent != site_dir and site_dir in parent.parents and not any(parent.iterdir()):
+        parent.rmdir()
+        parent = parent.parent
+
+
+def _tree(folder: Path) -> list[tuple[str, float, int]]:
+    return [
+        (p.relative_to(folder).as_posix(), p.stat().st_mtime, p.stat().st_size)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    ]
