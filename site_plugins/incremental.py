@@ -24,6 +24,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.memo import Memo, digest
+from generator.search import Relatedness
 
 SEARCH_INDEX = Path("search") / "search_index.json"
 
@@ -53,6 +54,7 @@ class Incremental:
 
     def __init__(self) -> None:
         self.memo = Memo()
+        self.related = Relatedness()
         self.trees: dict[str, Tree] = {}  # after the last good build
         self.pending: dict[str, Tree] = {}  # this build's, until it has succeeded
         self.active = False  # this build is incremental (the preview sets it)

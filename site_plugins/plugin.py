@@ -335,7 +335,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.job.start(docs, search.fingerprint(self._path(self.config.phases_dir), docs_dir))
         faults.point("index-started")
         if self.preview is not None:  # the preview does not wait for the index
-            self.related = search.related(docs)
+            self.related = self.preview.related(docs)
             self.renderer.related = self.related
 
     def _await_index(self) -> None:

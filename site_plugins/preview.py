@@ -22,6 +22,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import get_plugin_logger
+from watchdog.observers.polling import PollingObserver
 
 from generator.messages import language, tr
 from site_plugins.incremental import Incremental, QuietDirty
@@ -44,6 +45,8 @@ class Preview:
         server.builder = self.rebuild
         self.app = server.get_app()
         server.set_app(self.serve)
+        if state is not None:
+            poll_often(server)
 
     def incremental(self) -> None:
         """A dirty build of mkdocs.yml read again, in which only the pages whose inputs
@@ -90,6 +93,23 @@ class Preview:
              ("Content-Length", str(len(body)))],
         )  # fmt: skip
         return wsgiref.util.FileWrapper(io.BytesIO(body))
+
+
+POLL_S = 0.1
+
+
+def poll_often(server: LiveReloadServer) -> None:
+    """MkDocs looks for saved files every 0.5 s, a quarter of a second on average spent
+    before the rebuild even starts; an incremental one takes about as long. Called before
+    the server starts: the paths watched so far move to an observer that looks every 0.1 s."""
+    watched = dict(server._watched_paths)
+    for path, count in watched.items():
+        for _ in range(count):
+            server.unwatch(path)
+    server.observer = PollingObserver(timeout=POLL_S)
+    for path, count in watched.items():
+        for _ in range(count):
+            server.watch(path)
 
 
 def _cause(exc: BaseException) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import random
 import re
 import subprocess
 import sys
@@ -196,6 +197,32 @@ def test_related_content_is_on_pages_and_deterministic(
     section = guide[guide.index('id="related"') :]
     assert len(re.findall(r"<li><a ", section[: section.index("</ul>")])) == 3
     assert page == (second / "programs" / "acc-start" / "index.html").read_text(encoding="utf-8")
+
+
+def test_related_content_kept_up_to_date_equals_a_fresh_computation() -> None:
+    """The preview's related content after edits (words added and removed, rare and common,
+    a page emptied, several pages at once) is what a fresh build computes."""
+    now = datetime.fromtimestamp(int(EPOCH), UTC)
+    portal = load_portal(ROOT / "phases", ROOT / "content", root=ROOT, now=now)
+    docs = search.documents(portal, ROOT / "content")
+    kept = search.Relatedness()
+    assert kept(docs) == search.related(docs)
+    rng = random.Random(15)
+    words = ["アラート", "の", "ダッシュボード", "SSO", "連携する", "quota", "設定", "更新"]
+    pages = [n for n, d in enumerate(docs) if d["kind"] != "phase"]
+    for step in range(40):
+        docs = [dict(d) for d in docs]
+        for n in rng.sample(pages, 1 if step % 4 else 3):
+            body = docs[n]["body"].split()
+            if step % 7 == 0:
+                body = []
+            elif body and rng.random() < 0.5:
+                del body[rng.randrange(len(body))]
+            else:
+                body.insert(rng.randrange(len(body) + 1), rng.choice(words) * rng.randint(1, 3))
+            docs[n]["body"] = " ".join(body)
+            docs[n]["text"] = docs[n]["title"] + "\n" + docs[n]["body"]
+        assert kept(docs) == search.related(docs), f"after edit {step}"
 
 
 def test_index_is_outside_the_site_and_kept_when_a_build_fails(
