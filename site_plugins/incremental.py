@@ -42,7 +42,7 @@ class Tracked(File):
 class Tree:
     """One language's site as the last good build left it."""
 
-    keys: dict[str, str] = field(default_factory=dict)  # page source → its key
+    keys: dict[str, tuple] = field(default_factory=dict)  # page source → its inputs
     dests: set[str] = field(default_factory=set)  # every file it wrote
     search: dict[str, list[dict]] = field(default_factory=dict)  # page URL → its entries
     order: list[str] = field(default_factory=list)  # page URLs as MkDocs builds them
@@ -70,7 +70,7 @@ class Incremental:
             repr(config.nav), _tree(Path(custom)) if custom else [],
         )  # fmt: skip
 
-    def mark(self, files: Files, lang: str, keys: dict[str, str]) -> None:
+    def mark(self, files: Files, lang: str, keys: dict[str, tuple]) -> None:
         """Tell MkDocs which pages to build again: those whose key changed (all of them
         when this build is not incremental, or follows a failed one)."""
         previous = self.trees.get(lang) if self.active else None

@@ -6,7 +6,6 @@ import contextlib
 import json
 import os
 from collections.abc import Iterator
-from hashlib import blake2b
 from pathlib import Path
 
 from mkdocs.commands.build import build
@@ -22,7 +21,7 @@ from generator.cjk import SEARCH_PIPELINE, SEARCH_SEPARATOR, fold_words
 from generator.errors import ContentError, printable
 from generator.indexjob import STAGING_ENV, Background, IndexFailed, IndexJob
 from generator.load import load_portal
-from generator.memo import TEMPLATES, Keeper, digest
+from generator.memo import TEMPLATES, Keeper
 from generator.model import Portal
 from generator.outputs import SITE_TARGET_ENV, OutputError, check_output, layout
 from generator.pages import SiteFile, collisions, keeper, site_files, site_names
@@ -221,7 +220,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
 
     def _keys(
         self, files: Files, config: MkDocsConfig, generated: list[SiteFile], keep: Keeper
-    ) -> dict[str, str]:
+    ) -> dict[str, tuple]:
         """Each page's key for the preview: its Markdown as MkDocs gets it, the related
         content it shows, and what every page of the tree shows."""
         assert self.preview is not None and self.portal is not None and self.renderer is not None
@@ -245,8 +244,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 content = self.renderer.page_markdown(file.src_uri, text, untranslated)
             else:
                 continue
-            data = content.encode() if isinstance(content, str) else content
-            keys[file.src_uri] = digest(common, blake2b(data).hexdigest(), related(file.src_uri))
+            # Compared, not hashed: a page the memo kept is the very same string.
+            keys[file.src_uri] = (common, content, related(file.src_uri))
         return keys
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files) -> None:
