@@ -1,6 +1,6 @@
 """How long a CS author waits: save one program's title, see it in the preview.
 
-    python benchmarks/preview.py [--runs N] [SIZE …]   # 5 edits at 1,000 programs
+    python benchmarks/preview.py [--runs N] [SIZE …]   # 5 edits at 100, 1,000, 10,000
 
 For each size: a synthetic portal (build_scale.generate), `mkdocs serve` started on it, then
 `--runs` times: one program's Japanese title changed in its phase file, and its page polled
@@ -116,7 +116,7 @@ def main(argv: list[str]) -> None:
     runs = 5
     if argv[:1] == ["--runs"]:
         runs, argv = int(argv[1]), argv[2:]
-    sizes = [int(a) for a in argv] or [1000]
+    sizes = [int(a) for a in argv] or [100, 1000, 10000]
     with tempfile.TemporaryDirectory(prefix="phasebook-preview-") as scratch:
         results = [measure(size, runs, Path(scratch)) for size in sizes]
     print()

@@ -1,6 +1,6 @@
 """Measure the Whoosh search: indexing, queries, related content and the HTTP API under load.
 
-    python benchmarks/search.py 1000 10000
+    python benchmarks/search.py [--runs N] [SIZE …]   # N passes over the queries; 1,000, 10,000
 
 For each N, a synthetic portal of N programs (the one benchmarks/build_scale.py builds, in
 Japanese and English) is indexed; then it prints documents indexed per second, query p50 and
@@ -46,7 +46,7 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def measure(size: int, work: Path) -> dict:
+def measure(size: int, work: Path, runs: int = 5) -> dict:
     project = work / f"portal-{size}"
     generate(project, size)
     portal = load_portal(project / "phases", project / "content", root=project)
@@ -59,7 +59,7 @@ def measure(size: int, work: Path) -> dict:
 
     index = search.open_index(index_dir)
     timings = []
-    for _ in range(5):
+    for _ in range(runs):
         for text in QUERIES:
             start = time.perf_counter()
             search.search(index, text, limit=10, marks=("<mark>", "</mark>"))
@@ -131,6 +131,9 @@ def api_load(project: Path, index_dir: Path) -> dict:
 
 
 def main(argv: list[str]) -> None:
+    runs = 5
+    if argv[:1] == ["--runs"]:  # passes over the query mix
+        runs, argv = int(argv[1]), argv[2:]
     sizes = [int(a) for a in argv] or [1000, 10000]
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1796083200")
     columns = [
@@ -140,7 +143,7 @@ def main(argv: list[str]) -> None:
     print(" ".join(f"{c:>12}" for c in ["programs", *columns]))
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="phasebook-search-") as tmp:
-            row = measure(size, Path(tmp))
+            row = measure(size, Path(tmp), runs)
         print(" ".join(f"{v:>12}" for v in [size, *(row[c] for c in columns)]), flush=True)
 
 
