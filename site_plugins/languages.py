@@ -10,12 +10,18 @@ the related content are shared, not recomputed.
 
 from __future__ import annotations
 
+import json
+import logging
+import os
+import subprocess
 from pathlib import Path
 
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
+from generator import engine
+from generator.processes import die_with_parent
 from generator.urls import language_site_url, translation_of
 
 # What `mkdocs build` / `mkdocs serve` may have set from the command line, which a fresh
@@ -37,6 +43,29 @@ def language_config(parent: MkDocsConfig, lang: str, languages: list[str]) -> Mk
     config.site_url = language_site_url(parent.site_url, lang, languages)
     config.theme["language"] = lang
     return config
+
+
+TWIN_ENV = "PHASEBOOK_TWIN"  # set for a build of one other language: what it shares
+
+
+def start_twin(parent: MkDocsConfig, lang: str, shared: dict) -> subprocess.Popen:
+    """The build of `lang` in a process of its own, beside the first language's: it renders
+    on the machine's other core meanwhile. `shared` is what it must agree on with the
+    first build (site_url, "now", where the related content will be)."""
+    args = ["build", "-f", str(parent.config_file_path), "-d", str(Path(parent.site_dir) / lang)]
+    args.append("--use-directory-urls" if parent.use_directory_urls else "--no-directory-urls")
+    if parent.strict:
+        args.append("--strict")
+    level = logging.getLogger("mkdocs").getEffectiveLevel()  # as quiet or verbose as this one
+    args += ["-q"] if level > logging.INFO else ["-v"] if level < logging.INFO else []
+    env = {**os.environ, TWIN_ENV: json.dumps({"lang": lang, **shared})}
+    return subprocess.Popen(engine.command(*args), env=env, preexec_fn=die_with_parent)
+
+
+def twin_of() -> dict | None:
+    """What the first language's build shares with this one, when this is a twin."""
+    value = os.environ.get(TWIN_ENV)
+    return json.loads(value) if value else None
 
 
 def translate_files(files: Files, config: MkDocsConfig, lang: str, languages: list[str]) -> None:

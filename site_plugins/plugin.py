@@ -5,7 +5,12 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import shutil
+import subprocess
+import tempfile
+import time
 from collections.abc import Iterator
+from datetime import datetime
 from pathlib import Path
 
 from mkdocs.commands.build import build
@@ -26,10 +31,10 @@ from generator.model import Portal
 from generator.outputs import SITE_TARGET_ENV, OutputError, check_output, layout
 from generator.pages import SiteFile, collisions, keeper, site_files, site_names
 from generator.render import ASSET, REQUIRED_EXTENSIONS, SCRIPT, Renderer, navigation
-from generator.urls import HOME, alternates, site_path
+from generator.urls import HOME, alternates, language_site_url, site_path
 from site_plugins.config import PhasebookConfig
 from site_plugins.incremental import Incremental, Tracked
-from site_plugins.languages import language_config, translate_files
+from site_plugins.languages import language_config, start_twin, translate_files, twin_of
 from site_plugins.preview import Preview
 
 log = get_plugin_logger(__name__)
@@ -91,6 +96,10 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.related: dict[str, list[str]] = {}
         self.preview: Incremental | None = None  # under `mkdocs serve`
         self.background: Background | None = None  # the preview's index, installed when done
+        # `mkdocs build`: the other languages' builds, and where they get the related content
+        self.children: list[tuple[str, subprocess.Popen]] = []
+        self.handoff: Path | None = None
+        self.waiting_for: Path | None = None  # in such a build: the related content's file
 
     # Before Material's search plugin fills in its own defaults for what mkdocs.yml left unset.
     @event_priority(50)
@@ -103,7 +112,15 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             search_plugin.config.separator = search_plugin.config.separator or SEARCH_SEPARATOR
             search_plugin.config.pipeline = search_plugin.config.pipeline or list(SEARCH_PIPELINE)
         self.root = Path(config.config_file_path or "mkdocs.yml").resolve().parent
-        if not self.twin:
+        shared = None if self.twin else twin_of()
+        if shared is not None:  # another language's build, in a process of its own
+            self.twin, self.lang, self.site_url = True, shared["lang"], shared["site_url"]
+            self.waiting_for = Path(shared["related"])
+            self.portal = self._load(config, datetime.fromisoformat(shared["now"]))
+            languages = self.portal.info.languages
+            config.site_url = language_site_url(self.site_url, self.lang, languages)
+            config.theme["language"] = self.lang
+        elif not self.twin:
             self.portal = self._load(config)
             self.lang, self.site_url, self.related = self.portal.language, config.site_url, {}
         assert self.portal is not None
@@ -136,13 +153,14 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             config.extra_javascript.append(SCRIPT)
         return config
 
-    def _load(self, config: MkDocsConfig) -> Portal:
-        """The first language's build reads and checks the sources; the others share it."""
+    def _load(self, config: MkDocsConfig, now: datetime | None = None) -> Portal:
+        """The first language's build reads and checks the sources; the others share it
+        (or, in a process of their own, read them again as of the same `now`)."""
         messages.use_portal_language(self.root, self.config.phases_dir)
         with reported():
             self._check_outputs(config)
             portal = load_portal(
-                self._path(self.config.phases_dir), Path(config.docs_dir), root=self.root
+                self._path(self.config.phases_dir), Path(config.docs_dir), root=self.root, now=now
             )
             self._check_stale(portal)
         log.debug("loaded %d phases, %d programs", len(portal.phases), len(portal.by_id))
@@ -199,6 +217,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 raise ContentError(problems)
             if not self.twin:
                 self._index(config)
+                if self.preview is None:
+                    self._start_twins(config)
         translate_files(files, config, self.lang, self.portal.info.languages)
         for item in generated:
             inclusion = InclusionLevel.UNDEFINED if item.in_nav else NOT_IN_NAV
@@ -268,7 +288,9 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             return
         if self.preview is None:
             self._await_index()
-        self._build_twins(config)
+            self._finish_twins()
+        else:
+            self._build_twins(config)
         if self.preview is not None:
             self.preview.done()
             if self.job is not None:
@@ -277,7 +299,40 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             self.job.install()
             self.job, self.done = None, self.job
 
+    def _start_twins(self, config: MkDocsConfig) -> None:
+        """Each other language's build, started now in a process of its own: it renders its
+        pages on the other core while this one renders the first language's."""
+        assert self.portal is not None
+        self.handoff = Path(tempfile.mkdtemp(prefix="phasebook-related-"))
+        shared = {"site_url": self.site_url, "now": self.portal.now.isoformat(),
+                  "related": str(self.handoff / "related.json")}  # fmt: skip
+        self.children = [
+            (lang, start_twin(config, lang, shared)) for lang in self.portal.info.languages[1:]
+        ]
+
+    def _finish_twins(self) -> None:
+        """Wait for the other languages; one that failed fails the build (it said why)."""
+        failed = [lang for lang, child in self.children if child.wait() != 0]
+        self._drop_twins()
+        if failed:
+            raise PluginError(
+                messages.tr("the {lang} pages could not be built: see the messages above")
+                .format(lang=", ".join(failed))
+            )  # fmt: skip
+
+    def _drop_twins(self) -> None:
+        for _, child in self.children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+        self.children = []
+        if self.handoff is not None:
+            shutil.rmtree(self.handoff, ignore_errors=True)
+            self.handoff = None
+
     def _build_twins(self, config: MkDocsConfig) -> None:
+        """The preview builds the other languages in this process, which keeps what they
+        rendered for the next rebuild."""
         assert self.portal is not None
         first, renderer = self.lang, self.renderer
         try:
@@ -294,6 +349,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             self.twin, self.lang, self.renderer = False, first, renderer
 
     def on_build_error(self, *, error: Exception) -> None:
+        self._drop_twins()
         for job in (self.job, self.done):
             if job is not None:
                 job.rollback()
@@ -338,13 +394,22 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             self.renderer.related = self.related
 
     def _await_index(self) -> None:
-        """Wait for the index, once; its related content goes into the renderer."""
-        if self.job is None or not self.job.running:
-            return
+        """Wait, once, for what is related: from the index worker (the first language) or
+        from the first language's build (another language, in a process of its own)."""
         assert self.renderer is not None
-        with reported():
-            data = self.job.wait()
-        self.related, self.timings = data["related"], data["timings"]
+        if self.job is not None and self.job.running:
+            with reported():
+                data = self.job.wait()
+            self.related, self.timings = data["related"], data["timings"]
+            if self.handoff is not None:
+                part = self.handoff / "related.part"
+                part.write_text(json.dumps(self.related), encoding="utf-8")
+                part.replace(self.handoff / "related.json")  # whole, or not yet there
+        elif self.waiting_for is not None:
+            while not self.waiting_for.is_file():
+                time.sleep(0.02)
+            self.related = json.loads(self.waiting_for.read_text(encoding="utf-8"))
+            self.waiting_for = None
         self.renderer.related = self.related
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
