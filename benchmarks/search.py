@@ -57,7 +57,7 @@ def measure(size: int, work: Path, runs: int = 5) -> dict:
     indexjob.build_now(docs, index_dir, stamp)  # as `phasebook search` builds it
     build_s = time.perf_counter() - start
 
-    index = search.open_index(index_dir)
+    index = search.open_index(index_dir, pinned=True)  # as `phasebook serve` keeps it
     timings = []
     for _ in range(runs):
         for text in QUERIES:

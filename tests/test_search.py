@@ -199,6 +199,23 @@ def test_related_content_is_on_pages_and_deterministic(
     assert page == (second / "programs" / "acc-start" / "index.html").read_text(encoding="utf-8")
 
 
+def test_set_scoring_matches_what_whoosh_matches(index: Path) -> None:
+    """The documents a query finds are those Whoosh's own matchers find, for every query of
+    the relevance set and the operators; the page ranked first has Whoosh's best score."""
+    opened = search.open_index(index)
+    queries = [c["query"] for c in RELEVANCE] + ["SSO -アラート", '"シングルサインオン"',
+                                                 "アラート AND 設定", "+SSO 権限"]  # fmt: skip
+    with opened.searching() as searcher:
+        for text in queries:
+            query = search.parse(text)
+            mine = search._Scores(searcher, {}).of(query.normalize())
+            theirs = searcher.search(query, limit=None)
+            assert mine is not None, text
+            assert set(mine) == {docnum for _, docnum in theirs.top_n}, text
+    found = search.search(opened, "アラート")
+    assert found.hits[0].url == "guides/alert-tuning/" and found.total >= 5
+
+
 def test_related_content_kept_up_to_date_equals_a_fresh_computation() -> None:
     """The preview's related content after edits (words added and removed, rare and common,
     a page emptied, several pages at once) is what a fresh build computes."""
