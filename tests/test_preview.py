@@ -64,10 +64,10 @@ class Server:
         """Until the edit has been built and no other build follows it."""
         self.wait(lambda text: text.count("Reloading browsers") > before, "no rebuild")
         quiet = self.rebuilds()
-        time.sleep(0.6)
+        time.sleep(1.0)
         while self.rebuilds() != quiet:
             quiet = self.rebuilds()
-            time.sleep(0.6)
+            time.sleep(1.0)
 
     def site(self) -> dict[str, bytes]:
         (folder,) = self.scratch.glob("mkdocs_*")
