@@ -7,7 +7,8 @@ For each N: wall time of `mkdocs build` with Phasebook (every portal language); 
 pages written by `phasebook export` and built by plain MkDocs, one build per language (same
 theme, nav and search settings, no plugin), and the ratio of the two, the headline figure;
 the time inside the plugin, and of it the Whoosh index and the related content; peak RSS
-of both; pages, HTML bytes per page, site size and the browser search index (raw and gzip).
+of both (and of the largest of Phasebook's child processes: the other language's build, the
+index worker); pages, HTML bytes per page, site size and the browser search index (raw and gzip).
 Every build runs in a fresh child process, so its peak RSS is its own.
 """
 
@@ -204,6 +205,8 @@ def measure(project: Path) -> dict:
         "wall_s": round(wall, 2),
         **{f"{k}_s": round(v, 1) for k, v in spent.items()},
         "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024),
+        # The other languages' builds and the index worker: the largest of them.
+        "child_rss_mb": round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024),
         "pages": len(pages),
         "bytes_per_page": html_bytes // max(len(pages), 1),
         "site_mb": round(total / 1e6, 1),
@@ -225,7 +228,8 @@ def child(project: Path) -> dict:
 
 COLUMNS = [
     ("programs", 8), ("run", 3), ("wall s", 7), ("plain s", 7), ("ratio", 6), ("plugin s", 8),
-    ("index s", 7), ("related s", 9), ("RSS MB", 6), ("plain MB", 8), ("pages", 6),
+    ("index s", 7), ("related s", 9), ("RSS MB", 6), ("+child MB", 9), ("plain MB", 8),
+    ("pages", 6),
     ("B/page", 7), ("site MB", 7), ("search KB (gz)", 14),
 ]  # fmt: skip
 
@@ -259,7 +263,8 @@ def _run(size: int, number: int, project: Path, plain: Path) -> float:
     ratio = r["wall_s"] / p["wall_s"]
     cells = [
         size, number, r["wall_s"], p["wall_s"], f"{ratio:.2f}", r["plugin_s"],
-        r["index_s"], r["related_s"], r["peak_rss_mb"], p["peak_rss_mb"], r["pages"],
+        r["index_s"], r["related_s"], r["peak_rss_mb"], r["child_rss_mb"], p["peak_rss_mb"],
+        r["pages"],
         r["bytes_per_page"], r["site_mb"], f"{r['search_kb']} ({r['search_gz_kb']})",
     ]  # fmt: skip
     print(" ".join(f"{c:>{w}}" for c, (_, w) in zip(cells, COLUMNS, strict=True)), flush=True)
