@@ -51,7 +51,7 @@ class IndexJob:
                 [sys.executable, "-m", "generator.indexjob", str(self.staging), stamp],
                 stdout=subprocess.DEVNULL,
                 stderr=log_file,
-                preexec_fn=die_with_parent,
+                preexec_fn=die_with_parent(),
             )
 
     def wait(self) -> dict:

@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import os
 import signal
 import subprocess
 import sys
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 
 _PR_SET_PDEATHSIG = 1
@@ -30,19 +31,26 @@ class Interrupted(Exception):
         self.signum = signum
 
 
-def die_with_parent() -> None:
-    """For `preexec_fn`: the child gets SIGKILL when its parent dies (Linux only; elsewhere
-    the forwarded signals still stop it)."""
-    if not sys.platform.startswith("linux"):
-        return
-    libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+def die_with_parent() -> Callable[[], None]:
+    """A `preexec_fn`: the child gets SIGKILL when its parent dies (Linux only; elsewhere
+    the forwarded signals still stop it). A parent killed while it was forking the child
+    dies before the child can ask: the child sees it has another parent, and exits."""
+    parent = os.getpid()
+
+    def preexec() -> None:
+        if sys.platform.startswith("linux"):
+            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return preexec
 
 
 def run(command: Sequence[str], env: dict[str, str] | None = None) -> int:
     """Run `command` to its end and return its exit code; raise Interrupted if a signal
     asked this process to stop meanwhile (the child got the same signal)."""
-    child = subprocess.Popen(command, env=env, preexec_fn=die_with_parent)
+    child = subprocess.Popen(command, env=env, preexec_fn=die_with_parent())
     received: list[int] = []
 
     def forward(signum: int, _frame: object) -> None:

@@ -59,7 +59,7 @@ def start_twin(parent: MkDocsConfig, lang: str, shared: dict) -> subprocess.Pope
     level = logging.getLogger("mkdocs").getEffectiveLevel()  # as quiet or verbose as this one
     args += ["-q"] if level > logging.INFO else ["-v"] if level < logging.INFO else []
     env = {**os.environ, TWIN_ENV: json.dumps({"lang": lang, **shared})}
-    return subprocess.Popen(engine.command(*args), env=env, preexec_fn=die_with_parent)
+    return subprocess.Popen(engine.command(*args), env=env, preexec_fn=die_with_parent())
 
 
 def twin_of() -> dict | None:
