@@ -14,7 +14,6 @@ one rebuilds everything.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 from dataclasses import dataclass, field
@@ -25,8 +24,6 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from generator.memo import Memo, digest
 from generator.search import Relatedness
-
-SEARCH_INDEX = Path("search") / "search_index.json"
 
 
 class Tracked(File):
@@ -99,17 +96,12 @@ class Incremental:
             for path in sorted(previous.dests - tree.dests):
                 _remove(Path(path), site_dir)
 
-    def finish(self, site_dir: Path, lang: str) -> None:
-        """Complete Material's search index with the pages not rebuilt, then keep this
-        tree as the last good one."""
+    def finish(self, docs: list[dict], lang: str) -> list[dict]:
+        """Material's search entries with those of the pages not rebuilt put back, in build
+        order; this tree is then kept as the last good one."""
         tree = self.pending.pop(lang)
-        path = site_dir / SEARCH_INDEX
-        if not path.is_file():
-            self.trees[lang] = tree
-            return
-        data = json.loads(path.read_text(encoding="utf-8"))
         fresh: dict[str, list[dict]] = {}
-        for entry in data.get("docs", []):
+        for entry in docs:
             fresh.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
         previous = self.trees.get(lang)
         for url in tree.order:
@@ -117,10 +109,10 @@ class Incremental:
                 tree.search[url] = fresh.get(url, [])
             else:
                 tree.search[url] = previous.search.get(url, [])
-        if self.active:
-            data["docs"] = [entry for url in tree.order for entry in tree.search[url]]
-            path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
         self.trees[lang] = tree
+        if not self.active:
+            return docs
+        return [entry for url in tree.order for entry in tree.search[url]]
 
     def failed(self) -> None:
         """After a failure the outputs may be newer than the keys: forget the keys."""

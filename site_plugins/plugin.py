@@ -9,7 +9,7 @@ import shutil
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -43,19 +43,25 @@ NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
 RELATED_MARK = 'data-pb-related="'
 
 
-def fold_search_index(site_dir: Path) -> None:
+def fold_search_index(
+    site_dir: Path, complete: Callable[[list[dict]], list[dict]] | None = None
+) -> None:
     """Material's browser index with its letters and kana folded as the browser folds
     every query (NFKC, generator/assets/phasebook.js): ＳＳＯ, ｓｓｏ and SSO, ｱﾗｰﾄ and
-    アラート meet."""
+    アラート meet. `complete` (the preview) adds the entries of the pages it did not
+    rebuild, folded already: the file is read and written once."""
     path = site_dir / "search" / "search_index.json"
-    if not path.is_file():
-        return
-    data = json.loads(path.read_text(encoding="utf-8"))
-    for doc in data.get("docs", []):
+    data = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else None
+    docs = data.get("docs", []) if data is not None else []
+    for doc in docs:
         for key in ("title", "text"):
             if isinstance(doc.get(key), str):
                 doc[key] = fold_words(doc[key])
-    path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    if complete is not None:
+        docs = complete(docs)
+    if data is not None:
+        data["docs"] = docs
+        path.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
 
 
 def hide_staff_links(config: MkDocsConfig) -> None:
@@ -248,11 +254,11 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         made = {item.src: item.content for item in generated}
 
         def related(src: str) -> list[str]:
-            found = self.portal.guides.get(src) if self.portal else None
-            program = found[1].id if found else src.removeprefix("programs/")[:-3]
+            guide = self.portal.guides.get(src) if self.portal else None
+            program = guide[1].id if guide else src.removeprefix("programs/")[:-3]
             # Their titles, tiers and phases, as the related list shows them.
-            found = [keep.inputs.program[i] for i in self.related.get(program, [])]
-            return [keep.inputs.base, *found] if found else []
+            shown = [keep.inputs.program[i] for i in self.related.get(program, [])]
+            return [keep.inputs.base, *shown] if shown else []
 
         keys = {}
         for file in files:
@@ -281,23 +287,23 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """Build the other languages, then install the new search index, keeping the old
         one: MkDocs may still abort the build after this hook (warnings in --strict), and
         then `on_build_error` restores it."""
-        fold_search_index(Path(config.site_dir))
-        if self.preview is not None:
-            self.preview.finish(Path(config.site_dir), self.lang)
+        preview, lang = self.preview, self.lang
+        fold_search_index(
+            Path(config.site_dir), (lambda docs: preview.finish(docs, lang)) if preview else None
+        )
         if self.twin or self.portal is None:
             return
-        if self.preview is None:
+        if preview is None:
             self._await_index()
             self._finish_twins()
+            if self.job is not None:
+                self.job.install()
+                self.job, self.done = None, self.job
         else:
             self._build_twins(config)
-        if self.preview is not None:
-            self.preview.done()
+            preview.done()
             if self.job is not None:
                 self.background, self.job = Background(self.job), None
-        elif self.job is not None:
-            self.job.install()
-            self.job, self.done = None, self.job
 
     def _start_twins(self, config: MkDocsConfig) -> None:
         """Each other language's build, started now in a process of its own: it renders its
