@@ -50,8 +50,12 @@ TOPICS = [
     ("セキュリティ設定", "security settings"),
     ("導入効果の可視化", "showing value"),
 ]
-THEME = {"name": "material", "language": "ja", "font": False,
-         "features": ["navigation.tabs", "navigation.sections"]}  # fmt: skip
+THEME = {
+    "name": "material",
+    "language": "ja",
+    "font": False,
+    "features": ["navigation.tabs", "navigation.sections"],
+}
 
 
 def generate(root: Path, count: int, seed: int = 7) -> None:
@@ -60,8 +64,12 @@ def generate(root: Path, count: int, seed: int = 7) -> None:
     (root / "phases").mkdir(parents=True)
     (root / "content" / "guides").mkdir(parents=True)
     (root / "content" / "index.md").write_text("# ベンチマーク ポータル\n", encoding="utf-8")
-    config = {"site_name": "Benchmark", "docs_dir": "content", "theme": THEME,
-              "plugins": ["search", "phasebook"]}  # fmt: skip
+    config = {
+        "site_name": "Benchmark",
+        "docs_dir": "content",
+        "theme": THEME,
+        "plugins": ["search", "phasebook"],
+    }
     _write(root / "mkdocs.yml", config)
     stages = [
         {"id": sid, "name": {"ja": ja, "en": en}, "phases": [p[1] for p in PHASES if p[0] == sid]}
@@ -73,11 +81,16 @@ def generate(root: Path, count: int, seed: int = 7) -> None:
         {"id": "premier", "name": "プレミア", "paid": True, "summary": "専任の担当者"},
     ]
     lifecycle = {
-        "portal": {"title": "ベンチマーク", "vendor": "Bench", "product": "Bench Cloud",
-                   "languages": ["ja", "en"], "timezone": "Asia/Tokyo"},
+        "portal": {
+            "title": "ベンチマーク",
+            "vendor": "Bench",
+            "product": "Bench Cloud",
+            "languages": ["ja", "en"],
+            "timezone": "Asia/Tokyo",
+        },
         "stages": stages,
         "tiers": tiers,
-    }  # fmt: skip
+    }
     _write(root / "phases" / "lifecycle.yml", lifecycle)
     per_phase: dict[str, list[dict]] = {p: [] for _, p, _, _ in PHASES}
     for i in range(count):
@@ -103,33 +116,61 @@ def _program(root: Path, i: int, phase: str, siblings: list[dict], rng: random.R
     if roll < 8:
         day = 1 + (i * 7) % 27
         sessions = [
-            {"starts": f"2027-{m:02d}-{day:02d}T{10 + (i % 7):02d}:00:00+09:00",
-             "language": "ja" if m % 3 else "en",
-             "register": f"https://events.example.com/{i}/{m}"}
+            {
+                "starts": f"2027-{m:02d}-{day:02d}T{10 + (i % 7):02d}:00:00+09:00",
+                "language": "ja" if m % 3 else "en",
+                "register": f"https://events.example.com/{i}/{m}",
+            }
             for m in (1, 2, 3)
-        ]  # fmt: skip
-        program = {"id": f"atx-{i}", "kind": "atx", "title": title, "summary": summary,
-                   "tier": "free", "level": rng.choice(["beginner", "intermediate", "advanced"]),
-                   "duration_minutes": 60, "topics": [{"ja": ja, "en": en}],
-                   "sessions": sessions}  # fmt: skip
+        ]
+        program = {
+            "id": f"atx-{i}",
+            "kind": "atx",
+            "title": title,
+            "summary": summary,
+            "tier": "free",
+            "level": rng.choice(["beginner", "intermediate", "advanced"]),
+            "duration_minutes": 60,
+            "topics": [{"ja": ja, "en": en}],
+            "sessions": sessions,
+        }
         if i % 2:
             program["recording"] = f"https://videos.example.com/atx/{i}"
         return program
     if roll < 11:
         atx = [p["id"] for p in siblings if p["kind"] == "atx"]
-        return {"id": f"acc-{i}", "kind": "accelerator", "title": title, "summary": summary,
-                "tier": rng.choice(["standard", "premier"]), "duration_minutes": 90,
-                "prerequisites": atx[-1:], "outcomes": [{"ja": f"{ja}の改善計画"}],
-                "request": f"https://example.com/request/{i}"}  # fmt: skip
+        return {
+            "id": f"acc-{i}",
+            "kind": "accelerator",
+            "title": title,
+            "summary": summary,
+            "tier": rng.choice(["standard", "premier"]),
+            "duration_minutes": 90,
+            "prerequisites": atx[-1:],
+            "outcomes": [{"ja": f"{ja}の改善計画"}],
+            "request": f"https://example.com/request/{i}",
+        }
     if roll < 17:
         page = f"guides/guide-{i}.md"
         body = "\n\n".join(f"## 手順 {n}\n\n" + vocabulary.japanese(rng, 4) for n in range(1, 4))
         (root / "content" / page).write_text(f"# {title['ja']}\n\n{body}\n", encoding="utf-8")
-        return {"id": f"guide-{i}", "kind": "guide", "tier": "free", "page": page,
-                "summary": summary}  # fmt: skip
+        return {
+            "id": f"guide-{i}",
+            "kind": "guide",
+            "tier": "free",
+            "page": page,
+            "summary": summary,
+        }
     url = f"https://videos.example.com/{i}"
-    return {"id": f"video-{i}", "kind": "video", "title": title, "summary": summary,
-            "tier": "free", "url": url, "duration_minutes": 8}  # fmt: skip
+    return {
+        "id": f"video-{i}",
+        "kind": "video",
+        "title": title,
+        "summary": summary,
+        "tier": "free",
+        "url": url,
+        "duration_minutes": 8,
+    }
 
 
 def _write(path: Path, data: object) -> None:
@@ -140,10 +181,10 @@ def _write(path: Path, data: object) -> None:
 def prerender(project: Path, plain: Path) -> None:
     """The pages Phasebook makes for `project` in every language, written by `phasebook
     export`: plain docs trees with the same theme, nav and search settings and no plugin."""
-    from generator import search
-    from generator.export import Source, export_tree, read_config, write_tree
-    from generator.load import load_portal
-    from generator.outputs import layout
+    from generator.build.export import Source, export_tree, read_config, write_tree
+    from generator.build.outputs import layout
+    from generator.search import index as search
+    from generator.source.load import load_portal
 
     portal = load_portal(project / "phases", project / "content", root=project)
     docs = search.documents(portal, project / "content")
@@ -184,9 +225,11 @@ def measure(project: Path) -> dict:
     site = project / "site"
     # An export is one plain build per language, the first at the root as the plugin does.
     listed = project / "languages"
-    trees = [project] if not listed.exists() else [
-        project / lang for lang in listed.read_text(encoding="utf-8").split()
-    ]  # fmt: skip
+    trees = (
+        [project]
+        if not listed.exists()
+        else [project / lang for lang in listed.read_text(encoding="utf-8").split()]
+    )
     start = time.perf_counter()
     for n, tree in enumerate(trees):
         os.chdir(tree)
@@ -219,19 +262,33 @@ def child(project: Path) -> dict:
     env = {**os.environ, "SOURCE_DATE_EPOCH": "1796083200", "NO_MKDOCS_2_WARNING": "1"}
     done = subprocess.run(
         [sys.executable, __file__, "--child", str(project)],
-        env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     if done.returncode:
         sys.exit(f"building {project} failed:\n{done.stderr[-3000:]}")
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
 COLUMNS = [
-    ("programs", 8), ("run", 3), ("wall s", 7), ("plain s", 7), ("ratio", 6), ("plugin s", 8),
-    ("index s", 7), ("related s", 9), ("RSS MB", 6), ("+child MB", 9), ("plain MB", 8),
+    ("programs", 8),
+    ("run", 3),
+    ("wall s", 7),
+    ("plain s", 7),
+    ("ratio", 6),
+    ("plugin s", 8),
+    ("index s", 7),
+    ("related s", 9),
+    ("RSS MB", 6),
+    ("+child MB", 9),
+    ("plain MB", 8),
     ("pages", 6),
-    ("B/page", 7), ("site MB", 7), ("search KB (gz)", 14),
-]  # fmt: skip
+    ("B/page", 7),
+    ("site MB", 7),
+    ("search KB (gz)", 14),
+]
 
 
 def main(argv: list[str]) -> None:
@@ -250,8 +307,11 @@ def main(argv: list[str]) -> None:
             prerender(project, plain)
             ratios = [_run(size, n, project, plain) for n in range(1, runs + 1)]
         spread = f"{min(ratios):.2f}–{max(ratios):.2f}"
-        print(f"{size:>8} median ratio {statistics.median(ratios):.2f} "
-              f"(spread {spread} over {runs} runs)", flush=True)  # fmt: skip
+        print(
+            f"{size:>8} median ratio {statistics.median(ratios):.2f} "
+            f"(spread {spread} over {runs} runs)",
+            flush=True,
+        )
 
 
 def _run(size: int, number: int, project: Path, plain: Path) -> float:
@@ -262,11 +322,22 @@ def _run(size: int, number: int, project: Path, plain: Path) -> float:
     r, p = measured[project], measured[plain]
     ratio = r["wall_s"] / p["wall_s"]
     cells = [
-        size, number, r["wall_s"], p["wall_s"], f"{ratio:.2f}", r["plugin_s"],
-        r["index_s"], r["related_s"], r["peak_rss_mb"], r["child_rss_mb"], p["peak_rss_mb"],
+        size,
+        number,
+        r["wall_s"],
+        p["wall_s"],
+        f"{ratio:.2f}",
+        r["plugin_s"],
+        r["index_s"],
+        r["related_s"],
+        r["peak_rss_mb"],
+        r["child_rss_mb"],
+        p["peak_rss_mb"],
         r["pages"],
-        r["bytes_per_page"], r["site_mb"], f"{r['search_kb']} ({r['search_gz_kb']})",
-    ]  # fmt: skip
+        r["bytes_per_page"],
+        r["site_mb"],
+        f"{r['search_kb']} ({r['search_gz_kb']})",
+    ]
     print(" ".join(f"{c:>{w}}" for c, (_, w) in zip(cells, COLUMNS, strict=True)), flush=True)
     return ratio
 

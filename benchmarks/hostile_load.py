@@ -24,11 +24,34 @@ from urllib.parse import quote
 from urllib.request import urlopen
 
 ROOT = Path(__file__).resolve().parent.parent
-QUERIES = ["導入", "アラート", "SSO", "設定 -API", '"導入 準備"', "レポート AND ダッシュボード",
-           "ＳＳＯ", "x" * 499, "", "NOT", '"', "漢" * 300, "a " * 200]  # fmt: skip
+QUERIES = [
+    "導入",
+    "アラート",
+    "SSO",
+    "設定 -API",
+    '"導入 準備"',
+    "レポート AND ダッシュボード",
+    "ＳＳＯ",
+    "x" * 499,
+    "",
+    "NOT",
+    '"',
+    "漢" * 300,
+    "a " * 200,
+]
 # Sent as written (already percent-encoded): ² as a limit, a 5,000-digit limit, garbage bytes.
-PARAMS = ["", "&limit=%C2%B2", "&limit=" + "9" * 5000, "&limit=0", "&phase=nope", "&tier=",
-          "&q=again", "&kind=webinar", "&%ff=%fe", "&limit=50"]  # fmt: skip
+PARAMS = [
+    "",
+    "&limit=%C2%B2",
+    "&limit=" + "9" * 5000,
+    "&limit=0",
+    "&phase=nope",
+    "&tier=",
+    "&q=again",
+    "&kind=webinar",
+    "&%ff=%fe",
+    "&limit=50",
+]
 
 
 def free_port() -> int:
@@ -38,8 +61,13 @@ def free_port() -> int:
 
 
 def phasebook(project: Path, *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "generator.cli", *args], cwd=project,
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    return subprocess.run(
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def main(total: int = 4000, clients: int = 20, rebuilds: int = 3) -> None:
@@ -52,8 +80,11 @@ def main(total: int = 4000, clients: int = 20, rebuilds: int = 3) -> None:
         port = free_port()
         server = subprocess.Popen(
             [sys.executable, "-m", "generator.cli", "serve", "--port", str(port)],
-            cwd=project, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
-        )  # fmt: skip
+            cwd=project,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
         base = f"http://127.0.0.1:{port}/api/search?q="
         for _ in range(100):
             try:
@@ -82,17 +113,21 @@ def main(total: int = 4000, clients: int = 20, rebuilds: int = 3) -> None:
                     statuses[code] += 1
                     latencies.append(time.perf_counter() - start)
 
-        threads = [threading.Thread(target=client, args=(plan[i::clients],))
-                   for i in range(clients)]  # fmt: skip
+        threads = [
+            threading.Thread(target=client, args=(plan[i::clients],)) for i in range(clients)
+        ]
         started = time.perf_counter()
         for thread in threads:
             thread.start()
         built = 0
         for n in range(rebuilds):  # rebuild under the running server while it is loaded
             phase = project / "phases" / "use.yml"
-            phase.write_text(phase.read_text(encoding="utf-8").replace(
-                "管理コンソールの基本操作", f"管理コンソールの基本操作 第{n + 2}版", 1),
-                encoding="utf-8")  # fmt: skip
+            phase.write_text(
+                phase.read_text(encoding="utf-8").replace(
+                    "管理コンソールの基本操作", f"管理コンソールの基本操作 第{n + 2}版", 1
+                ),
+                encoding="utf-8",
+            )
             built += phasebook(project, "build").returncode == 0
         for thread in threads:
             thread.join()
@@ -101,12 +136,16 @@ def main(total: int = 4000, clients: int = 20, rebuilds: int = 3) -> None:
         _, errors = server.communicate(timeout=10)
     latencies.sort()
     p95 = latencies[int(len(latencies) * 0.95)] * 1000
-    print(f"requests {sum(statuses.values())} from {clients} clients in {elapsed:.1f} s, "
-          f"rebuilds under load {built}/{rebuilds}")  # fmt: skip
+    print(
+        f"requests {sum(statuses.values())} from {clients} clients in {elapsed:.1f} s, "
+        f"rebuilds under load {built}/{rebuilds}"
+    )
     print("status " + ", ".join(f"{code}: {n}" for code, n in sorted(statuses.items())))
-    print(f"5xx {sum(n for c, n in statuses.items() if c >= 500)}, "
-          f"no answer {statuses[0]}, median {statistics.median(latencies) * 1000:.1f} ms, "
-          f"p95 {p95:.1f} ms, server tracebacks {errors.count('Traceback')}")  # fmt: skip
+    print(
+        f"5xx {sum(n for c, n in statuses.items() if c >= 500)}, "
+        f"no answer {statuses[0]}, median {statistics.median(latencies) * 1000:.1f} ms, "
+        f"p95 {p95:.1f} ms, server tracebacks {errors.count('Traceback')}"
+    )
     if "Traceback" in errors:
         first = errors[errors.index("Traceback") :].split("\nTraceback")[0]
         print(first[-1500:])

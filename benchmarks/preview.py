@@ -80,7 +80,7 @@ def measure(size: int, runs: int, work: Path) -> dict:
     port = free_port()
     log_path = work / f"serve-{size}.log"
     env = {**os.environ, "NO_MKDOCS_2_WARNING": "1", "TMPDIR": str(work), "PHASEBOOK_LANG": "en"}
-    command = [sys.executable, "-m", "generator.engine", "serve", "-a", f"127.0.0.1:{port}"]
+    command = [sys.executable, "-m", "generator.build.engine", "serve", "-a", f"127.0.0.1:{port}"]
     with log_path.open("w") as log:
         server = subprocess.Popen(command, cwd=project, env=env, stdout=log, stderr=log)
     base = f"http://127.0.0.1:{port}/"
@@ -122,8 +122,10 @@ def main(argv: list[str]) -> None:
     print()
     print(f"{'programs':>8} {'first build s':>13} {'p50 s':>6} {'max s':>6} {'RSS MB':>7}")
     for r in results:
-        print(f"{r['size']:>8} {r['first_build_s']:>13.1f} {r['p50_s']:>6.2f} {r['max_s']:>6.2f} "
-              f"{r['rss_mb']:>7.0f}")  # fmt: skip
+        print(
+            f"{r['size']:>8} {r['first_build_s']:>13.1f} {r['p50_s']:>6.2f} {r['max_s']:>6.2f} "
+            f"{r['rss_mb']:>7.0f}"
+        )
         print(f"{'':>8} server: rebuilt {', '.join(r['rebuilt'])}")
 
 

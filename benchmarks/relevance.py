@@ -41,8 +41,9 @@ def score(results: list[tuple[dict, list[str]]]) -> tuple[float, float, list]:
 
 
 def whoosh(directory: Path) -> list[tuple[dict, list[str]]]:
-    from generator import indexjob, search
-    from generator.load import load_portal
+    from generator.search import index as search
+    from generator.search import job as indexjob
+    from generator.source.load import load_portal
 
     now = datetime.fromtimestamp(EPOCH, UTC)
     portal = load_portal(ROOT / "phases", ROOT / "content", root=ROOT, now=now)
@@ -98,8 +99,12 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="phasebook-relevance-") as tmp:
         site = Path(tmp) / "site"
         env = {"SOURCE_DATE_EPOCH": str(EPOCH), "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin"}
-        subprocess.run([sys.executable, "-m", "generator.engine", "build", "-q", "-d", str(site)],
-                       cwd=ROOT, env=env, check=True)  # fmt: skip
+        subprocess.run(
+            [sys.executable, "-m", "generator.build.engine", "build", "-q", "-d", str(site)],
+            cwd=ROOT,
+            env=env,
+            check=True,
+        )
         for name, results in (("whoosh", whoosh(Path(tmp) / "index")), ("browser", browser(site))):
             recall, mrr, misses = score(results)
             print(f"{name:8} queries {len(results):3}  recall@5 {recall:.1%}  MRR {mrr:.2f}")

@@ -29,15 +29,32 @@ from urllib.request import urlopen
 
 from build_scale import generate  # beside this file
 
-from generator import indexjob, search
-from generator.load import load_portal
+from generator.search import index as search
+from generator.search import job as indexjob
+from generator.source.load import load_portal
 
 QUERIES = [
-    "アラート", "アラートの調整", "シングルサインオン", "API 連携", "導入効果", "導入フェーズ",
-    "レポート", "セキュリティ設定", "ライセンス", "設定の手順", "alert tuning", "single sign-on",
-    "scheduled reports", "API integration", "rollout", "licence", "モバイル alert", "運用のコツ",
-    "showing value", "エージェント展開",
-]  # fmt: skip
+    "アラート",
+    "アラートの調整",
+    "シングルサインオン",
+    "API 連携",
+    "導入効果",
+    "導入フェーズ",
+    "レポート",
+    "セキュリティ設定",
+    "ライセンス",
+    "設定の手順",
+    "alert tuning",
+    "single sign-on",
+    "scheduled reports",
+    "API integration",
+    "rollout",
+    "licence",
+    "モバイル alert",
+    "運用のコツ",
+    "showing value",
+    "エージェント展開",
+]
 REQUESTS, CONCURRENCY = 2000, 20
 
 
@@ -91,10 +108,23 @@ def api_load(project: Path, index_dir: Path) -> dict:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     server = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "--site", str(site),
-         "--index", str(index_dir), "-C", str(project), "--port", str(port)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "serve",
+            "--site",
+            str(site),
+            "--index",
+            str(index_dir),
+            "-C",
+            str(project),
+            "--port",
+            str(port),
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}/api/search?"
     try:
         for _ in range(100):  # up within 10 s, or the first request fails
@@ -137,9 +167,16 @@ def main(argv: list[str]) -> None:
     sizes = [int(a) for a in argv] or [1000, 10000]
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1796083200")
     columns = [
-        "documents", "docs_per_s", "index_s", "query_p50_ms", "query_p95_ms", "related_s",
-        "api_rps", "api_p95_ms", "api_errors",
-    ]  # fmt: skip
+        "documents",
+        "docs_per_s",
+        "index_s",
+        "query_p50_ms",
+        "query_p95_ms",
+        "related_s",
+        "api_rps",
+        "api_p95_ms",
+        "api_errors",
+    ]
     print(" ".join(f"{c:>12}" for c in ["programs", *columns]))
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="phasebook-search-") as tmp:

@@ -26,8 +26,11 @@ def _sources() -> tuple[tuple[str, ...], tuple[str, ...]]:
     for path in guides:
         # The guides' sentences, lines of Markdown syntax and tables left out.
         skip = ("#", "|", "!!!", "```")
-        lines = [ln for ln in path.read_text(encoding="utf-8").splitlines()
-                 if ln.strip() and not ln.lstrip().startswith(skip)]  # fmt: skip
+        lines = [
+            ln
+            for ln in path.read_text(encoding="utf-8").splitlines()
+            if ln.strip() and not ln.lstrip().startswith(skip)
+        ]
         plain = " ".join(_MARKUP.sub(lambda m: m.group(1) or " ", ln) for ln in lines)
         if path.name.endswith(".en.md"):
             english += _EN_WORD.findall(plain)

@@ -1,8 +1,8 @@
 """`phasebook`: the CS team's commands: validate, report, new, build, search, serve, schema.
 
 Every command reports a problem as one clear message and a non-zero exit, never a
-traceback; none writes on, in or above the sources (generator/outputs.py), and none leaves
-half of what it writes (generator/atomic.py).
+traceback; none writes on, in or above the sources (generator/build/outputs.py), and none leaves
+half of what it writes (generator/system/atomic.py).
 """
 
 from __future__ import annotations
@@ -16,14 +16,19 @@ from pathlib import Path
 
 import click
 
-from generator import atomic, engine, indexjob, messages, outputs, processes, scaffold
-from generator import model as m
-from generator import report as r
-from generator import search as s
-from generator.errors import ContentError, printable
-from generator.load import load_portal
-from generator.messages import tr
-from generator.schema import write_schemas
+from generator.authoring import report as r
+from generator.authoring import scaffold
+from generator.authoring.schema import write_schemas
+from generator.build import engine, outputs
+from generator.i18n import messages
+from generator.i18n.messages import tr
+from generator.search import index as s
+from generator.search import job as indexjob
+from generator.source import language
+from generator.source import model as m
+from generator.source.load import load_portal
+from generator.system import atomic, processes
+from generator.text.errors import ContentError, printable
 
 STATE = ".phasebook"  # the lock, the journals and (by default) the index, per project
 # The project: the working directory, which `-C DIR` has made DIR before anything runs.
@@ -72,9 +77,14 @@ def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 @click.group(cls=Group)
-@click.option("--lang", type=click.Choice(messages.LANGUAGES), is_eager=True,
-              expose_value=False, callback=_language,
-              help="The language of messages (default: the portal's first language).")  # fmt: skip
+@click.option(
+    "--lang",
+    type=click.Choice(messages.LANGUAGES),
+    is_eager=True,
+    expose_value=False,
+    callback=_language,
+    help="The language of messages (default: the portal's first language).",
+)
 def cli() -> None:
     """Phasebook: a customer-success portal from phases/*.yml and content/*.md."""
     # Material's "MkDocs 2.0" banner is for MkDocs users deciding on an upgrade; CS staff
@@ -84,7 +94,7 @@ def cli() -> None:
 
 def main() -> None:
     """The `phasebook` command: messages in the language of the portal it is run in."""
-    messages.use_portal_language(Path.cwd())
+    language.use_portal_language(Path.cwd())
     cli()
 
 
@@ -92,23 +102,38 @@ def _enter(ctx: click.Context, param: click.Parameter, value: Path | None) -> No
     """`-C DIR` works as in git and make: the command runs as if started in DIR."""
     if value is not None:
         os.chdir(value)
-        messages.use_portal_language(Path.cwd())
+        language.use_portal_language(Path.cwd())
 
 
 directory_option = click.option(
-    "-C", "--directory", default=None, is_eager=True, callback=_enter, expose_value=False,
+    "-C",
+    "--directory",
+    default=None,
+    is_eager=True,
+    callback=_enter,
+    expose_value=False,
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Run as if started in this folder (the project).",
-)  # fmt: skip
+)
 
 
 @cli.command()
 @click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
 @directory_option
-@click.option("--phases", "phases_dir", default="phases", show_default=True,
-              help="Phase definitions, relative to DIRECTORY.")  # fmt: skip
-@click.option("--content", "content_dir", default="content", show_default=True,
-              help="Markdown pages (guides), relative to DIRECTORY.")  # fmt: skip
+@click.option(
+    "--phases",
+    "phases_dir",
+    default="phases",
+    show_default=True,
+    help="Phase definitions, relative to DIRECTORY.",
+)
+@click.option(
+    "--content",
+    "content_dir",
+    default="content",
+    show_default=True,
+    help="Markdown pages (guides), relative to DIRECTORY.",
+)
 def validate(project: Path, phases_dir: str, content_dir: str) -> None:
     """Check every source file; list all problems, or print a summary."""
     say(summary(load_or_exit(project, phases_dir, content_dir)))
@@ -126,10 +151,12 @@ def summary(portal: m.Portal) -> str:
 
 def project_options(command):
     """-C and --index, shared by the commands that read the search index."""
-    command = click.option("--index", "index_dir",
-                           help="Relative to the project; rebuilt when the sources changed. "
-                                "[default: search_index of mkdocs.yml, or .phasebook/index]",
-                           )(command)  # fmt: skip
+    command = click.option(
+        "--index",
+        "index_dir",
+        help="Relative to the project; rebuilt when the sources changed. "
+        "[default: search_index of mkdocs.yml, or .phasebook/index]",
+    )(command)
     return directory_option(command)
 
 
@@ -163,8 +190,17 @@ def search_command(
         marks = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("**", "**")
         escape = printable
     try:
-        found = s.search(index, query, phase=phase, tier=tier, kind=kind, limit=limit,
-                         marks=marks, escape=escape, lang=lang)  # fmt: skip
+        found = s.search(
+            index,
+            query,
+            phase=phase,
+            tier=tier,
+            kind=kind,
+            limit=limit,
+            marks=marks,
+            escape=escape,
+            lang=lang,
+        )
     except s.QueryError as exc:
         fail(tr("Cannot search for {query}: {error}").format(query=repr(query), error=exc), 2)
     if as_json:
@@ -189,12 +225,24 @@ def search_command(
 
 @cli.command()
 @directory_option
-@click.option("-f", "--config-file", default="mkdocs.yml", show_default=True,
-              type=click.Path(dir_okay=False, path_type=Path))  # fmt: skip
-@click.option("-d", "--site-dir", type=click.Path(path_type=Path),
-              help="Where the site goes.  [default: site/ beside mkdocs.yml]")  # fmt: skip
-@click.option("--strict-content", is_flag=True,
-              help="Fail on stale content (an ATX without session or recording).")  # fmt: skip
+@click.option(
+    "-f",
+    "--config-file",
+    default="mkdocs.yml",
+    show_default=True,
+    type=click.Path(dir_okay=False, path_type=Path),
+)
+@click.option(
+    "-d",
+    "--site-dir",
+    type=click.Path(path_type=Path),
+    help="Where the site goes.  [default: site/ beside mkdocs.yml]",
+)
+@click.option(
+    "--strict-content",
+    is_flag=True,
+    help="Fail on stale content (an ATX without session or recording).",
+)
 def build(config_file: Path, site_dir: Path | None, strict_content: bool) -> None:
     """Build the site and its search index beside their targets and swap both in only if
     the build succeeds: a failed or killed build leaves the previous ones as they were."""
@@ -260,19 +308,31 @@ EXPORT_MARK = ".phasebook-export"  # in every export: what may be replaced by th
 
 @cli.command()
 @directory_option
-@click.option("--out", "out", required=True, type=click.Path(path_type=Path),
-              help="A new or empty folder, or an earlier export (replaced).")  # fmt: skip
-@click.option("--lang", "langs", multiple=True,
-              help="Only this portal language (repeat for more).  [default: all]")  # fmt: skip
+@click.option(
+    "--out",
+    "out",
+    required=True,
+    type=click.Path(path_type=Path),
+    help="A new or empty folder, or an earlier export (replaced).",
+)
+@click.option(
+    "--lang",
+    "langs",
+    multiple=True,
+    help="Only this portal language (repeat for more).  [default: all]",
+)
 def export(out: Path, langs: tuple[str, ...]) -> None:
     """Write the portal as plain docs trees (OUT/<lang>/mkdocs.yml and docs/) that MkDocs,
     ProperDocs or Zensical build without the phasebook plugin."""
-    from generator import export as x  # ruamel round trip, only for this command
+    from generator.build import export as x  # ruamel round trip, only for this command
 
     config_file = HERE / "mkdocs.yml"
     if not config_file.is_file():
-        fail(tr("{file}: no such file (run this in the portal's folder, or pass -C)").format(
-            file=config_file))  # fmt: skip
+        fail(
+            tr("{file}: no such file (run this in the portal's folder, or pass -C)").format(
+                file=config_file
+            )
+        )
     project = outputs.layout(HERE, config_file)
     try:
         config = x.read_config(config_file)
@@ -282,8 +342,11 @@ def export(out: Path, langs: tuple[str, ...]) -> None:
     if target.exists() and not target.is_dir():
         fail(tr("{folder} is a file: choose a new or empty folder").format(folder=out))
     if target.exists() and not _replaceable(target):
-        fail(tr("{folder} is not empty and not an earlier export: choose a new or empty "
-                "folder").format(folder=out))  # fmt: skip
+        fail(
+            tr(
+                "{folder} is not empty and not an earlier export: choose a new or empty folder"
+            ).format(folder=out)
+        )
     portal = load_or_exit(HERE, project.phases_dir, project.docs_dir)
     refuse_other_languages(langs, portal.info.languages)
     source = x.Source(project, config, s.related(s.documents(portal, project.docs_dir)))
@@ -296,8 +359,11 @@ def export(out: Path, langs: tuple[str, ...]) -> None:
         (staging / EXPORT_MARK).write_text(", ".join(chosen) + "\n", encoding="utf-8")
         atomic.discard(atomic.install(staging, target))
     example = out / chosen[0] / "mkdocs.yml"
-    say(tr("Exported {languages} to {folder}: build one with `mkdocs build -f {example}`").format(
-        languages=", ".join(chosen), folder=out, example=example))  # fmt: skip
+    say(
+        tr("Exported {languages} to {folder}: build one with `mkdocs build -f {example}`").format(
+            languages=", ".join(chosen), folder=out, example=example
+        )
+    )
 
 
 def _replaceable(folder: Path) -> bool:
@@ -306,11 +372,20 @@ def _replaceable(folder: Path) -> bool:
 
 
 @cli.command()
-@click.option("--host", default="127.0.0.1", show_default=True,
-              help="Loopback by default: only this machine can connect.")  # fmt: skip
+@click.option(
+    "--host",
+    default="127.0.0.1",
+    show_default=True,
+    help="Loopback by default: only this machine can connect.",
+)
 @click.option("--port", default=8000, show_default=True, type=click.IntRange(1, 65535))
-@click.option("--site", "site_dir", default="site", show_default=True,
-              help="The built site (./dev build), relative to the project.")  # fmt: skip
+@click.option(
+    "--site",
+    "site_dir",
+    default="site",
+    show_default=True,
+    help="The built site (./dev build), relative to the project.",
+)
 @project_options
 def serve(host: str, port: int, site_dir: str, index_dir: str | None) -> None:
     """Serve the built site and GET /api/search (JSON results and facet counts)."""
@@ -322,8 +397,8 @@ def serve(host: str, port: int, site_dir: str, index_dir: str | None) -> None:
             )
         )
     index = ensure_index(index_dir)
-    from generator.server import port_in_use
-    from generator.server import serve as run  # Starlette and uvicorn only for this command
+    from generator.search.server import port_in_use
+    from generator.search.server import serve as run  # Starlette and uvicorn only for this command
 
     if port_in_use(host, port):
         fail(
@@ -344,8 +419,12 @@ def refuse_other_languages(given: list[str] | tuple[str, ...], known: tuple | li
     """`--lang` names one of the portal's languages, or the command stops (exit 2)."""
     for lang in given:
         if lang not in known:
-            fail(tr("--lang {lang}: the portal's languages are {known}").format(
-                lang=repr(lang), known=", ".join(known)), 2)  # fmt: skip
+            fail(
+                tr("--lang {lang}: the portal's languages are {known}").format(
+                    lang=repr(lang), known=", ".join(known)
+                ),
+                2,
+            )
 
 
 def ensure_index(index_dir: str | None) -> Path:
@@ -368,8 +447,13 @@ def ensure_index(index_dir: str | None) -> Path:
 @cli.command()
 @click.argument("project", default=".", type=click.Path(file_okay=False, path_type=Path))
 @directory_option
-@click.option("--format", "form", type=click.Choice(["text", "markdown", "json"]),
-              default="text", show_default=True)  # fmt: skip
+@click.option(
+    "--format",
+    "form",
+    type=click.Choice(["text", "markdown", "json"]),
+    default="text",
+    show_default=True,
+)
 @click.option("--strict", is_flag=True, help="Exit 1 when anything is missing (for CI).")
 def report(project: Path, form: str, strict: bool) -> None:
     """Coverage per phase (the four questions) and every gap, with file and line."""
@@ -395,8 +479,13 @@ def load_or_exit(
 
 @cli.command()
 @click.argument("target", type=click.Path(path_type=Path))
-@click.option("--lang", type=click.Choice(scaffold.STARTER_LANGUAGES), default="ja",
-              show_default=True, help="The portal's first language.")  # fmt: skip
+@click.option(
+    "--lang",
+    type=click.Choice(scaffold.STARTER_LANGUAGES),
+    default="ja",
+    show_default=True,
+    help="The portal's first language.",
+)
 def init(target: Path, lang: str) -> None:
     """Start a portal in TARGET (new or empty): it validates and builds at once."""
     try:
@@ -446,12 +535,15 @@ def new_phase(phase_id: str, name: str | None, stage: str | None) -> None:
 @click.option("--url", help="A video's address, or where an accelerator is requested.")
 @directory_option
 def new_program(
-    phase_id: str, program_id: str, kind: str, title: str | None, tier: str | None,
+    phase_id: str,
+    program_id: str,
+    kind: str,
+    title: str | None,
+    tier: str | None,
     url: str | None,
-) -> None:  # fmt: skip
+) -> None:
     """Add a program to a phase (a guide also gets content/guides/PROGRAM_ID.md)."""
-    _scaffold(scaffold.new_program, phase_id, program_id, kind,
-              title=title, tier=tier, url=url)  # fmt: skip
+    _scaffold(scaffold.new_program, phase_id, program_id, kind, title=title, tier=tier, url=url)
 
 
 @new.command("session")
@@ -487,7 +579,7 @@ def import_group() -> None:
 def import_sessions(source: Path, program: str | None, language: str | None) -> None:
     """Add the sessions of a CSV (program,starts,language,register[,note]) or an .ics file;
     rows already in the portal are skipped, and nothing is written unless every row is good."""
-    from generator.imports import import_sessions as run
+    from generator.authoring.imports import import_sessions as run
 
     try:
         done = run(HERE, source.resolve(), program=program, language=language)
@@ -504,9 +596,13 @@ def import_sessions(source: Path, program: str | None, language: str | None) -> 
 
 @cli.command()
 @directory_option
-@click.option("--out", default="schema", show_default=True,
-              type=click.Path(file_okay=False, path_type=Path),
-              help="Directory to write the schemas into.")  # fmt: skip
+@click.option(
+    "--out",
+    default="schema",
+    show_default=True,
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Directory to write the schemas into.",
+)
 def schema(out: Path) -> None:
     """Write JSON Schemas: lifecycle.yml and phase files (for editors), api/catalog.json."""
     try:

@@ -22,8 +22,8 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from generator.memo import Memo, digest
-from generator.search import Relatedness
+from generator.search.index import Relatedness
+from generator.source.memo import Memo, digest
 
 
 class Tracked(File):
@@ -63,9 +63,12 @@ class Incremental:
         config_file = Path(config.config_file_path or "mkdocs.yml")
         custom = config.theme.custom_dir
         return digest(
-            lang, config.site_url, config_file.read_bytes() if config_file.is_file() else "",
-            repr(config.nav), _tree(Path(custom)) if custom else [],
-        )  # fmt: skip
+            lang,
+            config.site_url,
+            config_file.read_bytes() if config_file.is_file() else "",
+            repr(config.nav),
+            _tree(Path(custom)) if custom else [],
+        )
 
     def mark(self, files: Files, lang: str, keys: dict[str, tuple]) -> None:
         """Tell MkDocs which pages to build again: those whose key changed (all of them

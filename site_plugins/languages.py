@@ -20,9 +20,9 @@ from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files
 
-from generator import engine
-from generator.processes import die_with_parent
-from generator.urls import language_site_url, translation_of
+from generator.build import engine
+from generator.source.urls import language_site_url, translation_of
+from generator.system.processes import die_with_parent
 
 # What `mkdocs build` / `mkdocs serve` may have set from the command line, which a fresh
 # load of mkdocs.yml would lose.

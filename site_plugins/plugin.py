@@ -21,17 +21,21 @@ from mkdocs.plugins import BasePlugin, event_priority, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
-from generator import faults, messages, report, search
-from generator.cjk import SEARCH_PIPELINE, SEARCH_SEPARATOR, fold_words
-from generator.errors import ContentError, printable
-from generator.indexjob import STAGING_ENV, Background, IndexFailed, IndexJob
-from generator.load import load_portal
-from generator.memo import TEMPLATES, Keeper
-from generator.model import Portal
-from generator.outputs import SITE_TARGET_ENV, OutputError, check_output, layout
-from generator.pages import SiteFile, collisions, keeper, site_files, site_names
-from generator.render import ASSET, REQUIRED_EXTENSIONS, SCRIPT, Renderer, navigation
-from generator.urls import HOME, alternates, language_site_url, site_path
+from generator.authoring import report
+from generator.build.outputs import SITE_TARGET_ENV, OutputError, check_output, layout
+from generator.i18n import messages
+from generator.search import index as search
+from generator.search.job import STAGING_ENV, Background, IndexFailed, IndexJob
+from generator.site.pages import SiteFile, collisions, keeper, site_files, site_names
+from generator.site.render import ASSET, REQUIRED_EXTENSIONS, SCRIPT, Renderer, navigation
+from generator.source import language
+from generator.source.load import load_portal
+from generator.source.memo import TEMPLATES, Keeper
+from generator.source.model import Portal
+from generator.source.urls import HOME, alternates, language_site_url, site_path
+from generator.system import faults
+from generator.text.cjk import SEARCH_PIPELINE, SEARCH_SEPARATOR, fold_words
+from generator.text.errors import ContentError, printable
 from site_plugins.config import PhasebookConfig
 from site_plugins.incremental import Incremental, Tracked
 from site_plugins.languages import language_config, start_twin, translate_files, twin_of
@@ -47,7 +51,7 @@ def fold_search_index(
     site_dir: Path, complete: Callable[[list[dict]], list[dict]] | None = None
 ) -> None:
     """Material's browser index with its letters and kana folded as the browser folds
-    every query (NFKC, generator/assets/phasebook.js): ＳＳＯ, ｓｓｏ and SSO, ｱﾗｰﾄ and
+    every query (NFKC, generator/site/assets/phasebook.js): ＳＳＯ, ｓｓｏ and SSO, ｱﾗｰﾄ and
     アラート meet. `complete` (the preview) adds the entries of the pages it did not
     rebuild, folded already: the file is read and written once."""
     path = site_dir / "search" / "search_index.json"
@@ -162,7 +166,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
     def _load(self, config: MkDocsConfig, now: datetime | None = None) -> Portal:
         """The first language's build reads and checks the sources; the others share it
         (or, in a process of their own, read them again as of the same `now`)."""
-        messages.use_portal_language(self.root, self.config.phases_dir)
+        language.use_portal_language(self.root, self.config.phases_dir)
         with reported():
             self._check_outputs(config)
             portal = load_portal(
@@ -207,15 +211,17 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         memo = self.preview.memo if self.preview else None
         keep = keeper(self.portal, self.renderer, config.site_url, config.use_directory_urls, memo)
         with reported():
-            generated = list(site_files(
-                self.portal,
-                self.renderer,
-                site_url=config.site_url,
-                directory_urls=config.use_directory_urls,
-                # A start page written by hand in docs_dir wins over the generated one.
-                home=files.get_file_from_path(HOME) is None,
-                keep=keep,
-            ))  # fmt: skip
+            generated = list(
+                site_files(
+                    self.portal,
+                    self.renderer,
+                    site_url=config.site_url,
+                    directory_urls=config.use_directory_urls,
+                    # A start page written by hand in docs_dir wins over the generated one.
+                    home=files.get_file_from_path(HOME) is None,
+                    keep=keep,
+                )
+            )
             written = {f.src_uri for f in files if not f.generated_by}
             docs = os.path.relpath(config.docs_dir, self.root)
             problems = collisions(generated, written, Path(docs).as_posix())
@@ -310,8 +316,11 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         pages on the other core while this one renders the first language's."""
         assert self.portal is not None
         self.handoff = Path(tempfile.mkdtemp(prefix="phasebook-related-"))
-        shared = {"site_url": self.site_url, "now": self.portal.now.isoformat(),
-                  "related": str(self.handoff / "related.json")}  # fmt: skip
+        shared = {
+            "site_url": self.site_url,
+            "now": self.portal.now.isoformat(),
+            "related": str(self.handoff / "related.json"),
+        }
         self.children = [
             (lang, start_twin(config, lang, shared)) for lang in self.portal.info.languages[1:]
         ]
@@ -322,9 +331,10 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self._drop_twins()
         if failed:
             raise PluginError(
-                messages.tr("the {lang} pages could not be built: see the messages above")
-                .format(lang=", ".join(failed))
-            )  # fmt: skip
+                messages.tr("the {lang} pages could not be built: see the messages above").format(
+                    lang=", ".join(failed)
+                )
+            )
 
     def _drop_twins(self) -> None:
         for _, child in self.children:
@@ -347,7 +357,10 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 plugin = twin.plugins["phasebook"]
                 assert isinstance(plugin, PhasebookPlugin)
                 plugin.portal, plugin.site_url, plugin.related = (
-                    self.portal, self.site_url, self.related)  # fmt: skip
+                    self.portal,
+                    self.site_url,
+                    self.related,
+                )
                 plugin.twin, plugin.lang = True, lang
                 build(twin, dirty=bool(self.preview and self.preview.active))
                 plugin.twin = False

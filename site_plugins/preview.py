@@ -24,7 +24,7 @@ from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import get_plugin_logger
 from watchdog.observers.polling import PollingObserver
 
-from generator.messages import language, tr
+from generator.i18n.messages import language, tr
 from site_plugins.incremental import Incremental, QuietDirty
 from site_plugins.languages import reloaded
 
@@ -64,9 +64,14 @@ class Preview:
         finally:
             self.state.active = False
             logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
-        log.info("%s", tr("Rebuilt {pages} of {total} pages in {seconds:.2f} s").format(
-            pages=self.state.rebuilt, total=self.state.total,
-            seconds=time.perf_counter() - start))  # fmt: skip
+        log.info(
+            "%s",
+            tr("Rebuilt {pages} of {total} pages in {seconds:.2f} s").format(
+                pages=self.state.rebuilt,
+                total=self.state.total,
+                seconds=time.perf_counter() - start,
+            ),
+        )
 
     def rebuild(self) -> None:
         """The build; a failure is kept to be shown instead of stalling the server."""
@@ -89,9 +94,12 @@ class Preview:
         body = self.server._inject_js_into_html(page(error), self.server._visible_epoch)
         start_response(
             "500 Internal Server Error",
-            [("Content-Type", "text/html; charset=utf-8"), ("Cache-Control", "no-store"),
-             ("Content-Length", str(len(body)))],
-        )  # fmt: skip
+            [
+                ("Content-Type", "text/html; charset=utf-8"),
+                ("Cache-Control", "no-store"),
+                ("Content-Length", str(len(body))),
+            ],
+        )
         return wsgiref.util.FileWrapper(io.BytesIO(body))
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.engine import ENGINE_ENV
+from generator.build.engine import ENGINE_ENV
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -22,8 +22,9 @@ INSTALL = "apt-get install -y chromium fonts-noto-cjk"
 def japanese_fonts() -> list[str]:
     """The fonts that can show Japanese, as fontconfig (which chromium uses) lists them."""
     try:
-        found = subprocess.run(["fc-list", ":lang=ja", "family"], capture_output=True,
-                               text=True, check=False).stdout  # fmt: skip
+        found = subprocess.run(
+            ["fc-list", ":lang=ja", "family"], capture_output=True, text=True, check=False
+        ).stdout
     except FileNotFoundError:
         return []
     return [line for line in found.splitlines() if line.strip()]
@@ -49,8 +50,12 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 # 2026-12-01T00:00:00Z: sessions before it are past, after it upcoming, on every machine.
 EPOCH = "1796083200"
 # What a command run by a test sees: a fixed build date, English messages, no banner.
-ENV = {"SOURCE_DATE_EPOCH": EPOCH, "NO_MKDOCS_2_WARNING": "1", "PATH": "/usr/bin:/bin",
-       "PHASEBOOK_LANG": "en"}  # fmt: skip
+ENV = {
+    "SOURCE_DATE_EPOCH": EPOCH,
+    "NO_MKDOCS_2_WARNING": "1",
+    "PATH": "/usr/bin:/bin",
+    "PHASEBOOK_LANG": "en",
+}
 
 
 @pytest.fixture(autouse=True)
@@ -84,7 +89,16 @@ def mkdocs_build(
     env |= env_extra or {}
     return subprocess.run(
         # No -q: it hides warnings from --strict, which then lets every warning pass.
-        [sys.executable, "-m", "generator.engine", "build", "--strict", "-d", str(site), *extra],
+        [
+            sys.executable,
+            "-m",
+            "generator.build.engine",
+            "build",
+            "--strict",
+            "-d",
+            str(site),
+            *extra,
+        ],
         cwd=project,
         env=env,
         capture_output=True,

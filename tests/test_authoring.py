@@ -16,8 +16,13 @@ def phasebook(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(ENV)
     return subprocess.run(
         [sys.executable, "-m", "generator.cli", *args],
-        cwd=project, env=env, capture_output=True, text=True, check=False, timeout=300,
-    )  # fmt: skip
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
 
 
 def checksums(project: Path) -> dict[str, str]:
@@ -33,14 +38,23 @@ def checksums(project: Path) -> dict[str, str]:
 
 
 def test_report_lists_every_gap_with_file_and_line(minimal: Path) -> None:
-    edit(minimal / "phases" / "start.yml",
-         "    recording: https://example.com/rec/atx-start\n", "")  # fmt: skip
+    edit(minimal / "phases" / "start.yml", "    recording: https://example.com/rec/atx-start\n", "")
     edit(minimal / "phases" / "start.yml", "    prerequisites: [atx-start]\n", "")
     result = phasebook(minimal, "report")
     assert result.returncode == 0, result.stderr
     table, gaps = result.stdout.split("\n\n")
-    assert table.splitlines()[1].split() == ["1.", "はじめに", "(start)", "1", "0", "0", "1",
-                                             "(1)", "3", "(1)"]  # fmt: skip
+    assert table.splitlines()[1].split() == [
+        "1.",
+        "はじめに",
+        "(start)",
+        "1",
+        "0",
+        "0",
+        "1",
+        "(1)",
+        "3",
+        "(1)",
+    ]
     assert gaps.splitlines() == [
         "8 gaps in 2 phases:",
         "  phases/run.yml:1:5: run: no exit_criteria: when is the customer ready to move on?",
@@ -64,8 +78,11 @@ def test_report_finds_missing_free_help_and_orphan_pages(minimal: Path) -> None:
     (minimal / "content" / "guides" / "draft.md").write_text("# 下書き\n", encoding="utf-8")
     data = json.loads(phasebook(minimal, "report", "--format", "json").stdout)
     codes = {(g["subject"], g["code"]) for g in data["gaps"]}
-    assert {("run", "no-free-self-service"), ("video-tour", "paid-without-free"),
-            ("guides/draft.md", "page-not-in-any-phase")} <= codes  # fmt: skip
+    assert {
+        ("run", "no-free-self-service"),
+        ("video-tour", "paid-without-free"),
+        ("guides/draft.md", "page-not-in-any-phase"),
+    } <= codes
     assert [p["id"] for p in data["phases"]] == ["start", "run"]
 
 

@@ -222,8 +222,12 @@ def test_catalogue_without_javascript_lists_everything(browser: Browser, base_ur
 def next_sessions(data: dict, clock: datetime, lang: str, program: str | None = None) -> list:
     """Sessions not over at `clock`, in the order every list shows them: the page's
     language first, then by start."""
-    found = [s for s in data["sessions"] if datetime.fromisoformat(s["ends"]) > clock
-             and (program is None or s["program"] == program)]  # fmt: skip
+    found = [
+        s
+        for s in data["sessions"]
+        if datetime.fromisoformat(s["ends"]) > clock
+        and (program is None or s["program"] == program)
+    ]
     return sorted(found, key=lambda s: (s["language"] != lang, datetime.fromisoformat(s["starts"])))
 
 
@@ -305,12 +309,25 @@ def test_nine_phases_print_on_one_sheet_with_price_and_includes(
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project)
     run = lambda *args: subprocess.run(  # noqa: E731
-        [sys.executable, "-m", "generator.cli", *args], cwd=project, env=ENV,
-        capture_output=True, text=True, check=True)  # fmt: skip
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=project,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
     run("new", "phase", "advocate", "--name", "提唱", "--stage", "expand")
     for n in range(1, 4):
-        run("new", "program", "advocate", f"guide-advocate-{n}", "--kind", "guide",
-            "--title", f"事例の発信 その{n}")  # fmt: skip
+        run(
+            "new",
+            "program",
+            "advocate",
+            f"guide-advocate-{n}",
+            "--kind",
+            "guide",
+            "--title",
+            f"事例の発信 その{n}",
+        )
     site = tmp_path / "site"
     assert mkdocs_build(project, site).returncode == 0
     context = browser.new_context(viewport={"width": 1047, "height": 718})
@@ -353,8 +370,11 @@ def test_no_page_requests_anything_but_127_0_0_1(
     context.route("**/*", lambda route: _local_only(route, requested))
     page = context.new_page()
     # Every Japanese page, and the English one of every kind: the trees share their assets.
-    pages = sorted(p.parent.relative_to(example_site) for p in example_site.rglob("index.html")
-                   if p.relative_to(example_site).parts[0] != "en")  # fmt: skip
+    pages = sorted(
+        p.parent.relative_to(example_site)
+        for p in example_site.rglob("index.html")
+        if p.relative_to(example_site).parts[0] != "en"
+    )
     pages += [Path("en", kind) for kind in PAGE_KINDS if kind.endswith("/")] + [Path("en")]
     assert len(pages) > 50
     for path in pages:
@@ -515,8 +535,9 @@ def test_the_english_search_finds_english_text_in_english(page: Page) -> None:
 
 
 def every_page(site: Path) -> list[str]:
-    return sorted(p.relative_to(site).as_posix().removesuffix("index.html")
-                  for p in site.rglob("index.html"))  # fmt: skip
+    return sorted(
+        p.relative_to(site).as_posix().removesuffix("index.html") for p in site.rglob("index.html")
+    )
 
 
 def test_no_page_scrolls_sideways_on_a_phone(
@@ -579,9 +600,18 @@ WORDS = [
 
 @pytest.mark.parametrize("width", [375, 1280])
 @pytest.mark.parametrize(
-    "path", ["./", "schedule/", "atx/", "accelerators/", "phases/engage/", "plans/",
-             "programs/atx-use-reports/", "programs/acc-engage-alert-tuning/"],
-)  # fmt: skip
+    "path",
+    [
+        "./",
+        "schedule/",
+        "atx/",
+        "accelerators/",
+        "phases/engage/",
+        "plans/",
+        "programs/atx-use-reports/",
+        "programs/acc-engage-alert-tuning/",
+    ],
+)
 def test_japanese_breaks_between_phrases(
     browser: Browser, base_url: str, path: str, width: int
 ) -> None:
@@ -610,8 +640,13 @@ def test_a_week_after_the_build_every_session_shown_is_still_to_come(
     clock = datetime.fromisoformat(data["portal"]["built"]) + timedelta(days=7)
     page.clock.set_fixed_time(clock)
     root = "" if lang == "ja" else "en/"
-    pages = ["", "schedule/", "atx/", *(f"phases/{p['id']}/" for p in data["phases"]),
-             *(f"programs/{p['id']}/" for p in data["programs"] if p["kind"] == "atx")]  # fmt: skip
+    pages = [
+        "",
+        "schedule/",
+        "atx/",
+        *(f"phases/{p['id']}/" for p in data["phases"]),
+        *(f"programs/{p['id']}/" for p in data["programs"] if p["kind"] == "atx"),
+    ]
     for path in pages:
         page.goto(root + path or "./")
         ends = page.evaluate(VISIBLE_SESSIONS)
@@ -657,8 +692,13 @@ def test_when_every_session_is_over_each_list_says_so_and_points_at_recordings(
     page.goto("schedule/")
     expect(page.locator(".pb-sessions")).to_be_hidden()
     expect(page.locator(".pb-schedule [data-pb-none]")).to_be_visible()
-    recorded = next(p for p in data["programs"] if p["kind"] == "atx" and p["recording"]
-                    and any(s["program"] == p["id"] for s in data["sessions"]))  # fmt: skip
+    recorded = next(
+        p
+        for p in data["programs"]
+        if p["kind"] == "atx"
+        and p["recording"]
+        and any(s["program"] == p["id"] for s in data["sessions"])
+    )
     page.goto(f"en/programs/{recorded['id']}/")
     none = page.locator(".pb-schedule [data-pb-none]")
     expect(none).to_contain_text("No session is scheduled at the moment. Watch a recording")
@@ -671,10 +711,20 @@ def test_when_every_session_is_over_each_list_says_so_and_points_at_recordings(
 
 # One page of every kind, in both languages: start, phase, each kind of program, guide,
 # catalogues, schedule, plans, the 404 page.
-PAGE_KINDS = ["", "phases/engage/", "programs/atx-use-reports/",
-              "programs/acc-engage-alert-tuning/", "programs/video-mobile-app/",
-              "guides/sso-setup/", "guides/api-integration/", "atx/", "accelerators/",
-              "schedule/", "plans/", "404.html"]  # fmt: skip
+PAGE_KINDS = [
+    "",
+    "phases/engage/",
+    "programs/atx-use-reports/",
+    "programs/acc-engage-alert-tuning/",
+    "programs/video-mobile-app/",
+    "guides/sso-setup/",
+    "guides/api-integration/",
+    "atx/",
+    "accelerators/",
+    "schedule/",
+    "plans/",
+    "404.html",
+]
 
 
 @pytest.mark.parametrize("width", [1280, 375])
@@ -694,8 +744,11 @@ def test_axe_finds_nothing_serious_on_any_kind_of_page(
         page.goto(root + path or "./")
         page.wait_for_load_state("load")
         violations = axe.run(page).response["violations"]
-        bad = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in violations
-               if v["impact"] in ("serious", "critical")]  # fmt: skip
+        bad = [
+            (v["id"], [n["target"] for n in v["nodes"]][:3])
+            for v in violations
+            if v["impact"] in ("serious", "critical")
+        ]
         if bad:
             found[root + path] = bad
     context.close()

@@ -115,8 +115,10 @@ def test_title_from_yaml_is_escaped_everywhere(minimal: Path, tmp_path: Path) ->
         assert "<script>alert(1)</script>" not in page.read_text(encoding="utf-8"), page
     visible = text_of(site / "programs" / "atx-start" / "index.html")
     assert "<script>alert(1)</script> はじめての設計" in visible
-    title = re.search(r"<title>(.*?)</title>", (site / "programs" / "atx-start" / "index.html")
-                      .read_text(encoding="utf-8")).group(1)  # fmt: skip
+    title = re.search(
+        r"<title>(.*?)</title>",
+        (site / "programs" / "atx-start" / "index.html").read_text(encoding="utf-8"),
+    ).group(1)
     assert html.unescape(title).startswith("<script>alert(1)</script> はじめての設計")
 
 
@@ -206,8 +208,10 @@ def test_views_link_right_without_directory_urls(minimal: Path, tmp_path: Path) 
 
 
 def test_long_catalogues_are_split_into_pages(paged_site: Path) -> None:
-    pages = [paged_site / "atx" / "index.html", *(paged_site / "atx" / str(n) / "index.html"
-             for n in (2, 3))]  # fmt: skip
+    pages = [
+        paged_site / "atx" / "index.html",
+        *(paged_site / "atx" / str(n) / "index.html" for n in (2, 3)),
+    ]
     html_of = [p.read_text(encoding="utf-8") for p in pages]
     assert [h.count("<tr data-phase=") for h in html_of] == [5, 5, 3]
     assert '<a href="../" rel="prev">' in html_of[1]

@@ -57,8 +57,10 @@ def test_phase_feed_holds_only_that_phase(site: Path) -> None:
 
 def test_schedule_page_lists_upcoming_sessions_in_order(site: Path) -> None:
     page = (site / "schedule" / "index.html").read_text(encoding="utf-8")
-    times = [datetime.fromisoformat(t) for t in __import__("re").findall(
-        r'<time datetime="([^"]+)"', page)]  # fmt: skip
+    times = [
+        datetime.fromisoformat(t)
+        for t in __import__("re").findall(r'<time datetime="([^"]+)"', page)
+    ]
     assert times == sorted(times)
     assert len(times) == 21  # sessions not yet over at the build date (2026-12-01)
     assert all(t.utcoffset().total_seconds() == 9 * 3600 for t in times)

@@ -36,12 +36,21 @@ def _sha1(path: Path) -> str:
 
 
 def dev(project: Path, *args: str, env: dict[str, str] | None = None, timeout: float = 300):
-    base = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "SOURCE_DATE_EPOCH": "1796083200",
-            "HOME": os.environ.get("HOME", "/root"), "PHASEBOOK_LANG": "en"}  # fmt: skip
+    base = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "SOURCE_DATE_EPOCH": "1796083200",
+        "HOME": os.environ.get("HOME", "/root"),
+        "PHASEBOOK_LANG": "en",
+    }
     return subprocess.run(
-        [str(project / "dev"), *args], cwd=project, env=base | (env or {}),
-        capture_output=True, text=True, timeout=timeout, check=False,
-    )  # fmt: skip
+        [str(project / "dev"), *args],
+        cwd=project,
+        env=base | (env or {}),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
 
 
 def test_dev_build_is_the_safe_build(tmp_path: Path) -> None:
@@ -81,8 +90,12 @@ def test_phasebook_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> N
     with sock:
         result = subprocess.run(
             [sys.executable, "-m", "generator.cli", "serve", "--port", str(port)],
-            cwd=project, capture_output=True, text=True, timeout=60, check=False,
-        )  # fmt: skip
+            cwd=project,
+            capture_output=True,
+            text=True,
+            timeout=60,
+            check=False,
+        )
     assert result.returncode == 1
     assert result.stderr == f"port {port} is in use: `phasebook serve --port {port + 1}`\n"
 
@@ -93,9 +106,12 @@ def test_dev_serve_answers_on_the_port_it_is_given(tmp_path: Path) -> None:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     process = subprocess.Popen(
-        [str(project / "dev"), "serve", "--port", str(port)], cwd=project,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )  # fmt: skip
+        [str(project / "dev"), "serve", "--port", str(port)],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
@@ -117,9 +133,12 @@ def test_dev_serve_answers_on_the_port_it_is_given(tmp_path: Path) -> None:
 def test_the_first_run_says_what_it_does_within_5_seconds(tmp_path: Path) -> None:
     project = clone(tmp_path, venv=False)
     process = subprocess.Popen(
-        [str(project / "dev"), "build"], cwd=project,
-        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True,
-    )  # fmt: skip
+        [str(project / "dev"), "build"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        start_new_session=True,
+    )
     try:
         ready, _, _ = select.select([process.stderr], [], [], 5)
         assert ready, "nothing printed within 5 s"
@@ -135,12 +154,13 @@ def test_the_first_run_says_what_it_does_within_5_seconds(tmp_path: Path) -> Non
 @pytest.mark.parametrize(
     ("fake", "message"),
     [
-        ("echo 'Python 3.9.2'; exit 1",
-         "Python 3.11 or newer is needed; python3 is Python 3.9.2."),
-        ('case "$*" in *ensurepip*) exit 1;; *) exit 0;; esac',
-         "Python's venv module is missing: apt-get install -y python3-venv (Debian, Ubuntu)"),
+        ("echo 'Python 3.9.2'; exit 1", "Python 3.11 or newer is needed; python3 is Python 3.9.2."),
+        (
+            'case "$*" in *ensurepip*) exit 1;; *) exit 0;; esac',
+            "Python's venv module is missing: apt-get install -y python3-venv (Debian, Ubuntu)",
+        ),
     ],
-)  # fmt: skip
+)
 def test_an_old_python_or_a_missing_venv_is_named(tmp_path: Path, fake: str, message: str):
     project = clone(tmp_path, venv=False)
     bin_dir = tmp_path / "bin"

@@ -17,9 +17,13 @@ from tests.conftest import ENV, ROOT, mkdocs_build
 
 def phasebook(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args], cwd=project, env=ENV,
-        capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=project,
+        env=ENV,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def engine_build(engine: str, config: Path, site: Path) -> subprocess.CompletedProcess[str]:
@@ -28,8 +32,12 @@ def engine_build(engine: str, config: Path, site: Path) -> subprocess.CompletedP
     env = dict(ENV)
     return subprocess.run(
         [sys.executable, "-m", engine, "build", "--strict", "-f", str(config), "-d", str(site)],
-        cwd=config.parent, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=config.parent,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 def pages(site: Path, skip: str | None = None) -> set[str]:
@@ -128,20 +136,35 @@ OWN = "Choose a folder of its own, such as site/"
 @pytest.mark.parametrize(
     ("out", "message"),
     [
-        ("content", "--out content overlaps the Markdown pages (content/): writing there "
-                    f"would delete them. {OWN}"),
-        ("content/guides/out", "--out content/guides/out overlaps the Markdown pages "
-                               f"(content/): writing there would delete them. {OWN}"),
-        ("phases", f"--out phases overlaps the phase files (phases/): writing there would "
-                   f"delete them. {OWN}"),
-        ("..", "--out .. is the project folder or contains it: it would be replaced by the "
-               "output. Use a folder of its own inside the project, such as site/"),
+        (
+            "content",
+            "--out content overlaps the Markdown pages (content/): writing there "
+            f"would delete them. {OWN}",
+        ),
+        (
+            "content/guides/out",
+            "--out content/guides/out overlaps the Markdown pages "
+            f"(content/): writing there would delete them. {OWN}",
+        ),
+        (
+            "phases",
+            f"--out phases overlaps the phase files (phases/): writing there would "
+            f"delete them. {OWN}",
+        ),
+        (
+            "..",
+            "--out .. is the project folder or contains it: it would be replaced by the "
+            "output. Use a folder of its own inside the project, such as site/",
+        ),
     ],
-)  # fmt: skip
+)
 def test_export_never_writes_over_the_sources(project: Path, out: str, message: str) -> None:
     def files() -> dict[Path, bytes]:
-        return {p: p.read_bytes() for p in project.rglob("*")
-                if p.is_file() and ".phasebook" not in p.parts}  # fmt: skip
+        return {
+            p: p.read_bytes()
+            for p in project.rglob("*")
+            if p.is_file() and ".phasebook" not in p.parts
+        }
 
     before = files()
     result = phasebook(project, "export", "--out", out)
@@ -180,13 +203,16 @@ def test_no_mkdocs_yml_is_one_line(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     ("config", "message"),
     [
-        (b"site_name: [unclosed\n", "mkdocs.yml:2:1: expected ',' or ']', but got "
-         "'<stream end>': fix mkdocs.yml (MkDocs cannot read it either)"),
+        (
+            b"site_name: [unclosed\n",
+            "mkdocs.yml:2:1: expected ',' or ']', but got "
+            "'<stream end>': fix mkdocs.yml (MkDocs cannot read it either)",
+        ),
         (b"\xff\xfe", "mkdocs.yml: is not UTF-8: save it as UTF-8"),
         (b"- a\n- b\n", "mkdocs.yml: is not a mapping of settings: fix mkdocs.yml"),
         (b"site_name: x\n\x00\n", "mkdocs.yml:2:1: unacceptable character #x0000"),
     ],
-)  # fmt: skip
+)
 def test_a_broken_mkdocs_yml_is_one_line_and_nothing_is_written(
     minimal: Path, tmp_path: Path, config: bytes, message: str
 ) -> None:
@@ -203,5 +229,7 @@ def test_an_out_that_is_a_file_is_refused(project: Path, tmp_path: Path) -> None
     target.write_text("keep me\n", encoding="utf-8")
     result = phasebook(project, "export", "--out", str(target))
     assert (result.returncode, result.stderr.strip()) == (
-        1, f"{target} is a file: choose a new or empty folder")  # fmt: skip
+        1,
+        f"{target} is a file: choose a new or empty folder",
+    )
     assert target.read_text(encoding="utf-8") == "keep me\n"

@@ -17,8 +17,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.faults import VARIABLE
-from generator.load import load_portal
+from generator.source.load import load_portal
+from generator.system.faults import VARIABLE
 from tests.conftest import ENV, ROOT, edit
 from tests.test_authoring import checksums, phasebook
 
@@ -38,9 +38,14 @@ def start(project: Path, *args: str, kill_at: str | None = None) -> subprocess.P
     if kill_at:
         env[VARIABLE] = kill_at
     return subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", *args], cwd=project, env=env,
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True,
-    )  # fmt: skip
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=project,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
 
 
 def descendants(pid: int) -> set[int]:
@@ -182,7 +187,7 @@ def test_sigterm_during_the_swap_waits_for_its_end(built, point: str) -> None:
 def _worker(pid: int) -> int | None:
     for child in descendants(pid):
         try:
-            if b"generator.indexjob" in Path(f"/proc/{child}/cmdline").read_bytes():
+            if b"generator.search.job" in Path(f"/proc/{child}/cmdline").read_bytes():
                 return child
         except OSError:
             continue
@@ -222,15 +227,16 @@ def test_the_index_worker_dies_with_mkdocs(built) -> None:
     _, err = process.communicate(timeout=60)
     assert process.returncode == 1 and "Build failed" in err
     time.sleep(0.5)
-    assert not [p for p in Path("/proc").glob("[0-9]*/cmdline")
-                if _cmdline_has(p, str(project))], "no orphan worker"  # fmt: skip
+    assert not [p for p in Path("/proc").glob("[0-9]*/cmdline") if _cmdline_has(p, str(project))], (
+        "no orphan worker"
+    )
     assert tree(project / "site") == old_site
     assert tree(project / ".phasebook" / "index") == old_index
 
 
 def _cmdline_has(path: Path, text: str) -> bool:
     try:
-        return b"generator.indexjob" in path.read_bytes() and text.encode() in path.read_bytes()
+        return b"generator.search.job" in path.read_bytes() and text.encode() in path.read_bytes()
     except OSError:
         return False
 
@@ -281,9 +287,16 @@ def test_the_next_build_sweeps_what_a_killed_one_left(built) -> None:
 NEW = {
     "phase": ("new", "phase", "extra", "--name", "追加フェーズ", "--stage", "use"),
     "guide": ("new", "program", "run", "guide-extra", "--kind", "guide", "--title", "追加ガイド"),
-    "session": ("new", "session", "atx-start", "--starts", "2027-03-04T14:00:00+09:00",
-                "--register", "https://example.com/r"),
-}  # fmt: skip
+    "session": (
+        "new",
+        "session",
+        "atx-start",
+        "--starts",
+        "2027-03-04T14:00:00+09:00",
+        "--register",
+        "https://example.com/r",
+    ),
+}
 
 
 @pytest.mark.parametrize("point", ["journal-written", "between-renames"])

@@ -10,8 +10,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from generator.errors import ContentError
-from generator.load import load_portal
+from generator.source.load import load_portal
+from generator.text.errors import ContentError
 from tests.conftest import ROOT
 
 EXAMPLES = sorted((ROOT / "phases").glob("*.yml"))
@@ -23,9 +23,13 @@ FUZZ = settings(
 )
 
 scalars = st.one_of(
-    st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False),
-    st.text(max_size=20), st.sampled_from(["free", "atx", "guide", "https://x.example/", "導入"]),
-)  # fmt: skip
+    st.none(),
+    st.booleans(),
+    st.integers(),
+    st.floats(allow_nan=False),
+    st.text(max_size=20),
+    st.sampled_from(["free", "atx", "guide", "https://x.example/", "導入"]),
+)
 keys = st.one_of(
     st.sampled_from(["id", "kind", "tier", "title", "programs", "sessions", "starts", "page"]),
     st.text(max_size=8),
@@ -61,8 +65,20 @@ def test_arbitrary_yaml_documents(doc: object, name: str) -> None:
     load_with(name, yaml.safe_dump(doc, allow_unicode=True).encode("utf-8"))
 
 
-CHUNKS = [b":", b"- ", b"\t", b"{", b"]", b"&a", b"*a", b"\xff", b"\n  ", b"'", b"#",
-          b"!!python/object:os.system"]  # fmt: skip
+CHUNKS = [
+    b":",
+    b"- ",
+    b"\t",
+    b"{",
+    b"]",
+    b"&a",
+    b"*a",
+    b"\xff",
+    b"\n  ",
+    b"'",
+    b"#",
+    b"!!python/object:os.system",
+]
 
 
 @st.composite

@@ -15,9 +15,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_portal
-from generator.pages import site_files
-from generator.render import Renderer
+from generator.site.pages import site_files
+from generator.site.render import Renderer
+from generator.source.load import load_portal
 from tests.conftest import FIXTURES
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "minimal"
@@ -31,8 +31,9 @@ def page_set(lang: str) -> dict[str, bytes]:
     own), and its guide as the portal shows it."""
     portal = load_portal(PORTAL / "phases", PORTAL / "content", now=NOW)
     renderer = Renderer(portal, lang=lang)
-    files = site_files(portal, renderer, site_url="https://example.com/", directory_urls=True,
-                       home=False)  # fmt: skip
+    files = site_files(
+        portal, renderer, site_url="https://example.com/", directory_urls=True, home=False
+    )
     out = {f.src: f.content for f in files if f.src.endswith(TEXT)}
     guide = (PORTAL / "content" / "guides" / "hello.md").read_text(encoding="utf-8")
     out["guides/hello.md"] = renderer.page_markdown(

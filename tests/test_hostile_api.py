@@ -42,8 +42,10 @@ def raw(base: str, target: str) -> tuple[int, dict[str, str], bytes]:
     [
         ("q=導入&limit=²", "limit must be a whole number from 1 to 50 (got '²')"),
         ("q=導入&limit=١٠", "limit must be a whole number from 1 to 50 (got '١٠')"),
-        ("q=導入&limit=" + "9" * 5000, "limit must be a whole number from 1 to 50 (got '"
-         + "9" * 20 + "')"),
+        (
+            "q=導入&limit=" + "9" * 5000,
+            "limit must be a whole number from 1 to 50 (got '" + "9" * 20 + "')",
+        ),
         ("q=導入&limit=-1", "limit must be a whole number from 1 to 50 (got '-1')"),
         ("q=導入&limit=1e3", "limit must be a whole number from 1 to 50 (got '1e3')"),
         ("q=導入&limit=", "limit must be a whole number from 1 to 50 (got '')"),
@@ -62,7 +64,7 @@ def raw(base: str, target: str) -> tuple[int, dict[str, str], bytes]:
         ("=&&=", None),
         ("q=導入&phase=" + "x" * 10_000, None),
     ],
-)  # fmt: skip
+)
 def test_a_bad_query_string_is_a_400_with_json(server: str, query: str, error) -> None:  # noqa: F811
     status, headers, body = raw(server, "/api/search?" + quote(query, safe="&=%+"))
     assert status in (200, 400), body[:200]
@@ -112,14 +114,19 @@ def test_static_paths_cannot_leave_the_site(server: str) -> None:  # noqa: F811
 
 # Any bytes, percent-encoded, as the query string: names, values, separators and all.
 QUERY = st.lists(
-    st.tuples(st.sampled_from(["q", "limit", "phase", "tier", "kind", "x", ""]),
-              st.binary(max_size=40)),
+    st.tuples(
+        st.sampled_from(["q", "limit", "phase", "tier", "kind", "x", ""]), st.binary(max_size=40)
+    ),
     max_size=5,
-)  # fmt: skip
+)
 
 
-@settings(max_examples=300, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=300,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(QUERY)
 def test_no_query_string_gets_a_5xx(server: str, pairs: list[tuple[str, bytes]]) -> None:  # noqa: F811
     query = "&".join(f"{name}={quote(value)}" for name, value in pairs)
@@ -136,11 +143,13 @@ def serving(minimal: Path) -> Iterator[tuple[Path, str]]:
     assert phasebook(minimal, "build").returncode == 0
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "-C", str(minimal),
-         "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [sys.executable, "-m", "generator.cli", "serve", "-C", str(minimal), "--port", str(port)],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": EPOCH, "PHASEBOOK_LANG": "en"},
-    )  # fmt: skip
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):

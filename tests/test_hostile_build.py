@@ -19,10 +19,10 @@ from mkdocs.commands.build import build as mkdocs_build_in_process
 from mkdocs.config import load_config
 from mkdocs.exceptions import MkDocsException
 
-from generator import engine
-from generator.errors import ContentError
-from generator.load import load_portal
-from generator.render import yaml_string
+from generator.build import engine
+from generator.site.render import yaml_string
+from generator.source.load import load_portal
+from generator.text.errors import ContentError
 from tests.conftest import ENV, EPOCH, edit, mkdocs_build, text_of
 
 
@@ -67,8 +67,11 @@ def test_emoji_and_rare_kanji_reach_every_page_intact(minimal: Path) -> None:
 def _override(project: Path, name: str, text: str) -> None:
     (project / "overrides").mkdir(exist_ok=True)
     (project / "overrides" / name).write_text(text, encoding="utf-8")
-    edit(project / "mkdocs.yml", "  - phasebook\n",
-         "  - phasebook:\n      templates_dir: overrides\n")  # fmt: skip
+    edit(
+        project / "mkdocs.yml",
+        "  - phasebook\n",
+        "  - phasebook:\n      templates_dir: overrides\n",
+    )
 
 
 def test_a_syntax_error_in_an_override_names_the_template_and_line(minimal: Path) -> None:
@@ -82,15 +85,19 @@ def test_an_unknown_name_in_an_override_names_the_template_and_line(minimal: Pat
 
 
 def test_a_missing_templates_dir_is_an_error(minimal: Path) -> None:
-    edit(minimal / "mkdocs.yml", "  - phasebook\n",
-         "  - phasebook:\n      templates_dir: overides\n")  # fmt: skip
+    edit(
+        minimal / "mkdocs.yml", "  - phasebook\n", "  - phasebook:\n      templates_dir: overides\n"
+    )
     refused(minimal, "templates_dir 'overides' does not exist (create it, or remove the option")
 
 
 @pytest.mark.parametrize("value", ["0", "-1", "x", "true", "1.5"])
 def test_catalogue_page_size_must_be_a_positive_number(minimal: Path, value: str) -> None:
-    edit(minimal / "mkdocs.yml", "  - phasebook\n",
-         f"  - phasebook:\n      catalogue_page_size: {value}\n")  # fmt: skip
+    edit(
+        minimal / "mkdocs.yml",
+        "  - phasebook\n",
+        f"  - phasebook:\n      catalogue_page_size: {value}\n",
+    )
     shown = {"true": "True", "x": "'x'"}.get(value, value)
     refused(
         minimal,
@@ -104,11 +111,15 @@ def test_catalogue_page_size_must_be_a_positive_number(minimal: Path, value: str
 
 @pytest.mark.parametrize(
     ("path", "url", "source"),
-    [("plans.md", "plans/", "phases/"), ("programs/atx-start.md", "programs/atx-start/",
-      "phases/start.yml"), ("api/catalog.json", "api/catalog.json", "phases/"),
-     ("phases/run.md", "phases/run/", "phases/run.yml"), ("schedule.ics", "schedule.ics",
-      "phases/"), ("atx.md", "atx/", "phases/")],
-)  # fmt: skip
+    [
+        ("plans.md", "plans/", "phases/"),
+        ("programs/atx-start.md", "programs/atx-start/", "phases/start.yml"),
+        ("api/catalog.json", "api/catalog.json", "phases/"),
+        ("phases/run.md", "phases/run/", "phases/run.yml"),
+        ("schedule.ics", "schedule.ics", "phases/"),
+        ("atx.md", "atx/", "phases/"),
+    ],
+)
 def test_a_hand_written_file_is_never_silently_replaced(
     minimal: Path, path: str, url: str, source: str
 ) -> None:
@@ -149,8 +160,12 @@ def test_a_garbage_source_date_epoch_fails_the_build(minimal: Path) -> None:
     env = {**ENV, "SOURCE_DATE_EPOCH": "yesterday"}
     result = subprocess.run(
         engine.command("build", "--strict", "-d", str(minimal / "other")),
-        cwd=minimal, env=env, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        cwd=minimal,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "SOURCE_DATE_EPOCH: 'yesterday' is not a number of seconds since 1970" in result.stderr
 
@@ -167,16 +182,19 @@ def test_a_guide_path_written_another_way_keeps_its_header(minimal: Path, page: 
 # -- any one-line text: refused, or shown literally in the page and in the feed ----------------
 
 TITLE_TEXT = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"]) | st.sampled_from(
-        list("<>&\"'`*_[]{}()#+-.!|~^=$\\%:;,\n\r\t\x00\x1b\u2028\u00a0\u3000 ")
-    ),
+    alphabet=st.characters(codec="utf-8", exclude_categories=["Cs"])
+    | st.sampled_from(list("<>&\"'`*_[]{}()#+-.!|~^=$\\%:;,\n\r\t\x00\x1b\u2028\u00a0\u3000 ")),
     min_size=1,
     max_size=24,
-)  # fmt: skip
+)
 
 
-@settings(max_examples=12, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])  # fmt: skip
+@settings(
+    max_examples=12,
+    deadline=None,
+    derandomize=True,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(TITLE_TEXT)
 def test_any_title_is_refused_or_shown_literally(
     minimal: Path, tmp_path_factory: pytest.TempPathFactory, title: str

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from generator import engine
-from generator.load import load_portal
+from generator.build import engine
+from generator.source.load import load_portal
 from tests.conftest import ENV, EPOCH, ROOT, edit
 from tests.test_authoring import checksums, phasebook
 from tests.test_server import free_port
@@ -79,16 +79,23 @@ def test_a_link_to_the_sources_is_the_sources(project: Path) -> None:
 
 @pytest.mark.parametrize(
     ("option", "value", "message"),
-    [("search_index", "content", "search_index "), ("search_index", ".", "search_index "),
-     ("search_index", "phases/index", "search_index "), ("search_index", "..", "search_index "),
-     ("search_index", "overrides", "search_index ")],
-)  # fmt: skip
+    [
+        ("search_index", "content", "search_index "),
+        ("search_index", ".", "search_index "),
+        ("search_index", "phases/index", "search_index "),
+        ("search_index", "..", "search_index "),
+        ("search_index", "overrides", "search_index "),
+    ],
+)
 def test_a_plugin_option_on_the_sources_is_refused(
     project: Path, option: str, value: str, message: str
 ) -> None:
     (project / "overrides").mkdir()
-    edit(project / "mkdocs.yml", "  - phasebook\n",
-         f"  - phasebook:\n      templates_dir: overrides\n      {option}: {value}\n")  # fmt: skip
+    edit(
+        project / "mkdocs.yml",
+        "  - phasebook\n",
+        f"  - phasebook:\n      templates_dir: overrides\n      {option}: {value}\n",
+    )
     before = snapshot(project)
     result = mkdocs(project, "build", "-d", str(project / "site"))
     assert result.returncode == 1
@@ -109,9 +116,14 @@ def test_mkdocs_itself_cannot_build_onto_the_sources(project: Path, site_dir: st
 def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
     env = dict(ENV)
     return subprocess.run(
-        engine.command(*args), cwd=project, env=env,
-        capture_output=True, text=True, check=False, timeout=300,
-    )  # fmt: skip
+        engine.command(*args),
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=300,
+    )
 
 
 # -- names that YAML would read as something else ------------------------------------------
@@ -119,10 +131,32 @@ def mkdocs(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 @pytest.mark.parametrize(
     "name",
-    ["Q&A # round 2", "yes", "no", "null", "~", "a: b", "- dash", "'quoted'", '"double"',
-     "[list]", "{map}", "@at", "%percent", "*star", "&anchor", "!tag", "12:30", "1e3",
-     "0o17", "導入: 準備", "  spaced  ", "😀 絵文字", "𠮷野家"],
-)  # fmt: skip
+    [
+        "Q&A # round 2",
+        "yes",
+        "no",
+        "null",
+        "~",
+        "a: b",
+        "- dash",
+        "'quoted'",
+        '"double"',
+        "[list]",
+        "{map}",
+        "@at",
+        "%percent",
+        "*star",
+        "&anchor",
+        "!tag",
+        "12:30",
+        "1e3",
+        "0o17",
+        "導入: 準備",
+        "  spaced  ",
+        "😀 絵文字",
+        "𠮷野家",
+    ],
+)
 def test_new_phase_saves_any_name_literally(minimal: Path, name: str) -> None:
     result = phasebook(minimal, "new", "phase", "extra", "--name", name, "--stage", "use")
     assert result.returncode == 0, result.stderr
@@ -141,8 +175,9 @@ def test_new_refuses_a_name_of_several_lines_or_controls(minimal: Path, name: st
 
 def test_new_program_refuses_a_title_of_several_lines(minimal: Path) -> None:
     before = checksums(minimal)
-    result = phasebook(minimal, "new", "program", "run", "guide-x", "--kind", "guide",
-                       "--title", "一行目\n二行目")  # fmt: skip
+    result = phasebook(
+        minimal, "new", "program", "run", "guide-x", "--kind", "guide", "--title", "一行目\n二行目"
+    )
     assert result.returncode == 1
     assert "--title must be one line of text" in result.stderr
     assert checksums(minimal) == before
@@ -183,8 +218,16 @@ def test_new_in_a_folder_it_cannot_write(minimal: Path) -> None:
 @pytest.mark.parametrize("starts", ["9999-12-31T00:00:00+09:00", "0001-01-01T00:00:00+00:00"])
 def test_new_session_in_an_impossible_year_is_refused(minimal: Path, starts: str) -> None:
     before = checksums(minimal)
-    result = phasebook(minimal, "new", "session", "atx-start", "--starts", starts,
-                       "--register", "https://example.com/r")  # fmt: skip
+    result = phasebook(
+        minimal,
+        "new",
+        "session",
+        "atx-start",
+        "--starts",
+        starts,
+        "--register",
+        "https://example.com/r",
+    )
     assert result.returncode == 1
     assert "is out of range (a session takes place between 2000 and 2199)" in result.stderr
     assert checksums(minimal) == before
@@ -213,8 +256,11 @@ def test_a_file_name_with_escape_sequences_is_shown_not_obeyed(minimal: Path) ->
 
 
 def test_report_markdown_escapes_names(minimal: Path) -> None:
-    edit(minimal / "phases" / "run.yml", "name: {ja: 運用, en: Run}",
-         'name: {ja: "運用 | <b>*太字*</b>", en: Run}')  # fmt: skip
+    edit(
+        minimal / "phases" / "run.yml",
+        "name: {ja: 運用, en: Run}",
+        'name: {ja: "運用 | <b>*太字*</b>", en: Run}',
+    )
     result = phasebook(minimal, "report", "--format", "markdown")
     assert result.returncode == 0, result.stderr
     row = next(line for line in result.stdout.splitlines() if "運用" in line)
@@ -249,11 +295,22 @@ def test_search_in_a_copy_rebuilds_nothing(project: Path, tmp_path: Path) -> Non
 def test_serve_starts_on_an_absolute_project_path(project: Path) -> None:
     assert phasebook(project, "build").returncode == 0
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "-C", str(project), "--port",
-         str(free_port())],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "serve",
+            "-C",
+            str(project),
+            "--port",
+            str(free_port()),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
         env={"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": EPOCH, "PHASEBOOK_LANG": "en"},
-    )  # fmt: skip
+    )
     try:
         line = process.stdout.readline()
         assert line.startswith(f"Serving {project}/site with /api/search"), process.stderr
@@ -304,19 +361,29 @@ def test_dash_c_on_a_folder_that_does_not_exist(minimal: Path, command: tuple) -
 
 @pytest.mark.parametrize(
     ("value", "shown"),
-    [("foo", "'foo'"), ("MkDocs", "'MkDocs'"), ("mkdocs; rm -rf /", "'mkdocs; rm -rf /'"),
-     ("x" * 500, repr("x" * 500)[:40])],
-)  # fmt: skip
+    [
+        ("foo", "'foo'"),
+        ("MkDocs", "'MkDocs'"),
+        ("mkdocs; rm -rf /", "'mkdocs; rm -rf /'"),
+        ("x" * 500, repr("x" * 500)[:40]),
+    ],
+)
 def test_an_unknown_engine_is_one_line_and_nothing_is_built(
     project: Path, value: str, shown: str
 ) -> None:
     before = snapshot(project)
     result = subprocess.run(
-        [sys.executable, "-m", "generator.cli", "build"], cwd=project,
-        env=ENV | {"PHASEBOOK_ENGINE": value}, capture_output=True, text=True, check=False,
-    )  # fmt: skip
+        [sys.executable, "-m", "generator.cli", "build"],
+        cwd=project,
+        env=ENV | {"PHASEBOOK_ENGINE": value},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     assert (result.returncode, result.stderr.strip()) == (
-        1, f"PHASEBOOK_ENGINE={shown}: use one of mkdocs, properdocs")  # fmt: skip
+        1,
+        f"PHASEBOOK_ENGINE={shown}: use one of mkdocs, properdocs",
+    )
     assert snapshot(project) == before and not (project / "site").exists()
 
 

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import ContentError
-from generator.load import build_time
+from generator.source.load import build_time
+from generator.text.errors import ContentError
 from tests.conftest import edit
 from tests.test_load import load, problems
 
@@ -81,8 +81,9 @@ def test_a_line_break_in_a_summary_is_a_paragraph(minimal: Path) -> None:
     assert load(minimal).phases[1].phase.summary == {"*": "一段落目。\n二段落目。"}
 
 
-@pytest.mark.parametrize(("escape", "code"), [("\\r", "line break U+000D"),
-                                              ("\\e", "control character U+001B")])  # fmt: skip
+@pytest.mark.parametrize(
+    ("escape", "code"), [("\\r", "line break U+000D"), ("\\e", "control character U+001B")]
+)
 def test_a_summary_refuses_other_control_characters(minimal: Path, escape: str, code: str) -> None:
     edit(
         minimal / "phases" / "run.yml",
@@ -138,8 +139,10 @@ def test_a_pipe_named_like_a_phase_file_does_not_hang(minimal: Path) -> None:
 def test_dev_zero_behind_a_phase_file_is_never_read(minimal: Path) -> None:
     (minimal / "phases" / "extra.yml").symlink_to("/dev/zero")
     found = problems(minimal)
-    assert "phases/extra.yml:1:1: links outside phases/ (to /dev/zero): copy the file into " \
-        "phases/ instead of linking to it" in found  # fmt: skip
+    assert (
+        "phases/extra.yml:1:1: links outside phases/ (to /dev/zero): copy the file into "
+        "phases/ instead of linking to it" in found
+    )
 
 
 def test_a_pipe_named_like_a_guide_does_not_hang(minimal: Path) -> None:
@@ -239,9 +242,13 @@ def test_a_time_zone_that_is_a_folder_or_a_path(minimal: Path, value: str, colum
 
 @pytest.mark.parametrize(
     "starts",
-    ["9999-12-31T23:00:00+09:00", "0001-01-01T00:00:00-09:00", "1999-12-31T00:00:00+09:00",
-     "2200-01-01T00:00:00+00:00"],
-)  # fmt: skip
+    [
+        "9999-12-31T23:00:00+09:00",
+        "0001-01-01T00:00:00-09:00",
+        "1999-12-31T00:00:00+09:00",
+        "2200-01-01T00:00:00+00:00",
+    ],
+)
 def test_a_session_in_a_year_no_session_takes_place(minimal: Path, starts: str) -> None:
     edit(minimal / "phases" / "start.yml", "2026-06-03T10:00:00+09:00", starts)
     found = problems(minimal)
@@ -268,13 +275,15 @@ def test_the_same_instant_in_another_language_is_two_sessions(minimal: Path) -> 
 
 @pytest.mark.parametrize(
     ("value", "message"),
-    [("yes", "expected a whole number, got true"),
-     ("true", "expected a whole number, got true"),
-     ('"60"', "expected a whole number, got '60'"),
-     ("60.0", "expected a whole number, got float 60.0"),
-     ("0", "0 is out of range (must be greater than 0)"),
-     ("1441", "1441 is out of range (must be at most 1440)")],
-)  # fmt: skip
+    [
+        ("yes", "expected a whole number, got true"),
+        ("true", "expected a whole number, got true"),
+        ('"60"', "expected a whole number, got '60'"),
+        ("60.0", "expected a whole number, got float 60.0"),
+        ("0", "0 is out of range (must be greater than 0)"),
+        ("1441", "1441 is out of range (must be at most 1440)"),
+    ],
+)
 def test_duration_must_be_a_number_of_minutes(minimal: Path, value: str, message: str) -> None:
     edit(minimal / "phases" / "run.yml", "duration_minutes: 8", f"duration_minutes: {value}")
     assert problems(minimal) == [f"phases/run.yml:10:23: programs[0].duration_minutes: {message}"]
@@ -290,11 +299,13 @@ def test_paid_must_be_true_or_false(minimal: Path, value: str, got: str) -> None
 
 @pytest.mark.parametrize(
     ("text", "place"),
-    [("x: " + "[" * 100_000, "1:1003"),
-     ("id: run\ntasks: " + "[" * 1000 + "a" + "]" * 1000, "2:1007"),
-     ("id: run\n" + "".join(" " * i + f"k{i}:\n" for i in range(1000)) + "  v", "1001:1004")],
+    [
+        ("x: " + "[" * 100_000, "1:1003"),
+        ("id: run\ntasks: " + "[" * 1000 + "a" + "]" * 1000, "2:1007"),
+        ("id: run\n" + "".join(" " * i + f"k{i}:\n" for i in range(1000)) + "  v", "1001:1004"),
+    ],
     ids=["100,000 brackets", "1,000 nested lists", "1,000 nested mappings"],
-)  # fmt: skip
+)
 def test_nesting_deeper_than_yaml_allows(minimal: Path, text: str, place: str) -> None:
     (minimal / "phases" / "run.yml").write_text(text, encoding="utf-8")
     assert problems(minimal) == [
@@ -317,12 +328,23 @@ def _chain(n: int, cycle: bool) -> str:
     lines = ["id: run", "name: 運用", "summary: 長い前提の鎖", "programs:"]
     for i in range(n):
         prerequisite = f"acc-{i + 1}" if i + 1 < n else ("acc-0" if cycle else "video-x")
-        lines += [f"  - id: acc-{i}", "    kind: accelerator", f"    title: 第{i}回",
-                  "    tier: premier", "    duration_minutes: 30",
-                  "    request: mailto:cs@example.com",
-                  f"    prerequisites: [{prerequisite}]"]  # fmt: skip
-    lines += ["  - id: video-x", "    kind: video", "    title: 動画", "    tier: free",
-              "    url: https://example.com/v", "    duration_minutes: 5"]  # fmt: skip
+        lines += [
+            f"  - id: acc-{i}",
+            "    kind: accelerator",
+            f"    title: 第{i}回",
+            "    tier: premier",
+            "    duration_minutes: 30",
+            "    request: mailto:cs@example.com",
+            f"    prerequisites: [{prerequisite}]",
+        ]
+    lines += [
+        "  - id: video-x",
+        "    kind: video",
+        "    title: 動画",
+        "    tier: free",
+        "    url: https://example.com/v",
+        "    duration_minutes: 5",
+    ]
     return "\n".join(lines) + "\n"
 
 
@@ -369,8 +391,9 @@ def test_a_garbage_source_date_epoch(monkeypatch: pytest.MonkeyPatch, value: str
     )
 
 
-@pytest.mark.parametrize(("value", "year"), [("", None), ("  ", None), ("0", 1970),
-                                             (" 1796083200 ", 2026)])  # fmt: skip
+@pytest.mark.parametrize(
+    ("value", "year"), [("", None), ("  ", None), ("0", 1970), (" 1796083200 ", 2026)]
+)
 def test_a_usable_source_date_epoch(monkeypatch: pytest.MonkeyPatch, value: str, year) -> None:
     monkeypatch.setenv("SOURCE_DATE_EPOCH", value)
     assert build_time().year == (year or datetime.now(UTC).year)
@@ -379,15 +402,20 @@ def test_a_usable_source_date_epoch(monkeypatch: pytest.MonkeyPatch, value: str,
 @pytest.mark.parametrize("control", CONTROLS, ids=list(CONTROLS))
 @pytest.mark.parametrize(
     ("added", "where", "place"),
-    [('    price: "無料{c}x"\n', "tiers[0].price", "18:12"),
-     ('    includes: ["SLA{c}x"]\n', "tiers[0].includes[0]", "18:16")],
-)  # fmt: skip
+    [
+        ('    price: "無料{c}x"\n', "tiers[0].price", "18:12"),
+        ('    includes: ["SLA{c}x"]\n', "tiers[0].includes[0]", "18:16"),
+    ],
+)
 def test_a_control_character_in_a_tier_price_or_include_is_refused(
     minimal: Path, added: str, where: str, place: str, control: str
 ) -> None:
     escape, message = CONTROLS[control]
-    edit(minimal / "phases" / "lifecycle.yml", "    paid: false\n",
-         "    paid: false\n" + added.format(c=escape))  # fmt: skip
+    edit(
+        minimal / "phases" / "lifecycle.yml",
+        "    paid: false\n",
+        "    paid: false\n" + added.format(c=escape),
+    )
     assert problems(minimal) == [
         f"phases/lifecycle.yml:{place}: {where}: {message} in the text: write it on one "
         "line, without control characters"

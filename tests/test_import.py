@@ -48,24 +48,32 @@ def test_a_200_row_season_imports_once_and_then_adds_nothing(minimal: Path) -> N
 
 def test_a_row_already_in_the_portal_is_skipped_whatever_its_offset(minimal: Path) -> None:
     # atx-start already has 2026-12-03T01:00:00+00:00 in ja: the same instant in Tokyo time.
-    write_csv(minimal / "s.csv", ["atx-start,2026-12-03T10:00:00+09:00,ja,,",
-                                  "atx-start,2026-12-03T10:00:00+09:00,en,,"])  # fmt: skip
+    write_csv(
+        minimal / "s.csv",
+        ["atx-start,2026-12-03T10:00:00+09:00,ja,,", "atx-start,2026-12-03T10:00:00+09:00,en,,"],
+    )
     result = phasebook(minimal, "import", "sessions", "s.csv")
     assert result.stdout.splitlines()[-1] == "imported 1 sessions, skipped 1 already in the portal"
 
 
 @pytest.mark.parametrize(
     ("row", "message"),
-    [("atx-strat,2027-01-05T10:00:00+09:00,ja,,", "unknown program 'atx-strat' (did you mean "
-      "'atx-start'?)"),
-     ("acc-start,2027-01-05T10:00:00+09:00,ja,,", "'acc-start' is accelerator, not an ATX"),
-     ("atx-start,2027-01-05 10:00,ja,,", "starts '2027-01-05 10:00' has no UTC offset"),
-     ("atx-start,5 Jan 2027,ja,,", "starts '5 Jan 2027' is not a date and time"),
-     ("atx-start,9999-01-05T10:00:00+09:00,ja,,", "is out of range"),
-     ("atx-start,2027-01-05T10:00:00+09:00,fr,,", "language 'fr' is not one of the portal's"),
-     ("atx-start,2027-01-05T10:00:00+09:00,ja,http://example.com/r,",
-      "register 'http://example.com/r' is not a valid https: URL")],
-)  # fmt: skip
+    [
+        (
+            "atx-strat,2027-01-05T10:00:00+09:00,ja,,",
+            "unknown program 'atx-strat' (did you mean 'atx-start'?)",
+        ),
+        ("acc-start,2027-01-05T10:00:00+09:00,ja,,", "'acc-start' is accelerator, not an ATX"),
+        ("atx-start,2027-01-05 10:00,ja,,", "starts '2027-01-05 10:00' has no UTC offset"),
+        ("atx-start,5 Jan 2027,ja,,", "starts '5 Jan 2027' is not a date and time"),
+        ("atx-start,9999-01-05T10:00:00+09:00,ja,,", "is out of range"),
+        ("atx-start,2027-01-05T10:00:00+09:00,fr,,", "language 'fr' is not one of the portal's"),
+        (
+            "atx-start,2027-01-05T10:00:00+09:00,ja,http://example.com/r,",
+            "register 'http://example.com/r' is not a valid https: URL",
+        ),
+    ],
+)
 def test_a_bad_row_is_named_and_nothing_is_written(minimal: Path, row: str, message: str):
     write_csv(minimal / "s.csv", [*season(3), row, *season(2)])
     before = checksums(minimal)
@@ -111,8 +119,12 @@ def test_an_ics_export_with_a_repeat_rule(minimal: Path) -> None:
     assert result.stdout.splitlines()[-1] == "imported 4 sessions, skipped 0 already in the portal"
     _, atx = load(minimal).program("atx-start")
     new = sorted(s.starts.astimezone(UTC).isoformat() for s in atx.sessions)[-4:]
-    assert new == ["2027-01-12T06:00:00+00:00", "2027-01-19T06:00:00+00:00",
-                   "2027-02-02T06:00:00+00:00", "2027-02-16T06:00:00+00:00"]  # fmt: skip
+    assert new == [
+        "2027-01-12T06:00:00+00:00",
+        "2027-01-19T06:00:00+00:00",
+        "2027-02-02T06:00:00+00:00",
+        "2027-02-16T06:00:00+00:00",
+    ]
     again = phasebook(minimal, "import", "sessions", "tool.ics", "--program", "atx-start")
     assert again.stdout.splitlines()[-1] == "imported 0 sessions, skipped 4 already in the portal"
 
@@ -143,8 +155,9 @@ def test_garbage_instead_of_a_calendar(minimal: Path) -> None:
 def test_an_ics_in_a_language_the_portal_does_not_speak(minimal: Path) -> None:
     (minimal / "tool.ics").write_text(ICS, encoding="utf-8")
     before = checksums(minimal)
-    result = phasebook(minimal, "import", "sessions", "tool.ics", "--program", "atx-start",
-                       "--language", "fr")  # fmt: skip
+    result = phasebook(
+        minimal, "import", "sessions", "tool.ics", "--program", "atx-start", "--language", "fr"
+    )
     assert result.returncode == 1
     assert result.stderr == "Error: language 'fr' is not one of the portal's (ja, en)\n"
     assert checksums(minimal) == before
@@ -165,8 +178,9 @@ def _over_5_mb(path: Path) -> None:
 # Files that cannot be imported at all, and the one message each gets.
 UNREADABLE = {
     "a header without its columns": (
-        lambda path: write_csv(path, ["atx-start,2027-01-05T10:00:00+09:00"],
-                               header="program,when"),
+        lambda path: write_csv(
+            path, ["atx-start,2027-01-05T10:00:00+09:00"], header="program,when"
+        ),
         "Error: s.csv:1: the header must name program,starts,language,register (and may "
         "name note); missing: starts, language, register\n",
     ),
@@ -179,7 +193,7 @@ UNREADABLE = {
         _over_5_mb,
         "Error: s.csv:1:1: is larger than 5 MB: split it up\n",
     ),
-}  # fmt: skip
+}
 
 
 @pytest.mark.parametrize("case", UNREADABLE, ids=list(UNREADABLE))

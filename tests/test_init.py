@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.load import load_portal
+from generator.source.load import load_portal
 from tests.test_authoring import phasebook
 from tests.test_faults import tree
 
@@ -50,8 +50,12 @@ def test_the_ci_workflow_checks_pull_requests_and_rebuilds_daily(tmp_path: Path)
     assert "pull_request" in triggers and triggers["schedule"][0]["cron"] == "0 21 * * *"
     steps = [s.get("run", "") for job in workflow["jobs"].values() for s in job.get("steps", [])]
     assert {"phasebook validate", "phasebook report --strict", "phasebook build"} <= set(steps)
-    report = next(s for j in workflow["jobs"].values() for s in j.get("steps", [])
-                  if s.get("run") == "phasebook report --strict")  # fmt: skip
+    report = next(
+        s
+        for j in workflow["jobs"].values()
+        for s in j.get("steps", [])
+        if s.get("run") == "phasebook report --strict"
+    )
     assert report["if"] == "github.event_name == 'pull_request'", "time passing fails no build"
     assert "pip install -r requirements.txt" in steps
     assert (project / "requirements.txt").read_text().strip().endswith("phasebook==0.1.0")
@@ -108,8 +112,10 @@ def test_a_new_stage_then_its_first_phase(tmp_path: Path) -> None:
     result = phasebook(project, "new", "phase", "adopt", "--name", "定着", "--stage", "use")
     assert result.returncode == 0, result.stderr
     portal = load_portal(project / "phases", project / "content", root=project)
-    assert [(v.stage.id, v.phase.id) for v in portal.phases] == [("onboard", "prep"),
-                                                                 ("use", "adopt")]  # fmt: skip
+    assert [(v.stage.id, v.phase.id) for v in portal.phases] == [
+        ("onboard", "prep"),
+        ("use", "adopt"),
+    ]
     assert phasebook(project, "build").returncode == 0
 
 
@@ -128,10 +134,12 @@ def test_new_phase_works_before_any_phase_exists(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize(
     ("args", "message"),
-    [(("onboard",), "stage 'onboard' already exists: choose another id"),
-     (("Use",), "'Use' is not a valid stage id: use lowercase letters, digits and '-'"),
-     (("use", "--name", "a\nb"), "--name must be one line of text")],
-)  # fmt: skip
+    [
+        (("onboard",), "stage 'onboard' already exists: choose another id"),
+        (("Use",), "'Use' is not a valid stage id: use lowercase letters, digits and '-'"),
+        (("use", "--name", "a\nb"), "--name must be one line of text"),
+    ],
+)
 def test_new_stage_refuses(tmp_path: Path, args: tuple, message: str) -> None:
     assert phasebook(tmp_path, "init", "p").returncode == 0
     project = tmp_path / "p"
@@ -141,8 +149,17 @@ def test_new_stage_refuses(tmp_path: Path, args: tuple, message: str) -> None:
     assert tree(project / "phases") == before
 
 
-@pytest.mark.parametrize("command", [("validate",), ("report",), ("build",), ("schema",),
-                                     ("search", "導入"), ("new", "stage", "use")])  # fmt: skip
+@pytest.mark.parametrize(
+    "command",
+    [
+        ("validate",),
+        ("report",),
+        ("build",),
+        ("schema",),
+        ("search", "導入"),
+        ("new", "stage", "use"),
+    ],
+)
 def test_every_command_takes_dash_c(tmp_path: Path, command: tuple) -> None:
     assert phasebook(tmp_path, "init", "p").returncode == 0
     result = phasebook(tmp_path, *command, "-C", "p")

@@ -11,8 +11,8 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar
 
-from generator.load import load_portal
-from generator.scaffold import init_portal
+from generator.authoring.scaffold import init_portal
+from generator.source.load import load_portal
 from tests.conftest import ROOT, edit, mkdocs_build, text_of
 
 HREFLANG = re.compile(r'<link rel="alternate" href="([^"]+)" hreflang="([a-z-]+)">')
@@ -154,8 +154,11 @@ def test_english_first_puts_english_at_the_root(minimal: Path, tmp_path: Path) -
 def test_language_links_keep_the_path_the_site_is_published_under(
     minimal: Path, tmp_path: Path
 ) -> None:
-    edit(minimal / "mkdocs.yml", "site_name: Minimal portal", "site_name: Minimal portal\n"
-         "site_url: https://example.com/portal/")  # fmt: skip
+    edit(
+        minimal / "mkdocs.yml",
+        "site_name: Minimal portal",
+        "site_name: Minimal portal\nsite_url: https://example.com/portal/",
+    )
     site = tmp_path / "site"
     result = mkdocs_build(minimal, site)
     assert result.returncode == 0, result.stderr

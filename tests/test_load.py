@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from generator.errors import ContentError
-from generator.load import load_portal
-from generator.model import Atx
+from generator.source.load import load_portal
+from generator.source.model import Atx
+from generator.text.errors import ContentError
 from tests.conftest import edit
 
 NOW = datetime(2026, 12, 1, tzinfo=UTC)
@@ -182,8 +182,9 @@ def test_non_utf8_file(minimal: Path) -> None:
 
 def test_phase_file_not_listed_in_any_stage(minimal: Path) -> None:
     write_run(minimal, RUN)
-    (minimal / "phases" / "extra.yml").write_text(RUN.replace("id: run", "id: extra").replace(
-        "video-tour", "video-extra"), encoding="utf-8")  # fmt: skip
+    (minimal / "phases" / "extra.yml").write_text(
+        RUN.replace("id: run", "id: extra").replace("video-tour", "video-extra"), encoding="utf-8"
+    )
     assert problems(minimal) == [
         "phases/extra.yml:1:5: id: phase 'extra' is not listed in any stage "
         "(add it to a stage's phases in phases/lifecycle.yml)"

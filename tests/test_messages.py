@@ -11,17 +11,17 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from generator import messages
 from tests.conftest import ENV, ROOT, edit
+from tools import catalog
 
-CATALOG = ROOT / "generator" / "locale" / "ja" / "LC_MESSAGES" / "phasebook.po"
+CATALOG = ROOT / "generator" / "i18n" / "locale" / "ja" / "LC_MESSAGES" / "phasebook.po"
 PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 
 def test_the_catalog_translates_every_message_and_nothing_else() -> None:
     with CATALOG.open("rb") as po:
         catalog = read_po(po, locale="ja")
-    used = messages.extract()
+    used = catalog.extract()
     known = {m.id for m in catalog if m.id}
     assert sorted(set(used) - known) == [], "run ./dev messages and translate the new ids"
     assert sorted(known - set(used)) == [], "ids no longer used: run ./dev messages"
@@ -37,7 +37,7 @@ def test_the_catalog_translates_every_message_and_nothing_else() -> None:
 
 def test_the_compiled_catalog_is_the_catalog() -> None:
     """Commands read the .mo (compiling the .po on every run would cost ~40 ms)."""
-    assert CATALOG.with_suffix(".mo").read_bytes() == messages.compiled(CATALOG), (
+    assert CATALOG.with_suffix(".mo").read_bytes() == catalog.compiled(CATALOG), (
         "run ./dev messages to compile the catalog"
     )
 
@@ -47,9 +47,14 @@ def run(project: Path, *args: str, lang: str | None = None) -> subprocess.Comple
     if lang:
         env["PHASEBOOK_LANG"] = lang
     return subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args], cwd=project, env=env,
-        capture_output=True, text=True, check=False, timeout=120,
-    )  # fmt: skip
+        [sys.executable, "-m", "generator.cli", *args],
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
 
 
 def test_a_japanese_portal_gets_japanese_messages(minimal: Path) -> None:
@@ -61,10 +66,13 @@ def test_a_japanese_portal_gets_japanese_messages(minimal: Path) -> None:
     )
 
 
-@pytest.mark.parametrize(("how", "args", "env"), [
-    ("--lang", ("--lang", "en", "validate"), None),
-    ("PHASEBOOK_LANG", ("validate",), "en"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("how", "args", "env"),
+    [
+        ("--lang", ("--lang", "en", "validate"), None),
+        ("PHASEBOOK_LANG", ("validate",), "en"),
+    ],
+)
 def test_english_when_asked(minimal: Path, how: str, args: tuple, env: str | None) -> None:
     edit(minimal / "phases" / "run.yml", "tier: free", "tier: gold")
     result = run(minimal, *args, lang=env)
@@ -100,9 +108,13 @@ def test_keyboard_mistakes_in_japanese(minimal: Path) -> None:
 def test_report_and_cli_messages_in_japanese(minimal: Path) -> None:
     report = run(minimal, "report")
     assert report.stdout.splitlines()[0].split() == [
-        "フェーズ", "タスク", "顧客体験", "提供物", "完了条件（目標値）",
+        "フェーズ",
+        "タスク",
+        "顧客体験",
+        "提供物",
+        "完了条件（目標値）",
         "プログラム（無償で自力で進めるもの）",
-    ]  # fmt: skip
+    ]
     assert "phases/run.yml:1:5: run: タスク（tasks）がありません。" in report.stdout
     assert run(minimal, "validate").stdout == (
         "OK: 2フェーズ、4プログラム（ATX 1、アクセラレーター 1、ガイド 1、動画 1）、"

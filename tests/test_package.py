@@ -20,13 +20,16 @@ def test_wheel_contains_templates_assets_and_entry_points(tmp_path: Path) -> Non
     assert result.returncode == 0, result.stderr[-2000:]
     (wheel,) = tmp_path.glob("phasebook-*.whl")
     names = set(zipfile.ZipFile(wheel).namelist())
-    folder = ROOT / "generator" / "templates"
+    folder = ROOT / "generator" / "site" / "templates"
     templates = {p.relative_to(folder).as_posix() for p in folder.rglob("*.j2")}
     assert "kinds/atx.md.j2" in templates
-    assert {f"generator/templates/{name}" for name in templates} <= names
-    assert "generator/assets/phasebook.css" in names
-    starter = {p.relative_to(ROOT).as_posix() for p in (ROOT / "generator" / "starter").rglob("*")
-               if p.is_file()}  # fmt: skip
+    assert {f"generator/site/templates/{name}" for name in templates} <= names
+    assert "generator/site/assets/phasebook.css" in names
+    starter = {
+        p.relative_to(ROOT).as_posix()
+        for p in (ROOT / "generator" / "authoring" / "starter").rglob("*")
+        if p.is_file()
+    }
     assert starter and starter <= names, "phasebook init needs every starter file"
     entry_points = next(n for n in names if n.endswith(".dist-info/entry_points.txt"))
     text = zipfile.ZipFile(wheel).read(entry_points).decode()

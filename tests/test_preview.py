@@ -11,7 +11,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from generator import engine
+from generator.build import engine
 from tests.conftest import ENV, edit
 from tests.test_serve import free_port, get
 
@@ -41,9 +41,11 @@ class Server:
         with self.log.open("w") as log:
             self.process = subprocess.Popen(
                 engine.command("serve", "--dev-addr", f"127.0.0.1:{port}"),
-                cwd=project, env={**ENV, "TMPDIR": str(scratch)},
-                stdout=log, stderr=subprocess.STDOUT,
-            )  # fmt: skip
+                cwd=project,
+                env={**ENV, "TMPDIR": str(scratch)},
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         self.url = f"http://127.0.0.1:{port}/"
         self.wait(lambda text: "Serving on" in text, "the server never started")
 

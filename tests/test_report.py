@@ -38,8 +38,11 @@ def test_a_free_recorded_atx_is_a_way_through_alone(minimal: Path) -> None:
 
 
 def test_a_free_atx_without_its_recording_is_not(minimal: Path) -> None:
-    edit(minimal / "phases" / "run.yml", VIDEO, RECORDED_ATX.replace(
-        "    recording: https://example.com/rec/run\n", ""))  # fmt: skip
+    edit(
+        minimal / "phases" / "run.yml",
+        VIDEO,
+        RECORDED_ATX.replace("    recording: https://example.com/rec/run\n", ""),
+    )
     found = {(g["subject"], g["code"]) for g in gaps(minimal)["gaps"]}
     assert ("run", "no-free-self-service") in found
 
@@ -65,19 +68,23 @@ def test_an_accepted_gap_is_listed_as_accepted_and_passes_strict(minimal: Path) 
     data = gaps(minimal)
     assert {g["code"] for g in data["accepted"]} == {"no-tasks", "no-exit-criteria"}
     assert not {g["code"] for g in data["gaps"] if g["subject"] == "run"} & {
-        "no-tasks", "no-exit-criteria"
-    }  # fmt: skip
+        "no-tasks",
+        "no-exit-criteria",
+    }
     markdown = phasebook(minimal, "report", "--format", "markdown").stdout
     assert "**Accepted (2):**" in markdown
 
 
 def test_strict_passes_when_every_gap_is_accepted(minimal: Path) -> None:
-    accepted = {"start.yml": "[no-experiences, no-provided]",
-                "run.yml": "[no-tasks, no-experiences, no-provided, no-exit-criteria]"}  # fmt: skip
+    accepted = {
+        "start.yml": "[no-experiences, no-provided]",
+        "run.yml": "[no-tasks, no-experiences, no-provided, no-exit-criteria]",
+    }
     for name, codes in accepted.items():
         path = minimal / "phases" / name
-        path.write_text(path.read_text(encoding="utf-8")
-                        + f"report:\n  accept: {codes}\n  reason: 承知済み\n")  # fmt: skip
+        path.write_text(
+            path.read_text(encoding="utf-8") + f"report:\n  accept: {codes}\n  reason: 承知済み\n"
+        )
     data = gaps(minimal)
     assert data["gaps"] == [], data["gaps"]
     assert phasebook(minimal, "report", "--strict").returncode == 0
@@ -105,9 +112,11 @@ def test_an_acceptance_needs_its_reason(minimal: Path) -> None:
 
 @pytest.mark.parametrize(
     ("accept", "message"),
-    [("[]", "report.accept: needs at least 1 item(s)"),
-     ("[no-tasks, no-tasks]", "report.accept: listed twice: no-tasks")],
-)  # fmt: skip
+    [
+        ("[]", "report.accept: needs at least 1 item(s)"),
+        ("[no-tasks, no-tasks]", "report.accept: listed twice: no-tasks"),
+    ],
+)
 def test_an_acceptance_that_accepts_nothing_or_twice(minimal: Path, accept: str, message: str):
     run = minimal / "phases" / "run.yml"
     run.write_text(run.read_text() + f"report:\n  accept: {accept}\n  reason: x\n")

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.load import load_portal
-from generator.model import Atx
+from generator.source.load import load_portal
+from generator.source.model import Atx
 from tests.conftest import edit
 from tests.test_authoring import checksums, phasebook
 
@@ -24,9 +24,16 @@ def test_new_session_keeps_comments_and_layout(minimal: Path) -> None:
     start = minimal / "phases" / "start.yml"
     edit(start, "  - id: atx-start\n", "  # 人気の回: 毎月開催\n  - id: atx-start\n")
     before = start.read_text(encoding="utf-8")
-    result = phasebook(minimal, "new", "session", "atx-start",
-                       "--starts", "2027-03-04T14:00:00+09:00",
-                       "--register", "https://example.com/register/3")  # fmt: skip
+    result = phasebook(
+        minimal,
+        "new",
+        "session",
+        "atx-start",
+        "--starts",
+        "2027-03-04T14:00:00+09:00",
+        "--register",
+        "https://example.com/register/3",
+    )
     assert result.returncode == 0, result.stderr
     assert result.stdout == "wrote phases/start.yml\n"
     assert added_lines(before, start.read_text(encoding="utf-8")) == [
@@ -40,8 +47,17 @@ def test_new_session_keeps_comments_and_layout(minimal: Path) -> None:
 
 
 def test_new_guide_writes_its_page_and_loads(minimal: Path) -> None:
-    result = phasebook(minimal, "new", "program", "run", "guide-backup", "--kind", "guide",
-                       "--title", "バックアップの設定")  # fmt: skip
+    result = phasebook(
+        minimal,
+        "new",
+        "program",
+        "run",
+        "guide-backup",
+        "--kind",
+        "guide",
+        "--title",
+        "バックアップの設定",
+    )
     assert result.returncode == 0, result.stderr
     page = minimal / "content" / "guides" / "guide-backup.md"
     assert page.read_text(encoding="utf-8").startswith("# バックアップの設定\n")
@@ -53,8 +69,17 @@ def test_new_guide_writes_its_page_and_loads(minimal: Path) -> None:
 
 @pytest.mark.parametrize("kind", ["atx", "accelerator", "video"])
 def test_new_program_of_each_kind_validates(minimal: Path, kind: str) -> None:
-    result = phasebook(minimal, "new", "program", "run", f"{kind}-new", "--kind", kind,
-                       "--url", "https://example.com/x")  # fmt: skip
+    result = phasebook(
+        minimal,
+        "new",
+        "program",
+        "run",
+        f"{kind}-new",
+        "--kind",
+        kind,
+        "--url",
+        "https://example.com/x",
+    )
     assert result.returncode == 0, result.stderr
     portal = load_portal(minimal / "phases", minimal / "content", root=minimal)
     program = portal.program(f"{kind}-new")[1]
@@ -75,26 +100,56 @@ def test_new_phase_is_listed_in_its_stage(minimal: Path) -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["program", "run", "atx-start", "--kind", "atx"],
-         "Error: program 'atx-start' already exists (phases/start.yml:14)"),
+        (
+            ["program", "run", "atx-start", "--kind", "atx"],
+            "Error: program 'atx-start' already exists (phases/start.yml:14)",
+        ),
         (["phase", "run"], "Error: phase 'run' already exists: choose another id"),
         (["program", "run", "intro", "--kind", "guide"], None),  # see below: the page exists
-        (["program", "nowhere", "x", "--kind", "atx"],
-         "Error: unknown phase 'nowhere' (known: start, run)"),
-        (["session", "video-tour", "--starts", "2027-03-04T14:00:00+09:00",
-          "--register", "https://example.com/r"],
-         "Error: 'video-tour' is video, not an ATX: only ATX have sessions"),
-        (["session", "atx-start", "--starts", "2027-03-04T14:00:00",
-          "--register", "https://example.com/r"],
-         "Error: --starts '2027-03-04T14:00:00' has no UTC offset: add one, e.g. "
-         "2027-03-04T14:00:00+09:00 for Japan time"),
-        (["session", "atx-start", "--starts", "2026-12-03T10:00:00+09:00",
-          "--register", "https://example.com/r"],
-         "Error: 'atx-start' already has a ja session at 2026-12-03T10:00:00+09:00"),
-        (["program", "run", "video-x", "--kind", "video"],
-         "Error: a video needs --url: the https: address of the video"),
+        (
+            ["program", "nowhere", "x", "--kind", "atx"],
+            "Error: unknown phase 'nowhere' (known: start, run)",
+        ),
+        (
+            [
+                "session",
+                "video-tour",
+                "--starts",
+                "2027-03-04T14:00:00+09:00",
+                "--register",
+                "https://example.com/r",
+            ],
+            "Error: 'video-tour' is video, not an ATX: only ATX have sessions",
+        ),
+        (
+            [
+                "session",
+                "atx-start",
+                "--starts",
+                "2027-03-04T14:00:00",
+                "--register",
+                "https://example.com/r",
+            ],
+            "Error: --starts '2027-03-04T14:00:00' has no UTC offset: add one, e.g. "
+            "2027-03-04T14:00:00+09:00 for Japan time",
+        ),
+        (
+            [
+                "session",
+                "atx-start",
+                "--starts",
+                "2026-12-03T10:00:00+09:00",
+                "--register",
+                "https://example.com/r",
+            ],
+            "Error: 'atx-start' already has a ja session at 2026-12-03T10:00:00+09:00",
+        ),
+        (
+            ["program", "run", "video-x", "--kind", "video"],
+            "Error: a video needs --url: the https: address of the video",
+        ),
     ],
-)  # fmt: skip
+)
 def test_refusals_change_nothing(minimal: Path, args: list[str], message: str | None) -> None:
     if message is None:  # a guide whose page someone already started writing
         draft = minimal / "content" / "guides" / "intro.md"
@@ -109,9 +164,16 @@ def test_refusals_change_nothing(minimal: Path, args: list[str], message: str | 
 
 def test_an_invalid_result_is_never_written(minimal: Path) -> None:
     before = checksums(minimal)
-    result = phasebook(minimal, "new", "session", "atx-start",
-                       "--starts", "2027-03-04T14:00:00+09:00",
-                       "--register", "http://example.com/insecure")  # fmt: skip
+    result = phasebook(
+        minimal,
+        "new",
+        "session",
+        "atx-start",
+        "--starts",
+        "2027-03-04T14:00:00+09:00",
+        "--register",
+        "http://example.com/insecure",
+    )
     assert result.returncode == 1
     assert result.stderr.splitlines()[:3] == [
         "Error: the change would break the portal, nothing was changed:",

@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator import search
-from generator.cjk import fold_words
-from generator.load import load_portal
+from generator.search import index as search
+from generator.source.load import load_portal
+from generator.text.cjk import fold_words
 from tests.conftest import EPOCH, ROOT, mkdocs_build
 
 RELEVANCE = yaml.safe_load((ROOT / "tests" / "search_relevance.yml").read_text(encoding="utf-8"))
@@ -38,7 +38,7 @@ def test_whoosh_is_the_pinned_fork_and_only_search_imports_it() -> None:
         for path in (ROOT / folder).rglob("*.py")
         if re.search(r"^\s*(from|import) whoosh", path.read_text(encoding="utf-8"), re.M)
     ]
-    assert importers == ["generator/search.py"]
+    assert importers == ["generator/search/index.py"]
 
 
 def test_relevance_set_recall_at_5_is_at_least_95_percent(index: Path) -> None:
@@ -203,8 +203,12 @@ def test_set_scoring_matches_what_whoosh_matches(index: Path) -> None:
     """The documents a query finds are those Whoosh's own matchers find, for every query of
     the relevance set and the operators; the page ranked first has Whoosh's best score."""
     opened = search.open_index(index)
-    queries = [c["query"] for c in RELEVANCE] + ["SSO -アラート", '"シングルサインオン"',
-                                                 "アラート AND 設定", "+SSO 権限"]  # fmt: skip
+    queries = [c["query"] for c in RELEVANCE] + [
+        "SSO -アラート",
+        '"シングルサインオン"',
+        "アラート AND 設定",
+        "+SSO 権限",
+    ]
     with opened.searching() as searcher:
         for text in queries:
             query = search.parse(text)
@@ -259,10 +263,16 @@ def test_index_is_outside_the_site_and_kept_when_a_build_fails(
 
 @pytest.mark.parametrize(
     ("typed", "plain"),
-    [("ＳＳＯ", "SSO"), ("ｓｓｏ", "sso"), ("ＡＰＩ連携", "API連携"), ("ｱﾗｰﾄ", "アラート"),
-     ("ﾀﾞｯｼｭﾎﾞｰﾄﾞ", "ダッシュボード"), ("アクセラレータ", "アクセラレーター"),
-     ("セキュリティー", "セキュリティ")],
-)  # fmt: skip
+    [
+        ("ＳＳＯ", "SSO"),
+        ("ｓｓｏ", "sso"),
+        ("ＡＰＩ連携", "API連携"),
+        ("ｱﾗｰﾄ", "アラート"),
+        ("ﾀﾞｯｼｭﾎﾞｰﾄﾞ", "ダッシュボード"),
+        ("アクセラレータ", "アクセラレーター"),
+        ("セキュリティー", "セキュリティ"),
+    ],
+)
 def test_any_width_or_long_vowel_finds_what_the_plain_word_finds(
     index: Path, typed: str, plain: str
 ) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from generator import engine
+from generator.build import engine
 from tests.conftest import ENV, edit
 
 
@@ -93,11 +93,15 @@ def wait_status(url: str, status: int, text: str, seconds: float) -> float | Non
 
 
 SHOWN = {
-    "en": ("phases/run.yml:8:11: programs[0].tier: unknown tier &#x27;gold&#x27;",
-           "The portal cannot be built"),
-    "ja": ("phases/run.yml:8:11: programs[0].tier: 不明なプラン &#x27;gold&#x27;",
-           "ポータルをビルドできません"),
-}  # fmt: skip
+    "en": (
+        "phases/run.yml:8:11: programs[0].tier: unknown tier &#x27;gold&#x27;",
+        "The portal cannot be built",
+    ),
+    "ja": (
+        "phases/run.yml:8:11: programs[0].tier: 不明なプラン &#x27;gold&#x27;",
+        "ポータルをビルドできません",
+    ),
+}
 
 
 @pytest.mark.parametrize("lang", SHOWN)
@@ -111,8 +115,9 @@ def test_a_broken_file_shows_its_problems_in_the_browser_at_once(minimal: Path, 
         engine.command("serve", "--dev-addr", f"127.0.0.1:{port}"),
         cwd=minimal,
         env=env,
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     base = f"http://127.0.0.1:{port}"
     run = minimal / "phases" / "run.yml"
     good = run.read_text(encoding="utf-8")

@@ -29,10 +29,23 @@ def server(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     port = free_port()
     index = tmp_path_factory.mktemp("serve") / "index"
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "--site", str(example_site),
-         "--index", str(index), "--port", str(port)],
-        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "serve",
+            "--site",
+            str(example_site),
+            "--index",
+            str(index),
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
     base = f"http://127.0.0.1:{port}"
     try:
         for _ in range(200):
@@ -102,8 +115,10 @@ def test_results_in_english_link_to_the_english_pages(server: str) -> None:
 def test_snippets_are_escaped_html(server: str) -> None:
     status, data = api(server, q="SAML")
     assert status == 200 and data["results"]
-    assert all("<" not in r["snippet"].replace("<mark>", "").replace("</mark>", "")
-               for r in data["results"])  # fmt: skip
+    assert all(
+        "<" not in r["snippet"].replace("<mark>", "").replace("</mark>", "")
+        for r in data["results"]
+    )
 
 
 def test_limit_is_capped(server: str) -> None:
@@ -120,15 +135,22 @@ def test_limit_is_capped(server: str) -> None:
         ({"q": '"導入'}, 'unbalanced quote: close the phrase with " or remove the quote'),
         ({"q": "導入", "limit": "ten"}, "limit must be a whole number from 1 to 50 (got 'ten')"),
         ({"q": "導入", "limit": "0"}, "limit must be a whole number from 1 to 50 (got '0')"),
-        ({"q": "導入", "phase": "nope"}, "unknown phase 'nope' (known: adopt, engage, "
-         "implement, optimize, prep, recommend, renew, use)"),
-        ({"q": "導入", "kind": "webinar"}, "unknown kind 'webinar' (known: accelerator, atx, "
-         "guide, phase, plan, video)"),
-        ({"q": "導入", "sort": "date"}, "unknown parameter 'sort' (known: kind, lang, limit, "
-         "phase, q, tier)"),
+        (
+            {"q": "導入", "phase": "nope"},
+            "unknown phase 'nope' (known: adopt, engage, "
+            "implement, optimize, prep, recommend, renew, use)",
+        ),
+        (
+            {"q": "導入", "kind": "webinar"},
+            "unknown kind 'webinar' (known: accelerator, atx, guide, phase, plan, video)",
+        ),
+        (
+            {"q": "導入", "sort": "date"},
+            "unknown parameter 'sort' (known: kind, lang, limit, phase, q, tier)",
+        ),
         ({"q": "導入", "lang": "fr"}, "unknown lang 'fr' (known: en, ja)"),
     ],
-)  # fmt: skip
+)
 def test_bad_parameters_get_400_with_a_json_error(
     server: str, params: dict[str, str], message: str
 ) -> None:
@@ -138,8 +160,12 @@ def test_bad_parameters_get_400_with_a_json_error(
 def test_refuses_to_start_without_a_built_site(tmp_path: Path) -> None:
     result = subprocess.run(
         [sys.executable, "-m", "generator.cli", "serve", "--site", str(tmp_path / "none")],
-        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
-    )  # fmt: skip
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
     assert result.returncode == 1
     assert result.stderr.strip() == (
         f"No built site in {tmp_path / 'none'}: run ./dev build (or mkdocs build) first."

@@ -15,9 +15,9 @@ from pathlib import Path
 import jsonschema
 import pytest
 
-from generator.load import load_portal
-from generator.model import Atx, Portal
-from generator.render import Renderer
+from generator.site.render import Renderer
+from generator.source.load import load_portal
+from generator.source.model import Atx, Portal
 from tests.conftest import EPOCH, ROOT, text_of
 
 
@@ -118,9 +118,14 @@ def test_a_tier_badge_reads_the_same_on_every_page(example_site: Path) -> None:
     for tier, bodies in seen.items():
         assert len(bodies) == 1, (tier, bodies)
     words = {t: html.unescape(re.sub(r"<[^>]+>", "", b.pop())).strip() for t, b in seen.items()}
-    assert words == {"ja:free": "無償", "ja:standard": "有償 スタンダード",
-                     "ja:premier": "有償 プレミア", "en:free": "Free",
-                     "en:standard": "Paid Standard", "en:premier": "Paid Premier"}  # fmt: skip
+    assert words == {
+        "ja:free": "無償",
+        "ja:standard": "有償 スタンダード",
+        "ja:premier": "有償 プレミア",
+        "en:free": "Free",
+        "en:standard": "Paid Standard",
+        "en:premier": "Paid Premier",
+    }
     # Plain-text places (the catalogue's plan filter) use the same words.
     for lang, catalogue in (("ja", "atx/index.html"), ("en", "en/atx/index.html")):
         options = re.findall(

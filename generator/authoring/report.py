@@ -1,0 +1,348 @@
+"""Where the lifecycle's coverage has gaps: the four questions per phase, and what is missing.
+
+CS staff read it to plan content; CI runs `phasebook report --strict` to keep gaps from
+creeping in. Every gap names the file and line to fix and what to do there.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import asdict, dataclass, replace
+from pathlib import Path
+
+from generator.i18n.messages import N_, tr
+from generator.source import model as m
+from generator.source.urls import translation_of
+from generator.text.errors import Problem
+
+SELF_SERVICE = ("guide", "video")
+# Set by `phasebook build --strict-content`; the plugin reads it (mkdocs has no CLI flag for it).
+STRICT_CONTENT_ENV = "PHASEBOOK_STRICT_CONTENT"
+
+
+@dataclass(frozen=True, order=True)
+class Gap:
+    file: str
+    line: int
+    column: int
+    subject: str  # the phase or program id, or the page
+    code: str  # stable, for tools: no-free-self-service, atx-no-session-or-recording, …
+    message: str
+    accepted: str | None = None  # why the phase accepts it (its `report.reason`)
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}: {self.subject}: {self.message}"
+
+
+@dataclass(frozen=True)
+class PhaseRow:
+    """The four questions of one phase, counted, with its programs."""
+
+    number: int
+    id: str
+    name: str
+    tasks: int
+    experiences: int
+    provided: int
+    exit_criteria: int
+    with_target: int
+    programs: int
+    free_self_service: int
+
+
+def stale_programs(portal: m.Portal) -> list[Gap]:
+    """ATX a customer can neither join nor watch: what `--strict-content` refuses to publish."""
+    return [
+        _gap(
+            portal,
+            p.id,
+            "atx-no-session-or-recording",
+            tr(
+                "ATX has no upcoming session and no recording: add a session (phasebook new "
+                "session {id} …) or a recording: URL"
+            ).format(id=p.id),
+        )
+        for _, p in portal.programs()
+        if isinstance(p, m.Atx) and not portal.upcoming(p) and p.recording is None
+    ]
+
+
+def gaps(portal: m.Portal, content_dir: Path) -> list[Gap]:
+    """Everything missing, sorted by file and line; what a phase accepts carries its reason."""
+    found = [*stale_programs(portal), *_unreferenced_pages(portal, content_dir)]
+    for view in portal.phases:
+        found += _phase_gaps(portal, view)
+    for _, program in portal.programs():
+        found += _program_gaps(portal, program)
+    return sorted(_accepted(portal, gap) for gap in found)
+
+
+def open_gaps(found: list[Gap]) -> list[Gap]:
+    """What `--strict` fails on: the gaps no phase has accepted."""
+    return [g for g in found if g.accepted is None]
+
+
+def _accepted(portal: m.Portal, gap: Gap) -> Gap:
+    view = portal.phase_view(gap.subject) or (
+        portal.by_id[gap.subject][0] if gap.subject in portal.by_id else None
+    )
+    acceptance = view.phase.report if view is not None else None
+    if acceptance is None or gap.code not in acceptance.accept:
+        return gap
+    return replace(gap, accepted=portal.t(acceptance.reason))
+
+
+def on_their_own(portal: m.Portal, program: m.ProgramT) -> bool:
+    """What a customer gets through a phase with alone, at no cost: a free guide or video,
+    or a free ATX with its recording."""
+    if portal.tier(program.tier).paid:
+        return False
+    return program.kind in SELF_SERVICE or getattr(program, "recording", None) is not None
+
+
+def _phase_gaps(portal: m.Portal, view: m.PhaseView) -> list[Gap]:
+    phase, out = view.phase, []
+    for field, message in (
+        ("tasks", N_("no tasks: write down what the customer does in this phase")),
+        (
+            "experiences",
+            N_("no experiences: write down what the customer experiences in this phase"),
+        ),
+        ("provided", N_("no provided: write down what we already provide in this phase")),
+    ):
+        if not getattr(phase, field):
+            out.append(_gap(portal, phase.id, f"no-{field}", tr(message)))
+    if not phase.exit_criteria:
+        message = tr("no exit_criteria: when is the customer ready to move on?")
+        out.append(_gap(portal, phase.id, "no-exit-criteria", message))
+    elif not any(c.target for c in phase.exit_criteria):
+        out.append(
+            _gap(
+                portal,
+                phase.id,
+                "no-quantitative-target",
+                tr('no exit criterion has a target: give one a measurable target (e.g. ">= 90%")'),
+            )
+        )
+    free = [p for p in phase.programs if not portal.tier(p.tier).paid]
+    if not any(on_their_own(portal, p) for p in free):
+        out.append(
+            _gap(
+                portal,
+                phase.id,
+                "no-free-self-service",
+                tr(
+                    "no free guide, video or recorded ATX: customers cannot get "
+                    "through this phase on their own"
+                ),
+            )
+        )
+    if not free:
+        out += [
+            _gap(
+                portal,
+                p.id,
+                "paid-without-free",
+                tr(
+                    "paid program in a phase with no free program: add a free guide, video "
+                    "or ATX here"
+                ),
+            )
+            for p in phase.programs
+        ]
+    return out
+
+
+def _program_gaps(portal: m.Portal, program: m.ProgramT) -> list[Gap]:
+    out = []
+    if isinstance(program, m.Accelerator):
+        if not program.prerequisites:
+            out.append(
+                _gap(
+                    portal,
+                    program.id,
+                    "accelerator-no-prerequisites",
+                    tr("accelerator has no prerequisites: name the ATX or guide to take first"),
+                )
+            )
+        if not program.outcomes:
+            out.append(
+                _gap(
+                    portal,
+                    program.id,
+                    "accelerator-no-outcomes",
+                    tr("accelerator has no outcomes: say what the customer leaves with"),
+                )
+            )
+    if (
+        isinstance(program, m.Atx)
+        and program.recording is None
+        and any(portal.is_over(program, s) for s in program.sessions)
+    ):
+        out.append(
+            _gap(
+                portal,
+                program.id,
+                "past-session-no-recording",
+                tr("a session is over but there is no recording: add its recording: URL"),
+            )
+        )
+    return out
+
+
+def _unreferenced_pages(portal: m.Portal, content_dir: Path) -> list[Gap]:
+    """Markdown that no guide program points at: customers only find it by searching."""
+    out = []
+    for path in sorted(content_dir.rglob("*.md")):
+        page = path.relative_to(content_dir).as_posix()
+        page = (translation_of(page, portal.info.languages) or (page,))[0]
+        if page != "index.md" and page not in portal.guides:
+            label = path.relative_to(content_dir.parent).as_posix()
+            out.append(
+                Gap(
+                    label,
+                    1,
+                    1,
+                    page,
+                    "page-not-in-any-phase",
+                    tr(
+                        "no guide program points at this page: add one with page: "
+                        "{page} to the phase it belongs to"
+                    ).format(page=page),
+                )
+            )
+    return out
+
+
+def _gap(portal: m.Portal, subject: str, code: str, message: str) -> Gap:
+    file, line, column = portal.located.get(subject, ("", 1, 1))
+    return Gap(file, line, column, subject, code, message)
+
+
+def as_problems(found: list[Gap]) -> list[Problem]:
+    """Gaps as content errors, for `--strict-content`."""
+    return [Problem(g.file, g.line, g.column, g.subject, g.message) for g in found]
+
+
+def phase_rows(portal: m.Portal) -> list[PhaseRow]:
+    rows = []
+    for number, view in enumerate(portal.phases, 1):
+        phase = view.phase
+        free_self = [p for p in phase.programs if on_their_own(portal, p)]
+        rows.append(
+            PhaseRow(
+                number,
+                phase.id,
+                portal.t(phase.name),
+                len(phase.tasks),
+                len(phase.experiences),
+                len(phase.provided),
+                len(phase.exit_criteria),
+                sum(1 for c in phase.exit_criteria if c.target),
+                len(phase.programs),
+                len(free_self),
+            )
+        )
+    return rows
+
+
+# -- output ------------------------------------------------------------------------------
+
+HEADINGS = (
+    N_("phase"),
+    N_("tasks"),
+    N_("experiences"),
+    N_("provided"),
+    N_("exit criteria (target)"),
+    N_("programs (free self-service)"),
+)
+
+
+def _headings() -> list[str]:
+    return [tr(h) for h in HEADINGS]
+
+
+def _cells(row: PhaseRow) -> list[str]:
+    return [
+        f"{row.number}. {row.name} ({row.id})",
+        str(row.tasks),
+        str(row.experiences),
+        str(row.provided),
+        f"{row.exit_criteria} ({row.with_target})",
+        f"{row.programs} ({row.free_self_service})",
+    ]
+
+
+def _width(text: str) -> int:
+    """Columns on a terminal: Japanese characters take two."""
+    return sum(2 if unicodedata.east_asian_width(c) in "WF" else 1 for c in text)
+
+
+def as_text(rows: list[PhaseRow], every: list[Gap]) -> str:
+    found, accepted = open_gaps(every), [g for g in every if g.accepted is not None]
+    table = [_headings(), *map(_cells, rows)]
+    widths = [max(_width(r[i]) for r in table) for i in range(len(HEADINGS))]
+    lines = [
+        "  ".join(
+            cell + " " * (w - _width(cell)) for cell, w in zip(r, widths, strict=True)
+        ).rstrip()
+        for r in table
+    ]
+    lines += ["", _summary(rows, found)]
+    lines += [f"  {g}" for g in found]
+    if accepted:
+        lines += ["", tr("Accepted ({count}):").format(count=len(accepted))]
+        lines += [
+            f"  {g} " + tr("(accepted: {reason})").format(reason=g.accepted) for g in accepted
+        ]
+    return "\n".join(lines)
+
+
+def as_markdown(rows: list[PhaseRow], every: list[Gap]) -> str:
+    found, accepted = open_gaps(every), [g for g in every if g.accepted is not None]
+    lines = ["| " + " | ".join(_headings()) + " |", "|" + "---|" * len(HEADINGS)]
+    lines += ["| " + " | ".join(map(markdown_text, _cells(r))) + " |" for r in rows]
+    lines += ["", f"**{_summary(rows, found)}**", ""]
+    lines += [
+        f"- {markdown_text(f'{g.file}:{g.line}')} **{markdown_text(g.subject)}**: "
+        f"{markdown_text(g.message)}"
+        for g in found
+    ]
+    if accepted:
+        lines += ["", "**" + tr("Accepted ({count}):").format(count=len(accepted)) + "**", ""]
+        lines += [
+            f"- {markdown_text(f'{g.file}:{g.line}')} **{markdown_text(g.subject)}**: "
+            f"{markdown_text(g.message)} "
+            + markdown_text(tr("(accepted: {reason})").format(reason=g.accepted))
+            for g in accepted
+        ]
+    return "\n".join(lines)
+
+
+# Inline Markdown syntax, escaped with a backslash (readable in the raw file too); `&`
+# as an entity, so that no HTML entity or tag can form; a line break would end a table row.
+_INLINE = re.compile(r"([\\`*_\[\]<>|~!])")
+
+
+def markdown_text(text: str) -> str:
+    """Names from the sources as literal text in Markdown (a wiki, a pull request)."""
+    return _INLINE.sub(r"\\\1", text.replace("&", "&amp;")).replace("\n", " ")
+
+
+def as_json(rows: list[PhaseRow], every: list[Gap]) -> str:
+    data = {
+        "phases": [asdict(r) for r in rows],
+        "gaps": [asdict(g) for g in open_gaps(every)],
+        "accepted": [asdict(g) for g in every if g.accepted is not None],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1)
+
+
+def _summary(rows: list[PhaseRow], found: list[Gap]) -> str:
+    if not found:
+        return tr("No gaps in {phases} phases.").format(phases=len(rows))
+    if len(found) == 1:
+        return tr("1 gap:")
+    return tr("{gaps} gaps in {phases} phases:").format(gaps=len(found), phases=len(rows))

@@ -1,0 +1,40 @@
+"""JSON Schemas: of the two source file kinds, so that editors check YAML while it is typed,
+and of `/api/catalog.json`, so that its consumers can check what they read."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from pydantic import BaseModel
+
+from generator.feeds.catalog import Catalog
+from generator.source.model import Lifecycle, PhaseFile
+
+# File name → (model, mode): sources are read (validation), the catalog is written.
+SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
+    "lifecycle.schema.json": (Lifecycle, "validation"),
+    "phase.schema.json": (PhaseFile, "validation"),
+    "catalog.schema.json": (Catalog, "serialization"),
+}
+
+
+def schemas() -> dict[str, str]:
+    """File name → schema text, stable from run to run so that it can be committed."""
+    out = {}
+    for name, (model, mode) in SCHEMAS.items():
+        schema = model.model_json_schema(mode=mode)
+        schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
+        schema["$id"] = name
+        out[name] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return out
+
+
+def write_schemas(directory: Path) -> list[Path]:
+    directory.mkdir(parents=True, exist_ok=True)
+    written = []
+    for name, text in schemas().items():
+        path = directory / name
+        path.write_text(text, encoding="utf-8")
+        written.append(path)
+    return written

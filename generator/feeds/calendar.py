@@ -1,0 +1,141 @@
+"""ATX sessions as iCalendar feeds that customers subscribe to or add one by one.
+
+RFC 5545 is easy to get subtly wrong by hand (folding, escaping, VTIMEZONE), so icalendar
+writes it. UIDs are derived from program, start and language so that a subscribed
+calendar updates an event instead of duplicating it when the feed is rebuilt.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC
+from zoneinfo import ZoneInfo
+
+from icalendar import Calendar, Event, Timezone, vText
+
+from generator.source import model as m
+from generator.source.memo import Keep, make
+
+FEED = "schedule.ics"
+
+
+@dataclass(frozen=True)
+class Scheduled:
+    """One session with the program and phase it belongs to."""
+
+    view: m.PhaseView
+    program: m.Atx
+    session: m.Session
+
+    @property
+    def uid(self) -> str:
+        return f"{self.program.id}-{session_key(self.session)}@phasebook"
+
+
+def session_key(session: m.Session) -> str:
+    """Stable across builds and unique within a program: used in UIDs and file names."""
+    return f"{session.starts.astimezone(UTC):%Y%m%dT%H%MZ}-{session.language}"
+
+
+def ics_path(program_id: str, session: m.Session) -> str:
+    return f"programs/{program_id}/{session_key(session)}.ics"
+
+
+def phase_feed(phase_id: str) -> str:
+    return f"schedule/{phase_id}.ics"
+
+
+def sessions(portal: m.Portal) -> list[Scheduled]:
+    """Every session in start order (then program order)."""
+    found = [
+        Scheduled(view, program, session)
+        for view, program in portal.programs()
+        if isinstance(program, m.Atx)
+        for session in program.sessions
+    ]
+    return sorted(found, key=lambda s: s.session.starts)
+
+
+def feed_files(
+    portal: m.Portal, site_url: str | None, lang: str | None = None, keep: Keep = make
+) -> Iterator[tuple[str, bytes]]:
+    """Every feed the site serves in `lang`, as (path, content): all sessions, one per phase,
+    one per session. Each event is written once and reused in the three feeds it is in; its
+    UID is the same in every language, so a calendar subscribed to two keeps one event."""
+    every = sessions(portal)
+    zone = ZoneInfo(portal.info.timezone)
+    now = portal.now.isoformat()
+    events = {
+        id(item): keep(
+            lambda i=item: _event(portal, i, zone, site_url, lang).to_ical(),
+            f"event {now} {item.uid}",
+            [item.program.id],
+        )
+        for item in every
+    }
+    timezone = _vtimezone(portal.info.timezone).to_ical()
+
+    def calendar(items: list[Scheduled], name: str) -> bytes:
+        return keep(
+            lambda: _calendar(
+                portal, name, [timezone] if items else [], [events[id(i)] for i in items]
+            ),
+            f"feed {now} {name} {[i.uid for i in items]}",
+            [i.program.id for i in items],
+        )
+
+    name = portal.t(portal.info.title, lang)
+    yield FEED, calendar(every, name)
+    for view in portal.phases:
+        items = [item for item in every if item.view is view]
+        phase = portal.t(view.phase.name, lang)
+        yield phase_feed(view.phase.id), calendar(items, f"{name} – {phase}")
+    for item in every:
+        title = portal.title(item.program, lang)
+        yield ics_path(item.program.id, item.session), calendar([item], title)
+
+
+def _calendar(portal: m.Portal, name: str, timezone: list[bytes], events: list[bytes]) -> bytes:
+    """A VCALENDAR around components already written: the same bytes icalendar gives for
+    the whole calendar, as each component is written on its own lines."""
+    cal = Calendar()
+    cal.add("prodid", "-//Phasebook//Customer success portal//EN")
+    cal.add("version", "2.0")
+    cal.add("calscale", "GREGORIAN")
+    # Non-standard properties are written raw unless typed: as vText they are escaped like
+    # SUMMARY, so no text can end the line and start a property or an event of its own.
+    cal.add("x-wr-calname", vText(name))
+    cal.add("x-wr-timezone", vText(portal.info.timezone))
+    head, end = cal.to_ical().rsplit(b"END:VCALENDAR", 1)
+    return b"".join([head, *timezone, *events, b"END:VCALENDAR", end])
+
+
+@functools.cache
+def _vtimezone(tzid: str) -> Timezone:
+    """Working out a zone's transitions takes ~25 ms: once per zone, not once per file."""
+    return Timezone.from_tzid(tzid)
+
+
+def _event(
+    portal: m.Portal, item: Scheduled, zone: ZoneInfo, site_url: str | None, lang: str | None
+) -> Event:
+    program, session = item.program, item.session
+    event = Event()
+    event.add("uid", item.uid)
+    # DTSTAMP is the build time, not the clock: the same sources give the same feed.
+    event.add("dtstamp", portal.now.astimezone(UTC))
+    event.add("dtstart", session.starts.astimezone(zone))
+    event.add("dtend", m.session_ends(program, session).astimezone(zone))
+    event.add("summary", f"[ATX] {portal.title(program, lang)}")
+    lines = [portal.t(program.summary, lang)] if program.summary else []
+    if session.register_url:
+        lines.append(session.register_url)
+    event.add("description", "\n\n".join(lines))
+    if site_url:
+        event.add("url", f"{site_url.rstrip('/')}/programs/{program.id}/")
+    elif session.register_url:
+        event.add("url", session.register_url)
+    event.add("location", "Online")
+    return event

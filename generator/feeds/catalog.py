@@ -1,0 +1,236 @@
+"""`/api/catalog.json`: the whole portal as data, for CS platforms, e-mail tools and sales.
+
+The shape is a set of pydantic models, so the JSON Schema the project ships (`phasebook
+schema` → schema/catalog.schema.json) is the same code that writes the file. Every text is
+given in every portal language, fallbacks applied, so that consumers need no rules of ours.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from generator.feeds import calendar
+from generator.source import model as m
+from generator.source.urls import absolute_url, page_url, phase_src, program_src
+
+# Bump the major part when a field is removed or changes meaning; add fields freely.
+VERSION = "1.0"
+
+Localized = dict[str, str]
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", serialize_by_alias=True)
+
+
+class PortalOut(_Out):
+    title: Localized
+    vendor: str
+    product: str
+    languages: list[str]
+    timezone: str
+    description: Localized | None
+    built: datetime = Field(description="Build time (SOURCE_DATE_EPOCH when set).")
+
+
+class StageOut(_Out):
+    id: str
+    name: Localized
+    summary: Localized | None
+    phases: list[str]
+
+
+class TierOut(_Out):
+    id: str
+    rank: int = Field(description="0 for the first tier; a tier includes all lower ranks.")
+    name: Localized
+    paid: bool
+    summary: Localized
+    contact: str | None
+    touch: list[Literal["tech", "low", "high"]] = Field(
+        description="Touch models of everything the tier includes, cumulative."
+    )
+    price: Localized | None = None
+    includes: list[Localized] = Field(default=[], description="Short items: what it includes.")
+
+
+class CriterionOut(_Out):
+    text: Localized
+    target: str | None
+
+
+class PhaseOut(_Out):
+    id: str
+    number: int = Field(description="Position in the lifecycle, from 1.")
+    stage: str
+    name: Localized
+    summary: Localized
+    tasks: list[Localized]
+    exit_criteria: list[CriterionOut]
+    programs: list[str]
+    previous: str | None
+    next: str | None
+    url: str
+    calendar: str = Field(description="The phase's iCalendar feed.")
+
+
+class ProgramOut(_Out):
+    id: str
+    kind: Literal[m.KINDS]  # type: ignore[valid-type]
+    touch: Literal["tech", "low", "high"]
+    phase: str
+    tier: str
+    paid: bool
+    title: Localized
+    summary: Localized | None
+    level: Literal["beginner", "intermediate", "advanced"] | None
+    duration_minutes: int | None
+    languages: list[str]
+    topics: list[Localized]
+    prerequisites: list[str]
+    outcomes: list[Localized]
+    url: str = Field(description="The program's page on the portal.")
+    recording: str | None
+    video: str | None
+    request: str | None
+
+
+class SessionOut(_Out):
+    program: str
+    phase: str
+    uid: str = Field(description="Stable across builds: the UID in every calendar feed.")
+    starts: datetime
+    ends: datetime
+    language: str
+    # `register` would shadow a pydantic attribute; the JSON key stays `register`.
+    register_url: str | None = Field(alias="register")
+    calendar: str = Field(description="An .ics file with this one session.")
+
+
+class Catalog(_Out):
+    version: str = Field(description="Format version: the major part changes on a break.")
+    site_url: str | None
+    portal: PortalOut
+    stages: list[StageOut]
+    tiers: list[TierOut]
+    phases: list[PhaseOut]
+    programs: list[ProgramOut]
+    sessions: list[SessionOut] = Field(description="Every session, past ones too, by start.")
+
+
+def catalog(portal: m.Portal, site_url: str | None, directory_urls: bool = True) -> Catalog:
+    """The portal as one Catalog; URLs are absolute when `site_url` is set, else root-relative."""
+    url = lambda src: absolute_url(page_url(src, directory_urls), site_url)  # noqa: E731
+    every = lambda value: _all(portal, value)  # noqa: E731
+    info = portal.info
+    return Catalog(
+        version=VERSION,
+        site_url=site_url,
+        portal=PortalOut(
+            title=every(info.title),
+            vendor=info.vendor,
+            product=info.product,
+            languages=info.languages,
+            timezone=info.timezone,
+            description=every(info.description) if info.description else None,
+            built=portal.now.replace(microsecond=0),
+        ),
+        stages=[
+            StageOut(
+                id=s.id,
+                name=every(s.name),
+                summary=every(s.summary) if s.summary else None,
+                phases=s.phases,
+            )
+            for s in portal.lifecycle.stages
+        ],
+        tiers=[
+            TierOut(
+                id=t.id,
+                rank=i,
+                name=every(t.name),
+                paid=t.paid,
+                summary=every(t.summary),
+                contact=t.contact,
+                touch=portal.touch(t.id),
+                price=every(t.price) if t.price else None,
+                includes=[every(item) for item in t.includes],
+            )
+            for i, t in enumerate(portal.lifecycle.tiers)
+        ],
+        phases=[_phase(portal, i, v, url, site_url) for i, v in enumerate(portal.phases)],
+        programs=[_program(portal, v, p, url) for v, p in portal.programs()],
+        sessions=[_session(portal, item, site_url) for item in calendar.sessions(portal)],
+    )
+
+
+def catalog_json(portal: m.Portal, site_url: str | None, directory_urls: bool = True) -> bytes:
+    data = catalog(portal, site_url, directory_urls).model_dump_json(indent=1)
+    return (data + "\n").encode("utf-8")
+
+
+def _all(portal: m.Portal, value: dict[str, str]) -> Localized:
+    return {lang: portal.t(value, lang) for lang in portal.info.languages}
+
+
+def _phase(portal: m.Portal, index: int, view: m.PhaseView, url, site_url) -> PhaseOut:
+    phase = view.phase
+    return PhaseOut(
+        id=phase.id,
+        number=index + 1,
+        stage=view.stage.id,
+        name=_all(portal, phase.name),
+        summary=_all(portal, phase.summary),
+        tasks=[_all(portal, t) for t in phase.tasks],
+        exit_criteria=[
+            CriterionOut(text=_all(portal, c.text), target=portal.t(c.target) or None)
+            for c in phase.exit_criteria
+        ],
+        programs=[p.id for p in phase.programs],
+        previous=view.previous.id if view.previous else None,
+        next=view.next.id if view.next else None,
+        url=url(phase_src(phase.id)),
+        calendar=absolute_url(calendar.phase_feed(phase.id), site_url),
+    )
+
+
+def _program(portal: m.Portal, view: m.PhaseView, p: m.ProgramT, url) -> ProgramOut:
+    every = lambda value: _all(portal, value)  # noqa: E731
+    title = {lang: portal.title(p, lang) for lang in portal.info.languages}
+    return ProgramOut(
+        id=p.id,
+        kind=p.kind,
+        touch=m.TOUCH[p.kind],
+        phase=view.phase.id,
+        tier=p.tier,
+        paid=portal.tier(p.tier).paid,
+        title=title,
+        summary=every(p.summary) if p.summary else None,
+        level=p.level,
+        duration_minutes=getattr(p, "duration_minutes", None),
+        languages=portal.languages(p),
+        topics=[every(t) for t in p.topics],
+        prerequisites=list(getattr(p, "prerequisites", [])),
+        outcomes=[every(o) for o in getattr(p, "outcomes", [])],
+        url=url(program_src(p)),
+        recording=getattr(p, "recording", None),
+        video=getattr(p, "url", None),
+        request=getattr(p, "request", None),
+    )
+
+
+def _session(portal: m.Portal, item: calendar.Scheduled, site_url: str | None) -> SessionOut:
+    zone = portal.zone
+    return SessionOut(
+        program=item.program.id,
+        phase=item.view.phase.id,
+        uid=item.uid,
+        starts=item.session.starts.astimezone(zone),
+        ends=m.session_ends(item.program, item.session).astimezone(zone),
+        language=item.session.language,
+        register=item.session.register_url,  # the alias: see SessionOut
+        calendar=absolute_url(calendar.ics_path(item.program.id, item.session), site_url),
+    )

@@ -1,0 +1,205 @@
+"""`phasebook serve`: the built site plus `GET /api/search` over the Whoosh index.
+
+Starlette routes and serves files, uvicorn speaks HTTP: no request parsing of our own. The
+static site needs none of this; the API is for CS platforms and e-mail tools that want
+search results as data.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import html
+import os
+import threading
+import time
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Mount, Route
+from starlette.staticfiles import StaticFiles
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from generator.search import index as search
+
+MAX_LIMIT = 50
+PARAMETERS = {"q", "phase", "tier", "kind", "limit", "lang"}
+# Results change with every build: a cache may keep them, but must ask again each time.
+API_HEADERS = {"Cache-Control": "no-cache"}
+IDLE_SECONDS = 5  # an idle keep-alive connection is closed after this long
+
+
+class LiveIndex:
+    """The index as the latest build left it. A rebuild swaps in a new directory; the
+    next request sees its new FINGERPRINT file and reopens, and until a new index opens
+    cleanly the previous one goes on answering."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        self.lock = threading.Lock()
+        self.stamp = self._stamp()
+        self.index = search.open_index(directory, pinned=True)
+
+    def _stamp(self) -> tuple[int, int] | None:
+        try:
+            found = os.stat(self.directory / "FINGERPRINT")
+        except OSError:
+            return None  # between the two renames of a swap
+        return found.st_ino, found.st_mtime_ns
+
+    def current(self, *, reopen: bool = False) -> search.Index:
+        stamp = self._stamp()
+        if stamp is not None and (reopen or stamp != self.stamp):
+            # Still being swapped in when this fails: the next request tries again.
+            with self.lock, contextlib.suppress(Exception):
+                self.index, self.stamp = search.open_index(self.directory, pinned=True), stamp
+        return self.index
+
+    def search(self, args: dict) -> search.Results:
+        """Search the latest index; if it was swapped between opening and searching, open
+        the new one and search again (a build takes seconds, a swap microseconds)."""
+        for attempt in range(20):
+            index = self.current(reopen=attempt > 0)
+            try:
+                return _search(index, args)
+            except search.StaleIndex:
+                time.sleep(min(0.01 * attempt, 0.05))
+        return _search(self.current(reopen=True), args)
+
+
+class SecurityHeaders:
+    """`nosniff` on every answer: a page or file is only ever what its type says."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        async def send_with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                message.setdefault("headers", [])
+                message["headers"].append((b"x-content-type-options", b"nosniff"))
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
+class BadRequest(ValueError):
+    """A parameter the caller must correct; the message says how."""
+
+
+def create_app(site: Path, index_dir: Path) -> Starlette:
+    """The site at `/` and the search API over the index the latest build installed."""
+    live = LiveIndex(index_dir)
+
+    def api_search(request: Request) -> JSONResponse:
+        # A plain function: Starlette runs it in a worker thread, so a slow query does not
+        # hold up the event loop and the other requests.
+        try:
+            args = _arguments(request, live.current().values())
+            found = live.search(args)
+        except (BadRequest, search.QueryError) as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400, headers=API_HEADERS)
+        results = [
+            {
+                "title": h.title,
+                "url": "/" + h.url,
+                "snippet": h.snippet,
+                "phase": h.phase,
+                "tier": h.tier or None,
+                "kind": h.kind,
+                "score": h.score,
+            }
+            for h in found.hits
+        ]
+        return JSONResponse(
+            {
+                "query": args["text"],
+                "total": found.total,
+                "results": results,
+                "facets": found.facets,
+            },
+            headers=API_HEADERS,
+        )
+
+    routes = [
+        Route("/api/search", api_search, methods=["GET"]),
+        Mount("/", StaticFiles(directory=site, html=True)),
+    ]
+    return Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+
+
+def _search(index: search.Index, args: dict) -> search.Results:
+    return search.search(index, marks=("<mark>", "</mark>"), escape=html.escape, **args)
+
+
+def _arguments(request: Request, known: dict[str, set[str]]) -> dict:
+    params = request.query_params
+    unknown = sorted(set(params) - PARAMETERS)
+    if unknown:
+        known_names = ", ".join(sorted(PARAMETERS))
+        raise BadRequest(f"unknown parameter {unknown[0][:40]!r} (known: {known_names})")
+    twice = sorted(name for name in params if len(params.getlist(name)) > 1)
+    if twice:
+        raise BadRequest(f"{twice[0]} is given more than once: give it once")
+    text = params.get("q", "")
+    if len(text) > search.MAX_QUERY:
+        raise BadRequest(f"q is longer than {search.MAX_QUERY} characters: shorten it")
+    args: dict = {"text": text}
+    for name in search.FACETS:
+        value = params.get(name) or None
+        if value is not None and value not in known[name]:
+            choices = ", ".join(sorted(known[name]))
+            raise BadRequest(f"unknown {name} {value[:40]!r} (known: {choices})")
+        args[name] = value
+    lang = params.get("lang") or None
+    if lang is not None and lang not in known["lang"]:
+        choices = ", ".join(sorted(known["lang"]))
+        raise BadRequest(f"unknown lang {lang[:40]!r} (known: {choices})")
+    args["lang"] = lang
+    raw = params.get("limit", "10")
+    # ASCII digits only: "²" is a digit to str.isdigit, and int() refuses it.
+    if not (raw.isascii() and raw.isdigit() and len(raw) <= 6) or int(raw) < 1:
+        raise BadRequest(f"limit must be a whole number from 1 to {MAX_LIMIT} (got {raw[:20]!r})")
+    args["limit"] = min(int(raw), MAX_LIMIT)
+    return args
+
+
+def port_in_use(host: str, port: int) -> bool:
+    """Whether another server listens there: uvicorn would print a traceback-like error."""
+    import socket
+
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError:
+            return True
+    return False
+
+
+def serve(site: Path, index_dir: Path, host: str, port: int) -> None:
+    import uvicorn  # only here: importing the app (tests) needs no server
+    from uvicorn.protocols.http.h11_impl import H11Protocol
+
+    class ClosingIdle(H11Protocol):
+        """uvicorn closes a keep-alive connection that stays idle after a response, but
+        holds one that never sends a request for ever: a cheap way to exhaust a server.
+        The same timer, started when the connection opens, closes both."""
+
+        def connection_made(self, transport) -> None:  # type: ignore[override]
+            super().connection_made(transport)
+            self.timeout_keep_alive_task = self.loop.call_later(
+                self.timeout_keep_alive, self.timeout_keep_alive_handler
+            )
+
+    uvicorn.run(
+        create_app(site, index_dir),
+        http=ClosingIdle,
+        host=host,
+        port=port,
+        log_level="warning",
+        timeout_keep_alive=IDLE_SECONDS,
+        timeout_graceful_shutdown=IDLE_SECONDS,
+    )

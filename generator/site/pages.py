@@ -1,0 +1,123 @@
+"""Every file the portal adds to a site, from the one model: pages, feeds, data and assets.
+
+The MkDocs plugin turns each into a generated file; the scale benchmark writes the very same
+ones to disk to time plain MkDocs on identical pages.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+from importlib.resources import files as package_files
+
+from generator.feeds.calendar import feed_files
+from generator.feeds.catalog import catalog_json
+from generator.i18n.messages import tr
+from generator.site.render import ASSET, SCRIPT, Renderer
+from generator.source import model as m
+from generator.source.memo import Keeper, Memo
+from generator.source.urls import (
+    CATALOG_JSON,
+    CATALOGUES,
+    HOME,
+    PLANS,
+    page_url,
+    phase_src,
+    program_src,
+)
+from generator.text.errors import Problem
+
+
+@dataclass(frozen=True)
+class SiteFile:
+    src: str  # path under docs_dir
+    content: str | bytes
+    source: str | None = None  # the YAML file it is made from, for the edit button
+    in_nav: bool = True  # programs are reached from their phase, never from the global nav
+
+
+def site_files(
+    portal: m.Portal,
+    renderer: Renderer,
+    *,
+    site_url: str | None,
+    directory_urls: bool,
+    home: bool = True,
+    keep: Keeper | None = None,
+) -> Iterator[SiteFile]:
+    """What the portal adds; `home=False` when docs_dir has a start page written by hand.
+    With a `keeper` that has a memo (the preview) a page whose inputs did not change is not
+    rendered again."""
+    keep = keep or keeper(portal, renderer, site_url, directory_urls, None)
+    renderer.keep = keep  # its parts (rows, schedule pages) are kept by the same keys
+    programs = [p.id for _, p in portal.programs()]
+    for view in portal.phases:
+        ids = [p.id for p in view.phase.programs]
+        page = keep(lambda v=view: renderer.phase_page(v), "phase", ids, view.phase.id)
+        yield SiteFile(phase_src(view.phase.id), page, view.source)
+        for program in view.phase.programs:
+            if not isinstance(program, m.Guide):
+                inputs = [program.id, *getattr(program, "prerequisites", [])]
+                content = keep(
+                    lambda v=view, p=program: renderer.program_page(v, p),
+                    "program",
+                    inputs,
+                    view.phase.id,
+                )
+                yield SiteFile(program_src(program), content, view.source, in_nav=False)
+    if home:
+        yield SiteFile(HOME, keep(renderer.home_page, "home", programs))
+    for src, content, in_nav in renderer.schedule_files():
+        yield SiteFile(src, content, in_nav=in_nav)
+    yield SiteFile(PLANS, keep(renderer.plans_page, "plans", programs))
+    for kind in CATALOGUES:
+        for src, content, in_nav in renderer.catalogue_files(kind):
+            yield SiteFile(src, content, in_nav=in_nav)
+    for path, content in feed_files(portal, site_url, renderer.lang, keep):
+        yield SiteFile(path, content)
+    data = keep(lambda: catalog_json(portal, site_url, directory_urls), "catalog", programs)
+    yield SiteFile(CATALOG_JSON, data)
+    for asset in (ASSET, SCRIPT):
+        yield SiteFile(asset, package_files("generator.site").joinpath(asset).read_bytes())
+
+
+def keeper(
+    portal: m.Portal,
+    renderer: Renderer,
+    site_url: str | None,
+    directory_urls: bool,
+    memo: Memo | None,
+) -> Keeper:
+    """What `site_files` renders again and what it takes from `memo`, by the pages' keys."""
+    settings = (renderer.lang, site_url, directory_urls, renderer.page_size)
+    return Keeper(memo, portal, settings, renderer.overrides)
+
+
+def site_names(portal: m.Portal, lang: str) -> dict[str, str]:
+    """`site_name` and `site_description` of a language's tree, where the portal gives them
+    in that language: mkdocs.yml names the site in the first."""
+    info, out = portal.info, {}
+    if lang != portal.language and lang in info.title:
+        out["site_name"] = info.title[lang]
+    if lang != portal.language and info.description and lang in info.description:
+        out["site_description"] = " ".join(info.description[lang].split())
+    return out
+
+
+def collisions(generated: list[SiteFile], written: set[str], docs_dir: str) -> list[Problem]:
+    """Hand-written files at a path the portal generates: one of the two would silently
+    replace the other. Only the start page may be written by hand (it wins)."""
+    return [
+        Problem.of_file(
+            f"{docs_dir}/{item.src}",
+            tr(
+                "the portal generates this file from {source} (/{url}): rename or move {path}"
+            ).format(
+                source=item.source or "phases/",
+                url=page_url(item.src),
+                path=f"{docs_dir}/{item.src}",
+            ),
+        )
+        for item in generated
+        if item.src in written and item.src != HOME
+    ]

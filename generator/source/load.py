@@ -1,0 +1,199 @@
+"""Load a portal's sources (phases/*.yml and the guides' Markdown) into one checked model."""
+
+from __future__ import annotations
+
+import functools
+import os
+import re
+from datetime import UTC, datetime
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import yaml
+
+from generator.i18n.messages import language, tr
+from generator.source import model as m
+from generator.source.sourcefiles import SourceProblem, check_tree, read_text
+from generator.source.urls import translation_src
+from generator.source.validate import PhaseSource, against_schema, cross_check
+from generator.source.yamlfile import parse_yaml, read_yaml
+from generator.text.errors import ContentError, Problem
+
+LIFECYCLE = "lifecycle.yml"
+_HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
+
+
+# The last second sessions may take place in (see model.LAST_YEAR).
+_LAST_EPOCH = int(datetime(m.LAST_YEAR, 12, 31, 23, 59, 59, tzinfo=UTC).timestamp())
+
+
+def build_time() -> datetime:
+    """The build's notion of "now": SOURCE_DATE_EPOCH when set, so builds are reproducible.
+
+    A value that is not a plain number of seconds is an error, not the clock: a build that
+    silently ignored it would no longer be reproducible."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+    if epoch is None or not epoch.strip():
+        # To the minute, as sessions are timed: a preview rebuilt within the minute reuses
+        # every session list and feed it made before (generator/source/memo.py).
+        return datetime.now(UTC).replace(second=0, microsecond=0)
+    text = epoch.strip()
+    if not (text.isascii() and text.isdigit() and len(text) <= 12 and int(text) <= _LAST_EPOCH):
+        message = tr(
+            "{value} is not a number of seconds since 1970 up to {last} (e.g. "
+            "$(git log -1 --format=%ct)), or unset it"
+        ).format(value=ascii(epoch[:40]), last=m.LAST_YEAR)
+        raise ContentError([Problem("SOURCE_DATE_EPOCH", 0, 0, "", message)])
+    return datetime.fromtimestamp(int(text), UTC)
+
+
+def load_portal(
+    phases_dir: Path,
+    content_dir: Path,
+    *,
+    root: Path | None = None,
+    now: datetime | None = None,
+) -> m.Portal:
+    """Read and check every source; raise one ContentError listing all problems.
+
+    `root` is what file names in messages are relative to (the project directory).
+    """
+    root = root or phases_dir.parent
+    label = lambda p: _relative(p, root)  # noqa: E731
+    lifecycle_path = phases_dir / LIFECYCLE
+    if not lifecycle_path.is_file():
+        raise ContentError(
+            [Problem.of_file(label(lifecycle_path), tr("missing: create it (see README)"))]
+        )
+    lifecycle_src = read_yaml(lifecycle_path, label(lifecycle_path))
+    lifecycle = against_schema(m.Lifecycle, lifecycle_src)
+    phases = [_read_phase(path, label(path)) for path in _phase_files(phases_dir)]
+    problems = list(lifecycle_src.problems)
+    problems += _stray_files(phases_dir, label)
+    problems += check_tree(phases_dir, label)[0]
+    tree_problems, pages = check_tree(content_dir, label)
+    problems += tree_problems
+    for phase in phases:
+        problems += phase.source.problems
+    problems += cross_check(lifecycle_src, lifecycle, phases, content_dir)
+    if problems or lifecycle is None:
+        raise ContentError(problems)
+    return _assemble(lifecycle, phases, content_dir, pages, now or build_time())
+
+
+def _relative(path: Path, root: Path) -> str:
+    """The name an author knows the file by: a link is named as itself, not its target."""
+    try:
+        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def _phase_files(phases_dir: Path) -> list[Path]:
+    return sorted(p for p in phases_dir.glob("*.yml") if p.name != LIFECYCLE)
+
+
+def _stray_files(phases_dir: Path, label) -> list[Problem]:
+    """A `.yaml` file would otherwise be ignored without a word."""
+    return [
+        Problem.of_file(label(p), tr("phase files end in .yml: rename it"))
+        for p in sorted(phases_dir.glob("*.yaml"))
+    ]
+
+
+def _read_phase(path: Path, label: str) -> PhaseSource:
+    try:
+        text = read_text(path, label)
+    except SourceProblem:
+        source = read_yaml(path, label)  # which says what is wrong with the file
+        return PhaseSource(path.stem, source, against_schema(m.PhaseFile, source))
+    return _parsed_phase(path.stem, label, text, language())
+
+
+@functools.lru_cache(maxsize=256)
+def _parsed_phase(stem: str, label: str, text: str, messages: str) -> PhaseSource:
+    """Parsed and checked once per text (and language of the messages): a preview rebuild
+    parses only the files that changed. The models are never modified afterwards (a view
+    copies what it changes)."""
+    source = parse_yaml(text, label)
+    return PhaseSource(stem, source, against_schema(m.PhaseFile, source))
+
+
+def _assemble(
+    lifecycle: m.Lifecycle,
+    phases: list[PhaseSource],
+    content_dir: Path,
+    pages: dict[Path, str],
+    now: datetime,
+) -> m.Portal:
+    zone = ZoneInfo(lifecycle.portal.timezone)
+    by_stem = {p.stem: p for p in phases}
+    models = {p.stem: _with_occurrences(p.model, zone) for p in phases if p.model is not None}
+    ordered = [(stage, by_stem[pid]) for stage in lifecycle.stages for pid in stage.phases]
+    views: list[m.PhaseView] = []
+    for i, (stage, phase) in enumerate(ordered):
+        views.append(
+            m.PhaseView(
+                phase=models[phase.stem],
+                stage=stage,
+                source=phase.source.label,
+                previous=models[ordered[i - 1][1].stem] if i > 0 else None,
+                next=models[ordered[i + 1][1].stem] if i + 1 < len(ordered) else None,
+            )
+        )
+    by_id = {p.id: (view, p) for view in views for p in view.phase.programs}
+    guides = {p.page: (v, p) for v, p in by_id.values() if isinstance(p, m.Guide)}
+    titles = {page: _guide_titles(content_dir, page, pages, lifecycle) for page in guides}
+    located = {}
+    for phase in phases:
+        assert phase.model is not None
+        src = phase.source
+        located[phase.model.id] = (src.label, *src.position(("id",)))
+        for i, program in enumerate(phase.model.programs):
+            located[program.id] = (src.label, *src.position(("programs", i), key=True))
+    return m.Portal(lifecycle, tuple(views), titles, by_id, guides, now, located)
+
+
+def _with_occurrences(phase: m.PhaseFile, zone: ZoneInfo) -> m.PhaseFile:
+    """The phase as every view sees it: a repeating session is each of its occurrences."""
+    if not any(s.repeat for p in phase.programs for s in getattr(p, "sessions", [])):
+        return phase
+    programs = [
+        p.model_copy(update={"sessions": [o for s in p.sessions for o in m.occurrences(s, zone)]})
+        if isinstance(p, m.Atx)
+        else p
+        for p in phase.programs
+    ]
+    return phase.model_copy(update={"programs": programs})
+
+
+def _guide_titles(
+    content_dir: Path, page: str, pages: dict[Path, str], lifecycle: m.Lifecycle
+) -> dict[str, str]:
+    """A guide's title as written (else its file name), and in each language it is
+    translated into (x.en.md); a translation without a title keeps the original's."""
+    path = content_dir / page
+    # check_tree has read every page, but those in dot folders, which MkDocs skips.
+    text = pages[path] if path in pages else read_text(path, path.name)
+    titles = {m.ANY_LANGUAGE: _written_title(text) or path.stem}
+    for lang in lifecycle.portal.languages[1:]:
+        translation = content_dir / translation_src(page, lang)
+        found = _written_title(pages[translation]) if translation in pages else None
+        if found:
+            titles[lang] = found
+    return titles
+
+
+def _written_title(text: str) -> str | None:
+    """A page's title, as MkDocs would show it: front matter `title`, else the first heading."""
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        if end > 0:
+            try:
+                meta = yaml.safe_load(text[3:end])
+            except yaml.YAMLError:
+                meta = None
+            if isinstance(meta, dict) and isinstance(meta.get("title"), str):
+                return meta["title"]
+    match = _HEADING.search(text)
+    return match.group(1) if match else None

@@ -1,0 +1,138 @@
+"""Generated pages kept between preview rebuilds, each under a key made of what it is made
+from, so that a saved edit re-renders only the pages whose inputs changed.
+
+A key is a digest of the model objects a page is rendered from. A program's page is made
+from the program, its phase's heading (not the phase's other programs), its prerequisites,
+the lifecycle (stages, tiers, portal info) and the list of phases; a phase's page from its
+programs too; a catalogue from the programs of its kind; the start page, the schedule and
+the feeds from the sessions. A site's own templates may read anything in the portal, so
+with those every page depends on everything. `tests/test_preview.py` compares the result
+of scripted edits with a clean build, byte for byte.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any, TypeVar
+
+from jinja2.bccache import Bucket, BytecodeCache
+
+from generator.source import model as m
+
+T = TypeVar("T")
+Keep = Callable[..., Any]  # (make, kind, program ids, phase) → what make gives, or gave
+
+
+def digest(*parts: object) -> str:
+    text = json.dumps(parts, ensure_ascii=False, default=str, separators=(",", ":"))
+    return hashlib.blake2b(text.encode(), digest_size=16).hexdigest()
+
+
+class Memo:
+    """Results by key, kept from one build to the next; what a build did not ask for is
+    dropped after it (`sweep`), so memory follows the portal, not the number of edits."""
+
+    def __init__(self) -> None:
+        self.kept: dict[str, object] = {}
+        self.used: dict[str, object] = {}
+
+    def get(self, key: str, make: Callable[[], T]) -> T:
+        if key in self.used:
+            return self.used[key]  # type: ignore[return-value]
+        value = self.kept[key] if key in self.kept else make()
+        self.used[key] = value
+        return value  # type: ignore[return-value]
+
+    def sweep(self) -> None:
+        self.kept, self.used = self.used, {}
+
+
+def make(make: Callable[[], T], kind: str, ids: list[str], phase: str | None = None) -> T:
+    """What a `Keeper` does without a memo: nothing is kept."""
+    return make()
+
+
+class TemplateCache(BytecodeCache):
+    """Compiled templates, kept for the life of the process: each build has new Jinja
+    environments (ours and the theme's), and a preview rebuild need not compile again. A
+    template's entry is found by its source, so an edited one is compiled anew."""
+
+    def __init__(self) -> None:
+        self.store: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        if bucket.key in self.store:
+            bucket.bytecode_from_string(self.store[bucket.key])
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        self.store[bucket.key] = bucket.bytecode_to_string()
+
+
+TEMPLATES = TemplateCache()
+
+
+class Inputs:
+    """The keys of one portal's pages in one language (with the renderer's settings)."""
+
+    def __init__(self, portal: m.Portal, settings: object, everything: bool = False) -> None:
+        self.portal = portal
+        lifecycle = portal.lifecycle.model_dump_json()
+        headers = [
+            (v.source, v.stage.model_dump_json(), v.phase.model_dump_json(exclude={"programs"}))
+            for v in portal.phases
+        ]
+        self.header = {v.phase.id: digest(h) for v, h in zip(portal.phases, headers, strict=True)}
+        self.program = {
+            p.id: digest(v.phase.id, p.model_dump_json(), self._extra(p))
+            for v, p in portal.programs()
+        }
+        self.base = digest(settings, lifecycle, headers)
+        if everything:  # a site's templates: any page may show anything
+            self.base = digest(self.base, list(self.program.values()))
+
+    def _extra(self, program: m.ProgramT) -> object:
+        """What a program's digest needs beyond its own fields: which sessions are over (the
+        clock moves), a guide's title (its page's first heading)."""
+        if isinstance(program, m.Atx):
+            return [self.portal.is_over(program, s) for s in program.sessions]
+        if isinstance(program, m.Guide):
+            return self.portal.guide_titles.get(program.page)
+        return None
+
+    def of(self, kind: str, program_ids: list[str], phase: str | None = None) -> str:
+        """The key of a page of `kind` made from these programs (and this phase's heading)."""
+        programs = [self.program[i] for i in program_ids]
+        return digest(kind, self.base, self.header.get(phase or ""), programs)
+
+
+class Keeper:
+    """`keep(make, kind, ids, phase)`: `make()`, or what it gave last time for the same
+    inputs. Without a memo (a one-off build) it simply calls `make`."""
+
+    def __init__(
+        self, memo: Memo | None, portal: m.Portal, settings: object, templates: Path | None
+    ) -> None:
+        self.memo = memo
+        if memo is not None:
+            self.inputs = Inputs(portal, (settings, _tree(templates)), templates is not None)
+
+    def __call__(
+        self, make: Callable[[], T], kind: str, ids: list[str], phase: str | None = None
+    ) -> T:
+        if self.memo is None:
+            return make()
+        return self.memo.get(self.inputs.of(kind, ids, phase), make)
+
+
+def _tree(folder: Path | None) -> list[tuple[str, str]]:
+    """A site's template folder, file by file: a template saved during a preview counts."""
+    if folder is None:
+        return []
+    return [
+        (p.relative_to(folder).as_posix(), hashlib.blake2b(p.read_bytes()).hexdigest())
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    ]

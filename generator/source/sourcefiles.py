@@ -1,0 +1,131 @@
+"""Read what CS authors wrote, and nothing else: regular files inside their folder, bounded.
+
+A name ending in `.yml` or `.md` can be a directory, a pipe (reading blocks for ever), a
+device (`/dev/zero` never ends), a dangling link, or a link to `/etc/passwd` that the site
+would publish. Every source goes through `read_source`, and `check_tree` looks at the whole
+content folder before MkDocs reads it.
+"""
+
+from __future__ import annotations
+
+import os
+import stat
+from pathlib import Path
+
+from generator.i18n.messages import tr
+from generator.text.errors import Problem
+
+MAX_BYTES = 5 * 1024 * 1024
+
+
+class SourceProblem(Exception):
+    """A source file that cannot be read as a source; `problem` says where and why."""
+
+    def __init__(self, problem: Problem) -> None:
+        super().__init__(str(problem))
+        self.problem = problem
+
+
+def read_source(path: Path, label: str, limit: int = MAX_BYTES) -> bytes:
+    """The bytes of a regular file, at most `limit` of them, or a SourceProblem.
+
+    The file is opened without blocking and checked after opening (not before), so that a
+    pipe cannot stall the read and a file swapped in between cannot slip past."""
+
+    def fail(message: str) -> SourceProblem:
+        return SourceProblem(Problem.of_file(label, message))
+
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        raise fail(tr("is a link to a file that does not exist: fix or delete the link")) from None
+    except IsADirectoryError:
+        raise fail(tr("is a folder, not a file: rename it or move it away")) from None
+    except OSError as exc:
+        message = tr("cannot be read ({error}): check its permissions")
+        raise fail(message.format(error=exc.strerror)) from None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise fail(tr("is a folder, not a file: rename it or move it away"))
+        if not stat.S_ISREG(mode):
+            raise fail(
+                tr("is not a regular file (a pipe, socket or device): replace it with a file")
+            )
+        chunks, size = [], 0
+        while size <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - size))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            size += len(chunk)
+    finally:
+        os.close(fd)
+    if size > limit:
+        raise fail(tr("is larger than {size} MB: split it up").format(size=limit // (1024 * 1024)))
+    return b"".join(chunks)
+
+
+def read_text(path: Path, label: str) -> str:
+    """The file's UTF-8 text (a BOM is allowed), or a SourceProblem at the first bad byte."""
+    raw = read_source(path, label)
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        column = exc.start - (raw.rfind(b"\n", 0, exc.start) + 1) + 1
+        message = tr("not UTF-8 (byte 0x{byte}): save the file as UTF-8").format(
+            byte=f"{raw[exc.start]:02x}"
+        )
+        raise SourceProblem(Problem(label, line, column, "", message)) from None
+
+
+def inside(path: Path, folder: Path) -> bool:
+    """Whether `path`, links resolved, is `folder` or lies within it."""
+    return path.resolve().is_relative_to(folder.resolve())
+
+
+def check_tree(folder: Path, label) -> tuple[list[Problem], dict[Path, str]]:
+    """Every entry under `folder` that MkDocs would read and should not: links that lead
+    outside the folder or nowhere, pipes and devices, Markdown that is not UTF-8 or is too
+    large; and the text of every Markdown page it read, so that nothing reads it twice.
+    `label` turns a path into the name shown in messages."""
+    problems: list[Problem] = []
+    pages: dict[Path, str] = {}
+    if not folder.is_dir():
+        return problems, pages
+    seen: set[Path] = set()
+    for dirpath, dirnames, filenames in os.walk(folder, followlinks=True):
+        here = Path(dirpath)
+        if here.resolve() in seen:  # a link back up the tree: MkDocs would walk for ever
+            message = tr("is a link to a folder that contains it: delete the link")
+            problems.append(Problem.of_file(label(here), message))
+            dirnames.clear()
+            continue
+        seen.add(here.resolve())
+        for name in sorted([*dirnames, *filenames]):
+            path = here / name
+            if name.startswith("."):
+                continue  # MkDocs skips dot files and folders (exclude_docs)
+            if path.is_symlink() and path.exists() and not inside(path, folder):
+                where = folder.name + "/"
+                message = tr(
+                    "links outside {folder} (to {target}): copy the file into {folder} "
+                    "instead of linking to it"
+                ).format(folder=where, target=os.readlink(path))
+                problems.append(Problem.of_file(label(path), message))
+                if name in dirnames:
+                    dirnames.remove(name)  # never walk out of the folder
+                continue
+            if name in dirnames:
+                continue
+            if not name.endswith(".md") and path.is_file():
+                continue  # images and other assets are copied, not read
+            try:
+                text = read_text(path, label(path))
+            except SourceProblem as exc:
+                problems.append(exc.problem)
+                continue
+            if name.endswith(".md"):
+                pages[path] = text
+    return problems, pages

@@ -1,0 +1,109 @@
+"""Where each page lives: source paths of generated pages and the URLs MkDocs gives them.
+
+Generated Markdown links by source path (MkDocs checks and rewrites those); raw HTML such
+as the lifecycle picture and data files need the final URL, computed here the same way.
+"""
+
+from __future__ import annotations
+
+import posixpath
+from urllib.parse import urlsplit
+
+from generator.i18n.labels import LABELS
+from generator.source import model as m
+
+HOME = "index.md"
+SCHEDULE = "schedule.md"
+PLANS = "plans.md"
+CATALOGUES = {"atx": "atx.md", "accelerator": "accelerators.md"}
+CATALOG_JSON = "api/catalog.json"
+
+
+def paged_src(first: str, number: int) -> str:
+    """Page `number` of a list too long for one page: /atx/, then /atx/2/, /atx/3/ …"""
+    return first if number == 1 else f"{first[:-3]}/{number}.md"
+
+
+def catalogue_rows(kind: str) -> str:
+    """Every row of a long catalogue, for filtering in the browser across its pages."""
+    return f"{CATALOGUES[kind][:-3]}/rows.json"
+
+
+def phase_src(phase_id: str) -> str:
+    return f"phases/{phase_id}.md"
+
+
+def program_src(program: m.ProgramT) -> str:
+    """Guides keep the URL of their Markdown file; every other program gets its own page."""
+    if isinstance(program, m.Guide):
+        return posixpath.normpath(program.page)
+    return f"programs/{program.id}.md"
+
+
+def page_url(src: str, directory_urls: bool = True) -> str:
+    """The URL, relative to the site root, that MkDocs gives the file at `src`."""
+    if not src.endswith(".md"):
+        return src
+    stem = src[:-3]
+    folder, name = posixpath.split(stem)
+    if name in ("index", "README"):
+        return f"{folder}/" if folder else ""
+    return f"{stem}/" if directory_urls else f"{stem}.html"
+
+
+def relative_url(target: str, page: str) -> str:
+    """`target` as a link from the page whose URL is `page` (both relative to the root)."""
+    base = page.rstrip("/") if page.endswith("/") else posixpath.dirname(page)
+    rel = posixpath.relpath(target or ".", base or ".")
+    if target.endswith("/") or not target:
+        rel = rel.rstrip("/") + "/"
+    return "./" if rel == "./" else rel.removeprefix("./")
+
+
+def absolute_url(path: str, site_url: str | None) -> str:
+    """A root-relative URL made absolute when the site declares where it is published."""
+    return f"{site_url.rstrip('/')}/{path}" if site_url else path
+
+
+def language_prefix(lang: str, languages: list[str]) -> str:
+    """Where a language's pages sit: the first at the site root, every other under /<lang>/."""
+    return "" if lang == languages[0] else f"{lang}/"
+
+
+def translation_src(src: str, lang: str) -> str:
+    """`guides/x.md` in `lang`: `guides/x.en.md`, the convention of mkdocs-static-i18n."""
+    return f"{src[:-3]}.{lang}.md"
+
+
+def translation_of(src: str, languages: list[str]) -> tuple[str, str] | None:
+    """(the page it translates, its language) when `src` is a translation (`x.en.md`)."""
+    stem, dot, lang = src[:-3].rpartition(".")
+    if src.endswith(".md") and dot and lang in languages[1:]:
+        return f"{stem}.md", lang
+    return None
+
+
+def site_path(site_url: str | None) -> str:
+    """The path a site is published under, without its last slash: "" or "/portal"."""
+    return urlsplit(site_url or "/").path.rstrip("/")
+
+
+def language_site_url(site_url: str | None, lang: str, languages: list[str]) -> str | None:
+    """Where one language's tree is published: the site, or /<lang>/ below it."""
+    return f"{site_url.rstrip('/')}/{language_prefix(lang, languages)}" if site_url else None
+
+
+def alternates(page_url: str, languages: list[str], site_url: str | None) -> list[dict]:
+    """Material's language selector (`extra.alternate`) for the page at `page_url` (relative
+    to its language's root): the same page in each language. Links are root-absolute,
+    because a relative link cannot leave a language's tree through MkDocs' `url` filter;
+    Material prints them as `<link rel="alternate" hreflang>` in the head too."""
+    root = site_path(site_url)
+    return [
+        {
+            "name": LABELS.get(other, LABELS["en"])["self_name"],
+            "lang": other,
+            "link": f"{root}/{language_prefix(other, languages)}{page_url}",
+        }
+        for other in languages
+    ]

@@ -1,0 +1,54 @@
+r"""Japanese script ranges, defined once, as regular-expression text (`\u3040-\u309f`) that
+Python's `re` and the browser's RegExp read alike: the Whoosh tokenizer, the line joiner,
+the YAML folder and Material's search separator all build on these.
+"""
+
+import unicodedata
+
+HIRAGANA = r"\u3040-\u309f"
+KATAKANA = r"\u30a0-\u30ff"  # the long-vowel mark ー (U+30FC) included
+KATAKANA_LETTERS = r"\u30a1-\u30fa"  # without ー and the middle dot
+IDEOGRAPHS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+ITERATION_MARKS = r"\u3005\u3006"  # 々 〆
+# What search treats as Japanese words.
+WORD = ITERATION_MARKS + HIRAGANA + KATAKANA + IDEOGRAPHS
+# Japanese and other CJK text with its punctuation and full-width forms: between two of
+# these, a line break in the source is no space.
+WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
+
+# Full-width letters, digits and signs and half-width katakana as NFKC writes them, one
+# character for one (the ideographic space a space): what both searches fold text and
+# queries by (generator/search/index.py; NFKC in the browser, generator/site/assets/phasebook.js).
+FOLD = {
+    code: folded
+    for code in range(0xFF00, 0xFFF0)
+    if len(folded := unicodedata.normalize("NFKC", chr(code))) == 1
+} | {0x3000: " "}
+
+# What the browser index folds: letters, digits and kana only, so that a page's text keeps
+# its full-width punctuation（ ）where search results show it.
+WORD_FOLD = {
+    code: folded for code, folded in FOLD.items() if unicodedata.category(folded)[0] in "LMN"
+}
+
+
+def fold_words(text: str) -> str:
+    """ＳＳＯ → SSO, ｱﾗｰﾄ → アラート (ﾀﾞ composed into ダ), punctuation as written."""
+    return unicodedata.normalize("NFC", text.translate(WORD_FOLD))
+
+
+# Material's search, tuned for Japanese: split at spaces and Japanese punctuation; where the
+# script changes (導入|フェーズ, API|連携); and after a katakana word's long-vowel mark
+# (カスタマー|サクセス), so that a word inside a katakana compound is found. The browser
+# splits queries the same way (generator/site/assets/phasebook.js).
+_KANA_KANJI = HIRAGANA + KATAKANA + IDEOGRAPHS
+SEARCH_SEPARATOR = (
+    r"[\s\-　、。，．・「」『』（）()【】：:/]+"
+    rf"|(?<=[{IDEOGRAPHS}])(?=[{KATAKANA}])|(?<=[{KATAKANA}])(?=[{IDEOGRAPHS}])"
+    rf"|(?<=[{KATAKANA_LETTERS}ー]ー)(?=[{KATAKANA_LETTERS}])"
+    rf"|(?<=[{_KANA_KANJI}])(?=[A-Za-z0-9])"
+    rf"|(?<=[A-Za-z0-9])(?=[{_KANA_KANJI}])"
+)
+# No stemmer: the browser adds a wildcard to every query word and does not stem wildcard
+# words, so "renewal*" would never meet the stored stem "renew".
+SEARCH_PIPELINE = ("stopWordFilter", "trimmer")
