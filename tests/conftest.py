@@ -1,33 +1,33 @@
-"""Shared fixtures: small named portals copied into tmp_path so tests may edit them freely."""
+"""Shared fixtures and hooks: small named portals copied into tmp_path so tests may edit them
+freely, and what is built or started once per run. Plain helpers live in tests/helpers.py."""
 
 from __future__ import annotations
 
-import html
-import os
-import re
 import shutil
 import subprocess
 import sys
+import time
+from collections.abc import Iterator
 from pathlib import Path
+from urllib.request import urlopen
 
 import pytest
 
-from generator.build.engine import ENGINE_ENV
-
-ROOT = Path(__file__).resolve().parent.parent
-CHROMIUM = Path("/usr/bin/chromium")
-INSTALL = "apt-get install -y chromium fonts-noto-cjk"
-
-
-def japanese_fonts() -> list[str]:
-    """The fonts that can show Japanese, as fontconfig (which chromium uses) lists them."""
-    try:
-        found = subprocess.run(
-            ["fc-list", ":lang=ja", "family"], capture_output=True, text=True, check=False
-        ).stdout
-    except FileNotFoundError:
-        return []
-    return [line for line in found.splitlines() if line.strip()]
+# Also importable from here, for modules not yet moved to tests.helpers; new code imports
+# them from tests.helpers.
+from tests.helpers import (  # noqa: F401
+    CHROMIUM,
+    ENV,
+    EPOCH,
+    FIXTURES,
+    INSTALL,
+    ROOT,
+    edit,
+    free_port,
+    japanese_fonts,
+    mkdocs_build,
+    text_of,
+)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -45,19 +45,6 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         )
 
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
-
-# 2026-12-01T00:00:00Z: sessions before it are past, after it upcoming, on every machine.
-EPOCH = "1796083200"
-# What a command run by a test sees: a fixed build date, English messages, no banner.
-ENV = {
-    "SOURCE_DATE_EPOCH": EPOCH,
-    "NO_MKDOCS_2_WARNING": "1",
-    "PATH": "/usr/bin:/bin",
-    "PHASEBOOK_LANG": "en",
-}
-
-
 @pytest.fixture(autouse=True)
 def english(monkeypatch: pytest.MonkeyPatch) -> None:
     """Tests read messages in English unless they ask for another language: the fixture
@@ -73,40 +60,6 @@ def minimal(tmp_path: Path) -> Path:
     return target
 
 
-def edit(path: Path, old: str, new: str) -> None:
-    """Change a fixture file the way an author would, insisting that `old` is there."""
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} is not in {path}"
-    path.write_text(text.replace(old, new), encoding="utf-8")
-
-
-def mkdocs_build(
-    project: Path, site: Path, *extra: str, env_extra: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    """Run the real `mkdocs build --strict`, as a user would, with a fixed build date:
-    MkDocs, or the engine PHASEBOOK_ENGINE names (here or in `env`)."""
-    env = dict(ENV) | ({ENGINE_ENV: os.environ[ENGINE_ENV]} if ENGINE_ENV in os.environ else {})
-    env |= env_extra or {}
-    return subprocess.run(
-        # No -q: it hides warnings from --strict, which then lets every warning pass.
-        [
-            sys.executable,
-            "-m",
-            "generator.build.engine",
-            "build",
-            "--strict",
-            "-d",
-            str(site),
-            *extra,
-        ],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 @pytest.fixture(scope="session")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example portal, built once per test run with the fixed build date."""
@@ -115,13 +68,6 @@ def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     assert result.returncode == 0, result.stderr
     assert "WARNING" not in result.stderr, result.stderr
     return site
-
-
-def text_of(page: Path) -> str:
-    """The visible text of a page's article, roughly as a reader sees it."""
-    source = page.read_text(encoding="utf-8")
-    article = source[source.index("<article") : source.index("</article>")]
-    return " ".join(html.unescape(re.sub(r"<[^>]+>", " ", article)).split())
 
 
 @pytest.fixture(scope="session")
@@ -138,3 +84,43 @@ def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr
     return site
+
+
+@pytest.fixture(scope="session")
+def server(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """`phasebook serve` on the example site, started once per run: its base URL. Tests
+    only read from it (test_server, test_hostile_api); one that changes a site starts its
+    own server."""
+    port = free_port()
+    index = tmp_path_factory.mktemp("serve") / "index"
+    process = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "generator.cli",
+            "serve",
+            "--site",
+            str(example_site),
+            "--index",
+            str(index),
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    base = f"http://127.0.0.1:{port}"
+    try:
+        for _ in range(400):
+            try:
+                urlopen(base + "/", timeout=1).close()
+                break
+            except OSError:
+                assert process.poll() is None, process.communicate()
+                time.sleep(0.05)
+        yield base
+    finally:
+        process.terminate()
+        process.communicate(timeout=10)

@@ -3,36 +3,10 @@ sources that no command but `phasebook new` ever writes."""
 
 from __future__ import annotations
 
-import hashlib
 import json
-import subprocess
-import sys
 from pathlib import Path
 
-from tests.conftest import ENV, edit
-
-
-def phasebook(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    env = dict(ENV)
-    return subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args],
-        cwd=project,
-        env=env,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=300,
-    )
-
-
-def checksums(project: Path) -> dict[str, str]:
-    return {
-        path.relative_to(project).as_posix(): hashlib.sha256(path.read_bytes()).hexdigest()
-        for folder in ("phases", "content")
-        for path in sorted((project / folder).rglob("*"))
-        if path.is_file()
-    }
-
+from tests.helpers import checksums, edit, phasebook
 
 # -- report ------------------------------------------------------------------------------
 

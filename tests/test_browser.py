@@ -24,7 +24,7 @@ import pytest
 import yaml
 from playwright.sync_api import Browser, Page, expect, sync_playwright
 
-from tests.conftest import ENV, ROOT, japanese_fonts, mkdocs_build
+from tests.helpers import ENV, ROOT, japanese_fonts, mkdocs_build
 
 pytestmark = pytest.mark.browser
 

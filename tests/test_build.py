@@ -8,7 +8,7 @@ import re
 import shutil
 from pathlib import Path
 
-from tests.conftest import ROOT, edit, mkdocs_build, text_of
+from tests.helpers import ROOT, edit, mkdocs_build, text_of
 
 
 def test_phase_page_lists_programs_grouped_with_badges(example_site: Path) -> None:

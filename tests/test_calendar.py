@@ -8,15 +8,11 @@ from pathlib import Path
 import pytest
 from icalendar import Calendar
 
-from tests.conftest import ROOT, mkdocs_build
 
-
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("calendar") / "site"
-    result = mkdocs_build(ROOT, out)
-    assert result.returncode == 0, result.stderr
-    return out
+@pytest.fixture
+def site(example_site: Path) -> Path:
+    """The example portal, as built once for the whole run (conftest.py)."""
+    return example_site
 
 
 def events(path: Path) -> list:

@@ -3,29 +3,16 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import jsonschema
 import yaml
 
-from tests.conftest import EPOCH, ROOT
-
-
-def phasebook(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from generator.cli import main; main()", *args],
-        cwd=cwd,
-        env={"SOURCE_DATE_EPOCH": EPOCH, "PATH": "/usr/bin:/bin", "PHASEBOOK_LANG": "en"},
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+from tests.helpers import ROOT, phasebook
 
 
 def test_validate_prints_a_summary_of_the_example_portal() -> None:
-    result = phasebook("validate", str(ROOT))
+    result = phasebook(ROOT, "validate", str(ROOT))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
         "OK: 8 phases, 31 programs (13 ATX, 6 accelerators, 8 guides, 4 videos), "
@@ -36,7 +23,7 @@ def test_validate_prints_a_summary_of_the_example_portal() -> None:
 def test_validate_lists_problems_and_exits_1(minimal: Path) -> None:
     run = minimal / "phases" / "run.yml"
     run.write_text(run.read_text(encoding="utf-8").replace("https:", "http:"), encoding="utf-8")
-    result = phasebook("validate", str(minimal))
+    result = phasebook(ROOT, "validate", str(minimal))
     assert result.returncode == 1
     assert "1 problem in the portal sources:" in result.stderr
     assert "phases/run.yml:9:10: programs[0].url:" in result.stderr
@@ -44,7 +31,7 @@ def test_validate_lists_problems_and_exits_1(minimal: Path) -> None:
 
 
 def test_schema_matches_the_committed_files_and_accepts_the_examples(tmp_path: Path) -> None:
-    result = phasebook("schema", "--out", str(tmp_path))
+    result = phasebook(ROOT, "schema", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
     for name in ("lifecycle.schema.json", "phase.schema.json"):
         committed = (ROOT / "schema" / name).read_text(encoding="utf-8")

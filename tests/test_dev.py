@@ -15,8 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.test_faults import tree
+from tests.helpers import ROOT, tree
 
 
 def clone(tmp_path: Path, *, venv: bool = True) -> Path:

@@ -12,18 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.conftest import ENV, ROOT, mkdocs_build
-
-
-def phasebook(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "generator.cli", *args],
-        cwd=project,
-        env=ENV,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+from tests.helpers import ENV, ROOT, mkdocs_build, phasebook
 
 
 def engine_build(engine: str, config: Path, site: Path) -> subprocess.CompletedProcess[str]:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from generator.source.load import load_portal
 from generator.text.errors import ContentError
-from tests.conftest import ROOT
+from tests.helpers import ROOT
 
 EXAMPLES = sorted((ROOT / "phases").glob("*.yml"))
 FUZZ = settings(

@@ -18,9 +18,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from tests.conftest import EPOCH, ROOT, edit
-from tests.test_authoring import phasebook
-from tests.test_server import free_port, get, server  # noqa: F401 (the fixture)
+from tests.helpers import EPOCH, ROOT, edit, free_port, http_get, phasebook
 
 
 def raw(base: str, target: str) -> tuple[int, dict[str, str], bytes]:
@@ -65,7 +63,7 @@ def raw(base: str, target: str) -> tuple[int, dict[str, str], bytes]:
         ("q=導入&phase=" + "x" * 10_000, None),
     ],
 )
-def test_a_bad_query_string_is_a_400_with_json(server: str, query: str, error) -> None:  # noqa: F811
+def test_a_bad_query_string_is_a_400_with_json(server: str, query: str, error) -> None:
     status, headers, body = raw(server, "/api/search?" + quote(query, safe="&=%+"))
     assert status in (200, 400), body[:200]
     assert headers["content-type"] == "application/json"
@@ -76,7 +74,7 @@ def test_a_bad_query_string_is_a_400_with_json(server: str, query: str, error) -
         assert len(data["error"]) < 300, "an error never echoes a whole huge value"
 
 
-def test_a_long_query_costs_little(server: str) -> None:  # noqa: F811
+def test_a_long_query_costs_little(server: str) -> None:
     """499 characters of distinct words: refused or answered, in well under a second."""
     words = "".join(chr(0x4E00 + i * 7) for i in range(499))
     start = time.perf_counter()
@@ -88,7 +86,7 @@ def test_a_long_query_costs_little(server: str) -> None:  # noqa: F811
     }
 
 
-def test_answers_say_what_they_are_and_how_long_to_keep_them(server: str) -> None:  # noqa: F811
+def test_answers_say_what_they_are_and_how_long_to_keep_them(server: str) -> None:
     _, headers, _ = raw(server, "/api/search?q=" + quote("導入"))
     assert headers["x-content-type-options"] == "nosniff"
     assert headers["cache-control"] == "no-cache"
@@ -98,14 +96,14 @@ def test_answers_say_what_they_are_and_how_long_to_keep_them(server: str) -> Non
     assert headers["x-content-type-options"] == "nosniff"
 
 
-def test_facets_and_known_lists_hold_no_empty_tier(server: str) -> None:  # noqa: F811
+def test_facets_and_known_lists_hold_no_empty_tier(server: str) -> None:
     _, _, body = raw(server, "/api/search?q=" + quote("導入"))
     assert "" not in json.loads(body)["facets"]["tier"]
     _, _, body = raw(server, "/api/search?q=x&tier=gold")
     assert json.loads(body) == {"error": "unknown tier 'gold' (known: free, premier, standard)"}
 
 
-def test_static_paths_cannot_leave_the_site(server: str) -> None:  # noqa: F811
+def test_static_paths_cannot_leave_the_site(server: str) -> None:
     for target in ("/../mkdocs.yml", "/%2e%2e/mkdocs.yml", "/..%2fmkdocs.yml", "//etc/passwd"):
         status, _, body = raw(server, target)
         assert status == 404, target
@@ -128,7 +126,7 @@ QUERY = st.lists(
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(QUERY)
-def test_no_query_string_gets_a_5xx(server: str, pairs: list[tuple[str, bytes]]) -> None:  # noqa: F811
+def test_no_query_string_gets_a_5xx(server: str, pairs: list[tuple[str, bytes]]) -> None:
     query = "&".join(f"{name}={quote(value)}" for name, value in pairs)
     status, _, body = raw(server, "/api/search?" + query)
     assert status in (200, 400), (query, body[:300])
@@ -154,7 +152,7 @@ def serving(minimal: Path) -> Iterator[tuple[Path, str]]:
     try:
         for _ in range(200):
             try:
-                get(base + "/")
+                http_get(base + "/")
                 break
             except OSError:
                 assert process.poll() is None, process.communicate()
@@ -189,7 +187,7 @@ def test_a_failed_rebuild_leaves_the_answers_alone(serving) -> None:
     assert _titles(base, "ツアー") == ["管理画面ツアー"]
 
 
-def test_idle_connections_are_closed(server: str) -> None:  # noqa: F811
+def test_idle_connections_are_closed(server: str) -> None:
     """One that never sends a request, and one kept alive after its answer: both closed
     after 5 s, so that idle sockets cannot pile up until the server runs out of them."""
     parts = urlsplit(server)

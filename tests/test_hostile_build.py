@@ -23,7 +23,7 @@ from generator.build import engine
 from generator.site.render import yaml_string
 from generator.source.load import load_portal
 from generator.text.errors import ContentError
-from tests.conftest import ENV, EPOCH, edit, mkdocs_build, text_of
+from tests.helpers import ENV, EPOCH, edit, mkdocs_build, text_of
 
 
 def refused(project: Path, *expected: str) -> str:

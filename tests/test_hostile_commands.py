@@ -14,9 +14,7 @@ import pytest
 
 from generator.build import engine
 from generator.source.load import load_portal
-from tests.conftest import ENV, EPOCH, ROOT, edit
-from tests.test_authoring import checksums, phasebook
-from tests.test_server import free_port
+from tests.helpers import ENV, EPOCH, ROOT, checksums, edit, free_port, phasebook
 
 
 def snapshot(project: Path) -> dict[str, str]:

@@ -12,8 +12,7 @@ import pytest
 
 from generator.source.load import build_time
 from generator.text.errors import ContentError
-from tests.conftest import edit
-from tests.test_load import load, problems
+from tests.helpers import edit, load, problems
 
 # -- control characters typed into one-line texts ----------------------------------------
 

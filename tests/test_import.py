@@ -8,9 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import edit
-from tests.test_authoring import checksums, phasebook
-from tests.test_load import load
+from tests.helpers import checksums, edit, load, phasebook
 
 
 def write_csv(path: Path, rows: list[str], header: str = "program,starts,language,register,note"):

@@ -9,8 +9,7 @@ import pytest
 import yaml
 
 from generator.source.load import load_portal
-from tests.test_authoring import phasebook
-from tests.test_faults import tree
+from tests.helpers import phasebook, tree
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])

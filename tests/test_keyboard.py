@@ -7,8 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import edit
-from tests.test_load import load, problems
+from tests.helpers import edit, load, problems
 
 START = "phases/start.yml"
 

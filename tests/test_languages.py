@@ -13,7 +13,7 @@ from icalendar import Calendar
 
 from generator.authoring.scaffold import init_portal
 from generator.source.load import load_portal
-from tests.conftest import ROOT, edit, mkdocs_build, text_of
+from tests.helpers import ROOT, edit, mkdocs_build, text_of
 
 HREFLANG = re.compile(r'<link rel="alternate" href="([^"]+)" hreflang="([a-z-]+)">')
 

@@ -2,40 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 
-from generator.source.load import load_portal
 from generator.source.model import Atx
-from generator.text.errors import ContentError
-from tests.conftest import edit
-
-NOW = datetime(2026, 12, 1, tzinfo=UTC)
-
-RUN = """\
-id: run
-name: {ja: 運用, en: Run}
-summary: 日々の運用です。
-programs:
-  - id: video-tour
-    kind: video
-    title: {ja: 管理画面ツアー, en: Console tour}
-    tier: free
-    url: https://example.com/video/tour
-    duration_minutes: 8
-"""
-
-
-def load(root: Path):
-    return load_portal(root / "phases", root / "content", root=root, now=NOW)
-
-
-def problems(root: Path) -> list[str]:
-    with pytest.raises(ContentError) as caught:
-        load(root)
-    return [str(p) for p in caught.value.problems]
+from tests.helpers import RUN, edit, load, problems
 
 
 def write_run(root: Path, text: str) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from tests.conftest import ENV, ROOT, edit
+from tests.helpers import ENV, ROOT, edit
 from tools import catalog
 
 CATALOG = ROOT / "generator" / "i18n" / "locale" / "ja" / "LC_MESSAGES" / "phasebook.po"

@@ -13,8 +13,7 @@ from icalendar import Calendar
 
 from generator.authoring import report
 from generator.source import model as m
-from tests.conftest import edit, mkdocs_build, text_of
-from tests.test_load import load, problems
+from tests.helpers import edit, load, mkdocs_build, problems, text_of
 
 TOKYO = ZoneInfo("Asia/Tokyo")
 ONCE = """\

@@ -7,9 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import edit
-from tests.test_authoring import phasebook
-from tests.test_load import RUN, problems
+from tests.helpers import RUN, edit, phasebook, problems
 
 # The minimal portal's second phase holds one free video; make it a free ATX instead.
 RECORDED_ATX = """\

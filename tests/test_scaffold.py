@@ -9,8 +9,7 @@ import pytest
 
 from generator.source.load import load_portal
 from generator.source.model import Atx
-from tests.conftest import edit
-from tests.test_authoring import checksums, phasebook
+from tests.helpers import checksums, edit, phasebook
 
 
 def added_lines(before: str, after: str) -> list[str]:

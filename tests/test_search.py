@@ -5,8 +5,6 @@ from __future__ import annotations
 import json
 import random
 import re
-import subprocess
-import sys
 from datetime import UTC, datetime
 from importlib.metadata import version
 from pathlib import Path
@@ -17,7 +15,7 @@ import yaml
 from generator.search import index as search
 from generator.source.load import load_portal
 from generator.text.cjk import fold_words
-from tests.conftest import EPOCH, ROOT, mkdocs_build
+from tests.helpers import EPOCH, ROOT, mkdocs_build, phasebook
 
 RELEVANCE = yaml.safe_load((ROOT / "tests" / "search_relevance.yml").read_text(encoding="utf-8"))
 
@@ -120,18 +118,8 @@ def test_exclusion_and_required_words(index: Path) -> None:
     assert both and both == urls("API") & urls("連携")
 
 
-def phasebook(project: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-c", "from generator.cli import main; main()", "search", *args],
-        cwd=project,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-
-
 def test_cli_search_prints_ranked_results(minimal: Path) -> None:
-    result = phasebook(minimal, "設計")
+    result = phasebook(minimal, "search", "設計")
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     assert lines[0].startswith("1. ") and "programs/" in lines[1]
@@ -140,7 +128,7 @@ def test_cli_search_prints_ranked_results(minimal: Path) -> None:
 
 
 def test_cli_search_json_with_filters(minimal: Path) -> None:
-    result = phasebook(minimal, "設計", "--kind", "accelerator", "--json")
+    result = phasebook(minimal, "search", "設計", "--kind", "accelerator", "--json")
     data = json.loads(result.stdout)
     assert {hit["kind"] for hit in data["results"]} == {"accelerator"}
     assert all("<mark>" in hit["snippet"] for hit in data["results"])
@@ -148,34 +136,36 @@ def test_cli_search_json_with_filters(minimal: Path) -> None:
 
 
 def test_cli_search_in_english(minimal: Path) -> None:
-    result = phasebook(minimal, "設計", "--lang", "en", "--kind", "accelerator", "--json")
+    result = phasebook(minimal, "search", "設計", "--lang", "en", "--kind", "accelerator", "--json")
     assert result.returncode == 0, result.stderr
     hits = json.loads(result.stdout)["results"]
     assert hits and all(h["url"].startswith("en/programs/") for h in hits)
-    japanese = json.loads(phasebook(minimal, "設計", "--kind", "accelerator", "--json").stdout)
+    japanese = json.loads(
+        phasebook(minimal, "search", "設計", "--kind", "accelerator", "--json").stdout
+    )
     assert [h["url"] for h in japanese["results"]] == [h["url"][3:] for h in hits]
     assert [h["title"] for h in japanese["results"]] != [h["title"] for h in hits]
 
 
 @pytest.mark.parametrize("lang", ["fr", "", "EN", "en/../ja"])
 def test_cli_search_refuses_a_language_the_portal_does_not_have(minimal: Path, lang: str):
-    result = phasebook(minimal, "設計", "--lang", lang)
+    result = phasebook(minimal, "search", "設計", "--lang", lang)
     assert result.returncode == 2
     assert result.stderr.strip() == f"--lang {lang!r}: the portal's languages are ja, en"
 
 
 def test_cli_search_rebuilds_a_stale_index(minimal: Path) -> None:
-    assert phasebook(minimal, "ダッシュボード").stdout.startswith("No results")
+    assert phasebook(minimal, "search", "ダッシュボード").stdout.startswith("No results")
     run = minimal / "phases" / "run.yml"
     run.write_text(
         run.read_text(encoding="utf-8").replace("日々の運用です。", "ダッシュボードの見方です。"),
         encoding="utf-8",
     )
-    assert phasebook(minimal, "ダッシュボード").stdout.startswith("1. 運用")
+    assert phasebook(minimal, "search", "ダッシュボード").stdout.startswith("1. 運用")
 
 
 def test_cli_search_malformed_query_is_a_message(minimal: Path) -> None:
-    result = phasebook(minimal, '"設計')
+    result = phasebook(minimal, "search", '"設計')
     assert result.returncode == 2
     assert result.stderr.strip() == (
         "Cannot search for '\"設計': unbalanced quote: close the phrase with \" or remove the quote"

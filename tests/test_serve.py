@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 import subprocess
 import time
 import urllib.error
@@ -12,13 +11,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import engine
-from tests.conftest import ENV, edit
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
+from tests.helpers import ENV, edit, free_port
 
 
 def fetch(url: str) -> str | None:

@@ -2,82 +2,24 @@
 
 from __future__ import annotations
 
-import json
-import socket
 import subprocess
 import sys
-import time
-from collections.abc import Iterator
 from pathlib import Path
-from urllib.error import HTTPError
 from urllib.parse import urlencode
-from urllib.request import urlopen
 
 import pytest
 
-from tests.conftest import ROOT
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    port = free_port()
-    index = tmp_path_factory.mktemp("serve") / "index"
-    process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "generator.cli",
-            "serve",
-            "--site",
-            str(example_site),
-            "--index",
-            str(index),
-            "--port",
-            str(port),
-        ],
-        cwd=ROOT,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    base = f"http://127.0.0.1:{port}"
-    try:
-        for _ in range(200):
-            try:
-                urlopen(base + "/", timeout=1).close()
-                break
-            except OSError:
-                assert process.poll() is None, process.communicate()
-                time.sleep(0.1)
-        yield base
-    finally:
-        process.terminate()
-        process.communicate(timeout=10)
-
-
-def get(url: str) -> tuple[int, dict | str]:
-    try:
-        with urlopen(url, timeout=10) as response:
-            body, status, kind = response.read(), response.status, response.headers["content-type"]
-    except HTTPError as error:
-        body, status, kind = error.read(), error.code, error.headers["content-type"]
-    return status, json.loads(body) if kind == "application/json" else body.decode()
+from tests.helpers import ROOT, http_get
 
 
 def api(server: str, **params: str | int) -> tuple[int, dict]:
-    status, data = get(f"{server}/api/search?{urlencode(params)}")
+    status, data = http_get(f"{server}/api/search?{urlencode(params)}")
     assert isinstance(data, dict)
     return status, data
 
 
 def test_serves_the_built_site(server: str) -> None:
-    status, page = get(server + "/phases/implement/")
+    status, page = http_get(server + "/phases/implement/")
     assert status == 200 and "導入" in page
 
 
@@ -88,7 +30,7 @@ def test_search_returns_ranked_results_with_facets(server: str) -> None:
     assert set(first) >= {"title", "url", "snippet", "phase", "tier", "kind"}
     assert first["url"].startswith("/") and "<mark>" in first["snippet"]
     # The URL of every hit is a page the same server serves.
-    assert get(server + first["url"])[0] == 200
+    assert http_get(server + first["url"])[0] == 200
     assert data["total"] == sum(data["facets"]["kind"].values())
     assert data["facets"]["phase"]["engage"] >= 2
 
@@ -109,7 +51,7 @@ def test_results_in_english_link_to_the_english_pages(server: str) -> None:
     pairs = {r["url"]: r["title"] for r in english["results"]}
     assert pairs["/en/guides/sso-setup/"] == "Setting up single sign-on (SSO)"
     assert {r["url"] for r in japanese["results"]} == {u.removeprefix("/en") for u in pairs}
-    assert all(get(server + url)[0] == 200 for url in pairs)
+    assert all(http_get(server + url)[0] == 200 for url in pairs)
 
 
 def test_snippets_are_escaped_html(server: str) -> None:

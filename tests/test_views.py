@@ -18,7 +18,7 @@ import pytest
 from generator.site.render import Renderer
 from generator.source.load import load_portal
 from generator.source.model import Atx, Portal
-from tests.conftest import EPOCH, ROOT, text_of
+from tests.helpers import EPOCH, ROOT, text_of
 
 
 @pytest.fixture(scope="module")
