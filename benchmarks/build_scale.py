@@ -183,13 +183,14 @@ def prerender(project: Path, plain: Path) -> None:
     export`: plain docs trees with the same theme, nav and search settings and no plugin."""
     from generator.build.export import Source, export_tree, read_config, write_tree
     from generator.build.outputs import layout
-    from generator.search import index as search
+    from generator.search.documents import documents
+    from generator.search.related import related
     from generator.source.load import load_portal
 
     portal = load_portal(project / "phases", project / "content", root=project)
-    docs = search.documents(portal, project / "content")
+    docs = documents(portal, project / "content")
     config = read_config(project / "mkdocs.yml")
-    source = Source(layout(project, project / "mkdocs.yml"), config, search.related(docs))
+    source = Source(layout(project, project / "mkdocs.yml"), config, related(docs))
     for lang in portal.info.languages:
         write_tree(export_tree(portal, source, lang), plain / lang)
     languages = "\n".join(portal.info.languages)

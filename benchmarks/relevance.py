@@ -41,18 +41,18 @@ def score(results: list[tuple[dict, list[str]]]) -> tuple[float, float, list]:
 
 
 def whoosh(directory: Path) -> list[tuple[dict, list[str]]]:
-    from generator.search import index as search
     from generator.search import job as indexjob
+    from generator.search.documents import documents
+    from generator.search.index import open_index
+    from generator.search.scoring import search
     from generator.source.load import load_portal
 
     now = datetime.fromtimestamp(EPOCH, UTC)
     portal = load_portal(ROOT / "phases", ROOT / "content", root=ROOT, now=now)
-    index = search.open_index(
-        indexjob.build_now(search.documents(portal, ROOT / "content"), directory, "")
-    )
+    index = open_index(indexjob.build_now(documents(portal, ROOT / "content"), directory, ""))
     out = []
     for case in (c for c in cases() if not c.get("browser_only")):
-        hits = search.search(index, case["query"], limit=5).hits
+        hits = search(index, case["query"], limit=5).hits
         out.append((case, list(dict.fromkeys(h.url.split("#")[0] for h in hits))))
     return out
 

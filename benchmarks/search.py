@@ -29,8 +29,11 @@ from urllib.request import urlopen
 
 from build_scale import generate  # beside this file
 
-from generator.search import index as search
 from generator.search import job as indexjob
+from generator.search.documents import documents
+from generator.search.index import fingerprint, open_index
+from generator.search.related import related as relate
+from generator.search.scoring import search
 from generator.source.load import load_portal
 
 QUERIES = [
@@ -67,23 +70,23 @@ def measure(size: int, work: Path, runs: int = 5) -> dict:
     project = work / f"portal-{size}"
     generate(project, size)
     portal = load_portal(project / "phases", project / "content", root=project)
-    docs = search.documents(portal, project / "content")
+    docs = documents(portal, project / "content")
     index_dir = work / f"index-{size}"
     start = time.perf_counter()
-    stamp = search.fingerprint(project / "phases", project / "content")
+    stamp = fingerprint(project / "phases", project / "content")
     indexjob.build_now(docs, index_dir, stamp)  # as `phasebook search` builds it
     build_s = time.perf_counter() - start
 
-    index = search.open_index(index_dir, pinned=True)  # as `phasebook serve` keeps it
+    index = open_index(index_dir, pinned=True)  # as `phasebook serve` keeps it
     timings = []
     for _ in range(runs):
         for text in QUERIES:
             start = time.perf_counter()
-            search.search(index, text, limit=10, marks=("<mark>", "</mark>"))
+            search(index, text, limit=10, marks=("<mark>", "</mark>"))
             timings.append((time.perf_counter() - start) * 1000)
 
     start = time.perf_counter()
-    related = search.related(docs)
+    related = relate(docs)
     related_s = time.perf_counter() - start
 
     load = api_load(project, index_dir)

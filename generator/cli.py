@@ -22,8 +22,13 @@ from generator.authoring.schema import write_schemas
 from generator.build import engine, outputs
 from generator.i18n import messages
 from generator.i18n.messages import tr
-from generator.search import index as s
 from generator.search import job as indexjob
+from generator.search.documents import KINDS as PAGE_KINDS
+from generator.search.documents import documents
+from generator.search.index import fingerprint, index_stamp, open_index
+from generator.search.query import QueryError
+from generator.search.related import related
+from generator.search.scoring import search
 from generator.source import language
 from generator.source import model as m
 from generator.source.load import load_portal
@@ -164,7 +169,7 @@ def project_options(command):
 @click.argument("query")
 @click.option("--phase", help="Only this phase (id).")
 @click.option("--tier", help="Only programs of this tier (id).")
-@click.option("--kind", type=click.Choice(s.KINDS), help="Only this kind of page.")
+@click.option("--kind", type=click.Choice(PAGE_KINDS), help="Only this kind of page.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option(
@@ -182,7 +187,7 @@ def search_command(
     index_dir: str,
 ) -> None:
     """Search phases, programs and guides, Japanese and English alike."""
-    index = s.open_index(ensure_index(index_dir))
+    index = open_index(ensure_index(index_dir))
     refuse_other_languages([lang] if lang is not None else [], index.languages)
     if as_json:  # HTML-ready, as the search API gives it
         marks, escape = ("<mark>", "</mark>"), html.escape
@@ -190,7 +195,7 @@ def search_command(
         marks = ("\x1b[1m", "\x1b[22m") if sys.stdout.isatty() else ("**", "**")
         escape = printable
     try:
-        found = s.search(
+        found = search(
             index,
             query,
             phase=phase,
@@ -201,7 +206,7 @@ def search_command(
             escape=escape,
             lang=lang,
         )
-    except s.QueryError as exc:
+    except QueryError as exc:
         fail(tr("Cannot search for {query}: {error}").format(query=repr(query), error=exc), 2)
     if as_json:
         hits = [hit.__dict__ for hit in found.hits]
@@ -349,7 +354,7 @@ def export(out: Path, langs: tuple[str, ...]) -> None:
         )
     portal = load_or_exit(HERE, project.phases_dir, project.docs_dir)
     refuse_other_languages(langs, portal.info.languages)
-    source = x.Source(project, config, s.related(s.documents(portal, project.docs_dir)))
+    source = x.Source(project, config, related(documents(portal, project.docs_dir)))
     chosen = [g for g in portal.info.languages if not langs or g in langs]
     staging = atomic.staging_dir(target)
     with atomic.removing_on_failure(staging):
@@ -436,11 +441,11 @@ def ensure_index(index_dir: str | None) -> Path:
         )
     except outputs.OutputError as exc:
         fail(str(exc))
-    stamp = s.fingerprint(project.phases_dir, project.docs_dir)
-    if s.index_stamp(index) == stamp:
+    stamp = fingerprint(project.phases_dir, project.docs_dir)
+    if index_stamp(index) == stamp:
         return index
     portal = load_or_exit(HERE, project.phases_dir, project.docs_dir)
-    indexjob.build_now(s.documents(portal, project.docs_dir), index, stamp)
+    indexjob.build_now(documents(portal, project.docs_dir), index, stamp)
     return index
 
 

@@ -12,7 +12,11 @@ from pathlib import Path
 import pytest
 import yaml
 
-from generator.search import index as search
+from generator.search.documents import documents
+from generator.search.index import build_index, open_index, to_whoosh
+from generator.search.query import QueryError, normalize, parse
+from generator.search.related import Relatedness, related
+from generator.search.scoring import Scores, search
 from generator.source.load import load_portal
 from generator.text.cjk import fold_words
 from tests.helpers import EPOCH, ROOT, mkdocs_build, phasebook
@@ -25,18 +29,20 @@ def index(tmp_path_factory: pytest.TempPathFactory) -> Path:
     now = datetime.fromtimestamp(int(EPOCH), UTC)
     portal = load_portal(ROOT / "phases", ROOT / "content", root=ROOT, now=now)
     target = tmp_path_factory.mktemp("search") / "index"
-    return search.build_index(search.documents(portal, ROOT / "content"), target)
+    return build_index(documents(portal, ROOT / "content"), target)
 
 
-def test_whoosh_is_the_pinned_fork_and_only_search_imports_it() -> None:
+def test_whoosh_is_the_pinned_fork_and_only_the_index_module_uses_it() -> None:
+    """Whoosh's engine in one module; the analysis borrows its Porter stemmer, nothing more."""
     assert version("whoosh-ng") == "5.4.0"
-    importers = [
-        path.relative_to(ROOT).as_posix()
-        for folder in ("generator", "site_plugins", "benchmarks")
-        for path in (ROOT / folder).rglob("*.py")
-        if re.search(r"^\s*(from|import) whoosh", path.read_text(encoding="utf-8"), re.M)
-    ]
-    assert importers == ["generator/search/index.py"]
+    imports = {
+        path.relative_to(ROOT).as_posix(): found
+        for folder in ("generator", "site_plugins", "benchmarks", "tools")
+        for path in sorted((ROOT / folder).rglob("*.py"))
+        if (found := re.findall(r"^[ \t]*(?:from|import) whoosh.*", path.read_text("utf-8"), re.M))
+    }
+    assert sorted(imports) == ["generator/search/analysis.py", "generator/search/index.py"]
+    assert imports["generator/search/analysis.py"] == ["from whoosh.lang.porter import stem"]
 
 
 def test_relevance_set_recall_at_5_is_at_least_95_percent(index: Path) -> None:
@@ -45,7 +51,7 @@ def test_relevance_set_recall_at_5_is_at_least_95_percent(index: Path) -> None:
     misses = []
     for case in cases:
         # A tier's hit is a place on the plans page (plans/#tier-standard): the page.
-        urls = [hit.url.split("#")[0] for hit in search.search(index, case["query"], limit=5).hits]
+        urls = [hit.url.split("#")[0] for hit in search(index, case["query"], limit=5).hits]
         if case["page"] not in urls:
             misses.append((case["query"], case["page"], urls))
     recall = 1 - len(misses) / len(cases)
@@ -60,30 +66,30 @@ def test_relevance_set_recall_at_5_is_at_least_95_percent(index: Path) -> None:
     ],
 )
 def test_bigrams_do_not_match_scattered(index: Path, query: str, absent: str) -> None:
-    urls = [hit.url for hit in search.search(index, query, limit=50).hits]
+    urls = [hit.url for hit in search(index, query, limit=50).hits]
     assert urls and absent not in urls
 
 
 def test_long_vowel_spellings_find_the_same_pages(index: Path) -> None:
     def found(q: str) -> list[str]:
-        return [hit.url for hit in search.search(index, q, limit=50).hits]
+        return [hit.url for hit in search(index, q, limit=50).hits]
 
     assert found("アクセラレータ") == found("アクセラレーター")
     assert found("ユーザコミュニティ") == found("ユーザーコミュニティ")
 
 
 def test_filters_and_facets(index: Path) -> None:
-    everything = search.search(index, "アラート", limit=50)
+    everything = search(index, "アラート", limit=50)
     assert set(everything.facets["phase"]) >= {"engage"}
-    only = search.search(index, "アラート", phase="engage", kind="accelerator", limit=50)
+    only = search(index, "アラート", phase="engage", kind="accelerator", limit=50)
     assert [hit.url for hit in only.hits] == ["programs/acc-engage-alert-tuning/"]
     assert only.facets["kind"] == {"accelerator": 1}
 
 
 def test_snippet_marks_whole_query_words(index: Path) -> None:
-    hit = search.search(index, "アクセラレータ", marks=("[", "]"), limit=1).hits[0]
+    hit = search(index, "アクセラレータ", marks=("[", "]"), limit=1).hits[0]
     assert "[アクセラレーター]" in hit.snippet
-    hit = search.search(index, "サクセス", marks=("[", "]"), limit=1).hits[0]
+    hit = search(index, "サクセス", marks=("[", "]"), limit=1).hits[0]
     assert "[サクセス]" in hit.snippet and "[クセ]" not in hit.snippet
 
 
@@ -102,17 +108,17 @@ def test_snippet_marks_whole_query_words(index: Path) -> None:
     ],
 )
 def test_malformed_queries_say_what_to_do(index: Path, query: str, message: str) -> None:
-    with pytest.raises(search.QueryError) as caught:
-        search.search(index, query)
+    with pytest.raises(QueryError) as caught:
+        search(index, query)
     assert str(caught.value) == message
 
 
 def test_exclusion_and_required_words(index: Path) -> None:
-    urls = [h.url for h in search.search(index, "アラート -チューニング", limit=50).hits]
+    urls = [h.url for h in search(index, "アラート -チューニング", limit=50).hits]
     assert urls and "programs/acc-engage-alert-tuning/" not in urls
 
     def urls(query: str) -> set[str]:
-        return {hit.url for hit in search.search(index, query, limit=100).hits}
+        return {hit.url for hit in search(index, query, limit=100).hits}
 
     both = urls("API AND 連携")
     assert both and both == urls("API") & urls("連携")
@@ -192,7 +198,7 @@ def test_related_content_is_on_pages_and_deterministic(
 def test_set_scoring_matches_what_whoosh_matches(index: Path) -> None:
     """The documents a query finds are those Whoosh's own matchers find, for every query of
     the relevance set and the operators; the page ranked first has Whoosh's best score."""
-    opened = search.open_index(index)
+    opened = open_index(index)
     queries = [c["query"] for c in RELEVANCE] + [
         "SSO -アラート",
         '"シングルサインオン"',
@@ -201,12 +207,12 @@ def test_set_scoring_matches_what_whoosh_matches(index: Path) -> None:
     ]
     with opened.searching() as searcher:
         for text in queries:
-            query = search.parse(text)
-            mine = search._Scores(searcher, {}).of(query.normalize())
-            theirs = searcher.search(query, limit=None)
+            query = parse(text)
+            assert to_whoosh(normalize(query)) == to_whoosh(query).normalize(), text
+            mine = Scores(searcher, {}).of(normalize(query))
             assert mine is not None, text
-            assert set(mine) == {docnum for _, docnum in theirs.top_n}, text
-    found = search.search(opened, "アラート")
+            assert set(mine) == set(searcher.matches(query)), text
+    found = search(opened, "アラート")
     assert found.hits[0].url == "guides/alert-tuning/" and found.total >= 5
 
 
@@ -215,9 +221,9 @@ def test_related_content_kept_up_to_date_equals_a_fresh_computation() -> None:
     a page emptied, several pages at once) is what a fresh build computes."""
     now = datetime.fromtimestamp(int(EPOCH), UTC)
     portal = load_portal(ROOT / "phases", ROOT / "content", root=ROOT, now=now)
-    docs = search.documents(portal, ROOT / "content")
-    kept = search.Relatedness()
-    assert kept(docs) == search.related(docs)
+    docs = documents(portal, ROOT / "content")
+    kept = Relatedness()
+    assert kept(docs) == related(docs)
     rng = random.Random(15)
     words = ["アラート", "の", "ダッシュボード", "SSO", "連携する", "quota", "設定", "更新"]
     pages = [n for n, d in enumerate(docs) if d["kind"] != "phase"]
@@ -233,7 +239,7 @@ def test_related_content_kept_up_to_date_equals_a_fresh_computation() -> None:
                 body.insert(rng.randrange(len(body) + 1), rng.choice(words) * rng.randint(1, 3))
             docs[n]["body"] = " ".join(body)
             docs[n]["text"] = docs[n]["title"] + "\n" + docs[n]["body"]
-        assert kept(docs) == search.related(docs), f"after edit {step}"
+        assert kept(docs) == related(docs), f"after edit {step}"
 
 
 def test_index_is_outside_the_site_and_kept_when_a_build_fails(
@@ -266,16 +272,16 @@ def test_index_is_outside_the_site_and_kept_when_a_build_fails(
 def test_any_width_or_long_vowel_finds_what_the_plain_word_finds(
     index: Path, typed: str, plain: str
 ) -> None:
-    found = [h.url for h in search.search(index, typed, limit=20).hits]
-    assert found and found == [h.url for h in search.search(index, plain, limit=20).hits]
+    found = [h.url for h in search(index, typed, limit=20).hits]
+    assert found and found == [h.url for h in search(index, plain, limit=20).hits]
 
 
 def test_plan_words_lead_to_the_plans_page_and_its_tiers(index: Path) -> None:
-    hits = search.search(index, "有償", limit=3).hits
+    hits = search(index, "有償", limit=3).hits
     assert {h.url for h in hits} == {"plans/", "plans/#tier-standard", "plans/#tier-premier"}
-    sla = {h.url for h in search.search(index, "SLA", limit=5).hits}
+    sla = {h.url for h in search(index, "SLA", limit=5).hits}
     assert sla == {"plans/#tier-standard", "plans/#tier-premier"}
-    english = search.search(index, "price", limit=1, lang="en").hits[0]
+    english = search(index, "price", limit=1, lang="en").hits[0]
     assert (english.url, english.title) == ("en/plans/", "Support plans compared")
 
 

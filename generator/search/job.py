@@ -3,7 +3,8 @@
 A build indexes the sources in a second process while MkDocs renders the pages (only the
 finished HTML needs the related content). The worker is its own module so that the
 tokenizer it pickles into the index is `generator.search.index.BigramTokenizer`, which every
-other process can import, and never `__main__.BigramTokenizer`.
+other process can import, and never `__main__.BigramTokenizer`: the worker is started as
+`python -m generator.search.job DIR STAMP`.
 """
 
 from __future__ import annotations
@@ -13,16 +14,19 @@ import logging
 import subprocess
 import sys
 import threading
+import time
 from pathlib import Path
 
 from generator.i18n.messages import tr
-from generator.search import index as search
+from generator.search.index import build_index
+from generator.search.related import related
 from generator.system import atomic
 from generator.system.processes import die_with_parent
 
 log = logging.getLogger("mkdocs.plugins.phasebook")
 
 WORKER_LOG = "worker.log"
+DOCUMENTS, RELATED = "documents.json", "related.json"  # handed to and from the worker
 # Set by `phasebook build`: build the index here, and leave installing it to the command,
 # which swaps it in together with the site.
 STAGING_ENV = "PHASEBOOK_INDEX_STAGING"
@@ -45,7 +49,7 @@ class IndexJob:
         self.installed = False
 
     def start(self, docs: list[dict], stamp: str) -> None:
-        (self.staging / search.DOCUMENTS).write_text(json.dumps(docs), encoding="utf-8")
+        (self.staging / DOCUMENTS).write_text(json.dumps(docs), encoding="utf-8")
         # Its errors go to a file, which no amount of them can fill up (a pipe can).
         with (self.staging / WORKER_LOG).open("w", encoding="utf-8") as log_file:
             self.worker = subprocess.Popen(
@@ -64,7 +68,7 @@ class IndexJob:
         log_path.unlink(missing_ok=True)
         if failed:
             raise IndexFailed(tr("Building the search index failed:") + "\n" + errors)
-        result = self.staging / search.RELATED
+        result = self.staging / RELATED
         data = json.loads(result.read_text(encoding="utf-8"))
         result.unlink()
         return data
@@ -136,10 +140,25 @@ def build_now(docs: list[dict], target: Path, stamp: str) -> Path:
     """Index `docs` in this process and install the result (for `phasebook search`)."""
     staging = atomic.staging_dir(target)
     with atomic.removing_on_failure(staging):
-        search.build_index(docs, staging, stamp)
+        build_index(docs, staging, stamp)
     atomic.discard(atomic.install(staging, target))
     return target
 
 
+def index_and_relate(directory: Path, stamp: str) -> None:
+    """Build the index from `documents.json` in `directory` and write `related.json` there
+    with what is related and how long each step took: the work the plugin runs in a second
+    process (`python -m generator.search.job DIR STAMP`) while MkDocs renders the pages."""
+    docs = json.loads((directory / DOCUMENTS).read_text(encoding="utf-8"))
+    (directory / DOCUMENTS).unlink()
+    start = time.perf_counter()
+    build_index(docs, directory, stamp)
+    built = time.perf_counter()
+    found = related(docs)
+    timings = {"index_s": built - start, "related_s": time.perf_counter() - built}
+    data = {"related": found, "timings": timings}
+    (directory / RELATED).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
+
+
 if __name__ == "__main__":
-    search.index_and_relate(Path(sys.argv[1]), sys.argv[2])
+    index_and_relate(Path(sys.argv[1]), sys.argv[2])

@@ -22,7 +22,9 @@ from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from generator.search import index as search
+from generator.search.index import FACETS, Index, StaleIndex, open_index
+from generator.search.query import MAX_QUERY, QueryError
+from generator.search.scoring import Results, search
 
 MAX_LIMIT = 50
 PARAMETERS = {"q", "phase", "tier", "kind", "limit", "lang"}
@@ -40,7 +42,7 @@ class LiveIndex:
         self.directory = directory
         self.lock = threading.Lock()
         self.stamp = self._stamp()
-        self.index = search.open_index(directory, pinned=True)
+        self.index = open_index(directory, pinned=True)
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -49,22 +51,22 @@ class LiveIndex:
             return None  # between the two renames of a swap
         return found.st_ino, found.st_mtime_ns
 
-    def current(self, *, reopen: bool = False) -> search.Index:
+    def current(self, *, reopen: bool = False) -> Index:
         stamp = self._stamp()
         if stamp is not None and (reopen or stamp != self.stamp):
             # Still being swapped in when this fails: the next request tries again.
             with self.lock, contextlib.suppress(Exception):
-                self.index, self.stamp = search.open_index(self.directory, pinned=True), stamp
+                self.index, self.stamp = open_index(self.directory, pinned=True), stamp
         return self.index
 
-    def search(self, args: dict) -> search.Results:
+    def search(self, args: dict) -> Results:
         """Search the latest index; if it was swapped between opening and searching, open
         the new one and search again (a build takes seconds, a swap microseconds)."""
         for attempt in range(20):
             index = self.current(reopen=attempt > 0)
             try:
                 return _search(index, args)
-            except search.StaleIndex:
+            except StaleIndex:
                 time.sleep(min(0.01 * attempt, 0.05))
         return _search(self.current(reopen=True), args)
 
@@ -99,7 +101,7 @@ def create_app(site: Path, index_dir: Path) -> Starlette:
         try:
             args = _arguments(request, live.current().values())
             found = live.search(args)
-        except (BadRequest, search.QueryError) as exc:
+        except (BadRequest, QueryError) as exc:
             return JSONResponse({"error": str(exc)}, status_code=400, headers=API_HEADERS)
         results = [
             {
@@ -130,8 +132,8 @@ def create_app(site: Path, index_dir: Path) -> Starlette:
     return Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
 
 
-def _search(index: search.Index, args: dict) -> search.Results:
-    return search.search(index, marks=("<mark>", "</mark>"), escape=html.escape, **args)
+def _search(index: Index, args: dict) -> Results:
+    return search(index, marks=("<mark>", "</mark>"), escape=html.escape, **args)
 
 
 def _arguments(request: Request, known: dict[str, set[str]]) -> dict:
@@ -144,10 +146,10 @@ def _arguments(request: Request, known: dict[str, set[str]]) -> dict:
     if twice:
         raise BadRequest(f"{twice[0]} is given more than once: give it once")
     text = params.get("q", "")
-    if len(text) > search.MAX_QUERY:
-        raise BadRequest(f"q is longer than {search.MAX_QUERY} characters: shorten it")
+    if len(text) > MAX_QUERY:
+        raise BadRequest(f"q is longer than {MAX_QUERY} characters: shorten it")
     args: dict = {"text": text}
-    for name in search.FACETS:
+    for name in FACETS:
         value = params.get(name) or None
         if value is not None and value not in known[name]:
             choices = ", ".join(sorted(known[name]))

@@ -1,0 +1,149 @@
+"""The search documents: one per phase, program and guide, and the plans page with its tiers.
+
+Built from the model alone, in every portal language at once (a reader may type a word of
+either), with each title, phase name and URL kept per language for results in the reader's.
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+from pathlib import Path
+
+from generator.i18n.labels import LABELS
+from generator.source import model as m
+from generator.source.urls import (
+    PLANS,
+    language_prefix,
+    page_url,
+    phase_src,
+    program_src,
+    translation_src,
+)
+
+KINDS = ("phase", *m.KINDS, "plan")  # "plan": the plans page and each tier on it
+
+
+def _every(portal: m.Portal, value: dict[str, str] | None) -> str:
+    """A text in every portal language, each different wording once."""
+    return " ".join(dict.fromkeys(portal.t(value, lang) for lang in portal.info.languages))
+
+
+def _words(portal: m.Portal, key: str) -> str:
+    """One of the portal's fixed words (labels.py) in every portal language."""
+    langs = portal.info.languages
+    return " ".join(dict.fromkeys(LABELS.get(g, LABELS["en"])[key] for g in langs))
+
+
+def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) -> list[dict]:
+    """One document per phase, program and guide, every portal language in its text; its
+    title, phase name and URL kept per language, for results in the reader's language."""
+    langs = portal.info.languages
+    every = functools.partial(_every, portal)
+    urls = lambda src: {g: language_prefix(g, langs) + page_url(src, directory_urls) for g in langs}  # noqa: E731
+    docs = []
+    phase_word = _words(portal, "phase")
+    for view in portal.phases:
+        phase = view.phase
+        body = [every(phase.summary), *map(every, phase.tasks)]
+        body += [every(c.text) for c in phase.exit_criteria]
+        # "導入フェーズ" and "implement phase" are how people name a phase.
+        title = f"{every(phase.name)} {phase_word}"
+        docs.append(
+            _doc(portal, view, f"phase:{phase.id}", "phase", title, body)
+            | {"url": urls(phase_src(phase.id)), "language": " ".join(langs)}
+        )
+    for view, program in portal.programs():
+        title = " ".join(dict.fromkeys(portal.title(program, lang) for lang in langs))
+        body = [
+            _words(portal, f"kind_{program.kind}"),
+            every(program.summary),
+            *map(every, program.topics),
+        ]
+        body += map(every, getattr(program, "outcomes", []))
+        if program.written:
+            pages = [program.page, *(translation_src(program.page, g) for g in langs[1:])]
+            body += [_markdown_text(content_dir / p) for p in pages if (content_dir / p).is_file()]
+        docs.append(
+            _doc(portal, view, program.id, program.kind, title, body)
+            | {
+                "name": {lang: portal.title(program, lang) for lang in langs},
+                "url": urls(program_src(program)),
+                "tier": program.tier,
+                "level": program.level or "",
+                "language": " ".join(portal.languages(program)),
+            }
+        )
+    return docs + _plan_documents(portal, urls)
+
+
+def _plan_documents(portal: m.Portal, urls) -> list[dict]:
+    """The plans page, and each tier on it (plans/#tier-<id>): where 料金, 無料, 有償 and
+    プラン lead, with what each tier costs and includes."""
+    langs = portal.info.languages
+    words, every = functools.partial(_words, portal), functools.partial(_every, portal)
+    page = urls(PLANS)
+    docs = []
+    for tier in portal.lifecycle.tiers:
+        support = words("paid_support" if tier.paid else "free_support")
+        body = [
+            support,
+            words("paid") if tier.paid else "",
+            every(tier.summary),
+            every(tier.price),
+            *map(every, tier.includes),
+            words("price"),
+        ]
+        docs.append(
+            _doc(portal, None, f"tier:{tier.id}", "plan", every(tier.name), body)
+            | {
+                "name": {lang: portal.t(tier.name, lang) for lang in langs},
+                "url": {g: f"{u}#tier-{tier.id}" for g, u in page.items()},
+            }
+        )
+    title = {lang: LABELS.get(lang, LABELS["en"])["plans"] for lang in langs}
+    body = [
+        words("plans_intro"),
+        words("price"),
+        words("includes"),
+        words("free_support"),
+        words("paid_support"),
+        *(every(t.name) for t in portal.lifecycle.tiers),
+    ]
+    plans = _doc(portal, None, "plans", "plan", " ".join(title.values()), body)
+    return [plans | {"name": title, "url": page}, *docs]
+
+
+def _doc(
+    portal: m.Portal, view: m.PhaseView | None, doc_id: str, kind: str, title: str, body
+) -> dict:
+    """A document's fields; `view` is the phase it belongs to (None: the plans page)."""
+    phase_name = (
+        {lang: portal.t(view.phase.name, lang) for lang in portal.info.languages} if view else {}
+    )
+    return {
+        "id": doc_id,
+        "kind": kind,
+        "title": title,
+        "name": phase_name if kind == "phase" else title,
+        "body": "\n".join(b for b in body if b),
+        "text": "\n".join(b for b in [title, *body] if b),
+        "phase": view.phase.id if view else "",
+        "phase_name": phase_name,
+        "stage": view.stage.id if view else "",
+        "tier": "",
+        "level": "",
+        "language": "",
+    }
+
+
+_MARKUP = re.compile(r"```.*?```|<[^>]+>|!?\[([^\]]*)\]\([^)]*\)|[#*_`>|]+", re.S)
+
+
+def _markdown_text(path: Path) -> str:
+    """A guide's words without Markdown syntax or its front matter."""
+    text = path.read_text(encoding="utf-8", errors="replace")
+    if text.startswith("---"):
+        end = text.find("\n---", 3)
+        text = text[end + 4 :] if end > 0 else text
+    return _MARKUP.sub(lambda mt: mt.group(1) or " ", text)

@@ -1,0 +1,148 @@
+"""Related content: up to three programs or guides like each one, from the documents' terms.
+
+Computed from the documents, not from an index, so that a preview need not wait for one.
+"""
+
+from __future__ import annotations
+
+import heapq
+import math
+from collections import Counter, defaultdict
+
+from generator.search.analysis import term_counts
+from generator.source import model as m
+
+
+def related(docs: list[dict]) -> dict[str, list[str]]:
+    """Up to three programs or guides like each program and guide, best first."""
+    return Relatedness()(docs)
+
+
+class Relatedness:
+    """What is related, computed from the documents (not from an index, so that a preview
+    need not wait for one), and kept: called again with documents of which a few texts
+    changed, it recomputes only what those texts can change, and gives exactly what a
+    fresh computation gives (tests/test_search.py checks it on random edits).
+
+    A page's key terms (highest tf-idf) are matched only against the `fan` pages in which
+    each term weighs most, so the work grows with the number of pages, not with its square.
+    Ties break by document order: the same sources always give the same lists."""
+
+    def __init__(self, limit: int = 3, numterms: int = 12, fan: int = 50) -> None:
+        self.limit, self.numterms, self.fan = limit, numterms, fan
+        self.docs: list[dict] = []
+
+    def __call__(self, docs: list[dict]) -> dict[str, list[str]]:
+        same = [(d["id"], d["kind"]) for d in docs] == [(d["id"], d["kind"]) for d in self.docs]
+        changed = [
+            n
+            for n, d in enumerate(docs)
+            if same and (d["text"], d["body"]) != (self.docs[n]["text"], self.docs[n]["body"])
+        ]
+        if not same or len(changed) > len(docs) // 10:
+            self._start(docs)
+        else:
+            self._update(docs, changed)
+        return {
+            self.docs[n]["id"]: [self.docs[o]["id"] for o in found]
+            for n, found in self.result.items()
+        }
+
+    def _start(self, docs: list[dict]) -> None:
+        self.docs = list(docs)
+        self.text = [term_counts(d["text"]) for d in docs]
+        self.body = [term_counts(d["body"]) for d in docs]
+        self.length = [sum(c.values()) ** 0.5 for c in self.text]
+        self.frequency: Counter[str] = Counter()
+        for counts in self.text:
+            self.frequency.update(counts.keys())
+        self.idf = {t: self._idf(t) for t in self.frequency}
+        self.pages = [n for n, d in enumerate(docs) if d["kind"] in m.KINDS]
+        self.holders: dict[str, set[int]] = defaultdict(set)  # text term → pages
+        self.readers: dict[str, set[int]] = defaultdict(set)  # body term → pages
+        for n in self.pages:
+            self._hold(n, 1)
+        self.keys = {n: self._keys(n) for n in self.pages}
+        self.users: dict[str, set[int]] = defaultdict(set)  # key term → pages
+        for n, chosen in self.keys.items():
+            for _, term in chosen:
+                self.users[term].add(n)
+        self.strongest = {t: self._strongest(t) for t in self.users}
+        self.result = {n: self._score(n) for n in self.pages}
+
+    def _update(self, docs: list[dict], changed: list[int]) -> None:
+        touched: set[str] = set()  # terms of which a page's weight changed
+        counted: set[str] = set()  # terms found in more or fewer documents
+        for n in changed:
+            old = self.text[n]
+            if n in self.keys:
+                self._hold(n, -1)
+            self.docs[n] = docs[n]
+            self.text[n], self.body[n] = term_counts(docs[n]["text"]), term_counts(docs[n]["body"])
+            self.length[n] = sum(self.text[n].values()) ** 0.5
+            if n in self.keys:
+                self._hold(n, 1)
+                touched |= old.keys() | self.text[n].keys()
+            for term in old.keys() - self.text[n].keys():
+                self.frequency[term] -= 1
+                counted.add(term)
+            for term in self.text[n].keys() - old.keys():
+                self.frequency[term] += 1
+                counted.add(term)
+        for term in counted:
+            self.idf[term] = self._idf(term)
+        rescore = set()
+        again = {n for n in changed if n in self.keys}
+        again.update(*(self.readers.get(t, ()) for t in counted))
+        for n in again:
+            chosen = self._keys(n)
+            if chosen != self.keys[n]:
+                for _, term in self.keys[n]:
+                    self.users[term].discard(n)
+                for _, term in chosen:
+                    self.users[term].add(n)
+                self.keys[n] = chosen
+                rescore.add(n)
+        for term in [t for t, used in self.users.items() if not used]:
+            del self.users[term]
+            self.strongest.pop(term, None)
+        for term in self.users:
+            if term in touched or term not in self.strongest:
+                found = self._strongest(term)
+                if found != self.strongest.get(term):
+                    self.strongest[term] = found
+                    rescore |= self.users[term]
+        for n in rescore:
+            self.result[n] = self._score(n)
+
+    def _hold(self, n: int, sign: int) -> None:
+        for index, counts in ((self.holders, self.text[n]), (self.readers, self.body[n])):
+            for term in counts:
+                if sign > 0:
+                    index[term].add(n)
+                else:
+                    index[term].discard(n)
+
+    def _idf(self, term: str) -> float:
+        # A term of one page alone links it to nothing: it weighs nothing.
+        found = self.frequency[term]
+        return math.log(len(self.docs) / found) if found > 1 else 0.0
+
+    def _keys(self, n: int) -> list[tuple[float, str]]:
+        idf = self.idf
+        scored = [(-c * idf[t], t) for t, c in self.body[n].items() if idf.get(t)]
+        return heapq.nsmallest(self.numterms, scored)
+
+    def _strongest(self, term: str) -> list[tuple[float, int]]:
+        """(minus the term's share of the page, page) for the pages it weighs most in."""
+        shares = [(-self.text[n][term] / self.length[n], n) for n in self.holders.get(term, ())]
+        return heapq.nsmallest(self.fan, shares)
+
+    def _score(self, n: int) -> list[int]:
+        scores: dict[int, float] = defaultdict(float)
+        for minus_weight, term in self.keys[n]:
+            for share, other in self.strongest[term]:
+                if other != n:
+                    scores[other] += minus_weight * share
+        best = heapq.nsmallest(self.limit, scores.items(), key=lambda item: (-item[1], item[0]))
+        return [other for other, _ in best]
