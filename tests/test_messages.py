@@ -14,18 +14,28 @@ from babel.messages.pofile import read_po
 from tests.helpers import ENV, ROOT, edit
 from tools import catalog
 
-CATALOG = ROOT / "generator" / "i18n" / "locale" / "ja" / "LC_MESSAGES" / "phasebook.po"
-PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
+LOCALE = ROOT / "generator" / "i18n" / "locale"
+# Every catalog of both domains: the team's messages and the portal's words.
+CATALOGS = sorted(LOCALE.glob("*/LC_MESSAGES/*.po"))
+# `{tier}` in the team's messages; `%(phase)s` in the portal's words, and the `{0}` the
+# browser fills in (data-pb-format).
+PLACEHOLDER = re.compile(r"\{[a-z_0-9]*\}|%\([a-z_]+\)s")
 
 
-def test_the_catalog_translates_every_message_and_nothing_else() -> None:
-    with CATALOG.open("rb") as po:
-        catalog = read_po(po, locale="ja")
-    used = catalog.extract()
-    known = {m.id for m in catalog if m.id}
+def test_both_domains_have_their_japanese_catalog() -> None:
+    names = {p.relative_to(LOCALE).as_posix() for p in CATALOGS}
+    assert {"ja/LC_MESSAGES/phasebook.po", "ja/LC_MESSAGES/portal.po"} <= names
+
+
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: f"{p.parent.parent.name}-{p.stem}")
+def test_the_catalog_translates_every_message_and_nothing_else(path: Path) -> None:
+    with path.open("rb") as po:
+        translated = read_po(po, locale=path.parent.parent.name)
+    used = catalog.extract(path.stem)
+    known = {m.id for m in translated if m.id}
     assert sorted(set(used) - known) == [], "run ./dev messages and translate the new ids"
     assert sorted(known - set(used)) == [], "ids no longer used: run ./dev messages"
-    for message in catalog:
+    for message in translated:
         if not message.id:
             continue
         assert message.string, f"not translated: {message.id!r}"
@@ -35,9 +45,10 @@ def test_the_catalog_translates_every_message_and_nothing_else() -> None:
         ), f"placeholders differ: {message.id!r}"
 
 
-def test_the_compiled_catalog_is_the_catalog() -> None:
-    """Commands read the .mo (compiling the .po on every run would cost ~40 ms)."""
-    assert CATALOG.with_suffix(".mo").read_bytes() == catalog.compiled(CATALOG), (
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: f"{p.parent.parent.name}-{p.stem}")
+def test_the_compiled_catalog_is_the_catalog(path: Path) -> None:
+    """Commands and builds read the .mo (compiling the .po every time would cost ~40 ms)."""
+    assert path.with_suffix(".mo").read_bytes() == catalog.compiled(path), (
         "run ./dev messages to compile the catalog"
     )
 

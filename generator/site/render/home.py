@@ -1,0 +1,37 @@
+"""The start page: the lifecycle loop, "where am I?", the next sessions, the kinds."""
+
+from __future__ import annotations
+
+from generator.i18n import words
+from generator.site.lifecycle_svg import lifecycle_svg, stage_colour
+from generator.site.render.base import RendererBase
+from generator.source.urls import HOME, phase_src
+
+HOME_SESSIONS = 5  # sessions the start page shows
+# Rendered hidden, shown in place of those already past by the visitor's clock: enough for
+# weeks of a busy portal's sessions after the build.
+HOME_SPARE = 45
+
+
+def home_page(r: RendererBase) -> str:
+    """The start page, its sessions in the page's language first."""
+    lifecycle_map = lifecycle_svg(
+        r.portal,
+        lambda phase_id: r.relative(phase_src(phase_id), HOME),
+        r.lang,
+        words.gettext(r.lang, "The customer lifecycle. Choose a phase to open its page."),
+    )
+    stages = [
+        (stage, stage_colour(r.portal, stage.id), r.views(stage.id))
+        for stage in r.portal.lifecycle.stages
+    ]
+    items = sorted(r.upcoming_sessions(), key=lambda item: r.next_key(item.session))
+    return r.render(
+        "home.md.j2",
+        src=HOME,
+        lifecycle_map=lifecycle_map,
+        stages=stages,
+        items=items[: HOME_SESSIONS + HOME_SPARE],
+        shown=HOME_SESSIONS,
+        page_title=r.t(r.portal.info.title),
+    )

@@ -1,0 +1,28 @@
+"""The global navigation of a language's tree."""
+
+from __future__ import annotations
+
+import html
+
+from generator.i18n import words
+from generator.source import model as m
+from generator.source.urls import CATALOGUES, HOME, PLANS, SCHEDULE, phase_src
+
+
+def navigation(portal: m.Portal, lang: str | None = None) -> list:
+    """The global nav: home, then stages → phases. Never one entry per program, because
+    MkDocs renders the whole nav into every page."""
+    lang = lang or portal.language
+    nav: list = [{words.gettext(lang, "Home"): HOME}]
+    for stage in portal.lifecycle.stages:
+        views = [v for v in portal.phases if v.stage.id == stage.id]
+        # Themes print nav titles as HTML: escape them here.
+        entries = [
+            {html.escape(portal.t(v.phase.name, lang)): phase_src(v.phase.id)} for v in views
+        ]
+        nav.append({html.escape(portal.t(stage.name, lang)): entries})
+    nav.append({words.gettext(lang, "ATX"): CATALOGUES["atx"]})
+    nav.append({words.gettext(lang, "Accelerators"): CATALOGUES["accelerator"]})
+    nav.append({words.gettext(lang, "Schedule"): SCHEDULE})
+    nav.append({words.gettext(lang, "Support plans"): PLANS})
+    return nav
