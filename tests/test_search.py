@@ -12,8 +12,10 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.search.analysis import terms
 from generator.search.documents import documents
 from generator.search.index import build_index, open_index, to_whoosh
+from generator.search.job import build_now
 from generator.search.query import QueryError, normalize, parse
 from generator.search.related import Relatedness, related
 from generator.search.scoring import Scores, search
@@ -304,3 +306,104 @@ def test_the_browser_index_holds_article_text_only(example_site: Path) -> None:
         assert "JST" not in schedule
         program = " ".join(v for k, v in text.items() if k.startswith("programs/atx-use-reports/"))
         assert program and "Stage:" not in program and "ステージ:" not in program
+
+
+KOREAN_LIFECYCLE = """\
+portal:
+  title: 테스트 포털
+  vendor: 예시
+  product: 예시 클라우드
+  languages: [ko]
+  timezone: Asia/Seoul
+stages:
+  - id: onboard
+    name: 도입
+    phases: [start]
+tiers:
+  - id: free
+    name: 무료
+    paid: false
+    summary: 모든 고객
+"""
+KOREAN_PHASE = """\
+id: start
+name: 시작
+summary: 계약 직후의 단계입니다.
+tasks:
+  - 관리자 계정을 만든다
+exit_criteria:
+  - text: 관리자가 로그인을 마쳤다
+programs:
+  - id: atx-sso
+    kind: atx
+    title: SSO 설정 가이드
+    summary: 싱글 사인온을 설정하는 방법을 단계별로 안내합니다.
+    tier: free
+    level: beginner
+    duration_minutes: 60
+    sessions: []
+  - id: acc-search
+    kind: accelerator
+    title: 한국어 검색 최적화
+    summary: 포털에서 한국어 문서가 잘 찾아지도록 색인을 조정합니다.
+    tier: free
+    duration_minutes: 90
+    request: https://example.com/request
+  - id: acc-permission
+    kind: accelerator
+    title: 권한 설계 검토
+    summary: 사용자의 권한과 보안 정책을 함께 검토합니다.
+    tier: free
+    duration_minutes: 90
+    request: https://example.com/request
+  - id: video-dashboard
+    kind: video
+    title: 대시보드 둘러보기
+    summary: 대시보드에서 사용량과 알림을 확인하는 방법을 보여 드립니다.
+    tier: free
+    url: https://example.com/video
+    duration_minutes: 8
+"""
+
+
+@pytest.fixture(scope="module")
+def korean(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The index of a Korean-only portal, built as `phasebook search` builds it."""
+    project = tmp_path_factory.mktemp("korean")
+    (project / "phases").mkdir()
+    (project / "content").mkdir()
+    (project / "phases" / "lifecycle.yml").write_text(KOREAN_LIFECYCLE, encoding="utf-8")
+    (project / "phases" / "start.yml").write_text(KOREAN_PHASE, encoding="utf-8")
+    portal = load_portal(project / "phases", project / "content", root=project)
+    return build_now(documents(portal, project / "content"), project / "index", "")
+
+
+def test_every_script_is_indexed() -> None:
+    found = {t for t, _, _ in terms("한국어 검색 가이드 SSO 설정 導入フェーズ Einführung")}
+    assert {"한국어", "검색", "가이드", "sso", "설정", "導入", "フェ", "einführung"} <= found
+
+
+@pytest.mark.parametrize(
+    ("query", "first"),
+    [
+        ("검색", "programs/acc-search/"),  # a word
+        ("설정을", "programs/atx-sso/"),  # with the object particle the page does not have
+        ("권한을 검토", "programs/acc-permission/"),
+        ("대시보드에서", "programs/video-dashboard/"),
+        ("SSO 설정", "programs/atx-sso/"),  # mixed scripts
+        ("사인온", "programs/atx-sso/"),  # inside a longer word of the page (사인온을)
+    ],
+)
+def test_korean_queries_find_the_right_program_first(korean: Path, query: str, first: str):
+    hits = search(korean, query).hits
+    assert hits and hits[0].url == first, [h.url for h in hits]
+
+
+def test_a_korean_word_is_marked_without_the_particle_typed(korean: Path) -> None:
+    hit = search(korean, "설정을", marks=("[", "]"), limit=1).hits[0]
+    assert "사인온을 [설정]하는" in hit.snippet
+
+
+def test_a_mixed_korean_query_ranks_the_page_with_most_of_its_words_first(korean: Path):
+    hits = search(korean, "한국어 검색 가이드 SSO 설정").hits
+    assert [h.url for h in hits[:2]] == ["programs/atx-sso/", "programs/acc-search/"]

@@ -28,7 +28,9 @@ from generator.search import query as nodes
 from generator.search.documents import KINDS
 from generator.source.sourcefiles import SourceProblem, read_source
 
-FORMAT = 3  # of the stored fields: an index of another format is rebuilt, never misread
+# Of the stored fields and the terms (4: Hangul and every other script's words indexed): an
+# index of another format is rebuilt, never misread.
+FORMAT = 4
 FACETS = ("phase", "tier", "kind")
 
 

@@ -1,6 +1,7 @@
-r"""Japanese script ranges, defined once, as regular-expression text (`\u3040-\u309f`) that
-Python's `re` and the browser's RegExp read alike: the Whoosh tokenizer, the line joiner,
-the YAML folder and Material's search separator all build on these.
+r"""CJK script ranges (Japanese kana, Han ideographs, Korean Hangul), defined once, as
+regular-expression text (`\u3040-\u309f`) that Python's `re` and the browser's RegExp read
+alike: the search analysis, the line joiner, the YAML folder and Material's search separator
+all build on these.
 """
 
 import unicodedata
@@ -10,15 +11,19 @@ KATAKANA = r"\u30a0-\u30ff"  # the long-vowel mark ー (U+30FC) included
 KATAKANA_LETTERS = r"\u30a1-\u30fa"  # without ー and the middle dot
 IDEOGRAPHS = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 ITERATION_MARKS = r"\u3005\u3006"  # 々 〆
-# What search treats as Japanese words.
+# What search treats as Japanese (and Chinese) words: runs without spaces, split into grams.
 WORD = ITERATION_MARKS + HIRAGANA + KATAKANA + IDEOGRAPHS
+# Korean: syllables, and the jamo they are made of (conjoining, compatibility, extended).
+HANGUL_SYLLABLES = r"\uac00-\ud7a3"
+HANGUL = HANGUL_SYLLABLES + r"\u1100-\u11ff\u3130-\u318f\ua960-\ua97f\ud7b0-\ud7ff"
 # Japanese and other CJK text with its punctuation and full-width forms: between two of
 # these, a line break in the source is no space.
 WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 
 # Full-width letters, digits and signs and half-width katakana as NFKC writes them, one
 # character for one (the ideographic space a space): what both searches fold text and
-# queries by (generator/search/index.py; NFKC in the browser, generator/site/assets/phasebook.js).
+# queries by (generator/search/analysis.py; NFKC in the browser,
+# generator/site/assets/phasebook.js).
 FOLD = {
     code: folded
     for code in range(0xFF00, 0xFFF0)
