@@ -1,7 +1,10 @@
-"""The `phasebook` plugin's options in mkdocs.yml."""
+"""The `phasebook` plugin's options in mkdocs.yml; their defaults are generator.build.outputs'
+`Options`, which every `phasebook` command reads too."""
 
 from mkdocs.config import config_options as c
 from mkdocs.config.base import Config, ValidationError
+
+from generator.build.outputs import DEFAULTS
 
 
 class PositiveInt(c.Type):
@@ -17,30 +20,30 @@ class PositiveInt(c.Type):
 
 
 class PhasebookConfig(Config):
-    enabled = c.Type(bool, default=True)
+    enabled = c.Type(bool, default=DEFAULTS.enabled)
 
     # Sources, relative to mkdocs.yml. Guides live in MkDocs' own docs_dir.
-    phases_dir = c.Type(str, default="phases")
+    phases_dir = c.Type(str, default=DEFAULTS.phases_dir)
 
     # Where the Whoosh index for `phasebook search` and the search API goes: never site/.
-    search_index = c.Type(str, default=".phasebook/index")
+    search_index = c.Type(str, default=DEFAULTS.search_index)
 
     # A folder whose templates replace the packaged ones of the same name.
     templates_dir = c.Optional(c.Type(str))
 
     # Build the global nav (home, stages → phases) when mkdocs.yml has no `nav`.
-    nav = c.Type(bool, default=True)
+    nav = c.Type(bool, default=DEFAULTS.nav)
 
     # Refuse to build while content is stale (an ATX with no upcoming session and no
     # recording) instead of only mentioning it. `phasebook build --strict-content` sets it
     # through PHASEBOOK_STRICT_CONTENT=1.
-    strict_content = c.Type(bool, default=False)
+    strict_content = c.Type(bool, default=DEFAULTS.strict_content)
 
     # The links that are for the CS team, not for customers: the edit button on every page,
     # the repository in the header and the generator credit in the footer. Off, so that a
     # published portal shows none; true for an internal preview.
-    staff_links = c.Type(bool, default=False)
+    staff_links = c.Type(bool, default=DEFAULTS.staff_links)
 
     # Rows per catalogue page (/atx/, /atx/2/ …): a phone renders a page quickly however
     # large the catalogue grows.
-    catalogue_page_size = PositiveInt(default=100)
+    catalogue_page_size = PositiveInt(default=DEFAULTS.catalogue_page_size)

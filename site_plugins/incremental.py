@@ -16,13 +16,14 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.structure.files import File, Files, InclusionLevel
 
-from generator.search.index import Relatedness
+from generator.search.related import Relatedness
 from generator.source.memo import Memo, digest
 
 
@@ -128,6 +129,29 @@ class Incremental:
     def done(self) -> None:
         self.writing = False
         self.memo.sweep()
+
+
+def page_keys(
+    files: Files,
+    common: str,
+    made: dict[str, str | bytes],
+    markdown: Callable[[File], str],
+    shown: Callable[[str], list],
+) -> dict[str, tuple]:
+    """Each page's key for the preview: its Markdown as MkDocs gets it (`made` for the
+    generated pages, `markdown` for those of docs_dir), the related content it `shown`s,
+    and what every page of the tree shows (`common`)."""
+    keys = {}
+    for file in files:
+        if file.src_uri in made:
+            content = made[file.src_uri]
+        elif file.is_documentation_page() and file.abs_src_path:
+            content = markdown(file)
+        else:
+            continue
+        # Compared, not hashed: a page the memo kept is the very same string.
+        keys[file.src_uri] = (common, content, shown(file.src_uri))
+    return keys
 
 
 class QuietDirty(logging.Filter):

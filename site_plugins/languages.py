@@ -13,14 +13,19 @@ from __future__ import annotations
 import json
 import logging
 import os
+import shutil
 import subprocess
+import tempfile
 from pathlib import Path
 
 from mkdocs.config import load_config
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 from mkdocs.structure.files import File, Files
 
 from generator.build import engine
+from generator.i18n.messages import tr
+from generator.source.model import Portal
 from generator.source.urls import language_site_url, translation_of
 from generator.system.processes import die_with_parent
 
@@ -85,3 +90,54 @@ def translate_files(files: Files, config: MkDocsConfig, lang: str, languages: li
             )
             replacement.edit_uri = file.edit_uri
             files.append(replacement)
+
+
+class Twins:
+    """The other languages' builds under `mkdocs build`, each in a process of its own: they
+    render on the other core while this one renders the first language's pages, and get
+    the related content through a file once the index worker has found it."""
+
+    def __init__(self) -> None:
+        self.children: list[tuple[str, subprocess.Popen]] = []
+        self.handoff: Path | None = None
+
+    def start(self, config: MkDocsConfig, portal: Portal, site_url: str | None) -> None:
+        """Start every language but the first, sharing what they must agree on."""
+        self.handoff = Path(tempfile.mkdtemp(prefix="phasebook-related-"))
+        shared = {
+            "site_url": site_url,
+            "now": portal.now.isoformat(),
+            "related": str(self.handoff / "related.json"),
+        }
+        self.children = [
+            (lang, start_twin(config, lang, shared)) for lang in portal.info.languages[1:]
+        ]
+
+    def hand_over(self, related: dict[str, list[str]]) -> None:
+        """The related content, for the other languages waiting for it."""
+        if self.handoff is not None:
+            part = self.handoff / "related.part"
+            part.write_text(json.dumps(related), encoding="utf-8")
+            part.replace(self.handoff / "related.json")  # whole, or not yet there
+
+    def finish(self) -> None:
+        """Wait for the other languages; one that failed fails the build (it said why)."""
+        failed = [lang for lang, child in self.children if child.wait() != 0]
+        self.drop()
+        if failed:
+            raise PluginError(
+                tr("the {lang} pages could not be built: see the messages above").format(
+                    lang=", ".join(failed)
+                )
+            )
+
+    def drop(self) -> None:
+        """Stop what still runs (the build failed) and remove the handoff folder."""
+        for _, child in self.children:
+            if child.poll() is None:
+                child.kill()
+                child.wait()
+        self.children = []
+        if self.handoff is not None:
+            shutil.rmtree(self.handoff, ignore_errors=True)
+            self.handoff = None

@@ -21,27 +21,22 @@ from ruamel.yaml.comments import CommentedMap
 from ruamel.yaml.scalarstring import LiteralScalarString
 
 from generator.build.outputs import Layout
+from generator.build.settings import Given, Settings, settings
 from generator.i18n.messages import tr
-from generator.site.pages import site_files, site_names
-from generator.site.render import ASSET, REQUIRED_EXTENSIONS, SCRIPT, Renderer, navigation
+from generator.site.pages import site_files
+from generator.site.render import Renderer
 from generator.source import model as m
 from generator.source.sourcefiles import SourceProblem, read_source
-from generator.source.urls import (
-    HOME,
-    alternates,
-    language_site_url,
-    site_path,
-    translation_of,
-    translation_src,
-)
-from generator.text.cjk import SEARCH_PIPELINE, SEARCH_SEPARATOR
+from generator.source.urls import HOME, language_site_url, translation_of, translation_src
 
 DOCS = "docs"
+SEARCH = ("search", "material/search")
 
 
 @dataclass(frozen=True)
 class Source:
-    """The project as the export reads it: its layout, mkdocs.yml and the plugin options."""
+    """The project as the export reads it: its layout (the plugin options among it) and
+    mkdocs.yml as written."""
 
     layout: Layout
     config: CommentedMap
@@ -51,13 +46,6 @@ class Source:
     def site_url(self) -> str | None:
         given = self.config.get("site_url")
         return given if isinstance(given, str) and given else None
-
-    @property
-    def options(self) -> dict:
-        for entry in self.config.get("plugins") or []:
-            if isinstance(entry, dict) and isinstance(entry.get("phasebook"), dict):
-                return dict(entry["phasebook"])
-        return {}
 
 
 class ConfigProblem(ValueError):
@@ -97,15 +85,12 @@ def _place(exc: YAMLError, text: str) -> str:
 
 def export_tree(portal: m.Portal, source: Source, lang: str) -> dict[str, bytes]:
     """Every file of one language's tree, by path relative to the tree."""
-    options = source.options
-    templates = options.get("templates_dir")
-    config = source.config
     renderer = Renderer(
         portal,
-        source.layout.root / templates if isinstance(templates, str) else None,
+        source.layout.templates_dir,
         lang=lang,
-        directory_urls=config.get("use_directory_urls", True) is not False,
-        page_size=options.get("catalogue_page_size", 100),
+        directory_urls=source.config.get("use_directory_urls", True) is not False,
+        page_size=source.layout.options.catalogue_page_size,
     )
     renderer.related = source.related
     site_url = language_site_url(source.site_url, lang, portal.info.languages)
@@ -154,60 +139,82 @@ def _docs_dir(portal: m.Portal, renderer: Renderer, docs_dir: Path):
 def _config(
     portal: m.Portal, source: Source, lang: str, site_url: str | None, hidden: list[str]
 ) -> CommentedMap:
-    """The project's mkdocs.yml for this tree: no phasebook plugin, and what it did spelled
-    out: nav, language, search tuning, extensions, assets, names in this language."""
+    """The project's mkdocs.yml for this tree: no phasebook plugin, what it does at build
+    time written out (settings.py), and the generated files kept out of the nav."""
     config = CommentedMap(source.config)
     config["docs_dir"] = DOCS
     config.pop("site_dir", None)
     config["edit_uri"] = ""  # the exported files are not the sources an author edits
-    if source.options.get("staff_links") is not True:  # as the plugin: none for customers
+    chosen = settings(portal, lang, source.layout.options, _given(config, source.site_url))
+    if not chosen.staff_links:
         for key in ("repo_url", "repo_name"):
             config.pop(key, None)
     if site_url:
         config["site_url"] = site_url
-    config.update(site_names(portal, lang))
+    config.update(chosen.names)
     theme = config.get("theme")
     theme = CommentedMap(theme) if isinstance(theme, dict) else CommentedMap(name=theme)
-    theme["language"] = lang
+    theme["language"] = chosen.theme_language
     config["theme"] = theme
-    plugins = []
-    for entry in config.get("plugins") or []:
-        name = next(iter(entry)) if isinstance(entry, dict) else entry
-        if name == "phasebook":
-            continue
-        if name in ("search", "material/search"):
-            options = CommentedMap(entry[name] or {}) if isinstance(entry, dict) else CommentedMap()
-            options.setdefault("separator", SEARCH_SEPARATOR)
-            options.setdefault("pipeline", list(SEARCH_PIPELINE))
-            entry = CommentedMap({name: options})
-        plugins.append(entry)
-    config["plugins"] = plugins
-    extensions = list(config.get("markdown_extensions") or [])
-    names = {next(iter(e)) if isinstance(e, dict) else e for e in extensions}
-    config["markdown_extensions"] = extensions + [e for e in REQUIRED_EXTENSIONS if e not in names]
-    for key, asset in (("extra_css", ASSET), ("extra_javascript", SCRIPT)):
-        listed = list(config.get(key) or [])
-        config[key] = listed if asset in listed else [*listed, asset]
-    if source.options.get("nav", True) is not False and "nav" not in config:
-        config["nav"] = navigation(portal, lang)
+    config["plugins"] = _plugins(config.get("plugins") or [], chosen)
+    config["markdown_extensions"] = [*(config.get("markdown_extensions") or []), *chosen.extensions]
+    config["extra_css"] = [*(config.get("extra_css") or []), *chosen.extra_css]
+    config["extra_javascript"] = [*(config.get("extra_javascript") or []), *chosen.extra_javascript]
+    if chosen.nav is not None:
+        config["nav"] = chosen.nav
     config["not_in_nav"] = LiteralScalarString("".join(f"/{src}\n" for src in hidden))
-    config["extra"] = _extra(config.get("extra"), portal, source, lang)
+    extra = config.get("extra")
+    extra = CommentedMap(extra) if isinstance(extra, dict) else CommentedMap()
+    extra.update(chosen.extra)
+    if chosen.scope is not None:
+        extra.setdefault("scope", chosen.scope)
+    config["extra"] = extra
     return config
 
 
-def _extra(extra: object, portal: m.Portal, source: Source, lang: str) -> CommentedMap:
-    """No generator credit for customers; the language selector, to each language's start
-    page: Material's own script then looks the page up in the other language's sitemap
-    when the site declares its URL."""
-    out = CommentedMap(extra) if isinstance(extra, dict) else CommentedMap()
-    if source.options.get("staff_links") is not True:
-        out["generator"] = False
-    if len(portal.info.languages) == 1:
-        return out
-    out["alternate"] = alternates("", portal.info.languages, source.site_url)
-    if lang != portal.language:
-        out.setdefault("scope", site_path(source.site_url) + "/")
-    return out
+def _name(entry: object) -> object:
+    """The name of a plugin or extension entry: `name`, or `{name: options}`."""
+    return next(iter(entry)) if isinstance(entry, dict) else entry
+
+
+def _search(plugins: list) -> dict:
+    """The options of the search plugin as mkdocs.yml gives them ({} if none)."""
+    for entry in plugins:
+        options = entry.get(_name(entry)) if isinstance(entry, dict) else None
+        if _name(entry) in SEARCH and isinstance(options, dict):
+            return options
+    return {}
+
+
+def _given(config: CommentedMap, site_url: str | None) -> Given:
+    """What the project's mkdocs.yml chose, where Phasebook's settings let it win."""
+    search = _search(config.get("plugins") or [])
+    separator, pipeline = search.get("separator"), search.get("pipeline")
+    return Given(
+        site_url=site_url,
+        nav="nav" in config,
+        extensions=tuple(_name(e) for e in config.get("markdown_extensions") or []),
+        extra_css=tuple(config.get("extra_css") or []),
+        extra_javascript=tuple(config.get("extra_javascript") or []),
+        search_separator=separator if isinstance(separator, str) else None,
+        search_pipeline=tuple(pipeline) if isinstance(pipeline, list) else (),
+    )
+
+
+def _plugins(plugins: list, chosen: Settings) -> list:
+    """Every plugin but phasebook, the search plugin tuned for the portal's languages."""
+    kept = []
+    for entry in plugins:
+        name = _name(entry)
+        if name == "phasebook":
+            continue
+        if name in SEARCH:
+            options = CommentedMap(entry[name] or {}) if isinstance(entry, dict) else CommentedMap()
+            options["separator"] = chosen.search_separator
+            options["pipeline"] = chosen.search_pipeline
+            entry = CommentedMap({name: options})
+        kept.append(entry)
+    return kept
 
 
 def _dump(config: CommentedMap) -> bytes:

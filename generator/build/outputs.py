@@ -10,7 +10,7 @@ from mkdocs.yml).
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from pathlib import Path
 
 import yaml
@@ -18,7 +18,6 @@ import yaml
 from generator.i18n.messages import tr
 from generator.source.sourcefiles import SourceProblem, read_text
 
-DEFAULT_INDEX = ".phasebook/index"
 # Set by `phasebook build` for the plugin: where the site finally goes (MkDocs itself only
 # sees the staging directory beside it), to be checked like any other output.
 SITE_TARGET_ENV = "PHASEBOOK_SITE_TARGET"
@@ -26,6 +25,36 @@ SITE_TARGET_ENV = "PHASEBOOK_SITE_TARGET"
 
 class OutputError(ValueError):
     """An output path that would overwrite the sources; the message says what to use."""
+
+
+@dataclass(frozen=True)
+class Options:
+    """The phasebook plugin's options and their defaults, in one place: the plugin's
+    config class (site_plugins/config.py) takes its defaults from here, and every command
+    reads a project's options through `layout` (what MkDocs would refuse reads as unset)."""
+
+    enabled: bool = True
+    phases_dir: str = "phases"
+    search_index: str = ".phasebook/index"
+    templates_dir: str | None = None
+    nav: bool = True
+    strict_content: bool = False
+    staff_links: bool = False
+    catalogue_page_size: int = 100
+
+    @classmethod
+    def read(cls, given: dict) -> Options:
+        """The options of a `phasebook:` entry, each of the type MkDocs would accept."""
+        chosen = {}
+        for option in fields(cls):
+            value = given.get(option.name)
+            kind = str if option.default is None else type(option.default)
+            if type(value) is kind and (kind is not int or value >= 1):
+                chosen[option.name] = value
+        return cls(**chosen)
+
+
+DEFAULTS = Options()
 
 
 @dataclass(frozen=True)
@@ -37,6 +66,7 @@ class Layout:
     phases_dir: Path
     index_dir: Path
     templates_dir: Path | None = None
+    options: Options = field(default_factory=Options)
 
     def sources(self) -> list[tuple[str, Path]]:
         found = [
@@ -69,23 +99,23 @@ def layout(project: Path, config_file: Path | None = None) -> Layout:
         pass  # MkDocs itself reports a broken mkdocs.yml; the defaults still protect
     read = data is not None
     data = data or {}
-    options = _plugin_options(data)
+    options = Options.read(plugin_options(data))
     base = config_file.parent
     docs = data.get("docs_dir") if isinstance(data.get("docs_dir"), str) else None
-    phases = options.get("phases_dir") if isinstance(options.get("phases_dir"), str) else None
-    templates = options.get("templates_dir")
-    index = options.get("search_index") if isinstance(options.get("search_index"), str) else None
+    templates = options.templates_dir
     return Layout(
         root=project,
         # MkDocs' default is docs/; without a readable mkdocs.yml, Phasebook's content/.
         docs_dir=base / (docs or ("docs" if read else "content")),
-        phases_dir=base / (phases or "phases"),
-        index_dir=base / (index or DEFAULT_INDEX),
-        templates_dir=base / templates if isinstance(templates, str) else None,
+        phases_dir=base / options.phases_dir,
+        index_dir=base / options.search_index,
+        templates_dir=base / templates if templates is not None else None,
+        options=options,
     )
 
 
-def _plugin_options(data: dict) -> dict:
+def plugin_options(data: dict) -> dict:
+    """The `phasebook:` entry of mkdocs.yml's plugins, as written ({} when it has none)."""
     for entry in data.get("plugins") or []:
         if isinstance(entry, dict) and isinstance(entry.get("phasebook"), dict):
             return entry["phasebook"]

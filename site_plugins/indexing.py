@@ -1,0 +1,96 @@
+"""The index job, bound to the build's events: the search index and the related content,
+computed in a second process while MkDocs renders the pages.
+
+The previous index is kept until the build is known to have succeeded: MkDocs may still
+abort after on_post_build (a warning under --strict), and then on_build_error restores it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import time
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+
+from generator.search.documents import documents
+from generator.search.index import fingerprint
+from generator.search.job import STAGING_ENV, Background, IndexJob
+from generator.source.model import Portal
+from generator.system import faults
+from site_plugins.incremental import Incremental
+
+
+class IndexCollector:
+    """One build's index job and what it found related, for every language's pages."""
+
+    def __init__(self) -> None:
+        self.job: IndexJob | None = None
+        self.done: IndexJob | None = None  # installed, its predecessor not yet discarded
+        self.background: Background | None = None  # the preview's, installed when done
+        self.related: dict[str, list[str]] = {}  # program id → the related programs
+        self.timings: dict[str, float] = {}
+        self.waiting_for: Path | None = None  # another language's build: the file to read
+
+    def start(
+        self,
+        portal: Portal,
+        config: MkDocsConfig,
+        folders: tuple[Path, Path],
+        preview: Incremental | None,
+    ) -> None:
+        """Index the portal into `folders` (the index, the phase files) in a second process:
+        only the pages' finished HTML needs to know what is related. The preview does not
+        wait for it: it relates the pages at once."""
+        index_dir, phases_dir = folders
+        docs_dir = Path(config.docs_dir)
+        docs = documents(portal, docs_dir, config.use_directory_urls)
+        staging = os.environ.get(STAGING_ENV)
+        self.job = IndexJob(index_dir, Path(staging) if staging else None)
+        self.job.start(docs, fingerprint(phases_dir, docs_dir))
+        faults.point("index-started")
+        if preview is not None:
+            self.related = preview.related(docs)
+
+    def wait(self) -> bool:
+        """Wait, once, for what is related: from the index worker (the first language) or
+        from the first language's build (another language, in a process of its own).
+        True when the worker just answered, for the other languages to be told."""
+        if self.job is not None and self.job.running:
+            data = self.job.wait()
+            self.related, self.timings = data["related"], data["timings"]
+            return True
+        if self.waiting_for is not None:
+            while not self.waiting_for.is_file():
+                time.sleep(0.02)
+            self.related = json.loads(self.waiting_for.read_text(encoding="utf-8"))
+            self.waiting_for = None
+        return False
+
+    def install(self) -> None:
+        """The build is written: put the new index in place, keeping the old one."""
+        if self.job is not None:
+            self.job.install()
+            self.job, self.done = None, self.job
+
+    def in_background(self) -> None:
+        """The preview serves its pages now and installs the index when it is ready."""
+        if self.job is not None:
+            self.background, self.job = Background(self.job), None
+
+    def rollback(self) -> None:
+        """The build failed: the previous index stays, or comes back."""
+        for job in (self.job, self.done):
+            if job is not None:
+                job.rollback()
+        self.job = self.done = None
+
+    def drop_kept(self, twin: bool) -> None:
+        """The previous build succeeded: its predecessor's index is no longer needed."""
+        if self.background is not None and not twin:
+            self.background.cancel()  # a newer build indexes again
+            self.background = None
+        if self.done is not None:
+            self.done.discard()
+            self.done = None
