@@ -69,7 +69,8 @@ def _new_only(portal: m.Portal, rows: list[NewSession]) -> tuple[list[NewSession
     seen = {
         (program_id, s.starts.timestamp(), s.language)
         for program_id, (_, p) in portal.by_id.items()
-        for s in getattr(p, "sessions", [])
+        if p.scheduled
+        for s in p.sessions  # type: ignore[attr-defined]
     }
     fresh = []
     for row in rows:

@@ -17,7 +17,6 @@ from generator.source import model as m
 from generator.source.urls import translation_of
 from generator.text.errors import Problem
 
-SELF_SERVICE = ("guide", "video")
 # Set by `phasebook build --strict-content`; the plugin reads it (mkdocs has no CLI flag for it).
 STRICT_CONTENT_ENV = "PHASEBOOK_STRICT_CONTENT"
 
@@ -53,7 +52,8 @@ class PhaseRow:
 
 
 def stale_programs(portal: m.Portal) -> list[Gap]:
-    """ATX a customer can neither join nor watch: what `--strict-content` refuses to publish."""
+    """Scheduled programs a customer can neither join nor watch: what `--strict-content`
+    refuses to publish."""
     return [
         _gap(
             portal,
@@ -65,7 +65,7 @@ def stale_programs(portal: m.Portal) -> list[Gap]:
             ).format(id=p.id),
         )
         for _, p in portal.programs()
-        if isinstance(p, m.Atx) and not portal.upcoming(p) and p.recording is None
+        if p.scheduled and not portal.upcoming(p) and _recording(p) is None
     ]
 
 
@@ -94,12 +94,17 @@ def _accepted(portal: m.Portal, gap: Gap) -> Gap:
     return replace(gap, accepted=portal.t(acceptance.reason))
 
 
-def on_their_own(portal: m.Portal, program: m.ProgramT) -> bool:
-    """What a customer gets through a phase with alone, at no cost: a free guide or video,
-    or a free ATX with its recording."""
+def on_their_own(portal: m.Portal, program: m.ProgramBase) -> bool:
+    """What a customer gets through a phase with alone, at no cost: free self-service (tech
+    touch: a guide, a video), or a free scheduled program with its recording."""
     if portal.tier(program.tier).paid:
         return False
-    return program.kind in SELF_SERVICE or getattr(program, "recording", None) is not None
+    return program.touch == "tech" or _recording(program) is not None
+
+
+def _recording(program: m.ProgramBase) -> str | None:
+    """A scheduled program's recording; other kinds have none."""
+    return getattr(program, "recording", None)
 
 
 def _phase_gaps(portal: m.Portal, view: m.PhaseView) -> list[Gap]:
@@ -155,31 +160,12 @@ def _phase_gaps(portal: m.Portal, view: m.PhaseView) -> list[Gap]:
     return out
 
 
-def _program_gaps(portal: m.Portal, program: m.ProgramT) -> list[Gap]:
-    out = []
-    if isinstance(program, m.Accelerator):
-        if not program.prerequisites:
-            out.append(
-                _gap(
-                    portal,
-                    program.id,
-                    "accelerator-no-prerequisites",
-                    tr("accelerator has no prerequisites: name the ATX or guide to take first"),
-                )
-            )
-        if not program.outcomes:
-            out.append(
-                _gap(
-                    portal,
-                    program.id,
-                    "accelerator-no-outcomes",
-                    tr("accelerator has no outcomes: say what the customer leaves with"),
-                )
-            )
+def _program_gaps(portal: m.Portal, program: m.ProgramBase) -> list[Gap]:
+    out = _requested_gaps(portal, program) if program.requested else []
     if (
-        isinstance(program, m.Atx)
-        and program.recording is None
-        and any(portal.is_over(program, s) for s in program.sessions)
+        program.scheduled
+        and _recording(program) is None
+        and any(portal.is_over(program, s) for s in program.sessions)  # type: ignore[attr-defined]
     ):
         out.append(
             _gap(
@@ -187,6 +173,30 @@ def _program_gaps(portal: m.Portal, program: m.ProgramT) -> list[Gap]:
                 program.id,
                 "past-session-no-recording",
                 tr("a session is over but there is no recording: add its recording: URL"),
+            )
+        )
+    return out
+
+
+def _requested_gaps(portal: m.Portal, program: m.ProgramBase) -> list[Gap]:
+    """What a customer should have done before requesting help, and what it leaves with."""
+    out = []
+    if not getattr(program, "prerequisites", True):
+        out.append(
+            _gap(
+                portal,
+                program.id,
+                "accelerator-no-prerequisites",
+                tr("accelerator has no prerequisites: name the ATX or guide to take first"),
+            )
+        )
+    if not getattr(program, "outcomes", True):
+        out.append(
+            _gap(
+                portal,
+                program.id,
+                "accelerator-no-outcomes",
+                tr("accelerator has no outcomes: say what the customer leaves with"),
             )
         )
     return out

@@ -9,20 +9,23 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from generator.feeds.catalog import Catalog
-from generator.source.model import Lifecycle, PhaseFile
+from generator.source import model as m
 
-# File name → (model, mode): sources are read (validation), the catalog is written.
-SCHEMAS: dict[str, tuple[type[BaseModel], str]] = {
-    "lifecycle.schema.json": (Lifecycle, "validation"),
-    "phase.schema.json": (PhaseFile, "validation"),
-    "catalog.schema.json": (Catalog, "serialization"),
-}
+
+def models() -> dict[str, tuple[type[BaseModel], str]]:
+    """File name → (model, mode): sources are read (validation), the catalog is written. The
+    phase model as built now, with every kind registered."""
+    return {
+        "lifecycle.schema.json": (m.Lifecycle, "validation"),
+        "phase.schema.json": (m.PhaseFile, "validation"),
+        "catalog.schema.json": (Catalog, "serialization"),
+    }
 
 
 def schemas() -> dict[str, str]:
     """File name → schema text, stable from run to run so that it can be committed."""
     out = {}
-    for name, (model, mode) in SCHEMAS.items():
+    for name, (model, mode) in models().items():
         schema = model.model_json_schema(mode=mode)
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = name

@@ -8,7 +8,7 @@ given in every portal language, fallbacks applied, so that consumers need no rul
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -77,9 +77,14 @@ class PhaseOut(_Out):
     calendar: str = Field(description="The phase's iCalendar feed.")
 
 
+def _kinds(schema: dict[str, Any]) -> None:
+    """The kinds registered when the schema is written (a Literal would fix them at import)."""
+    schema["enum"] = list(m.KINDS)
+
+
 class ProgramOut(_Out):
     id: str
-    kind: Literal[m.KINDS]  # type: ignore[valid-type]
+    kind: str = Field(json_schema_extra=_kinds)
     touch: Literal["tech", "low", "high"]
     phase: str
     tier: str
@@ -197,13 +202,13 @@ def _phase(portal: m.Portal, index: int, view: m.PhaseView, url, site_url) -> Ph
     )
 
 
-def _program(portal: m.Portal, view: m.PhaseView, p: m.ProgramT, url) -> ProgramOut:
+def _program(portal: m.Portal, view: m.PhaseView, p: m.ProgramBase, url) -> ProgramOut:
     every = lambda value: _all(portal, value)  # noqa: E731
     title = {lang: portal.title(p, lang) for lang in portal.info.languages}
     return ProgramOut(
         id=p.id,
         kind=p.kind,
-        touch=m.TOUCH[p.kind],
+        touch=p.touch,
         phase=view.phase.id,
         tier=p.tier,
         paid=portal.tier(p.tier).paid,

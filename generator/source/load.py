@@ -107,16 +107,16 @@ def _read_phase(path: Path, label: str) -> PhaseSource:
     except SourceProblem:
         source = read_yaml(path, label)  # which says what is wrong with the file
         return PhaseSource(path.stem, source, against_schema(m.PhaseFile, source))
-    return _parsed_phase(path.stem, label, text, language())
+    return _parsed_phase(path.stem, label, text, language(), m.PhaseFile)
 
 
 @functools.lru_cache(maxsize=256)
-def _parsed_phase(stem: str, label: str, text: str, messages: str) -> PhaseSource:
-    """Parsed and checked once per text (and language of the messages): a preview rebuild
-    parses only the files that changed. The models are never modified afterwards (a view
-    copies what it changes)."""
+def _parsed_phase(stem: str, label: str, text: str, messages: str, model: type) -> PhaseSource:
+    """Parsed and checked once per text (and language of the messages, and phase model: a
+    kind registered since makes a new one): a preview rebuild parses only the files that
+    changed. The models are never modified afterwards (a view copies what it changes)."""
     source = parse_yaml(text, label)
-    return PhaseSource(stem, source, against_schema(m.PhaseFile, source))
+    return PhaseSource(stem, source, against_schema(model, source))
 
 
 def _assemble(
@@ -142,7 +142,7 @@ def _assemble(
             )
         )
     by_id = {p.id: (view, p) for view in views for p in view.phase.programs}
-    guides = {p.page: (v, p) for v, p in by_id.values() if isinstance(p, m.Guide)}
+    guides = {p.page: (v, p) for v, p in by_id.values() if p.written}
     titles = {page: _guide_titles(content_dir, page, pages, lifecycle) for page in guides}
     located = {}
     for phase in phases:
@@ -156,11 +156,12 @@ def _assemble(
 
 def _with_occurrences(phase: m.PhaseFile, zone: ZoneInfo) -> m.PhaseFile:
     """The phase as every view sees it: a repeating session is each of its occurrences."""
-    if not any(s.repeat for p in phase.programs for s in getattr(p, "sessions", [])):
+    scheduled = [p for p in phase.programs if p.scheduled]
+    if not any(s.repeat for p in scheduled for s in p.sessions):
         return phase
     programs = [
         p.model_copy(update={"sessions": [o for s in p.sessions for o in m.occurrences(s, zone)]})
-        if isinstance(p, m.Atx)
+        if p.scheduled
         else p
         for p in phase.programs
     ]

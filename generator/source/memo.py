@@ -93,13 +93,13 @@ class Inputs:
         if everything:  # a site's templates: any page may show anything
             self.base = digest(self.base, list(self.program.values()))
 
-    def _extra(self, program: m.ProgramT) -> object:
+    def _extra(self, program: m.ProgramBase) -> object:
         """What a program's digest needs beyond its own fields: which sessions are over (the
-        clock moves), a guide's title (its page's first heading)."""
-        if isinstance(program, m.Atx):
-            return [self.portal.is_over(program, s) for s in program.sessions]
-        if isinstance(program, m.Guide):
-            return self.portal.guide_titles.get(program.page)
+        clock moves), a written page's title (its first heading)."""
+        if program.scheduled:
+            return [self.portal.is_over(program, s) for s in program.sessions]  # type: ignore[attr-defined]
+        if program.written:
+            return self.portal.guide_titles.get(program.page)  # type: ignore[attr-defined]
         return None
 
     def of(self, kind: str, program_ids: list[str], phase: str | None = None) -> str:

@@ -1,0 +1,140 @@
+"""The source format as pydantic models: the contract with CS staff, and its JSON Schema.
+
+Models are frozen: once loaded and cross-checked, every view reads the same immutable data.
+Optional fields may be added freely; renaming or removing one breaks every vendor's content.
+Callers read everything as `m.<name>` (`from generator.source import model as m`):
+
+- fields.py: ids, codes, texts and URLs as types, and the English templates of their errors
+- sessions.py: sessions and their repeats
+- files.py: lifecycle.yml, and a phase file's fields besides its programs
+- kinds.py: what every program has, the capabilities a kind declares, the built-in kinds
+- registry.py: the registry of kinds, and the models built from it (`PhaseFile` …)
+- portal.py: the loaded portal every view reads
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from generator.source.model import registry
+from generator.source.model.fields import (
+    ANY_LANGUAGE,
+    ERRORS,
+    FIRST_YEAR,
+    LANG,
+    LAST_YEAR,
+    SLUG,
+    Flag,
+    HttpsUrl,
+    Language,
+    Level,
+    Line,
+    LineStr,
+    Minutes,
+    RequestUrl,
+    Slug,
+    Strict,
+    Text,
+    control_character,
+    invalid,
+)
+from generator.source.model.files import (
+    GAP_CODES,
+    Acceptance,
+    ExitCriterion,
+    Lifecycle,
+    PhaseFields,
+    PortalInfo,
+    Stage,
+    Tier,
+)
+from generator.source.model.kinds import BUILT_IN, Accelerator, Atx, Guide, ProgramBase, Video
+from generator.source.model.portal import (
+    TOUCHES,
+    PhaseView,
+    Portal,
+    session_ends,
+    text,
+    text_key,
+)
+from generator.source.model.registry import (
+    KIND_MODELS,
+    catalogues,
+    kind_name,
+    register_kind,
+    unregister_kind,
+)
+from generator.source.model.sessions import (
+    EVERY,
+    MAX_OCCURRENCES,
+    Repeat,
+    Session,
+    occurrences,
+    repeated,
+)
+
+# Built from the registry, so always as it is now: read them as m.<name>, at the time of use.
+BUILT_NAMES = ("KINDS", "TOUCH", "ProgramT", "Program", "PhaseFile")
+
+
+def __getattr__(name: str) -> Any:
+    """KINDS, TOUCH, ProgramT, Program and PhaseFile, as built from the registry of kinds
+    at this moment (a kind registered later is in them)."""
+    if name in BUILT_NAMES:
+        return registry.BUILT[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+__all__ = [
+    "ANY_LANGUAGE",
+    "BUILT_IN",
+    "BUILT_NAMES",
+    "ERRORS",
+    "EVERY",
+    "FIRST_YEAR",
+    "GAP_CODES",
+    "KIND_MODELS",
+    "LANG",
+    "LAST_YEAR",
+    "MAX_OCCURRENCES",
+    "SLUG",
+    "TOUCHES",
+    "Accelerator",
+    "Acceptance",
+    "Atx",
+    "ExitCriterion",
+    "Flag",
+    "Guide",
+    "HttpsUrl",
+    "Language",
+    "Level",
+    "Lifecycle",
+    "Line",
+    "LineStr",
+    "Minutes",
+    "PhaseFields",
+    "PhaseView",
+    "Portal",
+    "PortalInfo",
+    "ProgramBase",
+    "Repeat",
+    "RequestUrl",
+    "Session",
+    "Slug",
+    "Stage",
+    "Strict",
+    "Text",
+    "Tier",
+    "Video",
+    "catalogues",
+    "control_character",
+    "invalid",
+    "kind_name",
+    "occurrences",
+    "register_kind",
+    "repeated",
+    "session_ends",
+    "text",
+    "text_key",
+    "unregister_kind",
+]
