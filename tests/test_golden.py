@@ -74,3 +74,12 @@ def test_the_two_languages_differ_in_words_not_in_pages() -> None:
     ja, en = page_set("ja"), page_set("en")
     assert sorted(ja) == sorted(en)
     assert "# 運用" in ja["phases/run.md"].decode() and "# Run" in en["phases/run.md"].decode()
+
+
+def test_english_pages_have_no_japanese_punctuation() -> None:
+    """Lists and brackets come from the language's words (CLDR, the catalog), so an English
+    page never shows 「・」 between names or 「（8 min）」."""
+    for src, content in page_set("en").items():
+        text = content.decode("utf-8")
+        for mark in ("・", "（", "）", "、"):
+            assert mark not in text, (src, mark)

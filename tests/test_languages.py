@@ -11,8 +11,9 @@ from urllib.parse import urlsplit
 
 from icalendar import Calendar
 
-from generator.authoring.scaffold import init_portal
+from generator.authoring.init import init_portal
 from generator.source.load import load_portal
+from generator.source.urls import alternates
 from tests.helpers import ROOT, edit, mkdocs_build, text_of
 
 HREFLANG = re.compile(r'<link rel="alternate" href="([^"]+)" hreflang="([a-z-]+)">')
@@ -179,3 +180,9 @@ def test_a_translation_without_a_heading_keeps_the_original_title(
     assert "はじめてのログイン" in phase and "hello.en" not in phase
     guide = text_of(site / "en" / "guides" / "hello" / "index.html")
     assert "Sign in." in guide and "not translated" not in guide
+
+
+def test_the_language_selector_names_each_language_in_its_own_words() -> None:
+    """Babel's CLDR names: a language needs no entry in code to be offered."""
+    names = [a["name"] for a in alternates("phases/run/", ["ja", "en", "ko"], None)]
+    assert names == ["日本語", "English", "한국어"]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import html
 import json
+import logging
 import re
 from datetime import UTC, datetime
 from pathlib import Path
@@ -174,6 +175,33 @@ def test_what_customers_get_is_named_without_cs_jargon(example_site: Path) -> No
         for jargon in ("テックタッチ", "ロータッチ", "ハイタッチ", "Tech-touch", "High-touch"):
             assert jargon not in text, (page, jargon)
     plans = text_of(example_site / "plans" / "index.html")
-    assert "支援の形: セルフサービス・ウェビナー（1対多）・専任担当（1対1）" in plans
+    # A list as CLDR joins it in Japanese (Babel's format_list), as the English page's is.
+    assert "支援の形: セルフサービス、ウェビナー（1対多）、専任担当（1対1）" in plans
+    english = text_of(example_site / "en" / "plans" / "index.html")
+    assert (
+        "How we help: Self-service, Webinars (one-to-many), and Dedicated help (one-to-one)"
+        in english
+    )
     program = text_of(example_site / "programs" / "acc-engage-alert-tuning" / "index.html")
     assert "ステージ: 利用 › フェーズ: 定着" in program
+
+
+def test_a_language_without_a_catalog_is_warned_about_once_and_shown_in_english(
+    portal: Portal, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Adding a language is writing its catalog: until then its fixed words are English,
+    and the build says so once, not silently."""
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.phasebook"):
+        renderer = Renderer(portal, lang="fr")
+        page = renderer.phase_page(portal.phases[0])
+        renderer.plans_page()
+    said = [r.getMessage() for r in caplog.records if "'fr'" in r.getMessage()]
+    assert len(said) == 1 and "portal.po" in said[0]
+    assert "## What to do in this phase {#tasks}" in page
+    # Names of languages come from CLDR, in the page's language.
+    assert renderer.language_name("ja") == "japonais"
+    caplog.clear()
+    with caplog.at_level(logging.WARNING, logger="mkdocs.plugins.phasebook"):
+        Renderer(portal, lang="en")
+        Renderer(portal, lang="ja")
+    assert caplog.records == []

@@ -10,7 +10,8 @@ import functools
 import re
 from pathlib import Path
 
-from generator.i18n.labels import LABELS
+from generator.i18n.kinds import kind_words
+from generator.i18n.words import W_, gettext
 from generator.source import model as m
 from generator.source.urls import (
     PLANS,
@@ -29,10 +30,10 @@ def _every(portal: m.Portal, value: dict[str, str] | None) -> str:
     return " ".join(dict.fromkeys(portal.t(value, lang) for lang in portal.info.languages))
 
 
-def _words(portal: m.Portal, key: str) -> str:
-    """One of the portal's fixed words (labels.py) in every portal language."""
+def _words(portal: m.Portal, message: str) -> str:
+    """One of the portal's fixed words (English, marked `W_`) in every portal language."""
     langs = portal.info.languages
-    return " ".join(dict.fromkeys(LABELS.get(g, LABELS["en"])[key] for g in langs))
+    return " ".join(dict.fromkeys(gettext(g, message) for g in langs))
 
 
 def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) -> list[dict]:
@@ -42,7 +43,7 @@ def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) 
     every = functools.partial(_every, portal)
     urls = lambda src: {g: language_prefix(g, langs) + page_url(src, directory_urls) for g in langs}  # noqa: E731
     docs = []
-    phase_word = _words(portal, "phase")
+    phase_word = _words(portal, W_("Phase"))
     for view in portal.phases:
         phase = view.phase
         body = [every(phase.summary), *map(every, phase.tasks)]
@@ -56,7 +57,7 @@ def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) 
     for view, program in portal.programs():
         title = " ".join(dict.fromkeys(portal.title(program, lang) for lang in langs))
         body = [
-            _words(portal, f"kind_{program.kind}"),
+            _words(portal, kind_words(program.kind).name),
             every(program.summary),
             *map(every, program.topics),
         ]
@@ -85,14 +86,14 @@ def _plan_documents(portal: m.Portal, urls) -> list[dict]:
     page = urls(PLANS)
     docs = []
     for tier in portal.lifecycle.tiers:
-        support = words("paid_support" if tier.paid else "free_support")
+        support = words(W_("Paid support plans") if tier.paid else W_("Free support"))
         body = [
             support,
-            words("paid") if tier.paid else "",
+            words(W_("Paid")) if tier.paid else "",
             every(tier.summary),
             every(tier.price),
             *map(every, tier.includes),
-            words("price"),
+            words(W_("Price")),
         ]
         docs.append(
             _doc(portal, None, f"tier:{tier.id}", "plan", every(tier.name), body)
@@ -101,13 +102,18 @@ def _plan_documents(portal: m.Portal, urls) -> list[dict]:
                 "url": {g: f"{u}#tier-{tier.id}" for g, u in page.items()},
             }
         )
-    title = {lang: LABELS.get(lang, LABELS["en"])["plans"] for lang in langs}
+    title = {lang: gettext(lang, "Support plans compared") for lang in langs}
     body = [
-        words("plans_intro"),
-        words("price"),
-        words("includes"),
-        words("free_support"),
-        words("paid_support"),
+        words(
+            W_(
+                "What each plan includes, phase by phase. Each plan includes everything of "
+                "the plans to its left."
+            )
+        ),
+        words(W_("Price")),
+        words(W_("Includes")),
+        words(W_("Free support")),
+        words(W_("Paid support plans")),
         *(every(t.name) for t in portal.lifecycle.tiers),
     ]
     plans = _doc(portal, None, "plans", "plan", " ".join(title.values()), body)
