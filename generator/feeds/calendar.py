@@ -1,4 +1,4 @@
-"""ATX sessions as iCalendar feeds that customers subscribe to or add one by one.
+"""Sessions as iCalendar feeds that customers subscribe to or add one by one.
 
 RFC 5545 is easy to get subtly wrong by hand (folding, escaping, VTIMEZONE), so icalendar
 writes it. UIDs are derived from program, start and language so that a subscribed
@@ -15,8 +15,10 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vText
 
+from generator.i18n.words import gettext
 from generator.source import model as m
 from generator.source.memo import Keep, make
+from generator.source.urls import absolute_url, page_url, program_src
 
 FEED = "schedule.ics"
 
@@ -26,7 +28,7 @@ class Scheduled:
     """One session with the program and phase it belongs to."""
 
     view: m.PhaseView
-    program: m.Atx
+    program: m.ProgramBase  # of a `scheduled` kind
     session: m.Session
 
     @property
@@ -48,28 +50,34 @@ def phase_feed(phase_id: str) -> str:
 
 
 def sessions(portal: m.Portal) -> list[Scheduled]:
-    """Every session in start order (then program order)."""
+    """Every session of every scheduled program in start order (then program order)."""
     found = [
         Scheduled(view, program, session)
         for view, program in portal.programs()
-        if isinstance(program, m.Atx)
-        for session in program.sessions
+        if program.scheduled
+        for session in program.sessions  # type: ignore[attr-defined]
     ]
     return sorted(found, key=lambda s: s.session.starts)
 
 
 def feed_files(
-    portal: m.Portal, site_url: str | None, lang: str | None = None, keep: Keep = make
+    portal: m.Portal,
+    site_url: str | None,
+    lang: str | None = None,
+    keep: Keep = make,
+    directory_urls: bool = True,
 ) -> Iterator[tuple[str, bytes]]:
     """Every feed the site serves in `lang`, as (path, content): all sessions, one per phase,
     one per session. Each event is written once and reused in the three feeds it is in; its
-    UID is the same in every language, so a calendar subscribed to two keeps one event."""
+    UID is the same in every language, so a calendar subscribed to two keeps one event.
+    `directory_urls` is MkDocs' `use_directory_urls`: an event links its program's page."""
     every = sessions(portal)
     zone = ZoneInfo(portal.info.timezone)
     now = portal.now.isoformat()
+    link = Links(site_url, directory_urls)
     events = {
         id(item): keep(
-            lambda i=item: _event(portal, i, zone, site_url, lang).to_ical(),
+            lambda i=item: _event(portal, i, zone, link, lang).to_ical(),
             f"event {now} {item.uid}",
             [item.program.id],
         )
@@ -118,8 +126,22 @@ def _vtimezone(tzid: str) -> Timezone:
     return Timezone.from_tzid(tzid)
 
 
+@dataclass(frozen=True)
+class Links:
+    """Where an event links to: its program's page, as MkDocs publishes it, made absolute
+    (a calendar has no base URL), or nothing when the site does not say where it is."""
+
+    site_url: str | None
+    directory_urls: bool
+
+    def program(self, program: m.ProgramBase) -> str | None:
+        if not self.site_url:
+            return None
+        return absolute_url(page_url(program_src(program), self.directory_urls), self.site_url)
+
+
 def _event(
-    portal: m.Portal, item: Scheduled, zone: ZoneInfo, site_url: str | None, lang: str | None
+    portal: m.Portal, item: Scheduled, zone: ZoneInfo, link: Links, lang: str | None
 ) -> Event:
     program, session = item.program, item.session
     event = Event()
@@ -128,14 +150,22 @@ def _event(
     event.add("dtstamp", portal.now.astimezone(UTC))
     event.add("dtstart", session.starts.astimezone(zone))
     event.add("dtend", m.session_ends(program, session).astimezone(zone))
-    event.add("summary", f"[ATX] {portal.title(program, lang)}")
+    title = portal.title(program, lang)
+    label = program.feed_label and gettext(lang or portal.language, program.feed_label)
+    event.add("summary", f"[{label}] {title}" if label else title)
     lines = [portal.t(program.summary, lang)] if program.summary else []
     if session.register_url:
         lines.append(session.register_url)
     event.add("description", "\n\n".join(lines))
-    if site_url:
-        event.add("url", f"{site_url.rstrip('/')}/programs/{program.id}/")
-    elif session.register_url:
-        event.add("url", session.register_url)
-    event.add("location", "Online")
+    url = link.program(program) or session.register_url
+    if url:
+        event.add("url", url)
+    event.add("location", _location(portal, program, lang))
     return event
+
+
+def _location(portal: m.Portal, program: m.ProgramBase, lang: str | None) -> str:
+    """Where the customer goes: the venue of a program held in person, else online."""
+    if program.in_person:
+        return portal.t(program.venue, lang)  # type: ignore[attr-defined]
+    return gettext(lang or portal.language, "Online")

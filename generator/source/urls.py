@@ -7,16 +7,34 @@ as the lifecycle picture and data files need the final URL, computed here the sa
 from __future__ import annotations
 
 import posixpath
+from collections.abc import Iterator, Mapping
 from urllib.parse import urlsplit
 
-from generator.i18n.labels import LABELS
+from generator.i18n.words import language_name
 from generator.source import model as m
 
 HOME = "index.md"
 SCHEDULE = "schedule.md"
 PLANS = "plans.md"
-CATALOGUES = {"atx": "atx.md", "accelerator": "accelerators.md"}
 CATALOG_JSON = "api/catalog.json"
+
+
+class _Catalogues(Mapping[str, str]):
+    """kind → the source of its catalogue page ("atx" → "atx.md"), for every kind that
+    declares a `catalogue`, read from the registry of kinds whenever asked: a kind
+    registered after this module was imported has its catalogue too."""
+
+    def __getitem__(self, kind: str) -> str:
+        return m.catalogues()[kind]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(m.catalogues())
+
+    def __len__(self) -> int:
+        return len(m.catalogues())
+
+
+CATALOGUES: Mapping[str, str] = _Catalogues()
 
 
 def paged_src(first: str, number: int) -> str:
@@ -33,10 +51,11 @@ def phase_src(phase_id: str) -> str:
     return f"phases/{phase_id}.md"
 
 
-def program_src(program: m.ProgramT) -> str:
-    """Guides keep the URL of their Markdown file; every other program gets its own page."""
-    if isinstance(program, m.Guide):
-        return posixpath.normpath(program.page)
+def program_src(program: m.ProgramBase) -> str:
+    """A program written in content/ keeps the URL of its Markdown file; every other program
+    gets a page of its own."""
+    if program.written:
+        return posixpath.normpath(program.page)  # type: ignore[attr-defined]
     return f"programs/{program.id}.md"
 
 
@@ -101,7 +120,7 @@ def alternates(page_url: str, languages: list[str], site_url: str | None) -> lis
     root = site_path(site_url)
     return [
         {
-            "name": LABELS.get(other, LABELS["en"])["self_name"],
+            "name": language_name(other, other),  # in its own words: 日本語, English
             "lang": other,
             "link": f"{root}/{language_prefix(other, languages)}{page_url}",
         }
