@@ -17,14 +17,21 @@ class KindWords:
     name: str  # after a program's badge: "ATX (one-to-many webinar)"
     short: str  # in lists, the plans matrix and calendar events: "ATX"
     catalogue: str | None = None  # the heading of its catalogue page, when it has one
+    nav: str | None = None  # its catalogue in the site's navigation
 
 
 KINDS: dict[str, KindWords] = {
     "atx": KindWords(
-        W_("ATX (one-to-many webinar)"), W_("ATX"), W_("Ask the Experts (ATX) catalogue")
+        W_("ATX (one-to-many webinar)"),
+        W_("ATX"),
+        W_("Ask the Experts (ATX) catalogue"),
+        W_("ATX"),
     ),
     "accelerator": KindWords(
-        W_("Accelerator (one-to-one)"), W_("Accelerator"), W_("Accelerator catalogue")
+        W_("Accelerator (one-to-one)"),
+        W_("Accelerator"),
+        W_("Accelerator catalogue"),
+        W_("Accelerators"),
     ),
     "guide": KindWords(W_("Guide"), W_("Guide")),
     "video": KindWords(W_("Video"), W_("Video")),
@@ -33,4 +40,4 @@ KINDS: dict[str, KindWords] = {
 
 def kind_words(kind: str) -> KindWords:
     """The words of `kind` (its `kind:` value when it has none)."""
-    return KINDS.get(kind) or KindWords(kind, kind, kind)
+    return KINDS.get(kind) or KindWords(kind, kind, kind, kind)

@@ -56,7 +56,7 @@ def site_files(
         page = keep(lambda v=view: renderer.phase_page(v), "phase", ids, view.phase.id)
         yield SiteFile(phase_src(view.phase.id), page, view.source)
         for program in view.phase.programs:
-            if not isinstance(program, m.Guide):
+            if not program.written:  # a guide's page is its Markdown under content/
                 inputs = [program.id, *getattr(program, "prerequisites", [])]
                 content = keep(
                     lambda v=view, p=program: renderer.program_page(v, p),
@@ -73,7 +73,7 @@ def site_files(
     for kind in CATALOGUES:
         for src, content, in_nav in renderer.catalogue_files(kind):
             yield SiteFile(src, content, in_nav=in_nav)
-    for path, content in feed_files(portal, site_url, renderer.lang, keep):
+    for path, content in feed_files(portal, site_url, renderer.lang, keep, directory_urls):
         yield SiteFile(path, content)
     data = keep(lambda: catalog_json(portal, site_url, directory_urls), "catalog", programs)
     yield SiteFile(CATALOG_JSON, data)

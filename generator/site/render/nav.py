@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from generator.i18n import words
+from generator.i18n.kinds import kind_words
 from generator.source import model as m
 from generator.source.urls import CATALOGUES, HOME, PLANS, SCHEDULE, phase_src
 
@@ -21,8 +22,8 @@ def navigation(portal: m.Portal, lang: str | None = None) -> list:
             {html.escape(portal.t(v.phase.name, lang)): phase_src(v.phase.id)} for v in views
         ]
         nav.append({html.escape(portal.t(stage.name, lang)): entries})
-    nav.append({words.gettext(lang, "ATX"): CATALOGUES["atx"]})
-    nav.append({words.gettext(lang, "Accelerators"): CATALOGUES["accelerator"]})
+    for kind, src in CATALOGUES.items():
+        nav.append({words.gettext(lang, kind_words(kind).nav or kind): src})
     nav.append({words.gettext(lang, "Schedule"): SCHEDULE})
     nav.append({words.gettext(lang, "Support plans"): PLANS})
     return nav
