@@ -14,7 +14,13 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
 from generator.authoring import report
-from generator.build.outputs import SITE_TARGET_ENV, OutputError, check_output, layout
+from generator.build.outputs import (
+    SITE_TARGET_ENV,
+    STRICT_CONTENT_ENV,
+    OutputError,
+    check_output,
+    layout,
+)
 from generator.i18n import messages
 from generator.search.job import IndexFailed
 from generator.source import language
@@ -74,7 +80,7 @@ def _check_stale(portal: Portal, options: PhasebookConfig) -> None:
     """Stale content is an error with strict_content, otherwise a note: the same sources
     go stale as time passes, and that must not break `mkdocs build --strict`."""
     stale = report.stale_programs(portal)
-    strict = options.strict_content or os.environ.get(report.STRICT_CONTENT_ENV) == "1"
+    strict = options.strict_content or os.environ.get(STRICT_CONTENT_ENV) == "1"
     if stale and strict:
         raise ContentError(report.as_problems(stale))
     for gap in stale:

@@ -19,14 +19,8 @@ from pathlib import Path
 from icalendar import Calendar
 from pydantic import TypeAdapter, ValidationError
 
-from generator.authoring.scaffold import (
-    NewSession,
-    ScaffoldError,
-    add_sessions,
-    atx_program,
-    editing,
-    session_start,
-)
+from generator.authoring.edit import ScaffoldError, editing
+from generator.authoring.sessions import NewSession, add_sessions, atx_program, session_start
 from generator.i18n.messages import tr
 from generator.source import model as m
 from generator.source.sourcefiles import SourceProblem, read_text

@@ -17,9 +17,6 @@ from generator.source import model as m
 from generator.source.urls import translation_of
 from generator.text.errors import Problem
 
-# Set by `phasebook build --strict-content`; the plugin reads it (mkdocs has no CLI flag for it).
-STRICT_CONTENT_ENV = "PHASEBOOK_STRICT_CONTENT"
-
 
 @dataclass(frozen=True, order=True)
 class Gap:

@@ -21,6 +21,8 @@ from generator.source.sourcefiles import SourceProblem, read_text
 # Set by `phasebook build` for the plugin: where the site finally goes (MkDocs itself only
 # sees the staging directory beside it), to be checked like any other output.
 SITE_TARGET_ENV = "PHASEBOOK_SITE_TARGET"
+# Set by `phasebook build --strict-content`; the plugin reads it (mkdocs has no CLI flag for it).
+STRICT_CONTENT_ENV = "PHASEBOOK_STRICT_CONTENT"
 
 
 class OutputError(ValueError):

@@ -1,0 +1,86 @@
+"""`phasebook init`: a new portal from the starter, in a new or empty folder."""
+
+from __future__ import annotations
+
+import os
+from importlib import metadata
+from importlib.resources import files as package_files
+from pathlib import Path
+
+from generator.authoring.edit import ScaffoldError, cannot_write
+from generator.authoring.schema import write_schemas
+from generator.build.outputs import OutputError, check_output, layout
+from generator.i18n.messages import tr
+from generator.source.load import load_portal
+from generator.system import atomic
+
+STARTER_LANGUAGES = ("ja", "en")
+# Where each shared starter file goes in the new portal.
+_SHARED = {"gitignore": ".gitignore", "workflow.yml": ".github/workflows/portal.yml"}
+
+
+def init_portal(target: Path, lang: str) -> list[str]:
+    """A new portal in `target` (new or empty) that validates, reports no gap and builds at
+    once: mkdocs.yml, one stage with one phase and a guide, a free and a paid tier, the
+    schemas its `$schema` lines name, .gitignore and a CI workflow. Written beside the
+    target and renamed into place: a stopped `init` leaves no half portal."""
+    if target.exists() and (not target.is_dir() or any(target.iterdir())):
+        raise ScaffoldError(
+            tr(
+                "{target} is not an empty folder: init writes a new portal into a new or empty one"
+            ).format(target=target)
+        )
+    _outside_other_portals(target)
+    starter = package_files("generator.authoring").joinpath("starter")
+    try:
+        staging = atomic.staging_dir(target.resolve())
+        with atomic.removing_on_failure(staging):
+            _copy_tree(starter.joinpath(lang), staging)
+            for name, where in _SHARED.items():
+                _write(staging / where, starter.joinpath(name).read_bytes())
+            _write(staging / "requirements.txt", _requirements())
+            write_schemas(staging / "schema")
+            load_portal(staging / "phases", staging / "content", root=staging)
+            if target.exists():
+                target.rmdir()
+            staging.rename(target)
+    except OSError as exc:  # a read-only place, a parent that is a file or does not exist
+        raise cannot_write(exc, target) from None
+    return sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+
+
+def _outside_other_portals(target: Path) -> None:
+    """A new portal never lands in the sources of the portal around it (`init phases/x`)."""
+    for folder in Path(os.path.abspath(target)).parents:
+        if (folder / "mkdocs.yml").is_file():
+            try:
+                check_output(target, layout(folder), "init")
+            except OutputError as exc:
+                raise ScaffoldError(str(exc)) from None
+            return
+
+
+def _copy_tree(source, target: Path) -> None:
+    for entry in source.iterdir():
+        if entry.is_dir():
+            _copy_tree(entry, target / entry.name)
+        else:
+            _write(target / entry.name, entry.read_bytes())
+
+
+def _write(path: Path, data: bytes) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+def _requirements() -> bytes:
+    try:
+        version = metadata.version("phasebook")
+    except metadata.PackageNotFoundError:
+        version = "0.1.0"
+    return (
+        "# What CI installs (.github/workflows/portal.yml). Point this at wherever your team\n"
+        "# installs Phasebook from: a package index, or a line such as\n"
+        "# phasebook @ git+https://git.example.com/tools/phasebook@v" + version + "\n"
+        f"phasebook=={version}\n"
+    ).encode()

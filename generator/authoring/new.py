@@ -1,0 +1,152 @@
+"""`phasebook new stage|phase|program`: a new part of the portal, as a person would add it
+to the YAML (edit.py), with values that validate and say what to write."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
+from generator.authoring.edit import Project, ScaffoldError, block_list, editing, literal, one_line
+from generator.i18n.messages import N_, tr, tr_in
+from generator.source import model as m
+from generator.source.load import LIFECYCLE
+
+SCHEMA_LINE = "# yaml-language-server: $schema=../schema/phase.schema.json\n"
+
+
+def new_stage(root: Path, stage_id: str, name: str | None) -> list[str]:
+    """A stage at the end of the lifecycle, with no phase yet (`new phase --stage` adds
+    them)."""
+    _slug(stage_id, N_("stage"))
+    title = one_line(name, "--name") or stage_id
+    with editing(root) as (project, portal):
+        if any(s.id == stage_id for s in portal.lifecycle.stages):
+            raise ScaffoldError(
+                tr("stage '{id}' already exists: choose another id").format(id=stage_id)
+            )
+        path = project.phases / LIFECYCLE
+        lifecycle = project.read(path)
+        phases = CommentedSeq()
+        phases.fa.set_flow_style()
+        lifecycle["stages"].append(CommentedMap(id=stage_id, name=literal(title), phases=phases))
+        project.write(path, lifecycle)
+        return project.written()
+
+
+def _slug(value: str, what: str) -> None:
+    if not m.SLUG.match(value):
+        raise ScaffoldError(
+            tr(
+                "'{value}' is not a valid {what} id: use lowercase letters, digits and '-', "
+                "starting with a letter or digit (it becomes part of URLs)"
+            ).format(value=value, what=tr(what))
+        )
+
+
+def new_phase(root: Path, phase_id: str, name: str | None, stage: str | None) -> list[str]:
+    """`phases/<id>.yml`, listed at the end of `stage` (default: the last stage)."""
+    with editing(root) as (project, portal):
+        stages = [s.id for s in portal.lifecycle.stages]
+        stage = stage or stages[-1]
+        if stage not in stages:
+            raise ScaffoldError(
+                tr("unknown stage '{id}' (known: {known})").format(
+                    id=stage, known=", ".join(stages)
+                )
+            )
+        if any(v.phase.id == phase_id for v in portal.phases):
+            raise ScaffoldError(
+                tr("phase '{id}' already exists: choose another id").format(id=phase_id)
+            )
+        title = one_line(name, "--name") or phase_id
+        summary = tr_in(portal.language, "Write here what customers achieve in {name}.").format(
+            name=title
+        )
+        phase = CommentedMap(id=phase_id, name=literal(title), summary=literal(summary))
+        project.create(
+            project.phases / f"{phase_id}.yml",
+            SCHEMA_LINE
+            + project.dump(phase)
+            + "# Still to write: tasks, exit_criteria, programs (phasebook report lists them).\n",
+        )
+        lifecycle_path = project.phases / LIFECYCLE
+        lifecycle = project.read(lifecycle_path)
+        entry = next(s for s in lifecycle["stages"] if s["id"] == stage)
+        entry["phases"].append(phase_id)
+        project.write(lifecycle_path, lifecycle)
+        return project.written()
+
+
+def new_program(
+    root: Path,
+    phase_id: str,
+    program_id: str,
+    kind: str,
+    *,
+    title: str | None = None,
+    tier: str | None = None,
+    url: str | None = None,
+) -> list[str]:
+    """Append a program of `kind` to a phase, with values that validate and say what to edit."""
+    with editing(root) as (project, portal):
+        view = next((v for v in portal.phases if v.phase.id == phase_id), None)
+        if view is None:
+            known = ", ".join(v.phase.id for v in portal.phases)
+            raise ScaffoldError(
+                tr("unknown phase '{id}' (known: {known})").format(id=phase_id, known=known)
+            )
+        if program_id in portal.by_id:
+            file, line, _ = portal.located[program_id]
+            raise ScaffoldError(
+                tr("program '{id}' already exists ({place})").format(
+                    id=program_id, place=f"{file}:{line}"
+                )
+            )
+        item = {"id": program_id, "kind": kind, "tier": tier or _default_tier(portal, kind)}
+        item |= _program_fields(project, portal, program_id, kind, title, url)
+        path = root / view.source
+        data = project.read(path)
+        block_list(data, "programs").append(item)
+        project.write(path, data)
+        return project.written()
+
+
+def _default_tier(portal: m.Portal, kind: str) -> str:
+    """One-to-one help is what paid plans sell; everything else starts free."""
+    tiers = portal.lifecycle.tiers
+    if m.KIND_MODELS[kind].touch == "high":
+        return next((t.id for t in tiers if t.paid), tiers[0].id)
+    return tiers[0].id
+
+
+def _program_fields(
+    project: Project,
+    portal: m.Portal,
+    program_id: str,
+    kind: str,
+    title: str | None,
+    url: str | None,
+) -> dict:
+    """What a new program of `kind` starts with, read off its model: a page to write, the
+    model's `starter` values, and the addresses it cannot be without."""
+    name = one_line(title, "--title") or tr_in(
+        portal.language, "{id} (write its title here)"
+    ).format(id=program_id)
+    model = m.KIND_MODELS[kind]
+    if "page" in model.model_fields:
+        page = f"guides/{program_id}.md"
+        steps = tr_in(portal.language, "Write the steps here.")
+        project.create(project.content / page, f"# {name}\n\n{steps}\n")
+        return {"page": page}
+    fields = {"title": literal(name), **model.starter}
+    if "url" in model.model_fields:
+        if not url:
+            raise ScaffoldError(tr("a video needs --url: the https: address of the video"))
+        fields["url"] = url
+    if "request" in model.model_fields:
+        contact = next((t.contact for t in portal.lifecycle.tiers if t.contact), None)
+        if not (url or contact):
+            raise ScaffoldError(tr("an accelerator needs --url: where customers request it"))
+        fields["request"] = url or contact
+    return fields
