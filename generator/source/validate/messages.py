@@ -34,33 +34,33 @@ def _field_names(kinds: tuple[type[m.ProgramBase], ...]) -> frozenset[str]:
 
 def message(error: Any, last: Path_) -> str:
     """What an author reads for one pydantic error at the key `last`."""
-    kind = error["type"]
+    what = error["type"]
     ctx = error.get("ctx") or {}
     value = error.get("input")
     name = last[0] if last else ""
-    if kind in ("slug", "language", "every", "timezone") and value_mistake(value):
+    if what in ("slug", "language", "every", "timezone") and value_mistake(value):
         return value_mistake(value) or ""  # an id or code typed in full width
-    if kind in m.ERRORS:
-        return tr(m.ERRORS[kind]).format(**ctx)
-    if kind == "missing":
+    if what in m.ERRORS:
+        return tr(m.ERRORS[what]).format(**ctx)
+    if what == "missing":
         return tr("required field '{name}' is missing (add it)").format(name=name)
-    if kind == "extra_forbidden":
+    if what == "extra_forbidden":
         return _unknown_key(str(name))
-    if kind == "union_tag_not_found":
+    if what == "union_tag_not_found":
         return tr("'kind' is missing (one of: {kinds})").format(kinds=", ".join(m.KINDS))
-    if kind == "union_tag_invalid":
+    if what == "union_tag_invalid":
         return tr("unknown kind '{kind}' (one of: {kinds})").format(
             kind=ctx.get("tag"), kinds=", ".join(m.KINDS)
         )
-    if kind == "literal_error":
+    if what == "literal_error":
         return tr("'{value}' is not allowed (one of: {allowed})").format(
             value=value, allowed=ctx.get("expected", "").replace(" or ", ", ")
         )
-    if kind == "timezone_aware":
+    if what == "timezone_aware":
         return tr("date and time has no UTC offset (write it like 2026-12-03T10:00:00+09:00)")
-    if kind.startswith(("datetime_", "date_")):
-        return value_mistake(value) or _not_a_date(kind, value)
-    return _type_message(kind, ctx, value) or error["msg"]
+    if what.startswith(("datetime_", "date_")):
+        return value_mistake(value) or _not_a_date(what, value)
+    return _type_message(what, ctx, value) or error["msg"]
 
 
 def _unknown_key(name: str) -> str:
@@ -76,8 +76,8 @@ def _unknown_key(name: str) -> str:
     return tr("unknown key '{name}' (remove it, or prefix it with 'x-')").format(name=name)
 
 
-def _not_a_date(kind: str, value: object) -> str:
-    if kind.startswith("date_"):
+def _not_a_date(what: str, value: object) -> str:
+    if what.startswith("date_"):
         return tr("'{value}' is not a date (write it like 2027-02-28)").format(value=value)
     return tr("'{value}' is not a date and time (write it like 2026-12-03T10:00:00+09:00)").format(
         value=value
@@ -99,27 +99,27 @@ _EXPECTED = {
 }
 
 
-def _type_message(kind: str, ctx: dict, value: object) -> str | None:
+def _type_message(what: str, ctx: dict, value: object) -> str | None:
     got = _describe(value)
-    typed = value_mistake(value) if kind != "string_type" else None
+    typed = value_mistake(value) if what != "string_type" else None
     if typed:
         return typed
-    if kind in ("string_type", "dict_type") and isinstance(value, bool | int | float):
+    if what in ("string_type", "dict_type") and isinstance(value, bool | int | float):
         return tr(
             "expected text, got {got}: YAML reads yes, no, on, off, numbers and times such as "
             "12:30 as values, so put the text in quotes"
         ).format(got=got)
-    if kind in _EXPECTED:
-        return tr("expected {expected}, got {got}").format(expected=tr(_EXPECTED[kind]), got=got)
-    if kind == "greater_than":
+    if what in _EXPECTED:
+        return tr("expected {expected}, got {got}").format(expected=tr(_EXPECTED[what]), got=got)
+    if what == "greater_than":
         return tr("{value} is out of range (must be greater than {bound})").format(
             value=value, bound=ctx.get("gt")
         )
-    if kind == "less_than_equal":
+    if what == "less_than_equal":
         return tr("{value} is out of range (must be at most {bound})").format(
             value=value, bound=ctx.get("le")
         )
-    if kind == "too_short":
+    if what == "too_short":
         return tr("needs at least {count} item(s)").format(count=ctx.get("min_length"))
     return None
 
