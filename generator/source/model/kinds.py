@@ -40,11 +40,12 @@ class ProgramBase(Strict):
     fields and its capabilities, registered with `register_kind` (the built-in kinds are
     registered in registry.py; a site's MkDocs hook or a test fixture may register its own).
     Besides the class, a kind has its words (generator/i18n/kinds.py: its name, short name
-    and catalogue heading in English, translated in the portal's catalogs) and, when it has
-    a page of its own,
+    and catalogue heading in English, translated in the portal's catalogs; without an entry
+    it is called by its `kind:` value) and, when it has a page of its own,
     `templates/kinds/<kind>.md.j2` (packaged, or in a site's `templates_dir`). Validation,
     the JSON Schema, the catalogue data, feeds, search, the report and the CLI read the
-    registry and these capabilities; none of them names a kind.
+    registry and these capabilities; none of them names a kind. tests/fixtures/workshop
+    adds a kind from a site's MkDocs hook.
     """
 
     # What the customer gets: tech (self-service), low (one-to-many), high (one-to-one).
