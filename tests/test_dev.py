@@ -82,14 +82,15 @@ def test_dev_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
     assert result.stderr == f"port {port} is in use: `./dev serve --port {port + 1}`\n"
 
 
-def test_phasebook_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> None:
-    project = clone(tmp_path)
-    assert dev(project, "build").returncode == 0
+def test_phasebook_serve_on_a_busy_port_says_so_in_one_line(minimal: Path) -> None:
+    """Said at once: the port is checked before the search index is built."""
+    (minimal / "site").mkdir()
+    (minimal / "site" / "index.html").write_text("<h1>built</h1>\n", encoding="utf-8")
     sock, port = _busy_port()
     with sock:
         result = subprocess.run(
             [sys.executable, "-m", "generator.cli", "serve", "--port", str(port)],
-            cwd=project,
+            cwd=minimal,
             capture_output=True,
             text=True,
             timeout=60,
@@ -97,6 +98,7 @@ def test_phasebook_serve_on_a_busy_port_says_so_in_one_line(tmp_path: Path) -> N
         )
     assert result.returncode == 1
     assert result.stderr == f"port {port} is in use: `phasebook serve --port {port + 1}`\n"
+    assert not (minimal / ".phasebook" / "index").exists(), "nothing indexed for a busy port"
 
 
 def test_dev_serve_answers_on_the_port_it_is_given(tmp_path: Path) -> None:
