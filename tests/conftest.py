@@ -26,6 +26,7 @@ from tests.helpers import (  # noqa: F401
     free_port,
     japanese_fonts,
     mkdocs_build,
+    phasebook,
     text_of,
 )
 
@@ -58,6 +59,25 @@ def minimal(tmp_path: Path) -> Path:
     target = tmp_path / "minimal"
     shutil.copytree(FIXTURES / "minimal", target)
     return target
+
+
+@pytest.fixture(scope="session")
+def minimal_built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal portal after one `phasebook build`: never changed, only copied."""
+    project = tmp_path_factory.mktemp("built") / "minimal"
+    shutil.copytree(FIXTURES / "minimal", project)
+    result = phasebook(project, "build")
+    assert result.returncode == 0, result.stderr
+    return project
+
+
+@pytest.fixture
+def built_minimal(minimal_built_once: Path, tmp_path: Path) -> Path:
+    """The minimal portal with its site and search index built, writable: a copy of one
+    build (the bytes a build of its own makes, in a fraction of the time)."""
+    project = tmp_path / "built-minimal"  # beside `minimal`, should a test ask for both
+    shutil.copytree(minimal_built_once, project, symlinks=True)
+    return project
 
 
 @pytest.fixture(scope="session")

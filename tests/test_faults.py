@@ -18,7 +18,7 @@ import pytest
 
 from generator.source.load import load_portal
 from generator.system.faults import VARIABLE
-from tests.helpers import ENV, FIXTURES, ROOT, checksums, edit, phasebook, tree
+from tests.helpers import ENV, ROOT, checksums, edit, phasebook, tree
 
 
 def start(project: Path, *args: str, kill_at: str | None = None) -> subprocess.Popen:
@@ -84,23 +84,10 @@ def leftovers(project: Path) -> list[str]:
     )
 
 
-@pytest.fixture(scope="module")
-def built_once(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The minimal portal after one `phasebook build`, for `built` to copy."""
-    project = tmp_path_factory.mktemp("built") / "minimal"
-    shutil.copytree(FIXTURES / "minimal", project)
-    result = phasebook(project, "build")
-    assert result.returncode == 0, result.stderr
-    return project
-
-
 @pytest.fixture
-def built(built_once: Path, tmp_path: Path) -> tuple[Path, dict[str, str], dict[str, str]]:
-    """The minimal portal, built: its site and index are what a kill must not lose. A copy
-    of one build (the same bytes a build of its own would make, in a fraction of the time);
-    every test may change or break it."""
-    project = tmp_path / "minimal"
-    shutil.copytree(built_once, project, symlinks=True)
+def built(built_minimal: Path) -> tuple[Path, dict[str, str], dict[str, str]]:
+    """The minimal portal, built: its site and index are what a kill must not lose."""
+    project = built_minimal
     return project, tree(project / "site"), tree(project / ".phasebook" / "index")
 
 

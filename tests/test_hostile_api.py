@@ -137,8 +137,8 @@ def test_no_query_string_gets_a_5xx(server: str, pairs: list[tuple[str, bytes]])
 
 
 @pytest.fixture
-def serving(minimal: Path) -> Iterator[tuple[Path, str]]:
-    assert phasebook(minimal, "build").returncode == 0
+def serving(built_minimal: Path) -> Iterator[tuple[Path, str]]:
+    minimal = built_minimal
     port = free_port()
     process = subprocess.Popen(
         [sys.executable, "-m", "generator.cli", "serve", "-C", str(minimal), "--port", str(port)],
