@@ -14,8 +14,8 @@ from pathlib import Path
 import click
 
 from generator.authoring import new as n
+from generator.authoring import plan, sessions
 from generator.authoring import report as r
-from generator.authoring import sessions
 from generator.authoring.edit import ScaffoldError
 from generator.authoring.init import STARTER_LANGUAGES, init_portal
 from generator.authoring.schema import write_schemas
@@ -116,6 +116,7 @@ directory_option = click.option(
     type=click.Path(exists=True, file_okay=False, path_type=Path),
     help="Run as if started in this folder (the project).",
 )
+cli.add_command(plan.command(Command, directory_option))  # the plan, for account teams
 
 
 @cli.command()

@@ -33,18 +33,20 @@ def test_validate_lists_problems_and_exits_1(minimal: Path) -> None:
 def test_schema_matches_the_committed_files_and_accepts_the_examples(tmp_path: Path) -> None:
     result = phasebook(ROOT, "schema", "--out", str(tmp_path))
     assert result.returncode == 0, result.stderr
-    for name in ("lifecycle.schema.json", "phase.schema.json"):
+    for name in ("lifecycle.schema.json", "phase.schema.json", "plans.schema.json"):
         committed = (ROOT / "schema" / name).read_text(encoding="utf-8")
         assert (tmp_path / name).read_text(encoding="utf-8") == committed, (
             f"schema/{name} is stale: run `phasebook schema`"
         )
     phase_schema = json.loads((tmp_path / "phase.schema.json").read_text(encoding="utf-8"))
+    plans_schema = json.loads((tmp_path / "plans.schema.json").read_text(encoding="utf-8"))
     for path in sorted((ROOT / "phases").glob("*.yml")):
         if path.name == "lifecycle.yml":
             continue
         # Editors see timestamps as strings, as the schema describes them.
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=StringTimestamps)
-        jsonschema.validate(data, phase_schema)
+        schema = plans_schema if path.name == "plans.yml" else phase_schema
+        jsonschema.validate(data, schema)
 
 
 class StringTimestamps(yaml.SafeLoader):
@@ -60,5 +62,5 @@ StringTimestamps.yaml_implicit_resolvers = {
 def test_example_files_point_editors_at_the_schema() -> None:
     for path in sorted((ROOT / "phases").glob("*.yml")):
         first = path.read_text(encoding="utf-8").splitlines()[0]
-        kind = "lifecycle" if path.name == "lifecycle.yml" else "phase"
+        kind = {"lifecycle.yml": "lifecycle", "plans.yml": "plans"}.get(path.name, "phase")
         assert first == f"# yaml-language-server: $schema=../schema/{kind}.schema.json", path

@@ -73,7 +73,7 @@ def test_catalog_json_is_valid_and_every_url_resolves(example_site: Path, portal
     data = json.loads(read(example_site, "api/catalog.json"))
     schema = json.loads((ROOT / "schema" / "catalog.schema.json").read_text(encoding="utf-8"))
     jsonschema.validate(data, schema)
-    assert data["version"] == "1.0"
+    assert data["version"] == "1.1"
     assert [p["id"] for p in data["programs"]] == list(portal.by_id)
     assert len(data["sessions"]) == sum(
         len(p.sessions) for _, p in portal.programs() if isinstance(p, Atx)

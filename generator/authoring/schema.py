@@ -9,6 +9,7 @@ from pathlib import Path
 from pydantic import BaseModel
 
 from generator.feeds.catalog import Catalog
+from generator.feeds.plan import PlannedPlan
 from generator.source import model as m
 
 
@@ -18,6 +19,7 @@ def models() -> dict[str, tuple[type[BaseModel], str]]:
     return {
         "lifecycle.schema.json": (m.Lifecycle, "validation"),
         "phase.schema.json": (m.PhaseFile, "validation"),
+        "plans.schema.json": (m.PlansFile, "validation"),
         "catalog.schema.json": (Catalog, "serialization"),
     }
 
@@ -29,8 +31,18 @@ def schemas() -> dict[str, str]:
         schema = model.model_json_schema(mode=mode)
         schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
         schema["$id"] = name
+        if model is Catalog:  # what `phasebook plan --format json` prints, documented beside
+            _add_plan(schema)
         out[name] = json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
     return out
+
+
+def _add_plan(schema: dict) -> None:
+    """The dated plan's shape, as `$defs.PlannedPlan` of the catalog's schema."""
+    plan_schema = PlannedPlan.model_json_schema(ref_template="#/$defs/{model}")
+    defs = schema.setdefault("$defs", {})
+    defs.update(plan_schema.pop("$defs", {}))
+    defs["PlannedPlan"] = plan_schema
 
 
 def write_schemas(directory: Path) -> list[Path]:

@@ -12,12 +12,12 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from generator.feeds import calendar
+from generator.feeds import calendar, plan
 from generator.source import model as m
 from generator.source.urls import absolute_url, page_url, phase_src, program_src
 
 # Bump the major part when a field is removed or changes meaning; add fields freely.
-VERSION = "1.0"
+VERSION = "1.1"  # 1.1: `plans`, the success-plan templates
 
 Localized = dict[str, str]
 
@@ -115,6 +115,26 @@ class SessionOut(_Out):
     calendar: str = Field(description="An .ics file with this one session.")
 
 
+class MilestoneOut(_Out):
+    id: str = Field(description="<phase>-<criterion>: stable, the calendar UID's base.")
+    phase: str
+    criterion: int = Field(description="The phase's exit criterion it closes, from 1.")
+    day: int = Field(description="Days after the plan's start.")
+    programs: list[str] = Field(description="Recommended program ids, free first.")
+
+
+class PlanTemplateOut(_Out):
+    id: str
+    name: Localized
+    summary: Localized
+    tier: str | None = Field(description="The tier the template is meant for, if any.")
+    upsell: bool = Field(description="Recommends programs above its tier on purpose.")
+    phases: list[str]
+    go_live: int = Field(description="Days from the start to go-live (a go-live date counts back).")
+    days: int = Field(description="The plan's length in days.")
+    milestones: list[MilestoneOut]
+
+
 class Catalog(_Out):
     version: str = Field(description="Format version: the major part changes on a break.")
     site_url: str | None
@@ -124,6 +144,9 @@ class Catalog(_Out):
     phases: list[PhaseOut]
     programs: list[ProgramOut]
     sessions: list[SessionOut] = Field(description="Every session, past ones too, by start.")
+    plans: list[PlanTemplateOut] = Field(
+        default=[], description="Success-plan templates (phases/plans.yml); /plan/ dates them."
+    )
 
 
 def catalog(portal: m.Portal, site_url: str | None, directory_urls: bool = True) -> Catalog:
@@ -169,7 +192,30 @@ def catalog(portal: m.Portal, site_url: str | None, directory_urls: bool = True)
         phases=[_phase(portal, i, v, url, site_url) for i, v in enumerate(portal.phases)],
         programs=[_program(portal, v, p, url) for v, p in portal.programs()],
         sessions=[_session(portal, item, site_url) for item in calendar.sessions(portal)],
+        plans=_plans(portal),
     )
+
+
+def _plans(portal: m.Portal) -> list[PlanTemplateOut]:
+    """The templates as laid out for a plan (feeds/plan.py), in every language."""
+    laid = {t["id"]: t for t in plan.plan_data(portal)["templates"]}
+    return [
+        PlanTemplateOut(
+            id=t.id,
+            name=_all(portal, t.name),
+            summary=_all(portal, t.summary),
+            tier=t.tier,
+            upsell=t.upsell,
+            phases=[p.phase for p in t.phases],
+            go_live=laid[t.id]["go_live"],
+            days=laid[t.id]["length"],
+            milestones=[
+                MilestoneOut(**{k: s[k] for k in ("id", "phase", "criterion", "day", "programs")})
+                for s in laid[t.id]["steps"]
+            ],
+        )
+        for t in portal.plans
+    ]
 
 
 def catalog_json(portal: m.Portal, site_url: str | None, directory_urls: bool = True) -> bytes:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import os
 import re
@@ -16,10 +17,12 @@ from generator.source import model as m
 from generator.source.sourcefiles import SourceProblem, check_tree, read_text
 from generator.source.urls import translation_src
 from generator.source.validate import PhaseSource, against_schema, cross_check
+from generator.source.validate.plans import check_plans
 from generator.source.yamlfile import parse_yaml, read_yaml
 from generator.text.errors import ContentError, Problem
 
 LIFECYCLE = "lifecycle.yml"
+PLANS = "plans.yml"  # optional: the success-plan templates (model/plans.py)
 _HEADING = re.compile(r"^#\s+(.+?)\s*#*\s*$", re.MULTILINE)
 
 
@@ -76,9 +79,25 @@ def load_portal(
     for phase in phases:
         problems += phase.source.problems
     problems += cross_check(lifecycle_src, lifecycle, phases, content_dir)
+    plans, plan_problems = _read_plans(phases_dir / PLANS, label, lifecycle, phases)
+    problems += plan_problems
     if problems or lifecycle is None:
         raise ContentError(problems)
-    return _assemble(lifecycle, phases, content_dir, pages, now or build_time())
+    portal = _assemble(lifecycle, phases, content_dir, pages, now or build_time())
+    return dataclasses.replace(portal, plans=plans)
+
+
+def _read_plans(
+    path: Path, label, lifecycle: m.Lifecycle | None, phases: list[PhaseSource]
+) -> tuple[tuple[m.PlanTemplate, ...], list[Problem]]:
+    """The success-plan templates, if the portal has any, and what is wrong with them."""
+    if not path.is_file():
+        return (), []
+    src = read_yaml(path, label(path))
+    plans = against_schema(m.PlansFile, src)
+    if plans is None or lifecycle is None:
+        return (), list(src.problems)
+    return tuple(plans.templates), [*src.problems, *check_plans(src, plans, lifecycle, phases)]
 
 
 def _relative(path: Path, root: Path) -> str:
@@ -90,7 +109,7 @@ def _relative(path: Path, root: Path) -> str:
 
 
 def _phase_files(phases_dir: Path) -> list[Path]:
-    return sorted(p for p in phases_dir.glob("*.yml") if p.name != LIFECYCLE)
+    return sorted(p for p in phases_dir.glob("*.yml") if p.name not in (LIFECYCLE, PLANS))
 
 
 def _stray_files(phases_dir: Path, label) -> list[Problem]:

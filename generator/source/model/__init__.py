@@ -9,6 +9,7 @@ Callers read everything as `m.<name>` (`from generator.source import model as m`
 - files.py: lifecycle.yml, and a phase file's fields besides its programs
 - kinds.py: what every program has, the capabilities a kind declares, the built-in kinds
 - registry.py: the registry of kinds, and the models built from it (`PhaseFile` …)
+- plans.py: success-plan templates (phases/plans.yml)
 - portal.py: the loaded portal every view reads
 """
 
@@ -49,6 +50,14 @@ from generator.source.model.files import (
     Tier,
 )
 from generator.source.model.kinds import BUILT_IN, Accelerator, Atx, Guide, ProgramBase, Video
+from generator.source.model.plans import (
+    DEFAULT_DAYS,
+    Milestone,
+    PlanPhase,
+    PlansFile,
+    PlanTemplate,
+    spread,
+)
 from generator.source.model.portal import (
     TOUCHES,
     PhaseView,
@@ -89,6 +98,7 @@ __all__ = [
     "ANY_LANGUAGE",
     "BUILT_IN",
     "BUILT_NAMES",
+    "DEFAULT_DAYS",
     "ERRORS",
     "EVERY",
     "FIRST_YEAR",
@@ -111,9 +121,13 @@ __all__ = [
     "Lifecycle",
     "Line",
     "LineStr",
+    "Milestone",
     "Minutes",
     "PhaseFields",
     "PhaseView",
+    "PlanPhase",
+    "PlanTemplate",
+    "PlansFile",
     "Portal",
     "PortalInfo",
     "ProgramBase",
@@ -134,6 +148,7 @@ __all__ = [
     "register_kind",
     "repeated",
     "session_ends",
+    "spread",
     "text",
     "text_key",
     "unregister_kind",

@@ -100,3 +100,5 @@ class PhaseFields(Strict):
     experiences: list[Line] = []
     provided: list[Line] = []
     exit_criteria: list[ExitCriterion] = []
+    # How long the phase usually takes: the default success plan spaces phases by it.
+    typical_days: Annotated[int, Field(strict=True, gt=0, le=3650)] | None = None

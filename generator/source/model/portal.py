@@ -12,6 +12,7 @@ from datetime import datetime
 from generator.source.model.fields import ANY_LANGUAGE
 from generator.source.model.files import Lifecycle, PhaseFields, PortalInfo, Stage, Tier
 from generator.source.model.kinds import ProgramBase
+from generator.source.model.plans import PlanTemplate
 from generator.source.model.sessions import Session
 
 TOUCHES = ("tech", "low", "high")  # the touch models, from no person to one-to-one
@@ -61,6 +62,8 @@ class Portal:
     now: datetime  # what "upcoming" is measured against: SOURCE_DATE_EPOCH or the clock
     # Where each phase and program is written (file, line, column), for messages about them.
     located: dict[str, tuple[str, int, int]] = field(default_factory=dict)
+    # Success-plan templates (phases/plans.yml, optional), in the order written.
+    plans: tuple[PlanTemplate, ...] = ()
 
     @property
     def info(self) -> PortalInfo:
