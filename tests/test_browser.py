@@ -404,7 +404,13 @@ def browser_search(page: Page, query: str, lang: str = "ja") -> list[str]:
     expect(meta).to_have_text(SEARCH_PROMPT[lang])
     box.fill(query)
     box.press("End")
-    expect(meta).not_to_have_text(SEARCH_PROMPT[lang])
+    # The results are in once the prompt is gone: checked every frame (expect() would look
+    # again only after 100 ms, then 250, 500: seconds over the 70 queries of the relevance set).
+    page.wait_for_function(
+        "([selector, prompt]) => document.querySelector(selector).textContent.trim() !== prompt",
+        arg=[".md-search-result__meta", SEARCH_PROMPT[lang]],
+        timeout=5000,
+    )
     hrefs = page.eval_on_selector_all(
         ".md-search-result__item a.md-search-result__link", "links => links.map(a => a.href)"
     )
