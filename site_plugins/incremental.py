@@ -91,8 +91,8 @@ class Incremental:
         tree = self.pending[lang]
         tree.dests = {f.abs_dest_path for f in files}
         pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-        tree.order = [f.url for f in pages]
-        tree.built = {f.url for f in pages if f.is_modified()}
+        tree.order = [_location(f.url) for f in pages]
+        tree.built = {_location(f.url) for f in pages if f.is_modified()}
         self.rebuilt += len(tree.built)
         self.total += len(tree.order)
         previous = self.trees.get(lang)
@@ -161,6 +161,13 @@ class QuietDirty(logging.Filter):
         return not record.getMessage().startswith(
             ("A 'dirty' build is being performed", "The directory contains stale files")
         )
+
+
+def _location(url: str) -> str:
+    """A page's URL as Material's search entries spell it: MkDocs' `Page.url`, in which the
+    start page's `./` is the empty string (the file's own URL would never match its
+    entries, and the start page and its sections would drop out of the index)."""
+    return "" if url in (".", "./") else url
 
 
 def _remove(path: Path, site_dir: Path) -> None:

@@ -5,15 +5,16 @@ though most rebuilds render only a few pages."""
 from __future__ import annotations
 
 import difflib
+import json
 import re
+import shutil
 import subprocess
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from generator.build import engine
-from tests.conftest import ENV, edit
-from tests.test_serve import free_port, get
+from tests.helpers import ENV, ROOT, edit, free_port, http_get
 
 REBUILT = re.compile(r"Rebuilt (\d+) of (\d+) pages")
 LAST_SESSION = "        language: en\n  - id: acc-start"
@@ -137,8 +138,8 @@ def test_after_any_edits_the_preview_equals_a_fresh_one(minimal: Path, tmp_path:
             step()
             server.settle(before)
             if what == "a broken file":
-                status, page = get(server.url)
-                assert status == 500 and "run.yml" in page, "the problem is shown"
+                status, page = http_get(server.url)
+                assert status == 500 and "run.yml" in str(page), "the problem is shown"
         log = server.text()
         edited = server.site()
     finally:
@@ -147,14 +148,61 @@ def test_after_any_edits_the_preview_equals_a_fresh_one(minimal: Path, tmp_path:
     # Most rebuilds are partial; a renamed phase rebuilds every page, as it must.
     assert sum(a < b for a, b in counts) >= len(steps) // 2, counts
     assert counts[0][0] <= 8, counts
-    fresh_server = Server(minimal, port, tmp_path / "fresh")
+    assert_equal_to_fresh(edited, minimal, port, tmp_path)
+
+
+def example_edits(project: Path) -> list[tuple[str, Callable[[], None]]]:
+    """A handful of edits on the example portal, none of which touches its start page (the
+    one page a partial rebuild must take from the last build), in both languages."""
+    phases, guides = project / "phases", project / "content" / "guides"
+    sso, sso_en = guides / "sso-setup.md", guides / "sso-setup.en.md"
+    return [
+        ("a guide's text", lambda: edit(sso, "接続できます。\n", "接続できます。追記です。\n")),
+        ("its translation", lambda: edit(sso_en, "be connected.\n", "be connected. Added.\n")),
+        ("a program's title", lambda: edit(phases / "use.yml", "en: Console tour", "en: Tour")),
+        ("a new guide", lambda: (guides / "new.md").write_text("# 新しいガイド\n\n本文。\n")),
+        ("the new guide removed", lambda: (guides / "new.md").unlink()),
+    ]
+
+
+def test_the_example_portal_previews_as_it_builds(tmp_path: Path) -> None:
+    """Both languages, the generated start page and the guides of the example portal: after
+    edits that rebuild only a few pages, every file equals a fresh preview's, the search
+    indexes included (they once lost the start page and its sections)."""
+    project = tmp_path / "example"
+    for name in ("phases", "content"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    port = free_port()
+    server = Server(project, port, tmp_path / "edited")
+    try:
+        for _what, step in example_edits(project):
+            before = server.rebuilds()
+            step()
+            server.settle(before)
+        log, edited = server.text(), server.site()
+    finally:
+        server.stop()
+    counts = [(int(a), int(b)) for a, b in REBUILT.findall(log)]
+    assert counts and all(a < b for a, b in counts[:3]), counts
+    for index in ("search/search_index.json", "en/search/search_index.json"):
+        locations = {doc["location"] for doc in json.loads(edited[index])["docs"]}
+        assert "" in locations, f"the start page is searchable in {index}"
+    assert_equal_to_fresh(edited, project, port, tmp_path)
+
+
+def assert_equal_to_fresh(edited: dict[str, bytes], project: Path, port: int, tmp: Path) -> None:
+    """The preview's files are those of a fresh `mkdocs serve` of the same sources."""
+    fresh_server = Server(project, port, tmp / "fresh")
     try:
         fresh = fresh_server.site()
     finally:
         fresh_server.stop()
     assert sorted(edited) == sorted(fresh), "the same files"
     differ = [path for path in fresh if edited[path] != fresh[path]]
-    assert differ == [], "byte for byte:\n" + first_difference(edited, fresh, differ)
+    assert differ == [], f"byte for byte, {len(differ)} differ:\n" + first_difference(
+        edited, fresh, differ
+    )
 
 
 def first_difference(edited: dict[str, bytes], fresh: dict[str, bytes], paths: list) -> str:
