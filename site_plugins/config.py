@@ -19,6 +19,23 @@ class PositiveInt(c.Type):
         return value
 
 
+class Hosts(c.ListOfItems):
+    """Host names, as a browser's address bar shows them: `https://x/` or `x/y` would
+    never match an embed's host, so the author would wonder why it is refused."""
+
+    def __init__(self) -> None:
+        super().__init__(c.Type(str), default=list(DEFAULTS.embed_hosts))
+
+    def run_validation(self, value: object) -> list[str]:
+        hosts = super().run_validation(value)
+        for host in hosts:
+            if not host or any(mark in host for mark in ":/?# "):
+                raise ValidationError(
+                    f"expected a host name such as www.youtube-nocookie.com, got {host!r}"
+                )
+        return [host.lower() for host in hosts]
+
+
 class PhasebookConfig(Config):
     enabled = c.Type(bool, default=DEFAULTS.enabled)
 
@@ -47,3 +64,10 @@ class PhasebookConfig(Config):
     # Rows per catalogue page (/atx/, /atx/2/ …): a phone renders a page quickly however
     # large the catalogue grows.
     catalogue_page_size = PositiveInt(default=DEFAULTS.catalogue_page_size)
+
+    # Guides (the Markdown of docs_dir) may hold HTML but no script: `<script>`, on…=
+    # attributes and javascript:/data:/vbscript: addresses are refused, and so is an
+    # <iframe> unless its host is listed here (video platforms, say). allow_raw_html: true
+    # publishes whatever the authors write, for a portal whose authors are all trusted.
+    allow_raw_html = c.Type(bool, default=DEFAULTS.allow_raw_html)
+    embed_hosts = Hosts()

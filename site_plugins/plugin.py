@@ -23,6 +23,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.build.settings import settings
+from generator.site.guard import Guard, HtmlPolicy
 from generator.site.pages import SiteFile, collisions, keeper, site_files
 from generator.site.render import Renderer
 from generator.source.memo import TEMPLATES, Keeper
@@ -57,6 +58,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.site_url: str | None = None
         self.twins = Twins()  # under `mkdocs build`: the other languages' processes
         self.preview: Incremental | None = None  # under `mkdocs serve`
+        self.guard = Guard(HtmlPolicy(), self.root)  # script in the pages written by hand
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """`mkdocs serve` keeps pages and keys between rebuilds, to rebuild only what changed."""
@@ -81,6 +83,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             self.portal = load(config, self.config, self.root)
             self.lang, self.site_url, self.index.related = self.portal.language, config.site_url, {}
         assert self.portal is not None
+        policy = HtmlPolicy(self.config.allow_raw_html, tuple(self.config.embed_hosts))
+        self.guard = Guard(policy, self.root)
         templates = self.config.templates_dir
         self.renderer = Renderer(
             self.portal,
@@ -133,7 +137,11 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         return files
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files) -> None:
-        """The theme's templates, compiled once for every language and every rebuild."""
+        """Every page has been rendered and none written yet: refuse script in any of them
+        (all the problems at once); the theme's templates are compiled once for every
+        language and every rebuild."""
+        with reported():
+            self.guard.check()
         env.bytecode_cache = TEMPLATES
         if self.preview is not None:
             self.preview.written(files, self.lang, Path(config.site_dir))
@@ -148,6 +156,17 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         untranslated = self.twin and page.file.generated_by is None
         with reported():
             return self.renderer.page_markdown(page.file.src_uri, markdown, untranslated)
+
+    def on_page_content(
+        self, html: str, *, page: Page, config: MkDocsConfig, files: Files
+    ) -> str | None:
+        """A page the authors wrote (docs_dir's, a translation included), as MkDocs rendered
+        it, checked for script (generator/site/guard.py). Pages made from the YAML have no
+        file of their own: their text is escaped as it is rendered."""
+        source = page.file.abs_src_path
+        if self.config.enabled and source:
+            self.guard.page(html, Path(source))
+        return None
 
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> None:
         """The language selector and `hreflang` links of this page go to this page."""

@@ -43,6 +43,8 @@ class Options:
     strict_content: bool = False
     staff_links: bool = False
     catalogue_page_size: int = 100
+    allow_raw_html: bool = False
+    embed_hosts: tuple[str, ...] = ()
 
     @classmethod
     def read(cls, given: dict) -> Options:
@@ -51,6 +53,8 @@ class Options:
         for option in fields(cls):
             value = given.get(option.name)
             kind = str if option.default is None else type(option.default)
+            if kind is tuple and isinstance(value, list) and all(type(v) is str for v in value):
+                value, kind = tuple(value), tuple  # a YAML list of names (embed_hosts)
             if type(value) is kind and (kind is not int or value >= 1):
                 chosen[option.name] = value
         return cls(**chosen)
