@@ -279,11 +279,11 @@ def report(project: Path, form: str, strict: bool) -> None:
 @click.option(
     "--lang",
     type=click.Choice(STARTER_LANGUAGES),
-    default="ja",
-    show_default=True,
-    help="The portal's first language.",
+    default=None,
+    help="The portal's first language (default: the language of messages, if a starter "
+    "speaks it, else English).",
 )
-def init(target: Path, lang: str) -> None:
+def init(target: Path, lang: str | None) -> None:
     """Start a portal in TARGET (new or empty): it validates and builds at once."""
     for name in init_portal(target, lang):
         say(tr("wrote {file}").format(file=target / name))

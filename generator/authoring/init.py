@@ -10,16 +10,26 @@ from pathlib import Path
 from generator.authoring.edit import ScaffoldError, cannot_write
 from generator.authoring.schema import write_schemas
 from generator.build.outputs import OutputError, check_output, layout
+from generator.i18n import messages
 from generator.i18n.messages import tr
+from generator.i18n.words import SOURCE
 from generator.source.load import load_portal
 from generator.system import atomic
 
-STARTER_LANGUAGES = ("ja", "en")
+_STARTERS = package_files("generator.authoring").joinpath("starter")
+# A starter is a folder of its language under starter/: adding one adds a choice of `init`.
+STARTER_LANGUAGES = tuple(sorted(e.name for e in _STARTERS.iterdir() if e.is_dir()))
 # Where each shared starter file goes in the new portal.
 _SHARED = {"gitignore": ".gitignore", "workflow.yml": ".github/workflows/portal.yml"}
 
 
-def init_portal(target: Path, lang: str) -> list[str]:
+def default_language() -> str:
+    """The language the team speaks (`--lang`, PHASEBOOK_LANG) when a starter speaks it,
+    else English: a portal starts in the language its authors read Phasebook in."""
+    return messages.language() if messages.language() in STARTER_LANGUAGES else SOURCE
+
+
+def init_portal(target: Path, lang: str | None = None) -> list[str]:
     """A new portal in `target` (new or empty) that validates, reports no gap and builds at
     once: mkdocs.yml, one stage with one phase and a guide, a free and a paid tier, the
     schemas its `$schema` lines name, .gitignore and a CI workflow. Written beside the
@@ -31,7 +41,7 @@ def init_portal(target: Path, lang: str) -> list[str]:
             ).format(target=target)
         )
     _outside_other_portals(target)
-    starter = package_files("generator.authoring").joinpath("starter")
+    starter, lang = _STARTERS, lang or default_language()
     try:
         staging = atomic.staging_dir(target.resolve())
         with atomic.removing_on_failure(staging):

@@ -16,7 +16,17 @@ import os
 from importlib.resources import files
 
 DOMAIN = "phasebook"
-LANGUAGES = ("en", "ja")  # English is the source; a catalog per other language
+SOURCE = "en"  # the language of the message ids: it needs no catalog
+# The team's languages: English and every language with a compiled catalog, so that a new
+# one is a file (locale/<lang>/LC_MESSAGES/phasebook.mo), not a change to the code.
+LANGUAGES = (
+    SOURCE,
+    *sorted(
+        entry.name
+        for entry in files("generator.i18n").joinpath("locale").iterdir()
+        if entry.joinpath(f"LC_MESSAGES/{DOMAIN}.mo").is_file()
+    ),
+)
 ENV = "PHASEBOOK_LANG"
 # Said on the command line (--lang), else read from the portal the process works on: one
 # portal per process, read by every thread (MkDocs builds and serves in threads of its own).
@@ -30,7 +40,7 @@ def tr(message: str) -> str:
 
 def tr_in(lang: str, message: str) -> str:
     """`message` in `lang`: for text written into a portal, in the portal's language."""
-    return _catalog(_supported(lang) or "en").gettext(message)
+    return _catalog(_supported(lang) or SOURCE).gettext(message)
 
 
 def N_(message: str) -> str:
@@ -39,12 +49,12 @@ def N_(message: str) -> str:
 
 
 def language() -> str:
-    return _said["chosen"] or _supported(os.environ.get(ENV)) or _said["portal"] or "en"
+    return _said["chosen"] or _supported(os.environ.get(ENV)) or _said["portal"] or SOURCE
 
 
 def use(lang: str | None) -> None:
     """Speak `lang` from now on (an unsupported one falls back to English)."""
-    _said["chosen"] = _supported(lang) or "en"
+    _said["chosen"] = _supported(lang) or SOURCE
 
 
 def use_portal(lang: str | None) -> None:
@@ -62,7 +72,7 @@ def _supported(lang: str | None) -> str | None:
 def _catalog(lang: str) -> gettext.NullTranslations:
     """The compiled catalog (a millisecond to read; compiling the .po takes some 40 on
     every command): `./dev messages` writes it, a test keeps it equal to the .po."""
-    if lang == "en":
+    if lang == SOURCE:
         return gettext.NullTranslations()
     with (
         files("generator.i18n").joinpath(f"locale/{lang}/LC_MESSAGES/{DOMAIN}.mo").open("rb") as mo

@@ -42,10 +42,10 @@ def fold_words(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(WORD_FOLD))
 
 
-# Material's search, tuned for Japanese: split at spaces and Japanese punctuation; where the
-# script changes (導入|フェーズ, API|連携); and after a katakana word's long-vowel mark
-# (カスタマー|サクセス), so that a word inside a katakana compound is found. The browser
-# splits queries the same way (generator/site/assets/phasebook.js).
+# Material's search, tuned for Japanese and Korean: split at spaces and Japanese
+# punctuation; where the script changes (導入|フェーズ, API|連携, SSO|설정); and after a
+# katakana word's long-vowel mark (カスタマー|サクセス), so that a word inside a katakana
+# compound is found. The browser splits queries the same way (generator/site/assets/phasebook.js).
 _KANA_KANJI = HIRAGANA + KATAKANA + IDEOGRAPHS
 SEARCH_SEPARATOR = (
     r"[\s\-　、。，．・「」『』（）()【】：:/]+"
@@ -53,6 +53,7 @@ SEARCH_SEPARATOR = (
     rf"|(?<=[{KATAKANA_LETTERS}ー]ー)(?=[{KATAKANA_LETTERS}])"
     rf"|(?<=[{_KANA_KANJI}])(?=[A-Za-z0-9])"
     rf"|(?<=[A-Za-z0-9])(?=[{_KANA_KANJI}])"
+    rf"|(?<=[{HANGUL}])(?=[A-Za-z0-9])|(?<=[A-Za-z0-9])(?=[{HANGUL}])"
 )
 # No stemmer: the browser adds a wildcard to every query word and does not stem wildcard
 # words, so "renewal*" would never meet the stored stem "renew".

@@ -19,7 +19,7 @@ from generator.i18n.words import W_
 from generator.site.render.markup import escape, url
 from generator.source import model as m
 from generator.source.urls import page_url, relative_url
-from generator.text.cjk import WIDE
+from generator.text.cjk import HANGUL, WIDE
 
 # The words of what the model names by id: levels (in the order filters list them), what
 # the customer gets of each touch model (not the CS team's jargon), and a target's operator.
@@ -173,8 +173,14 @@ class Helpers:
         if found is None:
             return text
         amount = found.group(2)
-        if self.lang in ("ja", "zh"):  # 2 名 → 2名: no space before a CJK unit
-            amount = re.sub(rf"(?<=\d) +(?=[{WIDE}])", "", amount)
+        # A number before a unit in a CJK or Hangul script: whether a space parts them is
+        # the language's rule, so the catalog's ("%(number)s%(unit)s": 2 名 → 2名, 2 명 → 2명).
+        number = words.gettext(self.lang, "%(number)s %(unit)s")
+        amount = re.sub(
+            rf"(\d) +([{WIDE}{HANGUL}])",
+            lambda part: number % {"number": part.group(1), "unit": part.group(2)},
+            amount,
+        )
         return self.word(TARGETS[_OPERATORS[found.group(1)]]) % {"amount": amount}
 
     def minutes(self, value: int) -> str:
