@@ -20,13 +20,12 @@ from generator.authoring.edit import ScaffoldError
 from generator.authoring.init import STARTER_LANGUAGES, init_portal
 from generator.authoring.schema import write_schemas
 from generator.build import command, outputs
+from generator.build.choices import PAGE_KINDS, PROGRAM_KINDS
 from generator.build.lookup import search_portal
 from generator.build.project import CommandError, checked, open_portal, say, summary
 from generator.i18n import messages
 from generator.i18n.messages import tr
-from generator.search.documents import KINDS as PAGE_KINDS
 from generator.source import language
-from generator.source import model as m
 
 # The project: the working directory, which `-C DIR` has made DIR before anything runs.
 HERE = Path(".")
@@ -156,7 +155,7 @@ def project_options(command):
 @click.argument("query")
 @click.option("--phase", help="Only this phase (id).")
 @click.option("--tier", help="Only programs of this tier (id).")
-@click.option("--kind", type=click.Choice(PAGE_KINDS), help="Only this kind of page.")
+@click.option("--kind", type=PAGE_KINDS, help="Only this kind of page.")
 @click.option("--limit", default=10, show_default=True, type=click.IntRange(1, 100))
 @click.option("--json", "as_json", is_flag=True, help="Print the results as JSON.")
 @click.option(
@@ -322,7 +321,7 @@ def new_phase(phase_id: str, name: str | None, stage: str | None) -> None:
 @new.command("program")
 @click.argument("phase_id")
 @click.argument("program_id")
-@click.option("--kind", required=True, type=click.Choice(m.KINDS))
+@click.option("--kind", required=True, type=PROGRAM_KINDS)
 @click.option("--title", help="Its title (default: a placeholder to replace).")
 @click.option("--tier", help="Its tier (default: the first; for an accelerator the first paid).")
 @click.option("--url", help="A video's address, or where an accelerator is requested.")

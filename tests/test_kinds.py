@@ -1,6 +1,8 @@
 """Kinds by capability: a site adds a kind of program (an in-person, multi-day, paid
 workshop with sessions and a venue) as one class registered from a MkDocs hook, plus its
-template, and the portal loads, validates and builds with it like with a built-in kind."""
+template, and the portal loads, validates and builds with it like with a built-in kind: its
+words, its section of the phase page, its catalogue and its line on the start page come from
+its class, and the command line offers it."""
 
 from __future__ import annotations
 
@@ -11,14 +13,21 @@ import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Literal
 
 import pytest
+from click.testing import CliRunner
 from icalendar import Calendar
 
 from generator.authoring.schema import schemas
+from generator.cli import cli
 from generator.feeds.catalog import catalog
+from generator.search.documents import KINDS as PAGE_KINDS
+from generator.site.pages import site_files
+from generator.site.render import Renderer
 from generator.source import model as m
-from tests.helpers import FIXTURES, edit, load, mkdocs_build, problems
+from tests.helpers import FIXTURES, edit, load, mkdocs_build, problems, text_of
+from tools.catalog import extract
 
 HOOK = FIXTURES / "workshop" / "hooks" / "workshop.py"
 
@@ -114,3 +123,103 @@ def test_a_site_with_a_registered_kind_builds(project: Path) -> None:
     assert str(event["URL"]) == "https://example.com/portal/programs/ws-deploy.html"
     data = json.loads((site / "api" / "catalog.json").read_text(encoding="utf-8"))
     assert {p["id"]: p["kind"] for p in data["programs"]}["ws-deploy"] == "workshop"
+    # Its words and its section, declared in its class.
+    phase = text_of(site / "phases" / "start.html")
+    assert "Workshops" in phase and "Workshop (in person) · 420 min" in phase
+    assert phase.index("Ask the Experts (ATX)") < phase.index("Workshops")
+    assert "Workshop catalogue" in text_of(site / "workshops.html")
+    home = text_of(site / "index.html")
+    assert "Workshops : Hands-on days at our office, with our engineers." in home
+    assert 'href="workshops.html"' in (site / "index.html").read_text(encoding="utf-8")
+
+
+def test_the_built_in_kinds_words_are_extracted_from_their_classes() -> None:
+    """`./dev messages` finds a kind's words where the kind is declared, so a new kind's
+    Japanese is one more entry in the portal's catalog, nothing else."""
+    found = extract("portal")
+    where = "generator/source/model/kinds.py"
+    for word in ("ATX (one-to-many webinar)", "Accelerator catalogue", "Video"):
+        assert any(place.startswith(where) for place in found[word]), found[word]
+    # Each section's heading and what the start page says of it.
+    assert any(
+        place.startswith(where) for place in found["Guides and videos: for everyone, at any time."]
+    )
+
+
+def test_the_command_line_offers_a_kind_registered_after_it_was_imported(
+    workshop: type[m.ProgramBase], project: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`--kind` reads the registry when the command runs: the CLI was imported (above) long
+    before the kind was registered."""
+    assert "workshop" in PAGE_KINDS
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(
+        cli, ["new", "program", "start", "ws-new", "--kind", "workshop", "--title", "Another"]
+    )
+    assert result.exit_code == 0, result.output
+    written = (project / "phases" / "start.yml").read_text(encoding="utf-8")
+    assert "id: ws-new" in written and "kind: workshop" in written and "days: 2" in written
+
+
+class Clinic(m.ProgramBase):
+    """A drop-in hour with an engineer: no length of its own, a section and a catalogue."""
+
+    touch = "low"
+    section = m.Section("clinics", "Clinics", "Drop in with a question.", order=25)
+    name = short = "Clinic"
+    catalogue = m.Catalogue("clinics.md", "Clinic catalogue", nav="Clinics")
+    kind: Literal["clinic"]
+    title: m.Line
+
+
+@pytest.fixture
+def clinic(workshop: type[m.ProgramBase], project: Path) -> Iterator[Path]:
+    """The workshop site with a clinic: a kind registered in this process, its program and
+    its template."""
+    m.register_kind(Clinic)
+    edit(
+        project / "phases" / "start.yml",
+        "programs:\n",
+        "programs:\n  - {id: clinic-start, kind: clinic, title: Ask us, tier: free}\n",
+    )
+    (project / "templates" / "kinds" / "clinic.md.j2").write_text("Come by.\n", encoding="utf-8")
+    yield project
+    m.unregister_kind("clinic")
+
+
+def test_a_kind_lists_itself_by_its_capabilities_only(clinic: Path) -> None:
+    """A kind without `duration_minutes` gets a dash in its catalogue's Duration column;
+    its section sits where its order says, between ATX (20) and accelerators (30); the start
+    page lists it with a link to its catalogue."""
+    portal = load(clinic)
+    renderer = Renderer(portal, overrides=clinic / "templates", lang="en", directory_urls=False)
+    pages = {
+        f.src: f.content
+        for f in site_files(portal, renderer, site_url=None, directory_urls=False)
+        if isinstance(f.content, str)
+    }
+    assert '<td data-label="Duration">—</td>' in pages["clinics.md"]
+    assert "# Clinic catalogue" in pages["clinics.md"]
+    headings = [line for line in pages["phases/start.md"].splitlines() if line.startswith("### ")]
+    assert headings == [
+        "### Self&#45;service &#40;guides and videos&#41; {#self-service}",
+        "### Ask the Experts &#40;ATX&#41; {#atx}",
+        "### Clinics {#clinics}",
+        "### Workshops {#workshops}",
+    ]
+    assert "- **[Clinics](clinics.md)**: Drop in with a question&#46;" in pages["index.md"]
+    assert "Come by." in pages["programs/clinic-start.md"]
+
+
+def test_a_section_is_declared_once() -> None:
+    """Two kinds in one section share its declaration: a second, different one with the
+    same id would give the phase page two headings for one anchor."""
+
+    class Other(m.ProgramBase):
+        touch = "tech"
+        section = m.Section("atx", "Something else", "", order=99)
+        kind: Literal["other"]
+
+    with pytest.raises(TypeError, match="use atx's section 'atx' as it is"):
+        m.register_kind(Other)
+    assert "other" not in m.KINDS

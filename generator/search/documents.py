@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 
-from generator.i18n.kinds import kind_words
 from generator.i18n.words import W_, gettext
 from generator.source import model as m
 from generator.source.urls import (
@@ -22,7 +22,26 @@ from generator.source.urls import (
     translation_src,
 )
 
-KINDS = ("phase", *m.KINDS, "plan")  # "plan": the plans page and each tier on it
+
+class _Kinds(Sequence[str]):
+    """The kinds of search document: "phase", every kind of program, "plan" (the plans
+    page and each tier on it); read from the registry of kinds whenever asked, so that a
+    kind registered after this module was imported is one too (`--kind`, the facets)."""
+
+    def _now(self) -> tuple[str, ...]:
+        return ("phase", *m.KINDS, "plan")
+
+    def __getitem__(self, index: int) -> str:  # type: ignore[override]
+        return self._now()[index]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._now())
+
+    def __len__(self) -> int:
+        return len(self._now())
+
+
+KINDS: Sequence[str] = _Kinds()
 
 
 def _every(portal: m.Portal, value: dict[str, str] | None) -> str:
@@ -57,7 +76,7 @@ def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) 
     for view, program in portal.programs():
         title = " ".join(dict.fromkeys(portal.title(program, lang) for lang in langs))
         body = [
-            _words(portal, kind_words(program.kind).name),
+            _words(portal, program.name or program.kind),
             every(program.summary),
             *map(every, program.topics),
         ]

@@ -92,6 +92,7 @@ class RendererBase(Helpers):
             "m_plans": PLANS,
             "m_catalogue": CATALOGUES,
             "related_slot": self.related_slot,
+            "recordings": self.recordings,
             "upcoming": self.upcoming,
             "other_language": self.other_language,
         }
@@ -118,6 +119,15 @@ class RendererBase(Helpers):
         size = self.page_size
         chunks = [list(items[i : i + size]) for i in range(0, len(items), size)] or [[]]
         return chunks, [paged_src(first, n) for n in range(1, len(chunks) + 1)]
+
+    def recordings(self) -> list[tuple[str, str]]:
+        """Where "no session is scheduled: watch a recording" leads: the catalogue of each
+        kind that says its programs have recordings there, and the words of the link."""
+        return [
+            (cls.catalogue.src, self.word(cls.catalogue.recordings))
+            for cls in m.KIND_MODELS.values()
+            if cls.catalogue and cls.catalogue.recordings
+        ]
 
     def upcoming_sessions(self) -> list[calendar.Scheduled]:
         """Every session that had not ended at build time."""

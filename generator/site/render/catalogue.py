@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 
 from generator.i18n import words
-from generator.i18n.kinds import kind_words
 from generator.site.render.base import RendererBase
 from generator.site.render.helpers import LEVELS
 from generator.source import model as m
@@ -45,7 +44,7 @@ def _page(
     pages: list[str],
     data: str | None,
 ) -> str:
-    heading = words.gettext(r.lang, kind_words(kind).catalogue or kind)
+    heading = words.gettext(r.lang, m.KIND_MODELS[kind].catalogue.heading)
     return r.render(
         "catalogue.md.j2",
         src=pages[number - 1],

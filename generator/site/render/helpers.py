@@ -14,7 +14,6 @@ from jinja2.runtime import Context
 from markupsafe import Markup
 
 from generator.i18n import words
-from generator.i18n.kinds import kind_words
 from generator.i18n.words import W_
 from generator.site.render.markup import escape, url
 from generator.source import model as m
@@ -117,10 +116,12 @@ class Helpers:
         return self.word(LEVELS[level]) if level in LEVELS else level
 
     def kind_name(self, program: m.ProgramT) -> str:
-        return self.word(kind_words(program.kind).name)
+        """What its kind is called after a program's badge (its `kind:` value if nothing)."""
+        return self.word(program.name or program.kind)
 
     def kind_short(self, program: m.ProgramT) -> str:
-        return self.word(kind_words(program.kind).short)
+        """Its kind in a word, for lists and the plans matrix."""
+        return self.word(program.short or program.kind)
 
     def touches(self, tier_id: str) -> str:
         """How a tier helps (self-service, webinars …), as a list reads."""

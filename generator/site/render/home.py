@@ -5,6 +5,7 @@ from __future__ import annotations
 from generator.i18n import words
 from generator.site.lifecycle_svg import lifecycle_svg, stage_colour
 from generator.site.render.base import RendererBase
+from generator.source import model as m
 from generator.source.urls import HOME, phase_src
 
 HOME_SESSIONS = 5  # sessions the start page shows
@@ -33,5 +34,20 @@ def home_page(r: RendererBase) -> str:
         stages=stages,
         items=items[: HOME_SESSIONS + HOME_SPARE],
         shown=HOME_SESSIONS,
+        sections=_sections(r),
         page_title=r.t(r.portal.info.title),
     )
+
+
+def _sections(r: RendererBase) -> list[tuple[str, str, str | None]]:
+    """The kinds of programs as the start page lists them: each section of a phase page
+    (heading, what it offers) and the catalogue of the first of its kinds that has one."""
+    out = []
+    for section in m.sections():
+        found = (
+            cls.catalogue.src
+            for cls in m.KIND_MODELS.values()
+            if cls.section.id == section.id and cls.catalogue
+        )
+        out.append((r.word(section.heading), r.word(section.about), next(found, None)))
+    return out

@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping
 
 from generator.i18n import words
-from generator.i18n.kinds import kind_words
 from generator.i18n.words import W_
 from generator.site.render.helpers import LEVELS, TARGETS, TOUCHES
+from generator.source import model as m
 
 KEYS = {
     "home": W_("Home"),
@@ -167,10 +167,22 @@ class Labels(Mapping[str, str]):
         if prefix == "lang":
             return words.language_name(rest, self.lang)
         if prefix in ("kind", "short", "catalogue"):
-            found = getattr(kind_words(rest), "name" if prefix == "kind" else prefix)
+            found = _kind_word(rest, prefix)
         else:
             found = _BY_ID.get(prefix, {}).get(rest)
         return None if found is None else words.gettext(self.lang, found) % {"amount": "{0}"}
 
 
 _BY_ID = {"level": LEVELS, "touch": TOUCHES, "target": TARGETS}
+
+
+def _kind_word(kind: str, which: str) -> str | None:
+    """`l.kind_atx`, `l.short_atx`, `l.catalogue_atx`: the word of a kind, read from its
+    class; its `kind:` value when it has none or is not registered (a registered kind
+    without a catalogue has no catalogue heading)."""
+    cls = m.KIND_MODELS.get(kind)
+    if cls is None:
+        return kind
+    if which == "catalogue":
+        return cls.catalogue.heading if cls.catalogue else None
+    return (cls.name if which == "kind" else cls.short) or kind

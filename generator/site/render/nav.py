@@ -5,7 +5,6 @@ from __future__ import annotations
 import html
 
 from generator.i18n import words
-from generator.i18n.kinds import kind_words
 from generator.source import model as m
 from generator.source.urls import CATALOGUES, HOME, PLANS, SCHEDULE, phase_src
 
@@ -23,7 +22,7 @@ def navigation(portal: m.Portal, lang: str | None = None) -> list:
         ]
         nav.append({html.escape(portal.t(stage.name, lang)): entries})
     for kind, src in CATALOGUES.items():
-        nav.append({words.gettext(lang, kind_words(kind).nav or kind): src})
+        nav.append({words.gettext(lang, m.KIND_MODELS[kind].catalogue.nav): src})
     nav.append({words.gettext(lang, "Schedule"): SCHEDULE})
     nav.append({words.gettext(lang, "Support plans"): PLANS})
     return nav

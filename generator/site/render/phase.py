@@ -4,26 +4,18 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
-from generator.i18n import words
-from generator.i18n.words import W_
 from generator.site.render.base import RendererBase
 from generator.source import model as m
 from generator.source.urls import phase_src, program_src
 
-# A phase page's parts, in order, with their headings: each kind says its `section`.
-SECTIONS = {
-    "self-service": W_("Self-service (guides and videos)"),
-    "atx": W_("Ask the Experts (ATX)"),
-    "accelerators": W_("Accelerators"),
-}
-
 
 def phase_page(r: RendererBase, view: m.PhaseView) -> str:
-    """A phase: summary, tasks, its programs section by section, exit criteria, pager."""
+    """A phase: summary, tasks, its programs section by section (the sections its kinds
+    declare, in their order), exit criteria, pager."""
     phase = view.phase
     groups = [
-        (Markup(section), words.gettext(r.lang, heading), _in(phase, section))
-        for section, heading in SECTIONS.items()
+        (Markup(section.id), r.word(section.heading), _in(phase, section))
+        for section in m.sections()
     ]
     ids = [v.phase.id for v in r.portal.phases]
     return r.render(
@@ -37,8 +29,8 @@ def phase_page(r: RendererBase, view: m.PhaseView) -> str:
     )
 
 
-def _in(phase: m.PhaseFile, section: str) -> list[m.ProgramT]:
-    return [p for p in phase.programs if p.section == section]
+def _in(phase: m.PhaseFile, section: m.Section) -> list[m.ProgramT]:
+    return [p for p in phase.programs if p.section.id == section.id]
 
 
 def program_page(r: RendererBase, view: m.PhaseView, program: m.ProgramT) -> str:

@@ -7,8 +7,9 @@ Callers read everything as `m.<name>` (`from generator.source import model as m`
 - fields.py: ids, codes, texts and URLs as types, and the English templates of their errors
 - sessions.py: sessions and their repeats
 - files.py: lifecycle.yml, and a phase file's fields besides its programs
-- kinds.py: what every program has, the capabilities a kind declares, the built-in kinds
-- registry.py: the registry of kinds, and the models built from it (`PhaseFile` …)
+- program.py: what every program has; what a kind declares (capabilities, words, section)
+- registry.py: the registry of kinds, and what is built from it (`PhaseFile`, sections …)
+- kinds.py: the built-in kinds, each registered where it is written
 - plans.py: success-plan templates (phases/plans.yml)
 - portal.py: the loaded portal every view reads
 """
@@ -49,7 +50,7 @@ from generator.source.model.files import (
     Stage,
     Tier,
 )
-from generator.source.model.kinds import BUILT_IN, Accelerator, Atx, Guide, ProgramBase, Video
+from generator.source.model.kinds import Accelerator, Atx, Guide, Video
 from generator.source.model.plans import (
     DEFAULT_DAYS,
     Milestone,
@@ -66,11 +67,13 @@ from generator.source.model.portal import (
     text,
     text_key,
 )
+from generator.source.model.program import Catalogue, ProgramBase, Section
 from generator.source.model.registry import (
     KIND_MODELS,
     catalogues,
     kind_name,
     register_kind,
+    sections,
     unregister_kind,
 )
 from generator.source.model.sessions import (
@@ -90,13 +93,12 @@ def __getattr__(name: str) -> Any:
     """KINDS, TOUCH, ProgramT, Program and PhaseFile, as built from the registry of kinds
     at this moment (a kind registered later is in them)."""
     if name in BUILT_NAMES:
-        return registry.BUILT[name]
+        return registry.built(name)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
     "ANY_LANGUAGE",
-    "BUILT_IN",
     "BUILT_NAMES",
     "DEFAULT_DAYS",
     "ERRORS",
@@ -112,6 +114,7 @@ __all__ = [
     "Accelerator",
     "Acceptance",
     "Atx",
+    "Catalogue",
     "ExitCriterion",
     "Flag",
     "Guide",
@@ -133,6 +136,7 @@ __all__ = [
     "ProgramBase",
     "Repeat",
     "RequestUrl",
+    "Section",
     "Session",
     "Slug",
     "Stage",
@@ -147,6 +151,7 @@ __all__ = [
     "occurrences",
     "register_kind",
     "repeated",
+    "sections",
     "session_ends",
     "spread",
     "text",

@@ -1,8 +1,10 @@
-"""Program kinds: what every program has, what a kind can do, and the four built-in kinds.
+"""The built-in kinds of programs, each registered where it is written, in the order
+schemas, error messages and the navigation list them.
 
-The rest of the code asks a program what it can do (`program.scheduled`, `program.written`,
-`program.catalogue` …), never which kind or class it is: so a new kind is one class here or
-anywhere else, registered with `register_kind` (registry.py), plus its template and words.
+A kind is one class here: its fields, its capabilities and its words (English, inside
+`W_()`: the portal's catalogs translate them). The rest of the code asks a program what it
+can do (`program.scheduled`, `program.written`, `program.catalogue` …), never which kind or
+class it is; ProgramBase (program.py) says what a new kind takes.
 """
 
 # pydantic copies a mutable default for each instance; ruff cannot tell that Strict, imported
@@ -11,78 +13,56 @@ anywhere else, registered with `register_kind` (registry.py), plus its template 
 
 from __future__ import annotations
 
-from datetime import timedelta
 from typing import Annotated, ClassVar, Literal
 
 from pydantic import AfterValidator
 
+from generator.i18n.words import W_
 from generator.source.model.fields import (
     HttpsUrl,
-    Language,
     Level,
     Line,
     LineStr,
     Minutes,
     RequestUrl,
     Slug,
-    Strict,
-    Text,
     content_page,
-    unique,
 )
+from generator.source.model.program import Catalogue, ProgramBase, Section
+from generator.source.model.registry import register_kind
 from generator.source.model.sessions import Session
 
+__all__ = ["Accelerator", "Atx", "Guide", "ProgramBase", "Video"]
 
-class ProgramBase(Strict):
-    """What every kind of program has, and the capabilities a kind declares.
-
-    Adding a kind takes one class: a subclass of this with `kind: Literal["<kind>"]`, its
-    fields and its capabilities, registered with `register_kind` (the built-in kinds are
-    registered in registry.py; a site's MkDocs hook or a test fixture may register its own).
-    Besides the class, a kind has its words (generator/i18n/kinds.py: its name, short name
-    and catalogue heading in English, translated in the portal's catalogs; without an entry
-    it is called by its `kind:` value) and, when it has a page of its own,
-    `templates/kinds/<kind>.md.j2` (packaged, or in a site's `templates_dir`). Validation,
-    the JSON Schema, the catalogue data, feeds, search, the report and the CLI read the
-    registry and these capabilities; none of them names a kind. tests/fixtures/workshop
-    adds a kind from a site's MkDocs hook.
-    """
-
-    # What the customer gets: tech (self-service), low (one-to-many), high (one-to-one).
-    touch: ClassVar[str]
-    section: ClassVar[str]  # where a phase page lists it: self-service, atx or accelerators
-    starter: ClassVar[dict] = {}  # what `phasebook new program` writes besides id, tier, title
-    # Capabilities: what the rest of the code asks of a kind, never its name or class.
-    scheduled: ClassVar[bool] = False  # has dated live `sessions`, a `recording` and length()
-    written: ClassVar[bool] = False  # its page is the Markdown file `page` under content/
-    catalogue: ClassVar[str | None] = None  # the source of its catalogue page ("atx.md")
-    requested: ClassVar[bool] = False  # the customer asks for it through its `request` link
-    in_person: ClassVar[bool] = False  # held at its `venue` (a one-line text), else online
-    # The word a calendar event's title starts with ("[ATX] …"), an English msgid for the
-    # portal's words; None: the title alone.
-    feed_label: ClassVar[str | None] = None
-    id: Slug
-    tier: Slug
-    level: Level | None = None
-    summary: Text | None = None
-    topics: list[Line] = []
-    # What the program is offered in. Default: the languages of its sessions, else the
-    # portal's first language.
-    languages: Annotated[list[Language], AfterValidator(unique)] = []
-
-    def length(self) -> timedelta:
-        """How long one session lasts: `duration_minutes`, unless a kind counts otherwise
-        (a workshop over several days). Only asked of `scheduled` kinds."""
-        return timedelta(minutes=getattr(self, "duration_minutes", 0))
+# The sections of a phase page that more than one kind shares.
+SELF_SERVICE = Section(
+    "self-service",
+    W_("Self-service (guides and videos)"),
+    W_("Guides and videos: for everyone, at any time."),
+    order=10,
+)
 
 
+@register_kind
 class Atx(ProgramBase):
     """Ask the Experts: one-to-many, live sessions and/or a recording."""
 
-    touch, section = "low", "atx"
+    touch = "low"
+    section = Section(
+        "atx",
+        W_("Ask the Experts (ATX)"),
+        W_("One-to-many webinars with experts: ask live, or watch the recording."),
+        order=20,
+    )
+    name, short = W_("ATX (one-to-many webinar)"), W_("ATX")
     scheduled = True
-    catalogue = "atx.md"
-    feed_label = "ATX"
+    catalogue = Catalogue(
+        "atx.md",
+        W_("Ask the Experts (ATX) catalogue"),
+        nav=W_("ATX"),
+        recordings=W_("ATX with recordings"),
+    )
+    feed_label = W_("ATX")
     starter: ClassVar[dict] = {"level": "beginner", "duration_minutes": 60, "sessions": []}
     kind: Literal["atx"]
     title: Line
@@ -92,11 +72,19 @@ class Atx(ProgramBase):
     sessions: list[Session] = []
 
 
+@register_kind
 class Accelerator(ProgramBase):
     """One-to-one session with a customer success engineer, requested by the customer."""
 
-    touch, section = "high", "accelerators"
-    catalogue = "accelerators.md"
+    touch = "high"
+    section = Section(
+        "accelerators",
+        W_("Accelerators"),
+        W_("One-to-one sessions with a customer success engineer, on your setup."),
+        order=30,
+    )
+    name, short = W_("Accelerator (one-to-one)"), W_("Accelerator")
+    catalogue = Catalogue("accelerators.md", W_("Accelerator catalogue"), nav=W_("Accelerators"))
     requested = True
     starter: ClassVar[dict] = {"duration_minutes": 90, "prerequisites": [], "outcomes": []}
     kind: Literal["accelerator"]
@@ -107,25 +95,26 @@ class Accelerator(ProgramBase):
     request: RequestUrl
 
 
+@register_kind
 class Guide(ProgramBase):
     """Self-service article whose Markdown lives under `content/`."""
 
-    touch, section = "tech", "self-service"
+    touch, section = "tech", SELF_SERVICE
+    name = short = W_("Guide")
     written = True
     kind: Literal["guide"]
     page: Annotated[LineStr, AfterValidator(content_page)]
     title: Line | None = None  # defaults to the page's first heading
 
 
+@register_kind
 class Video(ProgramBase):
     """A recorded how-to, hosted elsewhere."""
 
-    touch, section = "tech", "self-service"
+    touch, section = "tech", SELF_SERVICE
+    name = short = W_("Video")
     starter: ClassVar[dict] = {"duration_minutes": 10}
     kind: Literal["video"]
     title: Line
     url: HttpsUrl
     duration_minutes: Minutes
-
-
-BUILT_IN = (Atx, Accelerator, Guide, Video)  # in the order phase pages and schemas list them
