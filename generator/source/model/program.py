@@ -51,11 +51,11 @@ class ProgramBase(Strict):
     its words (`name`, `short`, its `section` and `catalogue`), written in English inside
     `W_()`. Its template: `generator/site/templates/kinds/<kind>.md.j2` (or in a site's
     `templates_dir`), what its page adds to the facts every program page shows. Its words
-    in Japanese: `./dev messages` adds the new English ids to
-    generator/i18n/locale/ja/LC_MESSAGES/portal.po, where they are translated and compiled
-    (a site's kind may leave them English). Everything else (validation, the JSON Schema,
-    phase pages, catalogues, the navigation, the start page, feeds, search, the report and
-    the CLI) reads the registry and these capabilities, and names no kind.
+    in the other languages: `./dev messages` adds the new English ids to each
+    generator/i18n/locale/<lang>/LC_MESSAGES/portal.po (ja, ko), where they are translated
+    and compiled (a site's kind may leave them English). Everything else (validation, the
+    JSON Schema, phase pages, catalogues, the navigation, the start page, feeds, search, the
+    report and the CLI) reads the registry and these capabilities, and names no kind.
     """
 
     # What the customer gets: tech (self-service), low (one-to-many), high (one-to-one).
