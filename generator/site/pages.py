@@ -20,6 +20,8 @@ from generator.source.urls import (
     CATALOG_JSON,
     CATALOGUES,
     HOME,
+    PLAN,
+    PLAN_SCRIPT,
     PLANS,
     page_url,
     phase_src,
@@ -70,6 +72,7 @@ def site_files(
     for src, content, in_nav in renderer.schedule_files():
         yield SiteFile(src, content, in_nav=in_nav)
     yield SiteFile(PLANS, keep(renderer.plans_page, "plans", programs))
+    yield SiteFile(PLAN, keep(renderer.plan_page, "plan", programs))
     for kind in CATALOGUES:
         for src, content, in_nav in renderer.catalogue_files(kind):
             yield SiteFile(src, content, in_nav=in_nav)
@@ -77,7 +80,7 @@ def site_files(
         yield SiteFile(path, content)
     data = keep(lambda: catalog_json(portal, site_url, directory_urls), "catalog", programs)
     yield SiteFile(CATALOG_JSON, data)
-    for asset in (ASSET, SCRIPT):
+    for asset in (ASSET, SCRIPT, PLAN_SCRIPT):
         yield SiteFile(asset, package_files("generator.site").joinpath(asset).read_bytes())
 
 

@@ -16,6 +16,8 @@ from generator.source import model as m
 HOME = "index.md"
 SCHEDULE = "schedule.md"
 PLANS = "plans.md"
+PLAN = "plan.md"  # /plan/: the customer's own success plan (site/render/plan.py)
+PLAN_SCRIPT = "assets/plan.js"
 CATALOG_JSON = "api/catalog.json"
 
 

@@ -8,7 +8,7 @@ all rendering through base.py: its environment (environment.py), the helpers tem
 
 from __future__ import annotations
 
-from generator.site.render import catalogue, home, phase, plans, schedule
+from generator.site.render import catalogue, home, phase, plan, plans, schedule
 from generator.site.render.base import RendererBase
 from generator.site.render.markup import escape, join_cjk_lines, yaml_string
 from generator.site.render.nav import navigation
@@ -52,3 +52,6 @@ class Renderer(RendererBase):
 
     def plans_page(self) -> str:
         return plans.plans_page(self)
+
+    def plan_page(self) -> str:
+        return plan.plan_page(self)
