@@ -172,3 +172,21 @@ def test_init_where_no_folder_can_be_made_is_a_message(tmp_path: Path) -> None:
     assert result.stderr.startswith("Error: cannot write a-file/portal: ")
     assert "nothing was changed" in result.stderr
     assert (tmp_path / "a-file").read_text() == "x"
+
+
+@pytest.mark.parametrize(
+    ("said", "env", "lang"),
+    [
+        ((), {}, "en"),  # the tests' PHASEBOOK_LANG
+        ((), {"PHASEBOOK_LANG": "ja"}, "ja"),
+        (("--lang", "ja"), {}, "ja"),
+    ],
+)
+def test_without_lang_the_portal_starts_in_the_teams_language(
+    tmp_path: Path, said: tuple, env: dict, lang: str
+) -> None:
+    """`phasebook init p` starts the portal in the language the team reads Phasebook in."""
+    result = phasebook(tmp_path, *said, "init", "p", env_extra=env)
+    assert result.returncode == 0, result.stderr
+    portal = load_portal(tmp_path / "p" / "phases", tmp_path / "p" / "content", root=tmp_path / "p")
+    assert portal.language == lang
