@@ -7,9 +7,8 @@ abort after on_post_build (a warning under --strict), and then on_build_error re
 
 from __future__ import annotations
 
-import json
 import os
-import time
+from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
@@ -31,7 +30,8 @@ class IndexCollector:
         self.background: Background | None = None  # the preview's, installed when done
         self.related: dict[str, list[str]] = {}  # program id → the related programs
         self.timings: dict[str, float] = {}
-        self.waiting_for: Path | None = None  # another language's build: the file to read
+        # Another language's build: what waits for the related content from the first one.
+        self.waiting_for: Callable[[], dict[str, list[str]]] | None = None
 
     def start(
         self,
@@ -62,10 +62,8 @@ class IndexCollector:
             self.related, self.timings = data["related"], data["timings"]
             return True
         if self.waiting_for is not None:
-            while not self.waiting_for.is_file():
-                time.sleep(0.02)
-            self.related = json.loads(self.waiting_for.read_text(encoding="utf-8"))
-            self.waiting_for = None
+            waiting, self.waiting_for = self.waiting_for, None
+            self.related = waiting()
         return False
 
     def install(self) -> None:

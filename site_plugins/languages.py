@@ -10,12 +10,14 @@ the related content are shared, not recomputed.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import shutil
+import runpy
 import subprocess
-import tempfile
+import sys
+import threading
+from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 
 from mkdocs.config import load_config
@@ -27,7 +29,9 @@ from generator.build import engine
 from generator.i18n.messages import tr
 from generator.source.model import Portal
 from generator.source.urls import language_site_url, translation_of
+from generator.system import faults, handover
 from generator.system.processes import die_with_parent
+from generator.text.errors import printable
 
 # What `mkdocs build` / `mkdocs serve` may have set from the command line, which a fresh
 # load of mkdocs.yml would lose.
@@ -50,27 +54,118 @@ def language_config(parent: MkDocsConfig, lang: str, languages: list[str]) -> Mk
     return config
 
 
-TWIN_ENV = "PHASEBOOK_TWIN"  # set for a build of one other language: what it shares
+# How long another language's build waits for the first one: for what they share (sent
+# before the process exists, so at once) and for the related content (sent when the first
+# build's index worker has found it, which takes seconds: only a stuck build waits this long).
+START_SECONDS = 60.0
+RELATED_SECONDS = 900.0
+_MAIN = "site_plugins.languages"  # `python -m` this module: another language's build
+
+_handed: dict | None = None  # in another language's build: what the first one sent
 
 
-def start_twin(parent: MkDocsConfig, lang: str, shared: dict) -> subprocess.Popen:
-    """The build of `lang` in a process of its own, beside the first language's: it renders
-    on the machine's other core meanwhile. `shared` is what it must agree on with the
-    first build (site_url, "now", where the related content will be)."""
+def twin_command(parent: MkDocsConfig, lang: str, fd: int) -> list[str]:
+    """The command line of the build of `lang`, reading what it shares from pipe `fd`."""
     args = ["build", "-f", str(parent.config_file_path), "-d", str(Path(parent.site_dir) / lang)]
     args.append("--use-directory-urls" if parent.use_directory_urls else "--no-directory-urls")
     if parent.strict:
         args.append("--strict")
     level = logging.getLogger("mkdocs").getEffectiveLevel()  # as quiet or verbose as this one
     args += ["-q"] if level > logging.INFO else ["-v"] if level < logging.INFO else []
-    env = {**os.environ, TWIN_ENV: json.dumps({"lang": lang, **shared})}
-    return subprocess.Popen(engine.command(*args), env=env, preexec_fn=die_with_parent())
+    try:
+        name = engine.engine()
+    except engine.NoEngine as exc:
+        raise PluginError(str(exc)) from None
+    return [sys.executable, "-m", _MAIN, str(fd), name, *args]
+
+
+@dataclass
+class Twin:
+    """The build of one other language, and the write end of the pipe it reads from."""
+
+    lang: str
+    process: subprocess.Popen
+    fd: int | None  # None once a writer thread owns it (and closes it)
+    writer: threading.Thread | None = None
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.join(timeout=10)
+        elif self.fd is not None:
+            os.close(self.fd)
+        self.fd = None
+
+
+def start_twin(parent: MkDocsConfig, lang: str, shared: dict) -> Twin:
+    """The build of `lang` in a process of its own, beside the first language's: it renders
+    on the machine's other core meanwhile. `shared` is what it must agree on with the first
+    build (site_url, "now"); it reads it from a pipe only this process can write into."""
+    read, write = os.pipe()
+    try:
+        handover.send(write, {"lang": lang, **shared})  # a few bytes: the pipe holds them
+        process = subprocess.Popen(
+            twin_command(parent, lang, read), pass_fds=(read,), preexec_fn=die_with_parent()
+        )
+    except BaseException:
+        os.close(write)
+        raise
+    finally:
+        os.close(read)
+    return Twin(lang, process, write)
+
+
+def _send_last(fd: int, value: dict) -> None:
+    """The last message of a hand-over, then its end; a build that has ended reads nothing
+    (it failed, and said why: `Twins.finish` reports it)."""
+    try:
+        handover.send(fd, value)
+    except OSError:
+        pass
+    finally:
+        os.close(fd)
 
 
 def twin_of() -> dict | None:
-    """What the first language's build shares with this one, when this is a twin."""
-    value = os.environ.get(TWIN_ENV)
-    return json.loads(value) if value else None
+    """What the first language's build shares with this one, when this is another
+    language's build; `related` then waits for the related content. Nothing else (no
+    environment variable, no file) can make a build another language's."""
+    return _handed
+
+
+def main(argv: list[str]) -> None:
+    """`python -m site_plugins.languages FD ENGINE ARGS…`: the build of another language,
+    started by the first one's (start_twin), reading what they share from pipe FD."""
+    global _handed
+    try:
+        fd, name, args = int(argv[0]), argv[1], argv[2:]
+        if name not in engine.ENGINES:
+            raise ValueError(name)
+    except (IndexError, ValueError):
+        sys.exit(tr("this runs only as another language's build, started by `mkdocs build`"))
+    receiver = handover.Receiver(fd, os.getppid())
+    try:
+        shared = receiver.receive(START_SECONDS)
+        if not isinstance(shared.get("lang"), str):
+            raise ValueError(shared)
+        datetime.fromisoformat(shared["now"])
+    except handover.HandoverFailed as exc:
+        sys.exit(str(exc))
+    except (OSError, KeyError, TypeError, ValueError):  # not a pipe from start_twin
+        sys.exit(tr("the first language's build sent an unreadable message"))
+    _handed = {**shared, "related": lambda: _related(receiver)}
+    sys.argv = [name, *args]
+    runpy.run_module(name, run_name="__main__", alter_sys=True)
+
+
+def _related(receiver: handover.Receiver) -> dict[str, list[str]]:
+    """The related content, once the first language's build has found it."""
+    try:
+        related = receiver.receive(RELATED_SECONDS)
+    except (handover.HandoverFailed, OSError) as exc:
+        raise PluginError(printable(str(exc))) from None
+    finally:
+        receiver.close()
+    return related
 
 
 def translate_files(files: Files, config: MkDocsConfig, lang: str, languages: list[str]) -> None:
@@ -95,34 +190,32 @@ def translate_files(files: Files, config: MkDocsConfig, lang: str, languages: li
 class Twins:
     """The other languages' builds under `mkdocs build`, each in a process of its own: they
     render on the other core while this one renders the first language's pages, and get
-    the related content through a file once the index worker has found it."""
+    the related content through their pipe once the index worker has found it."""
 
     def __init__(self) -> None:
-        self.children: list[tuple[str, subprocess.Popen]] = []
-        self.handoff: Path | None = None
+        self.children: list[Twin] = []
 
     def start(self, config: MkDocsConfig, portal: Portal, site_url: str | None) -> None:
         """Start every language but the first, sharing what they must agree on."""
-        self.handoff = Path(tempfile.mkdtemp(prefix="phasebook-related-"))
-        shared = {
-            "site_url": site_url,
-            "now": portal.now.isoformat(),
-            "related": str(self.handoff / "related.json"),
-        }
-        self.children = [
-            (lang, start_twin(config, lang, shared)) for lang in portal.info.languages[1:]
-        ]
+        shared = {"site_url": site_url, "now": portal.now.isoformat()}
+        for lang in portal.info.languages[1:]:
+            self.children.append(start_twin(config, lang, shared))
+        faults.point("twins-started")
 
     def hand_over(self, related: dict[str, list[str]]) -> None:
-        """The related content, for the other languages waiting for it."""
-        if self.handoff is not None:
-            part = self.handoff / "related.part"
-            part.write_text(json.dumps(related), encoding="utf-8")
-            part.replace(self.handoff / "related.json")  # whole, or not yet there
+        """The related content, for the other languages waiting for it: written by a thread
+        per language, as a pipe takes no more than its buffer until the reader reads."""
+        for twin in self.children:
+            if twin.fd is not None:
+                twin.writer = threading.Thread(
+                    target=_send_last, args=(twin.fd, related), daemon=True
+                )
+                twin.fd = None
+                twin.writer.start()
 
     def finish(self) -> None:
         """Wait for the other languages; one that failed fails the build (it said why)."""
-        failed = [lang for lang, child in self.children if child.wait() != 0]
+        failed = [twin.lang for twin in self.children if twin.process.wait() != 0]
         self.drop()
         if failed:
             raise PluginError(
@@ -132,12 +225,16 @@ class Twins:
             )
 
     def drop(self) -> None:
-        """Stop what still runs (the build failed) and remove the handoff folder."""
-        for _, child in self.children:
-            if child.poll() is None:
-                child.kill()
-                child.wait()
+        """Stop what still runs (the build failed) and close the pipes."""
+        for twin in self.children:
+            if twin.process.poll() is None:
+                twin.process.kill()
+                twin.process.wait()
+            twin.close()
         self.children = []
-        if self.handoff is not None:
-            shutil.rmtree(self.handoff, ignore_errors=True)
-            self.handoff = None
+
+
+if __name__ == "__main__":
+    from site_plugins.languages import main as twin_main  # the module the plugin reads
+
+    twin_main(sys.argv[1:])

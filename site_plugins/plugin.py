@@ -75,7 +75,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         shared = None if self.twin else twin_of()
         if shared is not None:  # another language's build, in a process of its own
             self.twin, self.lang, self.site_url = True, shared["lang"], shared["site_url"]
-            self.index.waiting_for = Path(shared["related"])
+            self.index.waiting_for = shared["related"]  # reads it from the first build
             self.portal = load(
                 config, self.config, self.root, datetime.fromisoformat(shared["now"])
             )
@@ -244,7 +244,9 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """A file of docs_dir where the portal generates one: one would hide the other."""
         written = {f.src_uri for f in files if not f.generated_by}
         docs = os.path.relpath(config.docs_dir, self.root)
-        problems = collisions(generated, written, Path(docs).as_posix())
+        assert self.portal is not None
+        trees = self.portal.info.languages[1:]  # each built under /<lang>/
+        problems = collisions(generated, written, Path(docs).as_posix(), trees)
         if problems:
             raise ContentError(problems)
 

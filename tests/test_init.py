@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -190,3 +191,46 @@ def test_without_lang_the_portal_starts_in_the_teams_language(
     assert result.returncode == 0, result.stderr
     portal = load_portal(tmp_path / "p" / "phases", tmp_path / "p" / "content", root=tmp_path / "p")
     assert portal.language == lang
+
+
+@pytest.mark.parametrize(
+    ("name", "said"),
+    [
+        ("a" * 300, "a folder name of 300 bytes, and this system allows 255"),
+        ("p/" * 2100 + "p", "a path of "),
+        ("new\nline", "new\\nline: a folder name cannot hold control characters"),
+        ("tab\there", "tab\\there: a folder name cannot hold control characters"),
+        ("escape\x1b[31m", "escape\\x1b[31m: a folder name cannot hold control characters"),
+        ("para\u2029graph", "para\\u2029graph: a folder name cannot hold control characters"),
+    ],
+)
+def test_init_refuses_a_name_the_system_cannot_hold_in_one_line(
+    tmp_path: Path, name: str, said: str
+) -> None:
+    result = phasebook(tmp_path, "init", name)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.count("\n") == 1 and result.stderr.startswith("Error: ")
+    assert said in result.stderr
+    assert list(tmp_path.iterdir()) == [], "nothing written, no staging left"
+
+
+def test_init_follows_a_link_to_an_empty_folder(tmp_path: Path) -> None:
+    (tmp_path / "real").mkdir()
+    (tmp_path / "link").symlink_to("real")
+    result = phasebook(tmp_path, "init", "link", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    assert (tmp_path / "link").is_symlink(), "the link stays a link"
+    assert (tmp_path / "real" / "mkdocs.yml").is_file()
+    assert phasebook(tmp_path / "link", "validate").returncode == 0
+
+
+def test_init_names_a_link_to_nothing(tmp_path: Path) -> None:
+    (tmp_path / "link").symlink_to("nowhere")
+    result = phasebook(tmp_path, "init", "link")
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    nowhere = os.path.realpath(tmp_path / "nowhere")
+    assert result.stderr == (
+        f"Error: link is a link to {nowhere}, which does not exist: create that folder first, "
+        "or choose another name\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["link"]

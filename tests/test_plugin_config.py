@@ -4,7 +4,6 @@ The same settings come out of `phasebook export`, which writes them into each tr
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -17,7 +16,7 @@ from generator.build import export
 from generator.build.outputs import SITE_TARGET_ENV, layout
 from generator.source.load import load_portal
 from generator.text.cjk import SEARCH_PIPELINE, SEARCH_SEPARATOR
-from site_plugins.languages import TWIN_ENV
+from site_plugins import languages
 from tests.helpers import edit
 
 SITE_URL = "site_name: Minimal portal\nsite_url: https://example.com/portal/"
@@ -32,19 +31,18 @@ def make_config(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[...,
     monkeypatch.chdir(minimal)
     # MkDocs keeps plugin instances between loads (for `mkdocs serve`): fresh ones here.
     monkeypatch.setattr(MkDocsConfig.plugins, "plugin_cache", {})
-    for name in (TWIN_ENV, SITE_TARGET_ENV):
-        monkeypatch.delenv(name, raising=False)
+    monkeypatch.delenv(SITE_TARGET_ENV, raising=False)
 
     def make(lang: str | None = None, **overrides) -> MkDocsConfig:
         config = load_config(str(minimal / "mkdocs.yml"), **overrides)
-        if lang is not None:  # what the first language's build shares with it
+        if lang is not None:  # what the first language's build hands over through its pipe
             shared = {
                 "lang": lang,
                 "site_url": config.site_url,
                 "now": "2026-12-01T00:00:00+09:00",
-                "related": str(minimal / "related.json"),
+                "related": dict,
             }
-            monkeypatch.setenv(TWIN_ENV, json.dumps(shared))
+            monkeypatch.setattr(languages, "_handed", shared)
         config.plugins.on_startup(command="build", dirty=False)
         return config.plugins.on_config(config)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import unicodedata
 from importlib import metadata
 from importlib.resources import files as package_files
 from pathlib import Path
@@ -19,6 +20,8 @@ from generator.system import atomic
 _STARTERS = package_files("generator.authoring").joinpath("starter")
 # A starter is a folder of its language under starter/: adding one adds a choice of `init`.
 STARTER_LANGUAGES = tuple(sorted(e.name for e in _STARTERS.iterdir() if e.is_dir()))
+# What a folder name may not hold: control characters, line and paragraph separators.
+_CONTROLS = ("Cc", "Zl", "Zp")
 # Where each shared starter file goes in the new portal.
 _SHARED = {"gitignore": ".gitignore", "workflow.yml": ".github/workflows/portal.yml"}
 
@@ -34,6 +37,7 @@ def init_portal(target: Path, lang: str | None = None) -> list[str]:
     once: mkdocs.yml, one stage with one phase and a guide, a free and a paid tier, the
     schemas its `$schema` lines name, .gitignore and a CI workflow. Written beside the
     target and renamed into place: a stopped `init` leaves no half portal."""
+    target = _writable_name(target)
     if target.exists() and (not target.is_dir() or any(target.iterdir())):
         raise ScaffoldError(
             tr(
@@ -57,6 +61,75 @@ def init_portal(target: Path, lang: str | None = None) -> list[str]:
     except OSError as exc:  # a read-only place, a parent that is a file or does not exist
         raise cannot_write(exc, target) from None
     return sorted(p.relative_to(target).as_posix() for p in target.rglob("*") if p.is_file())
+
+
+def _writable_name(target: Path) -> Path:
+    """`target`, or the folder it links to: refused, in one line, when the name holds
+    control characters (a line break would split every message that names it), when the
+    system cannot hold it, or when it is a link to nothing."""
+    name = str(target)
+    if any(unicodedata.category(c) in _CONTROLS for c in name):
+        shown = "".join(  # \n, \t, \u2028: seen, never obeyed
+            c.encode("unicode_escape").decode() if unicodedata.category(c) in _CONTROLS else c
+            for c in name
+        )
+        raise ScaffoldError(
+            tr(
+                "{target}: a folder name cannot hold control characters (a line break, a tab): "
+                "choose a name without them"
+            ).format(target=_short(shown))
+        )
+    _fits(target)
+    if target.is_symlink():
+        real = Path(os.path.realpath(target))
+        if not real.exists():
+            raise ScaffoldError(
+                tr(
+                    "{target} is a link to {real}, which does not exist: create that folder "
+                    "first, or choose another name"
+                ).format(target=target, real=real)
+            )
+        return real  # a link to an empty folder: the portal goes into that folder
+    return target
+
+
+def _fits(target: Path) -> None:
+    """The system's limits on a name (NAME_MAX per folder, PATH_MAX in all), checked before
+    anything is asked of the file system, which would answer with an OSError."""
+    absolute = Path(os.path.abspath(target))
+    existing = next((p for p in absolute.parents if os.path.isdir(p)), Path("/"))
+    name_max, path_max = _limit(existing, "PC_NAME_MAX", 255), _limit(existing, "PC_PATH_MAX", 4096)
+    too_long = next((part for part in absolute.parts if len(os.fsencode(part)) > name_max), None)
+    if too_long is not None:
+        raise ScaffoldError(
+            tr(
+                "{name}: a folder name of {size} bytes, and this system allows {limit}: "
+                "choose a shorter name"
+            ).format(name=_short(too_long), size=len(os.fsencode(too_long)), limit=name_max)
+        )
+    if len(os.fsencode(str(absolute))) >= path_max:
+        raise ScaffoldError(
+            tr(
+                "{target}: a path of {size} bytes, and this system allows {limit}: "
+                "choose a shorter one"
+            ).format(
+                target=_short(str(absolute)),
+                size=len(os.fsencode(str(absolute))),
+                limit=path_max - 1,
+            )
+        )
+
+
+def _limit(folder: Path, name: str, default: int) -> int:
+    try:
+        return os.pathconf(folder, name)
+    except (OSError, ValueError):
+        return default
+
+
+def _short(text: str) -> str:
+    """A long name, shortened for a message that must stay on one line."""
+    return text if len(text) <= 60 else f"{text[:28]}…{text[-28:]}"
 
 
 def _outside_other_portals(target: Path) -> None:

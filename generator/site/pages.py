@@ -6,7 +6,7 @@ ones to disk to time plain MkDocs on identical pages.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib.resources import files as package_files
 
@@ -107,10 +107,16 @@ def site_names(portal: m.Portal, lang: str) -> dict[str, str]:
     return out
 
 
-def collisions(generated: list[SiteFile], written: set[str], docs_dir: str) -> list[Problem]:
+def collisions(
+    generated: list[SiteFile], written: set[str], docs_dir: str, trees: Sequence[str] = ()
+) -> list[Problem]:
     """Hand-written files at a path the portal generates: one of the two would silently
-    replace the other. Only the start page may be written by hand (it wins)."""
-    return [
+    replace the other. Only the start page may be written by hand (it wins).
+
+    `trees` are the languages built under `/<lang>/` (all but the first): a hand-written
+    `<lang>/…` would be published inside that language's tree, and the language's own
+    build would replace it (its start page) or publish it again at `/<lang>/<lang>/`."""
+    found = [
         Problem.of_file(
             f"{docs_dir}/{item.src}",
             tr(
@@ -124,3 +130,24 @@ def collisions(generated: list[SiteFile], written: set[str], docs_dir: str) -> l
         for item in generated
         if item.src in written and item.src != HOME
     ]
+    return found + _in_language_trees(written, docs_dir, trees)
+
+
+def _in_language_trees(written: set[str], docs_dir: str, trees: Sequence[str]) -> list[Problem]:
+    """Hand-written `<lang>/…` (or `<lang>.md`, the page /<lang>/) of a language in `trees`."""
+    found = []
+    for src in sorted(written):
+        folder, inside, _ = src.partition("/")
+        lang = folder if inside else src.removesuffix(".md")
+        if lang in trees:
+            path = f"{docs_dir}/{src}"
+            message = tr(
+                "{folder}/ is where the portal builds its {lang} pages (/{lang}/): rename or "
+                "move {path} (a {lang} translation of x.md is x.{lang}.md beside it)"
+            )
+            found.append(
+                Problem.of_file(
+                    path, message.format(folder=f"{docs_dir}/{lang}", lang=lang, path=path)
+                )
+            )
+    return found

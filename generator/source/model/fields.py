@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+import unicodedata
 import zoneinfo
 from datetime import datetime
 from typing import Annotated, Literal
@@ -40,6 +41,13 @@ ERRORS = {
         "control character U+{code} in the text: delete it (line breaks are fine here)"
     ),
     "empty_text": N_("text is empty (write it, or remove it)"),
+    "invisible_text": N_(
+        "text is only invisible characters (U+{code} and the like): write it, or remove it"
+    ),
+    "bidi_control": N_(
+        "bidirectional control U+{code} in the text: delete it (it makes the text show in "
+        "another order than it is written)"
+    ),
     "url": N_("'{value}' is not a valid {wanted} URL"),
     "unique": N_("listed twice: {twice}"),
     "timezone": N_("unknown time zone '{tz}' (use an IANA name such as Asia/Tokyo)"),
@@ -80,10 +88,19 @@ _CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 _CONTROL_BUT_NEWLINE = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u2028\u2029\ud800-\udfff]")
 
 
+# Bidirectional embeddings, overrides and isolates: they make a text show in another order
+# than it is written (a title reads as something else; "Trojan Source"). The marks U+200E,
+# U+200F and U+061C, which right-to-left text needs, stay allowed.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
 def _plain(pattern: re.Pattern, where: str):
     def check(value: object) -> object:
         texts = value.values() if isinstance(value, dict) else [value]
         for text in texts:
+            bidi = _BIDI.search(text) if isinstance(text, str) else None
+            if bidi:
+                raise invalid("bidi_control", code=f"{ord(bidi.group()):04X}")
             found = pattern.search(text) if isinstance(text, str) else None
             if found:
                 char = found.group()
@@ -104,6 +121,22 @@ _one_line = _plain(_CONTROL, "one_line")
 _paragraphs = _plain(_CONTROL_BUT_NEWLINE, "paragraphs")
 
 
+# Shown as nothing (format characters such as U+200B, fillers, variation selectors): a text
+# of only these reads as empty on every page, but is not empty to `strip()`.
+_FILLERS = frozenset("\u034f\u115f\u1160\u3164\uffa0\u2800")
+
+
+def _invisible(char: str) -> bool:
+    code = ord(char)
+    return (
+        char.isspace()
+        or unicodedata.category(char) in ("Cf", "Zs")
+        or char in _FILLERS
+        or 0xFE00 <= code <= 0xFE0F
+        or 0xE0100 <= code <= 0xE01EF
+    )
+
+
 def _localized(value: object) -> object:
     if isinstance(value, str):
         value = {ANY_LANGUAGE: value}
@@ -111,6 +144,9 @@ def _localized(value: object) -> object:
         for text in value.values():
             if isinstance(text, str) and not text.strip():
                 raise invalid("empty_text")
+            if isinstance(text, str) and all(_invisible(c) for c in text):
+                first = next(c for c in text if not c.isspace())
+                raise invalid("invisible_text", code=f"{ord(first):04X}")
     if value == {}:
         raise invalid("empty_text")
     return value
