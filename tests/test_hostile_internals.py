@@ -97,9 +97,9 @@ def _other_language_build(root: int) -> bool:
             args = cmdline.read_bytes().split(b"\0")
         except OSError:
             continue
-        if b"build" in args and any(a.endswith(b"/en") for a in args):
-            if _below(int(cmdline.parent.name), root):
-                return True
+        english = b"build" in args and any(a.endswith(b"/en") for a in args)
+        if english and _below(int(cmdline.parent.name), root):
+            return True
     return False
 
 
