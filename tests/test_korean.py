@@ -30,8 +30,9 @@ HEADINGS = {
     "다음 페이즈로 넘어가는 기준": "Ready for the next phase?",
 }
 
-# Names that stay in English on a Korean portal: the ATX program family's name.
-NAMES = {"ATX", "Ask", "the", "Experts"}
+# What stays in Latin letters on a Korean portal: the ATX program family's name, a file type
+# (.ics) and a date's format (YYYY-MM-DD).
+NAMES = {"ATX", "Ask", "the", "Experts", "ics", "YYYY"}
 
 
 @pytest.fixture(scope="module")
