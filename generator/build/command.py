@@ -63,6 +63,18 @@ def _build(
     atomic.recover(state / "swap.json")  # a killed build's swap, finished
     for folder in {target.parent, index.parent}:
         atomic.sweep(folder)  # and what killed builds left beside the targets
+    # From the first staging folder to the swap's end, a signal waits for a place where it
+    # can stop the build cleanly: in the engine's run (staging removed, "Build stopped"), or
+    # after the swap (Python's default then). Before, a SIGTERM here left the folders.
+    with processes.held_signals():
+        _stage_and_swap(config_file, project, targets, strict)
+
+
+def _stage_and_swap(
+    config_file: Path, project: outputs.Layout, targets: tuple[Path, Path], strict: bool
+) -> None:
+    target, index = targets
+    state = project.root / STATE
     site_staging, index_staging = atomic.staging_dir(target), atomic.staging_dir(index)
     env = {
         **os.environ,  # NO_MKDOCS_2_WARNING included: the command group sets it

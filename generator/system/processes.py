@@ -38,6 +38,9 @@ def die_with_parent() -> Callable[[], None]:
     parent = os.getpid()
 
     def preexec() -> None:
+        # A child started while a build holds its signals (`held_signals`) must not inherit
+        # the hold: the signals forwarded to it have to stop it.
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORWARDED)
         if sys.platform.startswith("linux"):
             libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
@@ -58,9 +61,13 @@ def run(command: Sequence[str], env: dict[str, str] | None = None) -> int:
         child.send_signal(signum)
 
     previous = {sig: signal.signal(sig, forward) for sig in _FORWARDED}
+    # Inside `held_signals` (a build's staging made, its swap to come), a signal held so
+    # far is forwarded now, and one after the child ends waits again for the block's end.
+    mask = signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORWARDED)
     try:
         code = child.wait()
     finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     if received:
@@ -73,8 +80,8 @@ def held_signals() -> Iterator[None]:
     """SIGTERM, SIGHUP and Ctrl+C wait until the block has ended, then take effect as usual:
     a swap they interrupted would leave a journal for the next run to finish, and the site
     half old, half new until then. SIGKILL cannot wait; the journal covers it."""
-    signal.pthread_sigmask(signal.SIG_BLOCK, _FORWARDED)
+    mask = signal.pthread_sigmask(signal.SIG_BLOCK, _FORWARDED)
     try:
         yield
     finally:
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORWARDED)
+        signal.pthread_sigmask(signal.SIG_SETMASK, mask)  # nested: still held by the outer
