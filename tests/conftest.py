@@ -12,11 +12,13 @@ from pathlib import Path
 from urllib.request import urlopen
 
 import pytest
+from playwright.sync_api import Browser, sync_playwright
 
 # Also importable from here, for modules not yet moved to tests.helpers; new code imports
 # them from tests.helpers.
 from tests.helpers import (  # noqa: F401
     CHROMIUM,
+    CHROMIUM_FLAGS,
     ENV,
     EPOCH,
     FIXTURES,
@@ -144,3 +146,13 @@ def server(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
     finally:
         process.terminate()
         process.communicate(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """One chromium for the whole run: Playwright's sync API cannot start a second one
+    while the first is open, so every browser test module shares this one."""
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()

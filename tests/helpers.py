@@ -7,6 +7,7 @@ runs that module's imports and couples two files that change for different reaso
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import html
 import json
@@ -15,7 +16,10 @@ import re
 import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
 from datetime import UTC, datetime
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.error import HTTPError
 from urllib.request import urlopen
@@ -192,3 +196,33 @@ def japanese_fonts() -> list[str]:
     except FileNotFoundError:
         return []
     return [line for line in found.splitlines() if line.strip()]
+
+
+# Chromium flags that work on a machine without network or GPU (design.md).
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def serve_folder(directory: Path) -> Iterator[str]:
+    """`directory` over HTTP on 127.0.0.1, as a static host would serve it (a generator
+    for fixtures: its URL, then the server stopped)."""
+    server = ThreadingHTTPServer(
+        ("127.0.0.1", 0), functools.partial(_QuietHandler, directory=str(directory))
+    )
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}/"
+    server.shutdown()
+    server.server_close()

@@ -7,79 +7,38 @@ install (tests/conftest.py), never skips; `-m "not browser"` leaves them out on 
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 import shutil
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from datetime import datetime, timedelta
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
 import yaml
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from tests.helpers import ENV, ROOT, japanese_fonts, mkdocs_build
+from tests.helpers import ENV, ROOT, japanese_fonts, mkdocs_build, serve_folder
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = Path("/usr/bin/chromium")
-# Flags that work on a machine without network or GPU (design.md).
-FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-
-
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-def serve(directory: Path) -> Iterator[str]:
-    """`directory` over HTTP on 127.0.0.1, as a static host would serve it."""
-    server = ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(directory))
-    )
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_port}/"
-    server.shutdown()
-    server.server_close()
 
 
 @pytest.fixture(scope="session")
 def base_url(example_site: Path) -> Iterator[str]:
-    yield from serve(example_site)
+    yield from serve_folder(example_site)
 
 
 @pytest.fixture(scope="session")
 def paged_url(paged_site: Path) -> Iterator[str]:
-    yield from serve(paged_site)
+    yield from serve_folder(paged_site)
 
 
 def test_a_japanese_font_is_installed() -> None:
     """Without one, Japanese renders as boxes in every screenshot and layout check."""
     assert japanese_fonts(), "fc-list :lang=ja finds no font: apt-get install -y fonts-noto-cjk"
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=FLAGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture

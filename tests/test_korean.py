@@ -7,21 +7,18 @@ that a portal language needs no change to the code.
 
 from __future__ import annotations
 
-import functools
 import html
 import json
 import re
 import shutil
-import threading
-from concurrent.futures import ThreadPoolExecutor
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
 from generator.search.analysis import KOREAN_PARTICLES
-from tests.helpers import CHROMIUM, ROOT, edit, phasebook
+from tests.helpers import ROOT, edit, phasebook, serve_folder
 
 # The phase page's headings in the Korean catalog, and what they are in English.
 HEADINGS = {
@@ -140,11 +137,6 @@ def korean_site(korean: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     return project / "site"
 
 
-class _Quiet(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
 # The queries, each with the page it must bring first.
 QUERIES = {
     "조직을": "guides/getting-started/",  # with a particle the page lacks (조직에서, 조직 이름)
@@ -155,33 +147,18 @@ QUERIES = {
 
 
 @pytest.fixture(scope="module")
-def found_in_browser(korean_site: Path) -> dict[str, list[str]]:
+def found_in_browser(korean_site: Path, browser: Browser) -> Iterator[dict[str, list[str]]]:
     """What Material's search lists for each query in chromium, the site served from
-    127.0.0.1 as a static host serves it. Playwright runs in a thread of its own: the sync
-    API refuses to start where another test module's browser is running."""
-    with ThreadPoolExecutor(max_workers=1) as worker:
-        return worker.submit(_search_in_chromium, korean_site, list(QUERIES)).result()
-
-
-def _search_in_chromium(site: Path, queries: list[str]) -> dict[str, list[str]]:
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    flags = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run"]
-    flags += ["--disable-background-networking", "--disable-component-update", "--disable-sync"]
+    127.0.0.1 as a static host serves it."""
     errors: list[str] = []
-    try:
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=flags)
-            page = browser.new_page(base_url=f"http://127.0.0.1:{server.server_port}/")
-            page.on("pageerror", lambda exc: errors.append(str(exc)))
-            page.goto("./")
-            found = {query: browser_search(page, query) for query in queries}
-            browser.close()
-    finally:
-        server.shutdown()
-        server.server_close()
-    assert not errors, f"script errors: {errors}"
-    return found
+    for url in serve_folder(korean_site):
+        page = browser.new_page(base_url=url)
+        page.on("pageerror", lambda exc: errors.append(str(exc)))
+        page.goto("./")
+        found = {query: browser_search(page, query) for query in QUERIES}
+        page.close()
+        assert not errors, f"script errors: {errors}"
+        yield found
 
 
 def browser_search(page: Page, query: str) -> list[str]:
