@@ -294,9 +294,9 @@ def init(target: Path, lang: str | None) -> None:
     )
 
 
-@cli.group()
+@cli.group(commands=[n.plan_command(Command, directory_option)])  # a success-plan template
 def new() -> None:
-    """Add a stage, a phase, a program or a session; comments and formatting are kept."""
+    """Add a stage, phase, program, session or plan template; comments and layout are kept."""
 
 
 @new.command("stage")

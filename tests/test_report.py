@@ -96,7 +96,7 @@ def test_an_unknown_gap_code_is_an_error_at_its_line(minimal: Path) -> None:
         "'no-experiences', 'no-provided', 'no-exit-criteria', 'no-quantitative-target', "
         "'no-free-self-service', 'paid-without-free', 'accelerator-no-prerequisites', "
         "'accelerator-no-outcomes', 'atx-no-session-or-recording', "
-        "'past-session-no-recording')"
+        "'past-session-no-recording', 'phase-in-no-plan', 'plan-without-free-program')"
     ]
 
 
@@ -120,3 +120,69 @@ def test_an_acceptance_that_accepts_nothing_or_twice(minimal: Path, accept: str,
     run.write_text(run.read_text() + f"report:\n  accept: {accept}\n  reason: x\n")
     found = problems(minimal)
     assert len(found) == 1 and message in found[0], found
+
+
+# A template of the minimal portal that covers its first phase only, with paid help only.
+PAID_PLAN = """\
+templates:
+  - id: premier-start
+    name: {ja: プレミア導入, en: Premier start}
+    summary: 設計レビューから始めます。
+    tier: premier
+    phases:
+      - phase: start
+        milestones:
+          - {criterion: 1, day: 10, programs: [acc-start]}
+"""
+
+
+def test_without_templates_no_phase_is_reported_uncovered(minimal: Path) -> None:
+    codes = {g["code"] for g in gaps(minimal)["gaps"]}
+    assert not codes & {"phase-in-no-plan", "plan-without-free-program"}
+
+
+def test_a_phase_no_template_covers_and_a_template_without_free_help(minimal: Path) -> None:
+    (minimal / "phases" / "plans.yml").write_text(PAID_PLAN, encoding="utf-8")
+    text = phasebook(minimal, "report").stdout
+    assert (
+        "  phases/plans.yml:2:9: premier-start: the template recommends no free program: "
+        "recommend a free guide, video or ATX at one of its milestones, so that customers can "
+        "start on their own" in text
+    )
+    assert (
+        "  phases/run.yml:1:5: run: no success-plan template covers this phase: add it to a "
+        "template in phases/plans.yml" in text
+    )
+    assert "start: no success-plan template" not in text
+    japanese = phasebook(minimal, "--lang", "ja", "report").stdout
+    assert "run: このフェーズを含むサクセスプランのテンプレートがありません" in japanese
+
+
+def test_strict_fails_on_template_gaps_until_they_are_accepted(minimal: Path) -> None:
+    accepted = {
+        "start.yml": "[no-experiences, no-provided]",
+        "run.yml": "[no-tasks, no-experiences, no-provided, no-exit-criteria, phase-in-no-plan]",
+    }
+    for name, codes in accepted.items():
+        path = minimal / "phases" / name
+        path.write_text(
+            path.read_text(encoding="utf-8") + f"report:\n  accept: {codes}\n  reason: 承知済み\n"
+        )
+    plans = minimal / "phases" / "plans.yml"
+    plans.write_text(PAID_PLAN, encoding="utf-8")
+    strict = phasebook(minimal, "report", "--strict")
+    assert strict.returncode == 1
+    assert "1 gap:\n  phases/plans.yml:2:9: premier-start: the template recommends" in strict.stdout
+    plans.write_text(
+        PAID_PLAN + "    report:\n      accept: [plan-without-free-program]\n"
+        "      reason: 有償契約のお客様だけに案内する\n",
+        encoding="utf-8",
+    )
+    strict = phasebook(minimal, "report", "--strict")
+    assert strict.returncode == 0, strict.stdout
+    assert (
+        "  phases/plans.yml:2:9: premier-start: the template recommends no free program: "
+        "recommend a free guide, video or ATX at one of its milestones, so that customers can "
+        "start on their own (accepted: 有償契約のお客様だけに案内する)" in strict.stdout
+    )
+    assert "  phases/run.yml:1:5: run: no success-plan template covers this phase" in strict.stdout

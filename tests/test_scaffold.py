@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import difflib
+import json
+import shutil
 from pathlib import Path
 
 import pytest
 
 from generator.source.load import load_portal
 from generator.source.model import Atx
-from tests.helpers import checksums, edit, phasebook
+from tests.helpers import ROOT, checksums, edit, load, phasebook
 
 
 def added_lines(before: str, after: str) -> list[str]:
@@ -181,3 +183,93 @@ def test_an_invalid_result_is_never_written(minimal: Path) -> None:
         "'http://example.com/insecure' is not a valid https: URL",
     ]
     assert checksums(minimal) == before
+
+
+# -- phasebook new plan ---------------------------------------------------------------------
+
+
+def test_new_plan_creates_plans_yml_that_validates_and_plans(minimal: Path) -> None:
+    result = phasebook(minimal, "new", "plan", "starter", "--name", "はじめてのプラン")
+    assert (result.returncode, result.stdout) == (0, "wrote phases/plans.yml\n"), result.stderr
+    text = (minimal / "phases" / "plans.yml").read_text(encoding="utf-8")
+    assert text.startswith("# yaml-language-server: $schema=../schema/plans.schema.json\n")
+    assert text.endswith(
+        "templates:\n"
+        "  - id: starter\n"
+        "    name: はじめてのプラン\n"
+        "    summary: はじめてのプランでお客様が達成する成果をここに書いてください。\n"
+        "    phases:\n"
+        "      - phase: start\n"
+        "        days: 30\n"
+        "        milestones:\n"
+        "          - {criterion: 1, day: 30, programs: [guide-hello, atx-start, acc-start]}\n"
+        "      - phase: run\n"
+        "        days: 30\n"
+    )
+    assert phasebook(minimal, "validate").returncode == 0
+    plan = phasebook(minimal, "plan", "starter", "--start", "2027-01-15", "--lang", "en")
+    assert plan.returncode == 0, plan.stderr
+    assert "# はじめてのプラン" in plan.stdout
+    assert "| 2027-02-14 | Start | At least one administrator signed in (Target: >= 1) |" in (
+        plan.stdout
+    )
+
+
+def test_new_plan_keeps_the_comments_and_layout_of_plans_yml(tmp_path: Path) -> None:
+    for name in ("phases", "content"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    plans = tmp_path / "phases" / "plans.yml"
+    before = plans.read_text(encoding="utf-8")
+    result = phasebook(
+        tmp_path,
+        "new",
+        "plan",
+        "free-rollout",
+        "--name",
+        "Free rollout",
+        "--phases",
+        "implement,prep",
+        "--tier",
+        "free",
+        "--summary",
+        "Rollout on your own.",
+    )
+    assert result.returncode == 0, result.stderr
+    added = added_lines(before, plans.read_text(encoding="utf-8"))
+    assert added[:6] == [
+        "  - id: free-rollout",
+        "    name: Free rollout",
+        "    summary: Rollout on your own.",
+        "    tier: free",
+        "    phases:",
+        "      - phase: prep",  # lifecycle order, whatever order --phases gave
+    ]
+    assert "          - {criterion: 1, day: 10, programs: [" in added[8]
+    assert phasebook(tmp_path, "validate").returncode == 0
+    planned = phasebook(
+        tmp_path, "plan", "free-rollout", "--start", "2027-01-15", "--format", "json"
+    )
+    milestones = json.loads(planned.stdout)["milestones"]
+    assert {m["phase"] for m in milestones} == {"prep", "implement"}
+    paid = {p.id for _, p in load(tmp_path).programs() if p.tier != "free"}
+    assert not {pid for m in milestones for pid in m["programs"]} & paid
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["onboarding-90", "--name", "X"], "plan template 'onboarding-90' already exists"),
+        (["Onboarding", "--name", "X"], "'Onboarding' is not a valid plan template id"),
+        (["x", "--name", "X", "--phases", "prep,launch"], "unknown phase 'launch' (known: prep,"),
+        (["x", "--name", "X", "--tier", "gold"], "unknown tier 'gold' (one of: free,"),
+    ],
+)
+def test_new_plan_refusals_write_nothing(tmp_path: Path, args: list[str], message: str) -> None:
+    for name in ("phases", "content"):
+        shutil.copytree(ROOT / name, tmp_path / name)
+    before = checksums(tmp_path)
+    result = phasebook(tmp_path, "new", "plan", *args)
+    assert result.returncode == 1
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert result.stderr.startswith("Error: " + message), result.stderr
+    assert checksums(tmp_path) == before

@@ -12,9 +12,12 @@ import unicodedata
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 
+from generator.feeds.plan import plan_data
 from generator.i18n.messages import N_, tr
 from generator.source import model as m
+from generator.source.load import PLANS
 from generator.source.urls import translation_of
+from generator.source.yamlfile import read_yaml
 from generator.text.errors import Problem
 
 
@@ -73,7 +76,9 @@ def gaps(portal: m.Portal, content_dir: Path) -> list[Gap]:
         found += _phase_gaps(portal, view)
     for _, program in portal.programs():
         found += _program_gaps(portal, program)
-    return sorted(_accepted(portal, gap) for gap in found)
+    found += _uncovered_phases(portal)
+    templates = _template_gaps(portal, content_dir.parent / "phases" / PLANS)
+    return sorted([*(_accepted(portal, gap) for gap in found), *templates])
 
 
 def open_gaps(found: list[Gap]) -> list[Gap]:
@@ -196,6 +201,46 @@ def _requested_gaps(portal: m.Portal, program: m.ProgramBase) -> list[Gap]:
                 tr("accelerator has no outcomes: say what the customer leaves with"),
             )
         )
+    return out
+
+
+def _uncovered_phases(portal: m.Portal) -> list[Gap]:
+    """Phases a customer who starts from a template never plans for; without templates the
+    default plan covers every phase, so there is nothing to report."""
+    covered = {entry.phase for t in portal.plans for entry in t.phases}
+    message = tr(
+        "no success-plan template covers this phase: add it to a template in phases/plans.yml"
+    )
+    return [
+        _gap(portal, v.phase.id, "phase-in-no-plan", message)
+        for v in portal.phases
+        if portal.plans and v.phase.id not in covered
+    ]
+
+
+def _template_gaps(portal: m.Portal, path: Path) -> list[Gap]:
+    """Templates a customer cannot follow on its own: every program they recommend is paid
+    (the milestones' programs, or the phase's own where a phase lists no milestones). A
+    template accepts its gaps with its own `report:`."""
+    if not portal.plans:
+        return []
+    data, src = plan_data(portal), read_yaml(path, f"phases/{PLANS}")
+    laid = {t["id"]: t for t in data["templates"]}
+    out = []
+    for index, template in enumerate(portal.plans):
+        recommended = {pid for step in laid[template.id]["steps"] for pid in step["programs"]}
+        if any(not data["programs"][pid]["paid"] for pid in recommended):
+            continue
+        line, column = src.position(("templates", index, "id"))
+        message = tr(
+            "the template recommends no free program: recommend a free guide, video or ATX "
+            "at one of its milestones, so that customers can start on their own"
+        )
+        gap = Gap(src.label, line, column, template.id, "plan-without-free-program", message)
+        acceptance = template.report
+        if acceptance is not None and gap.code in acceptance.accept:
+            gap = replace(gap, accepted=portal.t(acceptance.reason))
+        out.append(gap)
     return out
 
 

@@ -80,6 +80,8 @@ GAP_CODES = (
     "accelerator-no-outcomes",
     "atx-no-session-or-recording",
     "past-session-no-recording",
+    "phase-in-no-plan",  # only when phases/plans.yml has templates
+    "plan-without-free-program",
 )
 
 

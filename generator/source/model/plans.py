@@ -15,6 +15,7 @@ from typing import Annotated
 from pydantic import AfterValidator, Field
 
 from generator.source.model.fields import Flag, Line, Slug, Strict, Text, unique
+from generator.source.model.files import Acceptance
 
 # Days in a phase whose length nobody wrote down: a month is what CS teams plan by default.
 DEFAULT_DAYS = 30
@@ -58,6 +59,8 @@ class PlanTemplate(Strict):
     # The phase at whose end the customer goes live: a go-live date counts back from there.
     go_live: Slug | None = None
     phases: Annotated[list[PlanPhase], Field(min_length=1)]
+    # Gaps `phasebook report` finds in this template that the team accepts, and why.
+    report: Acceptance | None = None
 
 
 class PlansFile(Strict):
