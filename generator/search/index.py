@@ -13,7 +13,7 @@ import contextlib
 import hashlib
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -21,6 +21,7 @@ from whoosh import index as windex
 from whoosh import query as q
 from whoosh import scoring
 from whoosh.analysis import Token, Tokenizer
+from whoosh.codec.whoosh3 import W3LeafMatcher
 from whoosh.fields import ID, KEYWORD, STORED, TEXT, Schema
 
 from generator.search import analysis
@@ -131,7 +132,22 @@ class Searcher:
         except Exception:  # TermNotFound: no document has it
             return {}
         idf = self.whoosh.idf(fieldname, text)
+        if isinstance(postings, W3LeafMatcher):  # one segment: read it block by block
+            pairs = (zip(ids, weights, strict=True) for ids, weights in _blocks(postings))
+            return {d: w * idf for block in pairs for d, w in block}
         return {d: w * idf for d, w in postings.items_as("weight")}
+
+    def frequency(self, fieldname: str, text: str) -> int:
+        """How many documents have the term: what reading its postings costs, known
+        without reading them."""
+        return self.whoosh.doc_frequency(fieldname, text)
+
+    def expand(self, fieldname: str, prefix: str) -> list[str]:
+        """The field's terms that start with `prefix`: what Whoosh's Prefix query ORs
+        together, so that scoring.py can look each one up (and keep it) like any term."""
+        field = self.whoosh.schema[fieldname]
+        words = self.whoosh.reader().expand_prefix(fieldname, prefix)
+        return [field.from_bytes(word) for word in words]
 
     def matches(self, node: nodes.Node) -> dict[int, float]:
         """Every document the query matches, with Whoosh's score."""
@@ -140,6 +156,20 @@ class Searcher:
 
     def stored(self, docnum: int) -> dict:
         return self.whoosh.stored_fields(docnum)
+
+
+def _blocks(postings: W3LeafMatcher) -> Iterator[tuple[Sequence[int], Sequence[float]]]:
+    """A term's document numbers and weights, a block of postings at a time: Whoosh steps
+    through them with several method calls per posting, five times slower, and reading the
+    postings of common words is most of what a query costs the first time (a hostile one
+    asks for new ones each time). These are the private parts of the pinned whoosh-ng
+    5.4.0's codec, hence only for its own matcher class (tests/test_search.py compares the
+    two ways)."""
+    while postings.is_active():
+        postings._read_ids()
+        postings._read_weights()
+        yield postings._ids, postings._weights
+        postings._next_block()
 
 
 def to_whoosh(node: nodes.Node) -> q.Query:

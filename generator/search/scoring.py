@@ -3,20 +3,42 @@
 Matching documents are scored by set operations on postings kept between queries (`Scores`),
 which give the TF-IDF scores Whoosh's matchers compute: Whoosh steps through its matchers
 document by document in Python, 40 ms for a four-gram word at 10,000 documents; this takes a
-few. `tests/test_search.py` checks it gives Whoosh's ranking.
+few. A one-character prefix is the terms it expands to, looked up and kept like any other,
+and a query pays for every document of every term: at most MAX_POSTINGS, or it is refused
+before any is read. `tests/test_search.py` checks it gives Whoosh's ranking.
 """
 
 from __future__ import annotations
 
+import contextlib
 import heapq
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from generator.i18n.messages import tr
 from generator.search.index import FACETS, Index, Searcher, open_index
-from generator.search.query import And, AndMaybe, AndNot, Node, Or, Term, leaves, normalize, parse
+from generator.search.query import (
+    And,
+    AndMaybe,
+    AndNot,
+    Node,
+    Or,
+    Prefix,
+    QueryError,
+    Term,
+    leaves,
+    normalize,
+    parse,
+)
 from generator.search.snippets import Snippet
 
 Scored = dict[int, tuple[float, int]]  # document → (score, how many of the node's terms)
+# Postings (a page having a term) one query may read once its prefixes are expanded: its
+# cost grows with them, about 1.4 µs of CPU each the first time and 0.8 µs each after. At
+# 10,000 documents a common word is on 5,000 pages (and some titles), a lone kanji or kana
+# expands to 10 to 60 terms: three or four common words stay within (under 50 ms the first
+# time), the fifth, or a lone katakana such as ア (on 8 pages in 10), is refused.
+MAX_POSTINGS = 25_000
 
 
 @dataclass(frozen=True)
@@ -63,23 +85,34 @@ def search(
     with index.searching() as searcher:
         # Every match scored in one pass, whose documents give the facets: cheaper than
         # matching twice, once for the counts and once for the top hits.
-        scored = Scores(searcher, index.postings).of(normalize(query))
-        if scored is None:  # a query only Whoosh runs (a one-character prefix)
-            scored = searcher.matches(query)
+        scored = Scores(searcher, index.postings).of(query)
         if allowed is not None:
             scored = {d: score for d, score in scored.items() if d in allowed}
+        # Sets both: an intersection then walks the smaller one, not every match each time.
+        matched = set(scored)
         facets = {
             name: {
                 v: n
                 for v, docs in sorted(index.facet_docs[name].items())
-                if (n := len(scored.keys() & docs))
+                if (n := len(docs & matched))
             }
             for name in FACETS
         }
-        best = heapq.nsmallest(limit, scored.items(), key=lambda item: (-item[1], item[0]))
+        best = _best(scored, limit)
         snippet = Snippet.of(text, marks, escape)
         hits = [_hit(searcher, docnum, score, snippet, lang) for docnum, score in best]
         return Results(hits, len(scored), facets)
+
+
+def _best(scored: dict[int, float], limit: int) -> list[tuple[int, float]]:
+    """The `limit` best matches, ties to the lower document number: the lowest score among
+    the best found over the bare scores (in C), and only the matches that reach it sorted,
+    rather than a key computed in Python for each of thousands of matches."""
+    if not scored:
+        return []
+    floor = heapq.nlargest(limit, scored.values())[-1]
+    top = [(d, score) for d, score in scored.items() if score >= floor]
+    return sorted(top, key=lambda item: (-item[1], item[0]))[:limit]
 
 
 def _hit(searcher: Searcher, docnum: int, score: float, snippet: Snippet, lang: str | None) -> Hit:
@@ -102,35 +135,59 @@ def _in(value: dict[str, str], lang: str | None) -> str:
 
 
 class Scores:
-    """Matching documents and their TF-IDF scores for a normalized query, as Whoosh's
-    matchers compute them; None for a query with a node only Whoosh runs (a prefix)."""
+    """Matching documents and their TF-IDF scores for a query, as Whoosh's matchers compute
+    them. A prefix is the OR of the terms it expands to, as Whoosh's Prefix query is, and
+    scores their TF-IDF: Whoosh gives it that on a large index but a constant 1 per page on
+    a small one, where a page using the word more ranks no higher."""
 
-    KEEP = 1024  # postings kept, the oldest dropped first
+    KEEP = 1024  # postings kept, the oldest dropped first …
+    KEEP_ENTRIES = 500_000  # … and at most this many documents in all (about 60 MB)
 
     def __init__(self, searcher: Searcher, postings: dict[tuple[str, str], dict]) -> None:
         self.searcher, self.postings = searcher, postings
 
-    def of(self, node: Node) -> dict[int, float] | None:
-        found = self._node(node)
-        return None if found is None else {d: score for d, (score, _) in found.items()}
+    def of(self, node: Node) -> dict[int, float]:
+        """Raises QueryError, before reading any postings, when the query would read more
+        than MAX_POSTINGS of them (parse has already capped the terms and prefixes typed,
+        repeats included, at MAX_TERMS)."""
+        expanded = normalize(self._expand(node, {}))
+        terms = {(t.fieldname, t.text) for t in leaves(expanded)}  # type: ignore[union-attr]
+        if sum(self.searcher.frequency(*term) for term in terms) > MAX_POSTINGS:
+            raise too_broad()
+        found = self._node(expanded)
+        return {d: score for d, (score, _) in found.items()}
 
-    def _node(self, node: Node) -> Scored | None:
+    def _expand(self, node: Node, seen: dict[Prefix, Node]) -> Node:
+        """The node with each prefix replaced by the terms it expands to, once per
+        distinct prefix however often it was typed."""
+        if isinstance(node, Prefix):
+            if node not in seen:
+                words = self.searcher.expand(node.fieldname, node.text)
+                terms = tuple(Term(node.fieldname, word) for word in words)
+                seen[node] = terms[0] if len(terms) == 1 else Or(terms)
+            return seen[node]
+        if isinstance(node, And | Or):
+            return replace(node, parts=tuple(self._expand(part, seen) for part in node.parts))
+        if isinstance(node, AndMaybe | AndNot):
+            return type(node)(self._expand(node.a, seen), self._expand(node.b, seen))
+        return node
+
+    def _node(self, node: Node) -> Scored:
         """Each matching document's score and how many of the node's terms it has."""
         if isinstance(node, Term):
             return self._term(node)
         if isinstance(node, AndNot | AndMaybe):
             a, b = self._node(node.a), self._node(node.b)
-            if a is None or b is None:
-                return None
             if isinstance(node, AndNot):
                 return {d: v for d, v in a.items() if d not in b}
-            return {d: _plus(v, b[d]) if d in b else v for d, v in a.items()}
+            get = b.get
+            return {
+                d: v if (w := get(d)) is None else (v[0] + w[0], v[1] + w[1]) for d, v in a.items()
+            }
         if isinstance(node, And | Or):
             parts = [self._node(sub) for sub in node.parts]
-            if any(part is None for part in parts):
-                return None
-            return _and(parts) if isinstance(node, And) else _or(node, parts)  # type: ignore[arg-type]
-        return None
+            return _and(parts) if isinstance(node, And) else _or(node, parts)
+        raise TypeError(f"unexpanded query node {node!r}")  # a prefix: _expand replaces it
 
     def _term(self, node: Term) -> Scored:
         key = (node.fieldname, node.text)
@@ -138,25 +195,37 @@ class Scores:
         if found is None:
             weights = self.searcher.weights(node.fieldname, node.text)
             found = {d: (w * node.boost, 1) for d, w in weights.items()}
-            while len(self.postings) >= self.KEEP:
-                self.postings.pop(next(iter(self.postings)), None)
-            self.postings[key] = found
+            self._keep(key, found)
         return found
+
+    def _keep(self, key: tuple[str, str], found: Scored) -> None:
+        """Keep the postings for the next queries, within both bounds: hostile queries
+        reading the most common terms one after another cannot grow the server's memory."""
+        kept = self.postings
+        with contextlib.suppress(RuntimeError, StopIteration):  # another thread dropped some
+            total = sum(map(len, list(kept.values())))
+            while kept and (len(kept) >= self.KEEP or total + len(found) > self.KEEP_ENTRIES):
+                total -= len(kept.pop(next(iter(kept)), ()))
+        kept[key] = found
 
 
 def _and(parts: list[Scored]) -> Scored:
     parts = sorted(parts, key=len)
     out = parts[0]
     for part in parts[1:]:
-        out = {d: _plus(v, part[d]) for d, v in out.items() if d in part}
+        out = {d: (s + part[d][0], n + part[d][1]) for d, (s, n) in out.items() if d in part}
     return out
 
 
 def _or(node: Or, parts: list[Scored]) -> Scored:
-    out: Scored = {}
-    for part in parts:
-        for d, value in part.items():
-            out[d] = _plus(out[d], value) if d in out else value
+    # The largest part copied whole, the others added in: the loop, in Python, is the cost.
+    parts = sorted(parts, key=len, reverse=True)
+    out: Scored = dict(parts[0]) if parts else {}
+    get = out.get
+    for part in parts[1:]:
+        for d, (s, n) in part.items():
+            had = get(d)
+            out[d] = (s, n) if had is None else (had[0] + s, had[1] + n)
     if not node.scale:
         return out
     terms, scale = len([t for t in leaves(node) if isinstance(t, Term)]), node.scale
@@ -164,10 +233,10 @@ def _or(node: Or, parts: list[Scored]) -> Scored:
         return {d: (0.0, n) for d, (_, n) in out.items()}
     # Whoosh's coordination bonus (CoordMatcher: "SQR", short query ranking).
     factor = (terms - 1) / terms
-    return {
-        d: ((score + (n - 1) / (terms - scale) ** 2) * factor, n) for d, (score, n) in out.items()
-    }
+    bonus = [(n - 1) / (terms - scale) ** 2 for n in range(terms + 1)]
+    return {d: ((score + bonus[n]) * factor, n) for d, (score, n) in out.items()}
 
 
-def _plus(a: tuple[float, int], b: tuple[float, int]) -> tuple[float, int]:
-    return a[0] + b[0], a[1] + b[1]
+def too_broad() -> QueryError:
+    """A query whose words are on so many pages that ranking them would hold up the others."""
+    return QueryError(tr("the query is too broad to rank quickly: use fewer or longer words"))

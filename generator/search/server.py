@@ -1,8 +1,8 @@
 """`phasebook serve`: the built site plus `GET /api/search` over the Whoosh index.
 
-Starlette routes and serves files, uvicorn speaks HTTP: no request parsing of our own. The
-static site needs none of this; the API is for CS platforms and e-mail tools that want
-search results as data.
+Starlette routes and serves files, uvicorn speaks HTTP: no request parsing of our own, only
+checks on what h11 parsed (guard.py). The static site needs none of this; the API is for CS
+platforms and e-mail tools that want search results as data.
 """
 
 from __future__ import annotations
@@ -15,7 +15,6 @@ import time
 from pathlib import Path
 
 from starlette.applications import Starlette
-from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Mount, Route
@@ -91,7 +90,7 @@ class BadRequest(ValueError):
     """A parameter the caller must correct; the message says how."""
 
 
-def create_app(site: Path, index_dir: Path) -> Starlette:
+def create_app(site: Path, index_dir: Path) -> ASGIApp:
     """The site at `/` and the search API over the index the latest build installed."""
     live = LiveIndex(index_dir)
 
@@ -129,7 +128,8 @@ def create_app(site: Path, index_dir: Path) -> Starlette:
         Route("/api/search", api_search, methods=["GET"]),
         Mount("/", StaticFiles(directory=site, html=True)),
     ]
-    return Starlette(routes=routes, middleware=[Middleware(SecurityHeaders)])
+    # Outside Starlette's own error handling, so that its 500s carry the header too.
+    return SecurityHeaders(Starlette(routes=routes))
 
 
 def _search(index: Index, args: dict) -> Results:
@@ -183,22 +183,12 @@ def port_in_use(host: str, port: int) -> bool:
 
 def serve(site: Path, index_dir: Path, host: str, port: int) -> None:
     import uvicorn  # only here: importing the app (tests) needs no server
-    from uvicorn.protocols.http.h11_impl import H11Protocol
 
-    class ClosingIdle(H11Protocol):
-        """uvicorn closes a keep-alive connection that stays idle after a response, but
-        holds one that never sends a request for ever: a cheap way to exhaust a server.
-        The same timer, started when the connection opens, closes both."""
-
-        def connection_made(self, transport) -> None:  # type: ignore[override]
-            super().connection_made(transport)
-            self.timeout_keep_alive_task = self.loop.call_later(
-                self.timeout_keep_alive, self.timeout_keep_alive_handler
-            )
+    from generator.search.guard import GuardedProtocol
 
     uvicorn.run(
         create_app(site, index_dir),
-        http=ClosingIdle,
+        http=GuardedProtocol,
         host=host,
         port=port,
         log_level="warning",
