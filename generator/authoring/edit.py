@@ -102,7 +102,7 @@ class Project:
     def write_text(self, path: Path, text: str) -> None:
         # The mode bits, not access(): root may write anywhere, but the author said no.
         if path.exists() and not path.stat().st_mode & stat.S_IWUSR:
-            name = self._label(path)
+            name = self.label(path)
             raise ScaffoldError(
                 tr(
                     "{name} is read-only: make it writable (chmod u+w {name}), nothing was changed"
@@ -114,7 +114,7 @@ class Project:
         """A new file; an existing one is never overwritten."""
         if path.exists() or path.is_symlink() or path in self.pending:
             raise ScaffoldError(
-                tr("{name} already exists: choose another id").format(name=self._label(path))
+                tr("{name} already exists: choose another id").format(name=self.label(path))
             )
         self.write_text(path, text)
 
@@ -153,9 +153,9 @@ class Project:
 
     def written(self) -> list[str]:
         """The files this command wrote, as the author names them."""
-        return [self._label(p) for p in self.pending]
+        return [self.label(p) for p in self.pending]
 
-    def _label(self, path: Path) -> str:
+    def label(self, path: Path) -> str:
         return path.relative_to(self.root).as_posix()
 
 

@@ -5,7 +5,9 @@ iCalendar export (`.ics`, every event a session of one `--program`). Every row i
 before anything is written: one bad row, reported as `FILE:ROW: …`, and nothing changes.
 Rows already in the portal (same program, same instant, same language) are skipped and
 counted, so importing the same file twice adds nothing. The sessions are then added as
-`phasebook new session` adds one: round trip, comments kept, every file in one change.
+`phasebook new session` adds one: round trip, comments kept, every file in one change,
+each phase file parsed and written once however many rows there are. How an .ics file is
+read (repeat rules, EXDATE, RDATE, time zones) is in ics.py.
 """
 
 from __future__ import annotations
@@ -13,21 +15,23 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass
-from datetime import date, datetime
 from pathlib import Path
 
-from icalendar import Calendar
 from pydantic import TypeAdapter, ValidationError
 
 from generator.authoring.edit import ScaffoldError, editing
+from generator.authoring.ics import ics_sessions, visible
 from generator.authoring.sessions import NewSession, add_sessions, atx_program, session_start
 from generator.i18n.messages import tr
 from generator.source import model as m
-from generator.source.sourcefiles import SourceProblem, read_text
+from generator.source.sourcefiles import MAX_BYTES, SourceProblem, read_text
+from generator.source.validate.messages import message
 
 COLUMNS = ("program", "starts", "language", "register")
 OPTIONAL = ("note",)
+MAX_SHOWN = 50  # problems listed; a file of 60,000 bad rows needs the first few, and a count
 _HTTPS = TypeAdapter(m.HttpsUrl)
+_LINE = TypeAdapter(m.Line)
 
 
 @dataclass(frozen=True)
@@ -79,8 +83,34 @@ def _new_only(portal: m.Portal, rows: list[NewSession]) -> tuple[list[NewSession
 
 
 def _csv_rows(text: str, label: str, portal: m.Portal) -> list[NewSession]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = [h.strip() for h in reader.fieldnames or []]
+    # A note may be as long as the file may be (the csv module stops at 128 KB).
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_BYTES))
+    reader = csv.reader(io.StringIO(text, newline=""))
+    rows, problems = [], []
+    try:
+        header = _header([h.strip() for h in next(reader, [])], label)
+        ended = reader.line_num
+        for cells in reader:
+            row, ended = ended + 1, reader.line_num  # where the row starts: a note may wrap
+            if not any(c.strip() for c in cells):
+                continue  # a blank line between blocks of a spreadsheet
+            try:
+                rows.append(_session(portal, _record(header, cells)))
+            except ScaffoldError as exc:
+                problems.append(f"{label}:{row}: {exc}")
+    except csv.Error as exc:
+        raise ScaffoldError(
+            tr("{file}:{row}: not a CSV file ({error})").format(
+                file=label, row=reader.line_num, error=exc
+            )
+        ) from None
+    if problems:
+        raise ScaffoldError(_nothing_written(problems))
+    return rows
+
+
+def _header(header: list[str], label: str) -> list[str]:
+    """The columns, each named once: a second `starts` would silently win over the first."""
     missing = [c for c in COLUMNS if c not in header]
     unknown = [h for h in header if h not in COLUMNS + OPTIONAL]
     if missing or unknown:
@@ -90,29 +120,52 @@ def _csv_rows(text: str, label: str, portal: m.Portal) -> list[NewSession]:
                 columns=",".join(COLUMNS),
                 what=tr("missing: {names}").format(names=", ".join(missing))
                 if missing
-                else tr("unknown: {names}").format(names=", ".join(unknown)),
+                else tr("unknown: {names}").format(names=visible(", ".join(unknown))),
             )
         )
-    reader.fieldnames = header
-    rows, problems = [], []
-    for record in reader:
-        if not any((v or "").strip() for v in record.values() if isinstance(v, str)):
-            continue  # a blank line between blocks of a spreadsheet
-        try:
-            rows.append(
-                _session(
-                    portal, {k: (v or "").strip() for k, v in record.items() if isinstance(v, str)}
-                )
+    twice = sorted({h for h in header if header.count(h) > 1})
+    if twice:
+        raise ScaffoldError(
+            tr("{file}:1: the header names {names} twice: keep one column of each").format(
+                file=label, names=", ".join(twice)
             )
-        except ScaffoldError as exc:
-            problems.append(f"{label}:{reader.line_num}: {exc}")
-    if problems:
-        raise ScaffoldError(_nothing_written(problems))
-    return rows
+        )
+    return header
+
+
+def _record(header: list[str], cells: list[str]) -> dict[str, str]:
+    """A row's cells by column; more cells than columns is refused, not cut off."""
+    if len(cells) > len(header):
+        raise ScaffoldError(
+            tr(
+                "{cells} cells, but the header names {columns} columns: a comma in a field "
+                'that is not in double quotes? Write it as "…, …"'
+            ).format(cells=len(cells), columns=len(header))
+        )
+    record = {column: cell.strip() for column, cell in zip(header, cells, strict=False)}
+    for column, cell in record.items():
+        _one_line(column, cell)
+    return record
+
+
+def _one_line(column: str, cell: str) -> None:
+    """A cell holds one line of text, by the rules of a one-line text in a phase file: a
+    line break, control character or bidi control is named, where a spreadsheet shows
+    nothing."""
+    if not cell or (cell.isascii() and cell.isprintable()):
+        return  # nothing the rules refuse (most cells: ids, times, URLs)
+    try:
+        _LINE.validate_python(cell)
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        raise ScaffoldError(f"{column}: {message(error, (column,))}") from None
 
 
 def _nothing_written(problems: list[str]) -> str:
-    return "\n".join([tr("nothing was imported: fix these rows first"), *problems])
+    shown = problems[:MAX_SHOWN]
+    if len(problems) > MAX_SHOWN:
+        shown.append(tr("… and {count} more").format(count=len(problems) - MAX_SHOWN))
+    return "\n".join([tr("nothing was imported: fix these rows first"), *shown])
 
 
 def _session(portal: m.Portal, record: dict[str, str]) -> NewSession:
@@ -128,10 +181,7 @@ def _session(portal: m.Portal, record: dict[str, str]) -> NewSession:
             raise ScaffoldError(
                 tr("register '{url}' is not a valid https: URL").format(url=register)
             ) from None
-    note = record.get("note") or None
-    if note is not None and m.control_character(note):
-        raise ScaffoldError(tr("note must be one line of text"))
-    return NewSession(program, starts, language, register, note)
+    return NewSession(program, starts, language, register, record.get("note") or None)
 
 
 def _spoken(portal: m.Portal, language: str) -> str:
@@ -153,67 +203,7 @@ def _ics_rows(
 ) -> list[NewSession]:
     atx_program(portal, program)
     _spoken(portal, language)
-    try:
-        calendar = Calendar.from_ical(text)
-    except ValueError as exc:
-        raise ScaffoldError(
-            tr("{file}: not an iCalendar file ({error})").format(file=label, error=exc)
-        ) from None
-    rows, problems = [], []
-    for number, event in enumerate(calendar.walk("VEVENT"), 1):
-        where = tr("{file}: event {number} ({summary})").format(
-            file=label, number=number, summary=str(event.get("SUMMARY", "")).strip()[:60]
-        )
-        try:
-            rows += _event_rows(event, portal, program, language)
-        except ScaffoldError as exc:
-            problems.append(f"{where}: {exc}")
+    rows, problems = ics_sessions(text, label, portal, program, language)
     if problems:
         raise ScaffoldError(_nothing_written(problems))
     return rows
-
-
-def _event_rows(event, portal: m.Portal, program: str, language: str) -> list[NewSession]:
-    """One event: its start (a floating time is taken in the portal's time zone), its URL
-    as the registration page, and for a simple weekly/daily/monthly RRULE every
-    occurrence."""
-    if "DTSTART" not in event:
-        raise ScaffoldError(tr("the event has no DTSTART"))
-    starts = event.decoded("DTSTART")
-    if not isinstance(starts, datetime):
-        raise ScaffoldError(tr("an all-day event is not a session: give it a start time"))
-    if starts.tzinfo is None:
-        starts = starts.replace(tzinfo=portal.zone)
-    url = str(event.get("URL", "")).strip() or None
-    if url is not None and not url.startswith("https://"):
-        url = None  # a meeting link of another kind: the session still counts
-    first = NewSession(program, session_start(starts, "DTSTART"), language, url)
-    rule = event.get("RRULE")
-    if rule is None:
-        return [first]
-    return [NewSession(program, s, language, url) for s in _expand(starts, rule)]
-
-
-def _expand(starts: datetime, rule) -> list[datetime]:
-    """FREQ=DAILY|WEEKLY|MONTHLY with INTERVAL and UNTIL or COUNT: what webinar tools write.
-    Anything else is refused rather than guessed."""
-    freq = (rule.get("FREQ") or [""])[0]
-    if set(rule) - {"FREQ", "INTERVAL", "UNTIL", "COUNT"} or freq not in (
-        "DAILY",
-        "WEEKLY",
-        "MONTHLY",
-    ):
-        raise ScaffoldError(
-            tr(
-                "a repeat rule other than FREQ=DAILY/WEEKLY/MONTHLY with INTERVAL, UNTIL or "
-                "COUNT: export each occurrence as an event of its own"
-            )
-        )
-    interval = int((rule.get("INTERVAL") or [1])[0])
-    count = int((rule.get("COUNT") or [m.MAX_OCCURRENCES])[0])
-    until = (rule.get("UNTIL") or [None])[0]
-    if isinstance(until, datetime):
-        until = until.astimezone(starts.tzinfo).date() if until.tzinfo else until.date()
-    unit = {"DAILY": "day", "WEEKLY": "week", "MONTHLY": "month"}[freq]
-    last = until or date(m.LAST_YEAR, 12, 31)
-    return m.repeated(starts, interval, unit, last, starts.tzinfo)[:count]  # type: ignore[arg-type]
