@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.exceptions import PluginError
 
 from generator.search.documents import documents
 from generator.search.index import fingerprint
@@ -19,6 +20,7 @@ from generator.search.job import STAGING_ENV, Background, IndexJob
 from generator.source.model import Portal
 from generator.system import faults
 from site_plugins.incremental import Incremental
+from site_plugins.twin import TwinFailed
 
 
 class IndexCollector:
@@ -63,7 +65,10 @@ class IndexCollector:
             return True
         if self.waiting_for is not None:
             waiting, self.waiting_for = self.waiting_for, None
-            self.related = waiting()
+            try:
+                self.related = waiting()
+            except TwinFailed as exc:
+                raise PluginError(str(exc)) from None
         return False
 
     def install(self) -> None:

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import logging
 import os
-import runpy
 import subprocess
 import sys
 import threading
 from dataclasses import dataclass
-from datetime import datetime
 from pathlib import Path
 
 from mkdocs.config import load_config
@@ -31,7 +29,7 @@ from generator.source.model import Portal
 from generator.source.urls import language_site_url, translation_of
 from generator.system import faults, handover
 from generator.system.processes import die_with_parent
-from generator.text.errors import printable
+from site_plugins.twin import MAIN as TWIN_MAIN
 
 # What `mkdocs build` / `mkdocs serve` may have set from the command line, which a fresh
 # load of mkdocs.yml would lose.
@@ -54,16 +52,6 @@ def language_config(parent: MkDocsConfig, lang: str, languages: list[str]) -> Mk
     return config
 
 
-# How long another language's build waits for the first one: for what they share (sent
-# before the process exists, so at once) and for the related content (sent when the first
-# build's index worker has found it, which takes seconds: only a stuck build waits this long).
-START_SECONDS = 60.0
-RELATED_SECONDS = 900.0
-_MAIN = "site_plugins.languages"  # `python -m` this module: another language's build
-
-_handed: dict | None = None  # in another language's build: what the first one sent
-
-
 def twin_command(parent: MkDocsConfig, lang: str, fd: int) -> list[str]:
     """The command line of the build of `lang`, reading what it shares from pipe `fd`."""
     args = ["build", "-f", str(parent.config_file_path), "-d", str(Path(parent.site_dir) / lang)]
@@ -76,7 +64,7 @@ def twin_command(parent: MkDocsConfig, lang: str, fd: int) -> list[str]:
         name = engine.engine()
     except engine.NoEngine as exc:
         raise PluginError(str(exc)) from None
-    return [sys.executable, "-m", _MAIN, str(fd), name, *args]
+    return [sys.executable, "-m", TWIN_MAIN, str(fd), name, *args]
 
 
 @dataclass
@@ -123,49 +111,6 @@ def _send_last(fd: int, value: dict) -> None:
         pass
     finally:
         os.close(fd)
-
-
-def twin_of() -> dict | None:
-    """What the first language's build shares with this one, when this is another
-    language's build; `related` then waits for the related content. Nothing else (no
-    environment variable, no file) can make a build another language's."""
-    return _handed
-
-
-def main(argv: list[str]) -> None:
-    """`python -m site_plugins.languages FD ENGINE ARGS…`: the build of another language,
-    started by the first one's (start_twin), reading what they share from pipe FD."""
-    global _handed
-    try:
-        fd, name, args = int(argv[0]), argv[1], argv[2:]
-        if name not in engine.ENGINES:
-            raise ValueError(name)
-    except (IndexError, ValueError):
-        sys.exit(tr("this runs only as another language's build, started by `mkdocs build`"))
-    receiver = handover.Receiver(fd, os.getppid())
-    try:
-        shared = receiver.receive(START_SECONDS)
-        if not isinstance(shared.get("lang"), str):
-            raise ValueError(shared)
-        datetime.fromisoformat(shared["now"])
-    except handover.HandoverFailed as exc:
-        sys.exit(str(exc))
-    except (OSError, KeyError, TypeError, ValueError):  # not a pipe from start_twin
-        sys.exit(tr("the first language's build sent an unreadable message"))
-    _handed = {**shared, "related": lambda: _related(receiver)}
-    sys.argv = [name, *args]
-    runpy.run_module(name, run_name="__main__", alter_sys=True)
-
-
-def _related(receiver: handover.Receiver) -> dict[str, list[str]]:
-    """The related content, once the first language's build has found it."""
-    try:
-        related = receiver.receive(RELATED_SECONDS)
-    except (handover.HandoverFailed, OSError) as exc:
-        raise PluginError(printable(str(exc))) from None
-    finally:
-        receiver.close()
-    return related
 
 
 def translate_files(files: Files, config: MkDocsConfig, lang: str, languages: list[str]) -> None:
@@ -232,9 +177,3 @@ class Twins:
                 twin.process.wait()
             twin.close()
         self.children = []
-
-
-if __name__ == "__main__":
-    from site_plugins.languages import main as twin_main  # the module the plugin reads
-
-    twin_main(sys.argv[1:])

@@ -34,10 +34,11 @@ from site_plugins import reconfigure
 from site_plugins.config import PhasebookConfig
 from site_plugins.incremental import Incremental, Tracked, page_keys
 from site_plugins.indexing import IndexCollector
-from site_plugins.languages import Twins, language_config, translate_files, twin_of
+from site_plugins.languages import Twins, language_config, translate_files
 from site_plugins.loading import load, reported
 from site_plugins.preview import Preview
 from site_plugins.search import fold_search_index
+from site_plugins.twin import twin_of
 
 NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
 RELATED_MARK = 'data-pb-related="'

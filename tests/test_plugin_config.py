@@ -16,7 +16,7 @@ from generator.build import export
 from generator.build.outputs import SITE_TARGET_ENV, layout
 from generator.source.load import load_portal
 from generator.text.cjk import SEARCH_PIPELINE, SEARCH_SEPARATOR
-from site_plugins import languages
+from site_plugins import twin
 from tests.helpers import edit
 
 SITE_URL = "site_name: Minimal portal\nsite_url: https://example.com/portal/"
@@ -42,7 +42,7 @@ def make_config(minimal: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[...,
                 "now": "2026-12-01T00:00:00+09:00",
                 "related": dict,
             }
-            monkeypatch.setattr(languages, "_handed", shared)
+            monkeypatch.setattr(twin, "_handed", shared)
         config.plugins.on_startup(command="build", dirty=False)
         return config.plugins.on_config(config)
 
