@@ -7,12 +7,14 @@ runs that module's imports and couples two files that change for different reaso
 
 from __future__ import annotations
 
+import difflib
 import functools
 import hashlib
 import html
 import json
 import os
 import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -226,3 +228,31 @@ def serve_folder(directory: Path) -> Iterator[str]:
     yield f"http://127.0.0.1:{server.server_port}/"
     server.shutdown()
     server.server_close()
+
+
+def matches_golden(made: dict[str, bytes], folder: Path, label: str) -> None:
+    """`made` (path → bytes) equals the golden files in `folder`, or the assertion shows a
+    unified diff of every page that differs. PHASEBOOK_UPDATE_GOLDEN=1 writes them anew
+    (then read `git diff tests/golden`)."""
+    if os.environ.get("PHASEBOOK_UPDATE_GOLDEN") == "1":
+        shutil.rmtree(folder, ignore_errors=True)
+        for src, content in made.items():
+            (folder / src).parent.mkdir(parents=True, exist_ok=True)
+            (folder / src).write_bytes(content)
+    kept = {
+        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
+    }
+    assert sorted(made) == sorted(kept), "pages added or removed"
+    diffs = [
+        "".join(
+            difflib.unified_diff(
+                kept[src].decode("utf-8").splitlines(keepends=True),
+                made[src].decode("utf-8").splitlines(keepends=True),
+                f"golden/{label}/{src}",
+                f"now/{label}/{src}",
+            )
+        )
+        for src in sorted(made)
+        if made[src] != kept[src]
+    ]
+    assert not diffs, "\n".join(diffs)

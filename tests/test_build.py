@@ -72,7 +72,13 @@ def test_nav_is_stages_then_phases_only(example_site: Path) -> None:
     assert set(links) == {f"phases/{p}/" for p in order}
     tabs = re.findall(r'class="md-tabs__link">\s*(.*?)\s*</a>', page, re.S)
     stages = ["導入", "利用", "拡張"]
-    views = ["ATX", "アクセラレーター", "開催スケジュール", "サポートプラン", "あなたのサクセスプラン"]
+    views = [
+        "ATX",
+        "アクセラレーター",
+        "開催スケジュール",
+        "サポートプラン",
+        "あなたのサクセスプラン",
+    ]
     assert tabs == ["ホーム", *stages, *views]
 
 

@@ -7,9 +7,6 @@ then read `git diff tests/golden` before committing it.
 
 from __future__ import annotations
 
-import difflib
-import os
-import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +15,7 @@ import pytest
 from generator.site.pages import site_files
 from generator.site.render import Renderer
 from generator.source.load import load_portal
-from tests.conftest import FIXTURES
+from tests.helpers import FIXTURES, matches_golden
 
 GOLDEN = Path(__file__).resolve().parent / "golden" / "minimal"
 PORTAL = FIXTURES / "minimal"
@@ -46,28 +43,7 @@ def page_set(lang: str) -> dict[str, bytes]:
 def test_the_page_set_matches_the_golden_files(lang: str) -> None:
     made = page_set(lang)
     folder = GOLDEN / lang
-    if os.environ.get("PHASEBOOK_UPDATE_GOLDEN") == "1":
-        shutil.rmtree(folder, ignore_errors=True)
-        for src, content in made.items():
-            (folder / src).parent.mkdir(parents=True, exist_ok=True)
-            (folder / src).write_bytes(content)
-    kept = {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
-    assert sorted(made) == sorted(kept), "pages added or removed"
-    diffs = [
-        "".join(
-            difflib.unified_diff(
-                kept[src].decode("utf-8").splitlines(keepends=True),
-                made[src].decode("utf-8").splitlines(keepends=True),
-                f"golden/{lang}/{src}",
-                f"now/{lang}/{src}",
-            )
-        )
-        for src in sorted(made)
-        if made[src] != kept[src]
-    ]
-    assert not diffs, "\n".join(diffs)
+    matches_golden(made, folder, lang)
 
 
 def test_the_two_languages_differ_in_words_not_in_pages() -> None:

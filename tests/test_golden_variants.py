@@ -13,8 +13,6 @@ After an intended change, regenerate and read the diff before committing it:
 
 from __future__ import annotations
 
-import difflib
-import os
 import re
 import shutil
 from collections.abc import Callable
@@ -25,7 +23,7 @@ import pytest
 from generator.site.pages import site_files
 from generator.site.render import Renderer
 from generator.source.urls import language_site_url, translation_src
-from tests.helpers import FIXTURES, edit, load
+from tests.helpers import FIXTURES, edit, load, matches_golden
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SITE_URL = "https://example.com/"
@@ -91,28 +89,7 @@ def page_set(project: Path, lang: str, directory_urls: bool) -> dict[str, bytes]
 def test_the_page_set_matches_the_golden_files(projects, name: str, lang: str) -> None:
     made = page_set(projects[name], lang, directory_urls=VARIANTS[name][1])
     folder = GOLDEN / name / lang
-    if os.environ.get("PHASEBOOK_UPDATE_GOLDEN") == "1":
-        shutil.rmtree(folder, ignore_errors=True)
-        for src, content in made.items():
-            (folder / src).parent.mkdir(parents=True, exist_ok=True)
-            (folder / src).write_bytes(content)
-    kept = {
-        p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()
-    }
-    assert sorted(made) == sorted(kept), "pages added or removed"
-    diffs = [
-        "".join(
-            difflib.unified_diff(
-                kept[src].decode("utf-8").splitlines(keepends=True),
-                made[src].decode("utf-8").splitlines(keepends=True),
-                f"golden/{name}/{lang}/{src}",
-                f"now/{name}/{lang}/{src}",
-            )
-        )
-        for src in sorted(made)
-        if made[src] != kept[src]
-    ]
-    assert not diffs, "\n".join(diffs)
+    matches_golden(made, folder, f"{name}/{lang}")
 
 
 def urls(pages: dict[str, bytes]) -> list[str]:
