@@ -129,7 +129,9 @@ def test_a_word_repeated_counts_each_time(served: Served, query: str) -> None:
     """A word typed 250 times is 250 look-ups (a query of 499 characters once cost a second
     this way), so it is refused as a query of 250 different words is."""
     target = f"/api/search?q={quote(query)}".encode()
-    found = exchange(served, b"GET " + target + b" HTTP/1.1\r\nHost: a\r\n\r\n")
+    found = exchange(
+        served, b"GET " + target + b" HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n"
+    )
     assert found.status == 400
     body = json.loads(found.answer.split(b"\r\n\r\n", 1)[1])
     assert body == {"error": "the query has too many words: keep the few that matter most"}
