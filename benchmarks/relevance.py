@@ -70,14 +70,15 @@ def browser(site: Path) -> list[tuple[dict, list[str]]]:
     """Material's search as a visitor types it (tests/test_browser.py does the same)."""
     from playwright.sync_api import sync_playwright
 
-    from tests.test_browser import FLAGS, browser_search
+    from tests.helpers import CHROMIUM, CHROMIUM_FLAGS
+    from tests.test_browser import browser_search
 
     server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_port}/"
     out = []
     with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=FLAGS)
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
         page = chromium.new_page(base_url=base)
         for lang, root in (("ja", ""), ("en", "en/")):
             page.goto(f"./{root}")

@@ -14,13 +14,9 @@ from urllib.request import urlopen
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
-# Also importable from here, for modules not yet moved to tests.helpers; new code imports
-# them from tests.helpers.
-from tests.helpers import (  # noqa: F401
+from tests.helpers import (
     CHROMIUM,
     CHROMIUM_FLAGS,
-    ENV,
-    EPOCH,
     FIXTURES,
     INSTALL,
     ROOT,
@@ -29,7 +25,6 @@ from tests.helpers import (  # noqa: F401
     japanese_fonts,
     mkdocs_build,
     phasebook,
-    text_of,
 )
 
 
