@@ -13,7 +13,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import get_plugin_logger
 
-from generator.authoring import report
+from generator.authoring import gaps as report
 from generator.build.outputs import (
     SITE_TARGET_ENV,
     STRICT_CONTENT_ENV,

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from icalendar import Calendar
 
-from generator.authoring import report
+from generator.authoring import gaps as report
 from generator.source import model as m
 from tests.helpers import edit, load, mkdocs_build, problems, text_of
 

@@ -13,62 +13,20 @@ from pathlib import Path
 
 import click
 
-from generator.authoring import new as n
-from generator.authoring import plan, sessions
+from generator.authoring import plan
 from generator.authoring import report as r
-from generator.authoring.edit import ScaffoldError
+from generator.authoring.gaps import gaps, open_gaps
 from generator.authoring.init import STARTER_LANGUAGES, init_portal
 from generator.authoring.schema import write_schemas
 from generator.build import command, outputs
-from generator.build.choices import PAGE_KINDS, PROGRAM_KINDS
+from generator.build.choices import PAGE_KINDS
 from generator.build.lookup import search_portal
-from generator.build.project import CommandError, checked, open_portal, say, summary
+from generator.build.project import checked, open_portal, say, summary
+from generator.cli.common import HERE, Command, Group, directory_option, project_options
+from generator.cli.new import import_group, new
 from generator.i18n import messages
 from generator.i18n.messages import tr
 from generator.source import language
-
-# The project: the working directory, which `-C DIR` has made DIR before anything runs.
-HERE = Path(".")
-
-
-def fail(text: str, code: int = 1):
-    say(text, err=True)
-    sys.exit(code)
-
-
-class _Translated:
-    """Help in the team's language: the English help text is the message id."""
-
-    def format_help(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
-        self.help = tr(self.help) if self.help else self.help
-        for param in self.get_params(ctx):
-            if getattr(param, "help", None):
-                param.help = tr(param.help)
-        super().format_help(ctx, formatter)
-
-    def get_short_help_str(self, limit: int = 45) -> str:
-        english, self.help = self.help, tr(self.help) if self.help else self.help
-        try:
-            return super().get_short_help_str(limit)
-        finally:
-            self.help = english
-
-
-class Command(_Translated, click.Command):
-    def invoke(self, ctx: click.Context):
-        """The one place a command's problem becomes its message on stderr and its exit
-        status: no traceback for the person at the terminal."""
-        try:
-            return super().invoke(ctx)
-        except CommandError as exc:
-            fail(str(exc), exc.code)
-        except ScaffoldError as exc:
-            fail(tr("Error: {error}").format(error=exc))
-
-
-class Group(_Translated, click.Group):
-    command_class = Command
-    group_class = type  # subgroups are Groups too
 
 
 def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
@@ -98,24 +56,9 @@ def main() -> None:
     cli()
 
 
-def _enter(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
-    """`-C DIR` works as in git and make: the command runs as if started in DIR."""
-    if value is not None:
-        os.chdir(value)
-        language.use_portal_language(Path.cwd())
-
-
-directory_option = click.option(
-    "-C",
-    "--directory",
-    default=None,
-    is_eager=True,
-    callback=_enter,
-    expose_value=False,
-    type=click.Path(exists=True, file_okay=False, path_type=Path),
-    help="Run as if started in this folder (the project).",
-)
 cli.add_command(plan.command(Command, directory_option))  # the plan, for account teams
+cli.add_command(new)
+cli.add_command(import_group)
 
 
 @cli.command()
@@ -138,17 +81,6 @@ cli.add_command(plan.command(Command, directory_option))  # the plan, for accoun
 def validate(project: Path, phases_dir: str, content_dir: str) -> None:
     """Check every source file; list all problems, or print a summary."""
     say(summary(open_portal(project, phases_dir, content_dir)))
-
-
-def project_options(command):
-    """-C and --index, shared by the commands that read the search index."""
-    command = click.option(
-        "--index",
-        "index_dir",
-        help="Relative to the project; rebuilt when the sources changed. "
-        "[default: search_index of mkdocs.yml, or .phasebook/index]",
-    )(command)
-    return directory_option(command)
 
 
 @cli.command("search")
@@ -266,10 +198,10 @@ def serve(host: str, port: int, site_dir: str, index_dir: str | None) -> None:
 def report(project: Path, form: str, strict: bool) -> None:
     """Coverage per phase (the four questions) and every gap, with file and line."""
     portal = open_portal(project)
-    found = r.gaps(portal, project / "content")
+    found = gaps(portal, project / "content")
     render = {"text": r.as_text, "markdown": r.as_markdown, "json": r.as_json}[form]
     say(render(r.phase_rows(portal), found))
-    if strict and r.open_gaps(found):
+    if strict and open_gaps(found):
         sys.exit(1)
 
 
@@ -294,92 +226,6 @@ def init(target: Path, lang: str | None) -> None:
     )
 
 
-@cli.group(commands=[n.plan_command(Command, directory_option)])  # a success-plan template
-def new() -> None:
-    """Add a stage, phase, program, session or plan template; comments and layout are kept."""
-
-
-@new.command("stage")
-@click.argument("stage_id")
-@click.option("--name", help="The stage's name (default: its id).")
-@directory_option
-def new_stage(stage_id: str, name: str | None) -> None:
-    """Add a stage, with no phase yet, at the end of phases/lifecycle.yml."""
-    _scaffold(n.new_stage, stage_id, name)
-
-
-@new.command("phase")
-@click.argument("phase_id")
-@click.option("--name", help="The phase's name (default: its id).")
-@click.option("--stage", help="The stage it belongs to, at its end (default: the last).")
-@directory_option
-def new_phase(phase_id: str, name: str | None, stage: str | None) -> None:
-    """Create phases/PHASE_ID.yml and list it in phases/lifecycle.yml."""
-    _scaffold(n.new_phase, phase_id, name, stage)
-
-
-@new.command("program")
-@click.argument("phase_id")
-@click.argument("program_id")
-@click.option("--kind", required=True, type=PROGRAM_KINDS)
-@click.option("--title", help="Its title (default: a placeholder to replace).")
-@click.option("--tier", help="Its tier (default: the first; for an accelerator the first paid).")
-@click.option("--url", help="A video's address, or where an accelerator is requested.")
-@directory_option
-def new_program(
-    phase_id: str,
-    program_id: str,
-    kind: str,
-    title: str | None,
-    tier: str | None,
-    url: str | None,
-) -> None:
-    """Add a program to a phase (a guide also gets content/guides/PROGRAM_ID.md)."""
-    _scaffold(n.new_program, phase_id, program_id, kind, title=title, tier=tier, url=url)
-
-
-@new.command("session")
-@click.argument("program_id")
-@click.option("--starts", required=True, help="With its UTC offset: 2027-03-04T14:00:00+09:00")
-@click.option("--register", required=True, help="The https: registration page.")
-@click.option("--language", help="Default: the portal's first language.")
-@directory_option
-def new_session(program_id: str, starts: str, register: str, language: str | None) -> None:
-    """Add a live session to an ATX."""
-    _scaffold(sessions.new_session, program_id, starts, register, language)
-
-
-def _scaffold(action, *args, **kwargs) -> None:
-    """Run an edit of the project's sources and list the files it wrote."""
-    for name in action(HERE, *args, **kwargs):
-        say(tr("wrote {file}").format(file=name))
-
-
-@cli.group("import")
-def import_group() -> None:
-    """Bring many sessions in at once, from a spreadsheet or a webinar tool."""
-
-
-@import_group.command("sessions")
-@click.argument("source", type=click.Path(exists=True, dir_okay=False, path_type=Path))
-@click.option("--program", help="The ATX every event of an .ics file is a session of.")
-@click.option("--language", help="The events' language (.ics; default: the portal's first).")
-@directory_option
-def import_sessions(source: Path, program: str | None, language: str | None) -> None:
-    """Add the sessions of a CSV (program,starts,language,register[,note]) or an .ics file;
-    rows already in the portal are skipped, and nothing is written unless every row is good."""
-    from generator.authoring.imports import import_sessions as run
-
-    done = run(HERE, source.resolve(), program=program, language=language)
-    for name in done.files:
-        say(tr("wrote {file}").format(file=name))
-    say(
-        tr("imported {added} sessions, skipped {skipped} already in the portal").format(
-            added=done.added, skipped=done.skipped
-        )
-    )
-
-
 @cli.command()
 @directory_option
 @click.option(
@@ -394,7 +240,3 @@ def schema(out: Path) -> None:
     checked(out, outputs.layout(HERE), "--out")
     for path in write_schemas(out):
         say(tr("wrote {file}").format(file=path))
-
-
-if __name__ == "__main__":
-    main()
