@@ -98,6 +98,12 @@ def offline(url: str) -> Outcome | None:
         return Outcome("scheme", detail=scheme)
     if len(url) > MAX_LENGTH:
         return Outcome("long", detail=str(len(url)))
+    try:
+        parts = urlsplit(url)
+        if not parts.hostname or parts.port == 0:
+            return Outcome("invalid", detail=tr("no host name"))
+    except ValueError as exc:  # a port out of range, a broken IPv6 address
+        return Outcome("invalid", detail=str(exc))
     return None
 
 

@@ -124,6 +124,8 @@ def markdown_links(text: str, label: str) -> list[Place]:
             elif name in ("q", "s"):
                 url = html.unescape(url)  # what a browser reads from the attribute
             url = url.strip()
+            if url.startswith("//"):
+                url = f"https:{url}"  # scheme-relative: https on an https portal
             if _EXTERNAL.match(url):
                 line = masked.count("\n", 0, start) + 1
                 column = start - (masked.rfind("\n", 0, start) + 1) + 1

@@ -37,7 +37,7 @@ ANSWERED = frozenset({"ok", "redirected", "moved", "status", "loop", "hops"})
 NO_ANSWER = frozenset({"resolver", "unreachable", "refused", "timeout", "proxy", "unanswered"})
 
 # OpenSSL's certificate verification codes (X509_V_ERR_*), by what they mean to the team.
-_TLS = {10: "expired", 9: "not-yet-valid", 62: "hostname", 23: "revoked"}
+_TLS = {10: "expired", 9: "not-yet-valid", 62: "hostname", 64: "hostname", 23: "revoked"}
 _TLS |= dict.fromkeys((2, 18, 19, 20, 21), "unknown-ca")
 
 
@@ -163,7 +163,8 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
     while current is not None and id(current) not in seen:
         seen.add(id(current))
         yield current
-        current = current.__cause__ or current.__context__
+        grouped = getattr(current, "exceptions", None)  # anyio's task groups
+        current = grouped[0] if grouped else current.__cause__ or current.__context__
 
 
 def failure(exc: BaseException, timeout: float) -> Outcome:
