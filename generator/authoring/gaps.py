@@ -200,10 +200,10 @@ def _tier_contact_gaps(portal: m.Portal, path: Path) -> list[Gap]:
         source = source or read_yaml(path, f"phases/{LIFECYCLE}")
         line, column = source.position(("tiers", index, "id"))
         message = tr(
-            "paid tier without contact: {count} paid programs ({programs}) offer it, but "
-            "customers cannot see where to ask for it: add contact: with the sales page's "
-            "https: address or a mailto: address"
-        ).format(count=len(paid), programs=", ".join(paid[:3]) + (", …" if len(paid) > 3 else ""))
+            "paid tier without contact: its programs ({programs}) offer it, but customers "
+            "cannot see where to ask for it: add contact: with the sales page's https: address "
+            "or a mailto: address"
+        ).format(programs=", ".join(paid[:3]) + (", …" if len(paid) > 3 else ""))
         out.append(Gap(source.label, line, column, tier.id, "paid-tier-no-contact", message))
     return out
 
