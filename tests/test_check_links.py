@@ -7,16 +7,10 @@ these portals is on 127.0.0.1, or goes to a local proxy that answers for the who
 from __future__ import annotations
 
 import re
-import socket
-import ssl
-import threading
 import time
-from collections import Counter
 from collections.abc import Iterator
 from datetime import datetime
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from urllib.parse import unquote, urlsplit
 
 import pytest
 import trustme
@@ -25,124 +19,7 @@ import yaml
 from generator.authoring.init import init_portal
 from generator.authoring.linksources import markdown_links
 from tests.helpers import checksums, free_port, phasebook
-
-SLOW = 3.0  # seconds the slow page takes; the tests wait 1 s for an answer
-ROUTES = {  # path → status, Location
-    "/ok": (200, None),
-    "/old": (301, "/ok"),
-    "/temp": (302, "/ok"),
-    "/missing": (404, None),
-    "/gone": (410, None),
-    "/broken": (500, None),
-    "/slow": (200, None),
-    "/loop-a": (302, "/loop-b"),
-    "/loop-b": (307, "/loop-a"),
-    "/no-head": (200, None),
-    "/ガイド": (200, None),
-}
-
-
-class _Routes(BaseHTTPRequestHandler):
-    server: _TlsServer
-
-    def do_HEAD(self) -> None:
-        self._answer()
-
-    def do_GET(self) -> None:
-        self._answer()
-
-    def _answer(self) -> None:
-        self.server.seen[(self.command, self.path)] += 1
-        path = unquote(urlsplit(self.path).path)
-        if path == "/no-head" and self.command == "HEAD":
-            status, location = 405, None  # a server that refuses HEAD
-        else:
-            status, location = ROUTES.get(path, (404, None))
-        if path == "/slow":
-            time.sleep(SLOW)
-        self.send_response(status)
-        if location:
-            self.send_header("Location", location)
-        self.send_header("Content-Length", "0")
-        self.end_headers()
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _TlsServer(ThreadingHTTPServer):
-    """HTTPS on 127.0.0.1 with the certificate given; counts every request by method and
-    path. The TLS handshake happens in the request's thread."""
-
-    daemon_threads = True
-
-    def __init__(self, cert: trustme.LeafCert) -> None:
-        super().__init__(("127.0.0.1", 0), _Routes)
-        self.context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        cert.configure_cert(self.context)
-        self.seen: Counter[tuple[str, str]] = Counter()
-        threading.Thread(target=self.serve_forever, daemon=True).start()
-
-    @property
-    def base(self) -> str:
-        return f"https://127.0.0.1:{self.server_port}"
-
-    def finish_request(self, request, client_address) -> None:  # type: ignore[override]
-        try:
-            with self.context.wrap_socket(request, server_side=True) as tls:
-                super().finish_request(tls, client_address)
-        except OSError:
-            pass  # a client that refused the certificate, or gave up on the slow page
-
-    def stop(self) -> None:
-        self.shutdown()
-        self.server_close()
-
-
-class _Silent:
-    """A host that accepts connections and never says a word."""
-
-    def __init__(self) -> None:
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.accepted: list[socket.socket] = []
-        self.base = f"https://127.0.0.1:{self.socket.getsockname()[1]}"
-        threading.Thread(target=self._accept, daemon=True).start()
-
-    def _accept(self) -> None:
-        while True:
-            try:
-                self.accepted.append(self.socket.accept()[0])
-            except OSError:
-                return
-
-    def stop(self) -> None:
-        self.socket.close()
-        for conn in self.accepted:
-            conn.close()
-
-
-class _Proxy:
-    """An HTTP proxy that writes down where each client wanted to go, and refuses (502):
-    the whole web as a machine behind a broken proxy sees it."""
-
-    def __init__(self) -> None:
-        self.socket = socket.create_server(("127.0.0.1", 0))
-        self.asked: list[str] = []
-        self.url = f"http://127.0.0.1:{self.socket.getsockname()[1]}"
-        threading.Thread(target=self._serve, daemon=True).start()
-
-    def _serve(self) -> None:
-        while True:
-            try:
-                conn = self.socket.accept()[0]
-            except OSError:
-                return
-            with conn:
-                self.asked.append(conn.recv(4096).decode("latin-1").split("\r\n")[0])
-                conn.sendall(b"HTTP/1.1 502 Bad Gateway\r\nContent-Length: 0\r\n\r\n")
-
-    def stop(self) -> None:
-        self.socket.close()
+from tests.local_web import Proxy, Silent, TlsServer
 
 
 @pytest.fixture(scope="module")
@@ -154,23 +31,23 @@ def ca(tmp_path_factory: pytest.TempPathFactory) -> tuple[trustme.CA, Path]:
 
 
 @pytest.fixture(scope="module")
-def web(ca: tuple[trustme.CA, Path]) -> Iterator[_TlsServer]:
-    server = _TlsServer(ca[0].issue_cert("127.0.0.1"))
+def web(ca: tuple[trustme.CA, Path]) -> Iterator[TlsServer]:
+    server = TlsServer(ca[0].issue_cert("127.0.0.1"))
     yield server
     server.stop()
 
 
 @pytest.fixture(scope="module")
-def bad_tls(ca: tuple[trustme.CA, Path]) -> Iterator[dict[str, _TlsServer]]:
+def bad_tls(ca: tuple[trustme.CA, Path]) -> Iterator[dict[str, TlsServer]]:
     authority = ca[0]
     servers = {
-        "expired": _TlsServer(
+        "expired": TlsServer(
             authority.issue_cert(
                 "127.0.0.1", not_before=datetime(2020, 1, 1), not_after=datetime(2021, 1, 1)
             )
         ),
-        "wrong-host": _TlsServer(authority.issue_cert("portal.other.test")),
-        "unknown-ca": _TlsServer(trustme.CA().issue_cert("127.0.0.1")),
+        "wrong-host": TlsServer(authority.issue_cert("portal.other.test")),
+        "unknown-ca": TlsServer(trustme.CA().issue_cert("127.0.0.1")),
     }
     yield servers
     for server in servers.values():
@@ -178,8 +55,8 @@ def bad_tls(ca: tuple[trustme.CA, Path]) -> Iterator[dict[str, _TlsServer]]:
 
 
 @pytest.fixture(scope="module")
-def silent() -> Iterator[_Silent]:
-    host = _Silent()
+def silent() -> Iterator[Silent]:
+    host = Silent()
     yield host
     host.stop()
 
@@ -231,10 +108,10 @@ def check(project: Path, cafile: Path | None, *args: str, **extra: str):
 GUIDE = """\
 # はじめてのログイン
 
-まず [ログイン画面]({base}/ok) を開きます。登録は [こちら]({base}/missing)。
+まず [ログイン画面]({base}/ok) を開きます。登録は [こちら]({base}/missing?main)。
 ![図]({base}/gone)
 <{base}/broken>
-[一時的な案内][temp] と <a href="{base}/loop-a">ループ</a>、[HEAD を断るサーバー]({base}/no-head)。
+[一時的な案内][temp] と <a href="{base}/loop-a">ループ</a>、[HEAD 拒否]({base}/no-head?main)。
 [遅いページ]({base}/slow?guide) [閉じたポート](https://127.0.0.1:{closed}/x)
 [メール](mailto:not-an-address) と [窓口](mailto:cs@example.com?subject=%E8%B3%AA%E5%95%8F)
 例は `[code]({base}/code-span)` のように書きます。
@@ -249,11 +126,15 @@ curl {base}/in-a-fence
 """
 
 
+GONE = "404 Not Found: the page is gone: link its new address, or remove the link"
+
+
 def test_each_dead_or_moved_link_is_named_at_its_place_with_what_to_do(
-    minimal: Path, web: _TlsServer, ca: tuple[trustme.CA, Path]
+    minimal: Path, web: TlsServer, ca: tuple[trustme.CA, Path]
 ) -> None:
     base, closed = web.base, free_port()
-    project = local(minimal, base, GUIDE.format(base=base, closed=closed))
+    guide_text = GUIDE.format(base=base, closed=closed)
+    project = local(minimal, base, guide_text, "/missing?main")
     result = check(project, ca[1])
     assert result.returncode == 1, "a dead link fails the run, --strict or not"
     found = reported(result.stdout)
@@ -262,16 +143,7 @@ def test_each_dead_or_moved_link_is_named_at_its_place_with_what_to_do(
     # Columns after an address depend on the server's port: lines are compared from here.
     found = {u: [(p.rsplit(":", 1)[0], m) for p, m in places] for u, places in found.items()}
     guide = "content/guides/hello.md"
-    assert found[f"{base}/missing"] == [
-        (
-            f"{guide}:3",
-            "404 Not Found: the page is gone: link its new address, or remove the link",
-        ),
-        (
-            "phases/start.yml:25",
-            "404 Not Found: the page is gone: link its new address, or remove the link",
-        ),
-    ], "every place of an address, YAML and guide alike"
+    assert found[f"{base}/missing?main"] == [(f"{guide}:3", GONE), ("phases/start.yml:25", GONE)]
     assert found[f"{base}/gone"][0][0] == f"{guide}:4"
     assert found[f"{base}/gone"][0][1].startswith("410 Gone: ")
     assert found[f"{base}/broken"] == [
@@ -281,39 +153,31 @@ def test_each_dead_or_moved_link_is_named_at_its_place_with_what_to_do(
             "week, tell the site's owner",
         )
     ]
-    assert found[f"{base}/old"] == [
-        ("phases/run.yml:9", f"moved permanently to {base}/ok: write the new address instead")
-    ]
-    assert found[f"{base}/temp"] == [
-        (f"{guide}:17", f"redirects to {base}/ok (temporary): keep the address as written")
-    ]
-    assert found[f"{base}/loop-a"][0][1].startswith(
-        f"redirect loop: {base}/loop-a → {base}/loop-b → {base}/loop-a: "
-    )
+    moved = f"moved permanently to {base}/ok: write the new address instead"
+    assert found[f"{base}/old"] == [("phases/run.yml:9", moved)]
+    temporary = f"redirects to {base}/ok (temporary): keep the address as written"
+    assert found[f"{base}/temp"] == [(f"{guide}:17", temporary)]
+    loop = f"redirect loop: {base}/loop-a → {base}/loop-b → {base}/loop-a: "
+    assert found[f"{base}/loop-a"][0][1].startswith(loop)
     assert found[f"{base}/slow?guide"][0][1].startswith("no answer within 1 s: ")
     assert found[f"https://127.0.0.1:{closed}/x"][0][1].startswith("connection refused: ")
-    assert found["mailto:not-an-address"] == [
-        (
-            f"{guide}:8",
-            "mailto: 'not-an-address' is not an e-mail address: write name@example.com",
-        )
-    ]
-    assert not {f"{base}/ok", f"{base}/no-head", f"{base}/ok?recording", f"{base}/ok?sales"} & set(
-        found
-    ), "what answers is not reported"
+    mailto = "mailto: 'not-an-address' is not an e-mail address: write name@example.com"
+    assert found["mailto:not-an-address"] == [(f"{guide}:8", mailto)]
+    answering = {f"{base}/ok", f"{base}/no-head?main", f"{base}/ok?recording", f"{base}/ok?sales"}
+    assert not answering & set(found), "what answers is not reported"
     assert "mailto:cs@example.com" not in result.stdout
     sections = [line for line in result.stdout.splitlines() if line and not line.startswith(" ")]
     assert sections[:3] == ["Dead links (6):", "To look at (3):", "For information (1):"]
     assert sections[3].startswith("Checked 16 links (15 addresses, 0 answered within the last day)")
     # Asked once each (HEAD, then GET to confirm an error), wherever they are written;
     # examples in code and comments are not links at all.
-    assert web.seen[("HEAD", "/missing")] == web.seen[("GET", "/missing")] == 1
-    assert web.seen[("HEAD", "/no-head")] == web.seen[("GET", "/no-head")] == 1
+    assert web.seen[("HEAD", "/missing?main")] == web.seen[("GET", "/missing?main")] == 1
+    assert web.seen[("HEAD", "/no-head?main")] == web.seen[("GET", "/no-head?main")] == 1
     assert not [p for _, p in web.seen if p in ("/code-span", "/in-a-fence", "/commented")]
 
 
 def test_tls_problems_are_named_and_ssl_cert_file_is_trusted(
-    minimal: Path, web: _TlsServer, bad_tls: dict[str, _TlsServer], ca: tuple[trustme.CA, Path]
+    minimal: Path, web: TlsServer, bad_tls: dict[str, TlsServer], ca: tuple[trustme.CA, Path]
 ) -> None:
     links = "\n".join(f"[{name}]({server.base}/ok)" for name, server in bad_tls.items())
     project = local(minimal, web.base, f"# TLS\n\n{links}\n")
@@ -332,7 +196,7 @@ def test_tls_problems_are_named_and_ssl_cert_file_is_trusted(
 
 
 def test_redirects_fail_only_with_strict_and_a_temporary_one_never(
-    minimal: Path, web: _TlsServer, ca: tuple[trustme.CA, Path]
+    minimal: Path, web: TlsServer, ca: tuple[trustme.CA, Path]
 ) -> None:
     project = local(minimal, web.base, f"# R\n\n[a]({web.base}/temp?strict)\n", "/ok?register")
     assert check(project, ca[1]).returncode == 0, "a moved video is to look at, not dead"
@@ -345,7 +209,7 @@ def test_redirects_fail_only_with_strict_and_a_temporary_one_never(
 
 
 def test_answers_are_kept_a_day_under_the_state_folder(
-    minimal: Path, web: _TlsServer, ca: tuple[trustme.CA, Path]
+    minimal: Path, web: TlsServer, ca: tuple[trustme.CA, Path]
 ) -> None:
     closed = free_port()
     guide = f"# C\n\n[a]({web.base}/ok?cache) [b]({web.base}/gone?cache) [c](https://127.0.0.1:{closed}/)\n"
@@ -367,7 +231,7 @@ def test_answers_are_kept_a_day_under_the_state_folder(
 
 
 def test_a_host_that_never_answers_costs_seconds(
-    minimal: Path, web: _TlsServer, silent: _Silent, ca: tuple[trustme.CA, Path]
+    minimal: Path, web: TlsServer, silent: Silent, ca: tuple[trustme.CA, Path]
 ) -> None:
     links = " ".join(f"[{i}]({silent.base}/page-{i})" for i in range(6))
     project = local(minimal, web.base, f"# S\n\n{links}\n", "/ok?register")
@@ -393,12 +257,12 @@ def test_a_host_that_never_answers_costs_seconds(
     assert lines[0][1] == "not checked: the run's time limit (2 s, --max-time) was reached first"
 
 
-def test_a_machine_without_network_gets_one_line(minimal: Path, web: _TlsServer) -> None:
+def test_a_machine_without_network_gets_one_line(minimal: Path, web: TlsServer) -> None:
     guide = "# N\n\n[a](https://bücher.example/) [b](https://portal.example.org/x)\n"
     project = local(minimal, web.base, guide)
     for path in (project / "phases").glob("*.yml"):  # only the two hosts of the web
         path.write_text(path.read_text().replace(web.base, "https://portal.example.org"))
-    proxy = _Proxy()
+    proxy = Proxy()
     try:
         result = check(project, None, HTTPS_PROXY=proxy.url)
     finally:
@@ -410,7 +274,7 @@ def test_a_machine_without_network_gets_one_line(minimal: Path, web: _TlsServer)
 
 
 def test_hostile_addresses_get_a_clear_line_and_no_request(
-    minimal: Path, web: _TlsServer, ca: tuple[trustme.CA, Path]
+    minimal: Path, web: TlsServer, ca: tuple[trustme.CA, Path]
 ) -> None:
     long = f"{web.base}/ok?" + "a" * 3000
     guide = (
@@ -435,7 +299,7 @@ def test_hostile_addresses_get_a_clear_line_and_no_request(
 
 
 def test_messages_speak_the_teams_language(
-    minimal: Path, web: _TlsServer, ca: tuple[trustme.CA, Path]
+    minimal: Path, web: TlsServer, ca: tuple[trustme.CA, Path]
 ) -> None:
     project = local(minimal, web.base, f"# J\n\n[a]({web.base}/gone?ja)\n")
     result = check(project, ca[1], PHASEBOOK_LANG="ja")
