@@ -17,7 +17,8 @@ import trustme
 import yaml
 
 from generator.authoring.init import init_portal
-from generator.authoring.linksources import markdown_links
+from generator.authoring.linksources import markdown_links, yaml_links
+from generator.source.yamlfile import parse_yaml
 from tests.helpers import checksums, free_port, phasebook
 from tests.local_web import Proxy, Silent, TlsServer
 
@@ -343,3 +344,32 @@ def test_links_are_read_from_markdown_as_it_renders_them() -> None:
         (4, 11, "https://x.test/img?a=1&b=2"),
         (8, 48, "https://x.test/scheme-relative"),
     ]
+
+
+def test_every_address_in_yaml_is_found_at_its_value_and_faq_answers_are_markdown() -> None:
+    text = (
+        "tiers:\n"
+        "  - id: premier\n"
+        "    contact: mailto:sales@example.com\n"
+        "    x-note: https://ignored.example/  # extensions are not the portal's\n"
+        "faq:\n"
+        "  - question: 申し込みは？\n"
+        "    answer: |\n"
+        "      [申込フォーム](https://x.test/form) から。`https://x.test/code` は例です。\n"
+        "programs:\n"
+        "  - summary: 詳しくは https://x.test/in-text を見てください\n"
+        "    url: https://x.test/video\n"
+    )
+    found = [(p.line, p.column, p.url) for p in yaml_links(parse_yaml(text, "phases/a.yml"))]
+    assert found == [
+        (3, 14, "mailto:sales@example.com"),
+        (7, 13, "https://x.test/form"),
+        (11, 10, "https://x.test/video"),
+    ]
+
+
+def test_a_portal_that_does_not_load_is_named_and_nothing_is_asked(minimal: Path) -> None:
+    (minimal / "phases" / "run.yml").write_text("id: run\nname: [\n", encoding="utf-8")
+    result = check(minimal, None)
+    assert result.returncode == 1 and result.stdout == ""
+    assert result.stderr.startswith("1 problem in the portal sources:\n  phases/run.yml:")
