@@ -35,7 +35,9 @@ MAX_LENGTH = 2048  # what sitemaps and many tools accept; servers refuse from ab
 HOSTILE = frozenset({"javascript", "data", "vbscript"})  # what the build refuses in guides
 # A mailbox as RFC 5322 allows it in practice: something@a.domain, nothing around it.
 _MAILBOX = re.compile(r"[^@\s<>(),;:\"\[\]]+@[^@\s<>(),;:\"\[\]]+\.[^@\s<>(),;:\"\[\].]+")
-SEVERITIES = ("dead", "look", "info")  # the order of the report's sections
+# What may pass by itself, or what a person should look at: never a certain dead end.
+_LOOK = frozenset({"moved", "timeout", "unanswered", "resolver", "unreachable", "proxy"})
+_LOOK |= {"broken", "long"}
 
 
 @dataclass(frozen=True)
@@ -67,11 +69,8 @@ def check_links(root: Path, limits: Limits, *, fresh: bool = False) -> Checked:
     urls = sorted({p.url for p in places})
     outcomes = {url: o for url in urls if (o := offline(url)) is not None}
     cache = _read_cache(root)
-    remembered = {
-        url: cache[url]["outcome"]
-        for url in urls
-        if url in cache and url not in outcomes and not fresh
-    }
+    known = {} if fresh else cache
+    remembered = {u: known[u]["outcome"] for u in urls if u in known and u not in outcomes}
     outcomes |= remembered
     ask = [url for url in urls if url not in outcomes]
     asked = probe(ask, limits)
@@ -100,11 +99,10 @@ def offline(url: str) -> Outcome | None:
         return Outcome("long", detail=str(len(url)))
     try:
         parts = urlsplit(url)
-        if not parts.hostname or parts.port == 0:
-            return Outcome("invalid", detail=tr("no host name"))
-    except ValueError as exc:  # a port out of range, a broken IPv6 address
+        _ = parts.port  # a port out of range raises, as a broken IPv6 address does
+    except ValueError as exc:
         return Outcome("invalid", detail=str(exc))
-    return None
+    return None if parts.hostname else Outcome("invalid", detail=tr("no host name"))
 
 
 def severity(outcome: Outcome) -> str:
@@ -118,11 +116,7 @@ def severity(outcome: Outcome) -> str:
     if code == "status":
         doubtful = status >= 500 or status in (401, 403, 407, 429)
         return "look" if doubtful else "dead"
-    if code in ("moved", "timeout", "unanswered", "resolver", "unreachable", "proxy", "broken"):
-        return "look"
-    if code == "long":
-        return "look"
-    return "dead"
+    return "look" if code in _LOOK else "dead"
 
 
 def _refuse_no_network(asked: dict[str, Outcome]) -> None:
