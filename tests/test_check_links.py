@@ -11,6 +11,7 @@ import time
 from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import pytest
 import trustme
@@ -373,3 +374,29 @@ def test_a_portal_that_does_not_load_is_named_and_nothing_is_asked(minimal: Path
     result = check(minimal, None)
     assert result.returncode == 1 and result.stdout == ""
     assert result.stderr.startswith("1 problem in the portal sources:\n  phases/run.yml:")
+
+
+@pytest.mark.parametrize(
+    "cache",
+    [
+        "not json",
+        '{"checked": []}',
+        '{"checked": {"URL": {"at": "yesterday", "outcome": {"code": "ok"}}}}',
+        '{"checked": {"URL": {"at": 1e300, "outcome": {"code": "ok"}}}}',
+        '{"checked": {"URL": {"at": 0, "outcome": {"code": "ok", "colour": 1}}}}',
+        None,  # .phasebook is a file: nothing can be kept, and the check runs all the same
+    ],
+)
+def test_a_broken_cache_is_no_cache(
+    minimal: Path, web: TlsServer, ca: tuple[trustme.CA, Path], cache: str | None
+) -> None:
+    url = f"{web.base}/gone?broken-cache-{hash(cache)}"
+    project = local(minimal, web.base, f"# B\n\n[a]({url})\n", "/ok?register")
+    if cache is None:
+        (project / ".phasebook").write_text("a file")
+    else:
+        (project / ".phasebook").mkdir()
+        (project / ".phasebook" / "links.json").write_text(cache.replace("URL", url))
+    result = check(project, ca[1])
+    assert result.returncode == 1 and reported(result.stdout)[url][0][1].startswith("410 Gone")
+    assert web.seen[("HEAD", urlsplit(url).path + "?" + urlsplit(url).query)] == 1
