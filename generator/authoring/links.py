@@ -135,17 +135,28 @@ def _refuse_no_network(asked: dict[str, Outcome]) -> None:
 
 
 def _read_cache(root: Path) -> dict[str, dict]:
-    """The answers of the last day, as stored; a cache missing or unreadable is none."""
+    """The answers of the last day, as stored; a cache missing or unreadable is none, and an
+    entry that is not an answer as this version writes it is left out."""
     try:
         data = json.loads((root / CACHE).read_text(encoding="utf-8"))["checked"]
         now = time.time()
-        return {
-            url: {"at": entry["at"], "outcome": Outcome(**entry["outcome"])}
-            for url, entry in data.items()
-            if 0 <= now - entry["at"] < DAY
-        }
+        kept = {}
+        for url, entry in data.items():
+            outcome = Outcome(**entry["outcome"])
+            if 0 <= now - entry["at"] < DAY and _sound(outcome):
+                kept[url] = {"at": entry["at"], "outcome": outcome}
+        return kept
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return {}
+
+
+def _sound(outcome: Outcome) -> bool:
+    return (
+        outcome.code in ANSWERED
+        and (outcome.status is None or type(outcome.status) is int)
+        and isinstance(outcome.target, str)
+        and isinstance(outcome.detail, str)
+    )
 
 
 def _write_cache(root: Path, kept: dict[str, dict]) -> None:
