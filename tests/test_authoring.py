@@ -40,8 +40,8 @@ def test_report_lists_every_gap_with_file_and_line(minimal: Path) -> None:
         "experiences in this phase",
         "  phases/start.yml:1:5: start: no provided: write down what we already provide in "
         "this phase",
-        "  phases/start.yml:14:5: atx-start: a session is over but there is no recording: add "
-        "its recording: URL",
+        "  phases/start.yml:25:9: atx-start: the session of 2026-06-03 10:00 is over and there "
+        "is no recording: add the ATX's recording: URL",
         "  phases/start.yml:27:5: acc-start: accelerator has no prerequisites: name the ATX or "
         "guide to take first",
     ]
@@ -95,13 +95,14 @@ def test_strict_content_refuses_an_atx_nobody_can_join_or_watch(
     site = tmp_path / "site"
     relaxed = phasebook(minimal, "build", "-d", str(site))
     assert relaxed.returncode == 0, relaxed.stderr
-    assert "phases/start.yml:14:5: atx-start: ATX has no upcoming session and no recording" in (
-        relaxed.stderr
-    )
+    assert (
+        "phases/start.yml:14:5: atx-start: every session of the ATX is over (the last on "
+        "2026-11-03 10:00) and there is no recording"
+    ) in relaxed.stderr
     strict = phasebook(minimal, "build", "-d", str(tmp_path / "strict"), "--strict-content")
     assert strict.returncode == 1
     assert "1 problem in the portal sources:" in strict.stderr
-    assert "phases/start.yml:14:5: atx-start: ATX has no upcoming session" in strict.stderr
+    assert "phases/start.yml:14:5: atx-start: every session of the ATX is over" in strict.stderr
     assert not (tmp_path / "strict").exists()
 
 

@@ -186,3 +186,46 @@ def test_strict_fails_on_template_gaps_until_they_are_accepted(minimal: Path) ->
         "start on their own (accepted: 有償契約のお客様だけに案内する)" in strict.stdout
     )
     assert "  phases/run.yml:1:5: run: no success-plan template covers this phase" in strict.stdout
+
+
+START = "phases/start.yml"
+RECORDING = "    recording: https://example.com/rec/atx-start\n"
+
+
+def test_a_session_over_without_recording_is_named_at_that_session(minimal: Path) -> None:
+    edit(minimal / START, RECORDING, "")
+    found = [g for g in gaps(minimal)["gaps"] if g["subject"] == "atx-start"]
+    assert [(g["code"], g["file"], g["line"], g["column"]) for g in found] == [
+        ("past-session-no-recording", START, 25, 9)
+    ], "where the session is written, not where the ATX starts"
+    assert found[0]["message"] == (
+        "the session of 2026-06-03 10:00 is over and there is no recording: add the ATX's "
+        "recording: URL"
+    )
+
+
+def test_an_atx_whose_every_session_is_over_is_one_gap_with_its_last_date(minimal: Path):
+    edit(minimal / START, RECORDING, "")
+    edit(minimal / START, "2026-12-03T01:00:00+00:00", "2026-11-03T01:00:00+00:00")
+    found = [g for g in gaps(minimal)["gaps"] if g["subject"] == "atx-start"]
+    assert [g["code"] for g in found] == ["atx-no-session-or-recording"], "one gap, not two"
+    assert found[0]["message"].startswith(
+        "every session of the ATX is over (the last on 2026-11-03 10:00) and there is no "
+        "recording: "
+    )
+    edit(minimal / START, "    sessions:\n", RECORDING + "    sessions:\n")
+    assert not [g for g in gaps(minimal)["gaps"] if g["subject"] == "atx-start"]
+
+
+def test_a_paid_tier_its_programs_offer_needs_a_contact(minimal: Path) -> None:
+    lifecycle = minimal / "phases" / "lifecycle.yml"
+    edit(lifecycle, "    contact: https://example.com/sales\n", "")
+    found = [g for g in gaps(minimal)["gaps"] if g["code"] == "paid-tier-no-contact"]
+    assert [(g["file"], g["line"], g["column"], g["subject"]) for g in found] == [
+        ("phases/lifecycle.yml", 19, 9, "premier")
+    ], "once, at the tier, where the line that fixes it goes"
+    assert "(acc-start)" in found[0]["message"]
+    assert phasebook(minimal, "report", "--strict").returncode == 1
+    # A paid tier nothing points to needs no contact yet.
+    edit(minimal / START, "    tier: premier\n", "    tier: free\n")
+    assert not [g for g in gaps(minimal)["gaps"] if g["code"] == "paid-tier-no-contact"]

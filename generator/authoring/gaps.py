@@ -8,12 +8,13 @@ added to `gaps`.
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from pathlib import Path
 
 from generator.feeds.plan import plan_data
 from generator.i18n.messages import N_, tr
 from generator.source import model as m
-from generator.source.load import PLANS
+from generator.source.load import LIFECYCLE, PLANS
 from generator.source.urls import translation_of
 from generator.source.yamlfile import read_yaml
 from generator.text.errors import Problem
@@ -35,32 +36,44 @@ class Gap:
 
 def stale_programs(portal: m.Portal) -> list[Gap]:
     """Scheduled programs a customer can neither join nor watch: what `--strict-content`
-    refuses to publish."""
-    return [
-        _gap(
-            portal,
-            p.id,
-            "atx-no-session-or-recording",
-            tr(
+    refuses to publish. One whose every session is over says when the last one was."""
+    out = []
+    for _, p in portal.programs():
+        if not p.scheduled or portal.upcoming(p) or _recording(p) is not None:
+            continue
+        if p.sessions:  # type: ignore[attr-defined]
+            last = max(s.starts for s in p.sessions)  # type: ignore[attr-defined]
+            message = tr(
+                "every session of the ATX is over (the last on {date}) and there is no "
+                "recording: add its recording: URL, or a new session (phasebook new session "
+                "{id} …)"
+            ).format(date=_when(portal, last), id=p.id)
+        else:
+            message = tr(
                 "ATX has no upcoming session and no recording: add a session (phasebook new "
                 "session {id} …) or a recording: URL"
-            ).format(id=p.id),
-        )
-        for _, p in portal.programs()
-        if p.scheduled and not portal.upcoming(p) and _recording(p) is None
-    ]
+            ).format(id=p.id)
+        out.append(_gap(portal, p.id, "atx-no-session-or-recording", message))
+    return out
+
+
+def _when(portal: m.Portal, moment: datetime) -> str:
+    """A session's start as the team reads it: in the portal's time zone, to the minute."""
+    return moment.astimezone(portal.zone).strftime("%Y-%m-%d %H:%M")
 
 
 def gaps(portal: m.Portal, content_dir: Path) -> list[Gap]:
     """Everything missing, sorted by file and line; what a phase accepts carries its reason."""
     found = [*stale_programs(portal), *_unreferenced_pages(portal, content_dir)]
+    root = content_dir.parent
     for view in portal.phases:
         found += _phase_gaps(portal, view)
     for _, program in portal.programs():
-        found += _program_gaps(portal, program)
+        found += [*_requested_gaps(portal, program), *_past_session_gaps(portal, program, root)]
     found += _uncovered_phases(portal)
-    templates = _template_gaps(portal, content_dir.parent / "phases" / PLANS)
-    return sorted([*(_accepted(portal, gap) for gap in found), *templates])
+    templates = _template_gaps(portal, root / "phases" / PLANS)
+    tiers = _tier_contact_gaps(portal, root / "phases" / LIFECYCLE)
+    return sorted([*(_accepted(portal, gap) for gap in found), *templates, *tiers])
 
 
 def open_gaps(found: list[Gap]) -> list[Gap]:
@@ -144,26 +157,61 @@ def _phase_gaps(portal: m.Portal, view: m.PhaseView) -> list[Gap]:
     return out
 
 
-def _program_gaps(portal: m.Portal, program: m.ProgramBase) -> list[Gap]:
-    out = _requested_gaps(portal, program) if program.requested else []
-    if (
-        program.scheduled
-        and _recording(program) is None
-        and any(portal.is_over(program, s) for s in program.sessions)  # type: ignore[attr-defined]
-    ):
-        out.append(
-            _gap(
-                portal,
-                program.id,
-                "past-session-no-recording",
-                tr("a session is over but there is no recording: add its recording: URL"),
-            )
-        )
+def _past_session_gaps(portal: m.Portal, program: m.ProgramBase, root: Path) -> list[Gap]:
+    """A session is over and the program has no recording: whoever missed it has nothing to
+    watch. Named at the last session over; when every session is over, stale_programs
+    names the program instead (one gap, not two)."""
+    if not program.scheduled or _recording(program) is not None or not portal.upcoming(program):
+        return []
+    over = [s for s in program.sessions if portal.is_over(program, s)]  # type: ignore[attr-defined]
+    if not over:
+        return []
+    last = max(over, key=lambda s: s.starts)
+    message = tr(
+        "the session of {date} is over and there is no recording: add the ATX's recording: URL"
+    ).format(date=_when(portal, last.starts))
+    gap = _gap(portal, program.id, "past-session-no-recording", message)
+    return [replace(gap, line=line, column=column) for line, column in _written(root, gap, last)]
+
+
+def _written(root: Path, gap: Gap, session: m.Session) -> list[tuple[int, int]]:
+    """Where `session` is written in the program's file: the item whose `starts` is the
+    same moment (a repeat's later occurrence, written nowhere, stays at its program)."""
+    source = read_yaml(root / gap.file, gap.file)
+    programs = source.data.get("programs") if isinstance(source.data, dict) else None
+    for i, item in enumerate(programs if isinstance(programs, list) else []):
+        if not isinstance(item, dict) or item.get("id") != gap.subject:
+            continue
+        for j, written in enumerate(item.get("sessions") or []):
+            if isinstance(written, dict) and written.get("starts") == session.starts:
+                return [source.position(("programs", i, "sessions", j))]
+    return [(gap.line, gap.column)]
+
+
+def _tier_contact_gaps(portal: m.Portal, path: Path) -> list[Gap]:
+    """A paid tier that paid programs point customers to, with no `contact`: the plans page
+    and every paid program then offer the tier without saying where to ask for it. Named
+    once, at the tier, where the one line that fixes it goes."""
+    out, source = [], None
+    for index, tier in enumerate(portal.lifecycle.tiers):
+        paid = [p.id for _, p in portal.programs() if p.tier == tier.id]
+        if not tier.paid or tier.contact or not paid:
+            continue
+        source = source or read_yaml(path, f"phases/{LIFECYCLE}")
+        line, column = source.position(("tiers", index, "id"))
+        message = tr(
+            "paid tier without contact: its programs ({programs}) offer it, but customers "
+            "cannot see where to ask for it: add contact: with the sales page's https: address "
+            "or a mailto: address"
+        ).format(programs=", ".join(paid[:3]) + (", …" if len(paid) > 3 else ""))
+        out.append(Gap(source.label, line, column, tier.id, "paid-tier-no-contact", message))
     return out
 
 
 def _requested_gaps(portal: m.Portal, program: m.ProgramBase) -> list[Gap]:
     """What a customer should have done before requesting help, and what it leaves with."""
+    if not program.requested:
+        return []
     out = []
     if not getattr(program, "prerequisites", True):
         out.append(

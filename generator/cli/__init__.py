@@ -1,4 +1,5 @@
-"""`phasebook`: the CS team's commands: validate, report, new, build, search, serve, schema.
+"""`phasebook`: the CS team's commands: validate, report, new, build, search, serve, schema,
+check-links.
 
 The click group only: each command parses its options and calls generator/build/ or
 generator/authoring/ to do the work. A problem is one message and a non-zero exit, never a
@@ -23,6 +24,7 @@ from generator.build.choices import PAGE_KINDS
 from generator.build.lookup import search_portal
 from generator.build.project import checked, open_portal, say, summary
 from generator.cli.common import HERE, Command, Group, directory_option, project_options
+from generator.cli.links import check_links_command
 from generator.cli.new import import_group, new
 from generator.i18n import messages
 from generator.i18n.messages import tr
@@ -59,6 +61,7 @@ def main() -> None:
 cli.add_command(plan.command(Command, directory_option))  # the plan, for account teams
 cli.add_command(new)
 cli.add_command(import_group)
+cli.add_command(check_links_command)  # link health, weekly in the CI workflow init writes
 
 
 @cli.command()

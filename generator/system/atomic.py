@@ -139,7 +139,7 @@ def recover(journal: Path) -> list[Path]:
     """Finish a change a killed run left in its journal; returns the targets it completed."""
     try:
         entries = json.loads(journal.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+    except (FileNotFoundError, NotADirectoryError):  # no journal, or no state folder at all
         return []
     except (OSError, ValueError):
         journal.unlink(missing_ok=True)  # torn before it was complete: nothing was moved
