@@ -303,6 +303,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """Each page's key for the preview (incremental.page_keys)."""
         assert self.preview is not None and self.portal is not None and self.renderer is not None
         portal, renderer, related = self.portal, self.renderer, self.index.related
+        assert self.heads is not None
+        heads = self.heads
 
         def markdown(file: File) -> str:
             text = Path(file.abs_src_path or "").read_text(encoding="utf-8-sig")
@@ -314,7 +316,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             program = guide[1].id if guide else src.removeprefix("programs/")[:-3]
             # Their titles, tiers and phases, as the related list shows them.
             listed = [keep.inputs.program[i] for i in related.get(program, [])]
-            return [keep.inputs.base, *listed] if listed else []
+            head = [heads.key(src)]  # what its head says (generator/site/head.py)
+            return [*head, keep.inputs.base, *listed] if listed else head
 
         common = self.preview.everything(config, self.lang)
         made = {item.src: item.content for item in generated}

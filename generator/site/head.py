@@ -3,7 +3,9 @@ tags, and the page's JSON-LD (structured.py), in one delimited block put before 
 
 Every value comes from YAML or mkdocs.yml, so every value is escaped: attributes with
 `html.escape`, the JSON-LD with `<`, `>` and `&` written as JSON escapes, so that a title
-holding `</script>` or `<!--` stays text inside the script element.
+holding `</script>` or `<!--` stays text inside the script element. A page has one
+script element, its entities in an `@graph` (which Google and extruct read): one place
+where text is escaped, and one element a test can count.
 """
 
 from __future__ import annotations
@@ -49,7 +51,7 @@ class Heads:
     def block(self, page: Page) -> str:
         """Open Graph and Twitter tags, then the page's JSON-LD, if it has any."""
         portal, lang = self.portal, self.where.lang
-        shown = self.shown.get(page.src) or portal.guides.get(page.src)
+        shown = self._shown(page.src)
         summary = structured.description(portal, shown, page.src, lang)
         title = structured.title(portal, shown, lang) if shown else page.title
         tags = _open_graph(portal, self.where, page, title, summary or page.description)
@@ -60,6 +62,22 @@ class Heads:
             lines.append(f'<script type="application/ld+json">{script_json(data)}</script>')
         lines.append(END)
         return "\n".join(lines) + "\n"
+
+    def key(self, src: str) -> str:
+        """What the model puts into the head of the page at `src`, for the preview to
+        rebuild a page whose Markdown is the same but whose head is not (a session now
+        over, a phase renamed above a guide, another vendor name)."""
+        portal, shown = self.portal, self._shown(src)
+        made = [
+            structured.page_graph(portal, self.where, shown),
+            structured.title(portal, shown, self.where.lang) if shown else None,
+            structured.description(portal, shown, src, self.where.lang),
+            portal.info.model_dump(include={"product", "vendor", "languages"}),
+        ]
+        return script_json(made)
+
+    def _shown(self, src: str) -> structured.Shown | None:
+        return self.shown.get(src) or self.portal.guides.get(src)
 
 
 def with_head(output: str, block: str) -> str:

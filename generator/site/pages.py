@@ -85,8 +85,8 @@ def site_files(
     for asset in (ASSET, SCRIPT, PLAN_SCRIPT):
         yield SiteFile(asset, package_files("generator.site").joinpath(asset).read_bytes())
     if renderer.lang == portal.language:  # one picture for every language (og_image.py)
-        phases = [v.phase.id for v in portal.phases]
-        yield SiteFile(OG_IMAGE, keep(lambda: og_image(portal), "og-image", phases))
+        # Drawn from the lifecycle and the phases' headers, which every key holds.
+        yield SiteFile(OG_IMAGE, keep(lambda: og_image(portal), "og-image", []))
 
 
 def keeper(
