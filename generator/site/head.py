@@ -10,6 +10,7 @@ where text is escaped, and one element a test can count.
 
 from __future__ import annotations
 
+import functools
 import html
 import json
 from dataclasses import dataclass
@@ -26,8 +27,9 @@ from generator.source.urls import HOME
 BEGIN = "<!-- phasebook: link previews and structured data -->"
 END = "<!-- /phasebook -->"
 # JSON escapes for what would end a script element or open a comment in it: JSON readers
-# give back the very characters, the HTML parser never sees a tag.
-_SCRIPT_SAFE = str.maketrans({"<": "\\u003c", ">": "\\u003e", "&": "\\u0026"})
+# give back the very characters, the HTML parser never sees a tag. (Three `replace` calls:
+# `str.translate` took a third of the time of a page's head.)
+_SCRIPT_SAFE = (("&", "\\u0026"), ("<", "\\u003c"), (">", "\\u003e"))
 
 
 @dataclass(frozen=True)
@@ -89,9 +91,13 @@ def with_head(output: str, block: str) -> str:
 
 def script_json(data: object) -> str:
     """`data` as JSON that stays inside `<script type="application/ld+json">`."""
-    return json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_SCRIPT_SAFE)
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    for character, escaped in _SCRIPT_SAFE:
+        text = text.replace(character, escaped)
+    return text
 
 
+@functools.cache
 def og_locale(lang: str) -> str:
     """Open Graph's locale of a language: language_TERRITORY, as CLDR's likely subtags
     complete it (ja → ja_JP, en → en_US, ko → ko_KR)."""
