@@ -53,7 +53,7 @@ class Heads:
     def block(self, page: Page) -> str:
         """Open Graph and Twitter tags, then the page's JSON-LD, if it has any."""
         portal, lang = self.portal, self.where.lang
-        shown = self._shown(page.src)
+        shown = self.shown.get(page.src)
         summary = structured.description(portal, shown, page.src, lang)
         title = structured.title(portal, shown, lang) if shown else page.title
         tags = _open_graph(portal, self.where, page, title, summary or page.description)
@@ -69,7 +69,7 @@ class Heads:
         """What the model puts into the head of the page at `src`, for the preview to
         rebuild a page whose Markdown is the same but whose head is not (a session now
         over, a phase renamed above a guide, another vendor name)."""
-        portal, shown = self.portal, self._shown(src)
+        portal, shown = self.portal, self.shown.get(src)
         made = [
             structured.page_graph(portal, self.where, shown),
             structured.title(portal, shown, self.where.lang) if shown else None,
@@ -77,9 +77,6 @@ class Heads:
             portal.info.model_dump(include={"product", "vendor", "languages"}),
         ]
         return script_json(made)
-
-    def _shown(self, src: str) -> structured.Shown | None:
-        return self.shown.get(src) or self.portal.guides.get(src)
 
 
 def with_head(output: str, block: str) -> str:

@@ -20,7 +20,7 @@ from generator.source import model as m
 from generator.source.urls import HOME, page_url, phase_src, program_src
 
 SCHEMA = "https://schema.org/"
-OG_IMAGE = "assets/phasebook-og.png"  # the link-preview image, in every language's tree
+OG_IMAGE = "assets/phasebook-og.png"  # the link-preview image, in the first language's tree
 
 
 @dataclass(frozen=True)
@@ -100,7 +100,7 @@ def _course(portal: m.Portal, where: Where, program: m.ProgramBase) -> dict:
     course: dict = {
         "@type": "Course",
         "name": portal.title(program, lang),
-        "description": _plain(portal, program.summary, lang) or portal.title(program, lang),
+        "description": _about(portal, program, lang),
         "provider": organizer(portal, where),
         "inLanguage": portal.languages(program),
         "isAccessibleForFree": not portal.tier(program.tier).paid,
@@ -131,7 +131,7 @@ def _event(portal: m.Portal, where: Where, program: m.ProgramBase, session: m.Se
     event: dict = {
         "@type": "Event",
         "name": portal.title(program, lang),
-        "description": _plain(portal, program.summary, lang) or portal.title(program, lang),
+        "description": _about(portal, program, lang),
         "startDate": _at(portal, session.starts),
         "endDate": _at(portal, m.session_ends(program, session)),
         "duration": _duration(program.length()),
@@ -199,7 +199,7 @@ def _video(portal: m.Portal, where: Where, program: m.ProgramBase) -> dict | Non
     video: dict = {
         "@type": "VideoObject",
         "name": portal.title(program, lang),
-        "description": _plain(portal, program.summary, lang) or portal.title(program, lang),
+        "description": _about(portal, program, lang),
         "embedUrl": url,
         "url": url,
         "duration": _duration(program.length()),
@@ -252,6 +252,11 @@ def _at(portal: m.Portal, moment) -> str:
 def _duration(length: timedelta) -> str:
     """ISO 8601, as schema.org reads a duration: PT90M."""
     return f"PT{int(length.total_seconds() // 60)}M"
+
+
+def _about(portal: m.Portal, program: m.ProgramBase, lang: str) -> str:
+    """A program's summary, or its title where it has none (Google wants a description)."""
+    return _plain(portal, program.summary, lang) or portal.title(program, lang)
 
 
 def _plain(portal: m.Portal, value: dict[str, str] | None, lang: str) -> str | None:
