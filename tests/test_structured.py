@@ -21,7 +21,8 @@ import html5lib
 import pytest
 from PIL import Image
 
-from tests.helpers import FIXTURES, edit, phasebook, problems
+from generator.site.og_image import og_image
+from tests.helpers import FIXTURES, edit, load, phasebook, problems
 
 SITE_URL = "https://portal.example/cs/"
 HOSTILE_TITLE = "</script><script>alert(1)</script><!-- はじめての設計 & 'q' \"dq\""
@@ -265,3 +266,20 @@ def test_a_registration_url_that_would_leave_the_script_is_refused(tmp_path: Pat
     )
     (found,) = problems(project)
     assert re.match(r"phases/start\.yml:\d+:\d+: ", found), found
+
+
+def test_the_preview_image_of_one_phase_and_a_name_too_long(tmp_path: Path) -> None:
+    """One phase takes the whole ring; a product name of one 200-letter word is cut to
+    the picture's width; a title in Japanese only is left out, not drawn as boxes."""
+    project = tmp_path / "portal"
+    shutil.copytree(FIXTURES / "minimal", project)
+    (project / "phases/run.yml").unlink()
+    lifecycle = project / "phases/lifecycle.yml"
+    edit(lifecycle, "  - id: use\n    name: {ja: 利用, en: Use}\n    phases: [run]\n", "")
+    edit(lifecycle, "product: Example Cloud", "product: " + "W" * 200)
+    edit(lifecycle, "en: Test Portal", "en: テスト")
+    image = Image.open(io.BytesIO(og_image(load(project)))).convert("RGB")
+    assert image.size == (1200, 630)
+    margin = image.crop((1165, 0, 1200, 630))
+    assert margin.getcolors() == [(35 * 630, (255, 255, 255))]  # nothing drawn past it
+    assert image.getpixel((180, 375)) == (40, 53, 147)  # the left half: the same phase

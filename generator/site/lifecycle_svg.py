@@ -60,13 +60,14 @@ def lifecycle_svg(
 Point = tuple[float, float]
 
 
-def outline(portal: m.Portal, steps: int = 24) -> list[tuple[int, str, list[Point], Point]]:
-    """Each phase's number, colour, chevron and middle in viewBox units, its arcs cut
-    into `steps` straight pieces: the same picture for what draws no SVG path (the
-    link-preview PNG, og_image.py)."""
+def outline(portal: m.Portal) -> list[tuple[int, str, list[Point], Point]]:
+    """Each phase's number, colour, chevron and middle in viewBox units, its arcs cut into
+    straight pieces of at most two degrees: the same picture for what draws no SVG path
+    (the link-preview PNG, og_image.py)."""
     found = []
     for seg in _segments(portal):
         a0, a1 = seg.start + GAP / 2, seg.end - GAP / 2
+        steps = max(2, math.ceil((a1 - a0) / 2))
         mid = (OUTER + INNER) / 2
         outer = [_point(a0 + (a1 - a0) * i / steps, OUTER) for i in range(steps + 1)]
         inner = [_point(a1 - (a1 - a0) * i / steps, INNER) for i in range(steps + 1)]

@@ -12,10 +12,11 @@ sources give the same bytes.
 from __future__ import annotations
 
 import io
+import math
 
 from PIL import Image, ImageDraw, ImageFont
 
-from generator.site.lifecycle_svg import CENTER, outline, stage_colour
+from generator.site.lifecycle_svg import CENTER, INNER, OUTER, outline, stage_colour
 from generator.source import model as m
 
 WIDTH, HEIGHT = 1200, 630  # what Open Graph readers and Twitter's large card expect
@@ -46,7 +47,10 @@ def _loop(draw: ImageDraw.ImageDraw, portal: m.Portal) -> None:
     def at(point: tuple[float, float]) -> tuple[float, float]:
         return left + point[0] * scale, top + point[1] * scale
 
-    font = _font(46)
+    # Numbers as large as a segment's width at its middle allows: 46 px up to 12 phases.
+    mid = (OUTER + INNER) / 2 * RING / CENTER
+    half = min(math.pi / len(portal.phases), math.pi / 2)  # one phase: the whole ring
+    font = _font(max(8, int(min(46, 2 * mid * math.sin(half) * 0.55))))
     for number, colour, polygon, middle in outline(portal):
         draw.polygon([at(p) for p in polygon], fill=colour)
         draw.text(at(middle), str(number), fill="#ffffff", font=font, anchor="mm")
@@ -58,8 +62,8 @@ def _names(draw: ImageDraw.ImageDraw, portal: m.Portal) -> None:
     x, y = (LEFT * 2 + 2 * RING + 50) * SCALE, 210 * SCALE
     room = WIDTH * SCALE - x - 40 * SCALE
     for text, size, colour in _lines(portal):
-        font = _fitting(text, size, room)
-        draw.text((x, y), text, fill=colour, font=font, anchor="ls")
+        shown, font = _fitting(text, size, room)
+        draw.text((x, y), shown, fill=colour, font=font, anchor="ls")
         y += int(size * 1.5) * SCALE
     stages = portal.lifecycle.stages
     width = room / max(len(stages), 1)
@@ -87,13 +91,22 @@ def _latin(text: str) -> bool:
     return bool(text.strip()) and text.isascii() and text.isprintable()
 
 
-def _fitting(text: str, size: int, room: float) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
-    """The shipped font at `size`, smaller until `text` fits in `room`."""
+def _fitting(
+    text: str, size: int, room: float
+) -> tuple[str, ImageFont.FreeTypeFont | ImageFont.ImageFont]:
+    """`text` and the shipped font at `size`, smaller down to two thirds of it until the
+    text fits in `room`; a text still too wide is cut at a word, with "..." after it."""
+    smallest = size * 2 // 3
+    while size > smallest and _font(size).getlength(text) > room:
+        size -= 2
     font = _font(size)
-    while size > 12 and font.getlength(text) > room:
-        size -= 4
-        font = _font(size)
-    return font
+    words = text.split()
+    while len(words) > 1 and font.getlength(text) > room:
+        words.pop()
+        text = " ".join(words) + "..."
+    while len(text) > 4 and font.getlength(text) > room:  # one long word
+        text = text[:-4] + "..."
+    return text, font
 
 
 def _font(size: int) -> ImageFont.FreeTypeFont | ImageFont.ImageFont:
