@@ -118,14 +118,14 @@ def edits(project: Path) -> list[tuple[str, Callable[[], None]]]:
         ("a phase renamed", change(run, "{ja: 運用, en: Run}", "{ja: 活用, en: Adopt}")),
         ("a tier renamed", change(lifecycle, "ja: プレミア", "ja: プレミアム")),
         ("the portal's title", change(lifecycle, "ja: テスト ポータル", "ja: 検証ポータル")),
-        # In no page's Markdown, only in their heads' JSON-LD (the organizer).
-        ("the vendor renamed", change(lifecycle, "vendor: Example\n", "vendor: Example Inc.\n")),
         ("an exit criterion", change(start, 'target: ">= 1"', 'target: ">= 2"')),
         ("the start page", change(content / "index.md", "[はじめに]", "まずは[はじめに]")),
         ("a program removed", change(run, NEW_VIDEO.replace(": 5", ": 12"), "")),
         ("the translation removed", lambda: translation.unlink()),
         ("the guide removed", change(start, NEW_GUIDE, "")),
         ("its page removed", lambda: new_guide.unlink()),
+        # In no page's Markdown, only in their heads' JSON-LD (the organizer).
+        ("the vendor renamed", change(lifecycle, "vendor: Example\n", "vendor: Example Inc.\n")),
     ]
 
 
