@@ -11,6 +11,7 @@ its work to the module that owns the concern (as mkdocs-static-i18n's plugin.py 
 
 from __future__ import annotations
 
+import html
 import os
 from datetime import datetime
 from pathlib import Path
@@ -24,8 +25,11 @@ from mkdocs.structure.pages import Page
 
 from generator.build.settings import settings
 from generator.site.guard import Guard, HtmlPolicy
+from generator.site.head import Heads, with_head
+from generator.site.head import Page as HeadPage
 from generator.site.pages import SiteFile, collisions, keeper, site_files
 from generator.site.render import Renderer
+from generator.site.structured import Where
 from generator.source.memo import TEMPLATES, Keeper
 from generator.source.model import Portal
 from generator.source.urls import HOME, alternates
@@ -60,6 +64,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.twins = Twins()  # under `mkdocs build`: the other languages' processes
         self.preview: Incremental | None = None  # under `mkdocs serve`
         self.guard = Guard(HtmlPolicy(), self.root)  # script in the pages written by hand
+        self.heads: Heads | None = None  # link previews and structured data (head.py)
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """`mkdocs serve` keeps pages and keys between rebuilds, to rebuild only what changed."""
@@ -98,6 +103,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         given = reconfigure.given(config, self.site_url)
         options = reconfigure.options(self.config)
         reconfigure.apply(config, settings(self.portal, self.lang, options, given))
+        where = Where(self.lang, config.site_url, self.site_url, config.use_directory_urls)
+        self.heads = Heads(self.portal, where)
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -176,9 +183,14 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             config.extra["alternate"] = alternates(page.url, languages, self.site_url)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Fill in the related content of program and guide pages."""
-        if not self.config.enabled or self.renderer is None or RELATED_MARK not in output:
+        """Fill in the related content of program and guide pages; tell link previews and
+        search engines what the page is (generator/site/head.py)."""
+        if not self.config.enabled or self.renderer is None:
             return None
+        if self.heads is not None:
+            output = with_head(output, self.heads.block(self._head_page(page, config)))
+        if RELATED_MARK not in output:
+            return output
         if self.preview is None:
             self._await_related()
         with reported():
@@ -238,6 +250,18 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """The index worker's timings of the last build (benchmarks/build_scale.py)."""
         return self.index.timings
 
+    def _head_page(self, page: Page, config: MkDocsConfig) -> HeadPage:
+        """The page as head.py needs it. MkDocs' title of a generated page is the escaped
+        HTML its front matter gives (render/base.py): unescaped here, escaped once again
+        where it is written."""
+        return HeadPage(
+            src=page.file.src_uri,
+            title=html.unescape(page.title or config.site_name),
+            url=page.canonical_url,
+            description=page.meta.get("description") or config.site_description,
+            site_name=config.site_name,
+        )
+
     def _path(self, option: str) -> Path:
         return self.root / option
 
@@ -279,6 +303,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """Each page's key for the preview (incremental.page_keys)."""
         assert self.preview is not None and self.portal is not None and self.renderer is not None
         portal, renderer, related = self.portal, self.renderer, self.index.related
+        assert self.heads is not None
+        heads = self.heads
 
         def markdown(file: File) -> str:
             text = Path(file.abs_src_path or "").read_text(encoding="utf-8-sig")
@@ -290,7 +316,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             program = guide[1].id if guide else src.removeprefix("programs/")[:-3]
             # Their titles, tiers and phases, as the related list shows them.
             listed = [keep.inputs.program[i] for i in related.get(program, [])]
-            return [keep.inputs.base, *listed] if listed else []
+            head = [heads.key(src)]  # what its head says (generator/site/head.py)
+            return [*head, keep.inputs.base, *listed] if listed else head
 
         common = self.preview.everything(config, self.lang)
         made = {item.src: item.content for item in generated}

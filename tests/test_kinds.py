@@ -15,6 +15,7 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Literal
 
+import extruct
 import pytest
 from click.testing import CliRunner
 from icalendar import Calendar
@@ -123,6 +124,18 @@ def test_a_site_with_a_registered_kind_builds(project: Path) -> None:
     assert str(event["URL"]) == "https://example.com/portal/programs/ws-deploy.html"
     data = json.loads((site / "api" / "catalog.json").read_text(encoding="utf-8"))
     assert {p["id"]: p["kind"] for p in data["programs"]}["ws-deploy"] == "workshop"
+    # Search engines read it as an event held at its venue, over its two days.
+    found = extruct.extract(page, syntaxes=["json-ld"])["json-ld"]
+    (course, event) = [i for i in found[0]["@graph"] if i["@type"] in ("Course", "Event")]
+    assert event["eventAttendanceMode"] == "https://schema.org/OfflineEventAttendanceMode"
+    venue = "Example Tokyo office, 1-2-3 Marunouchi"
+    assert event["location"] == {"@type": "Place", "name": venue, "address": venue}
+    assert (event["startDate"], event["endDate"]) == (
+        "2027-01-12T09:00:00+09:00",
+        "2027-01-13T16:00:00+09:00",
+    )
+    assert event["url"] == "https://example.com/portal/programs/ws-deploy.html"
+    assert course["hasCourseInstance"][0]["courseMode"] == "onsite"
     # Its words and its section, declared in its class.
     phase = text_of(site / "phases" / "start.html")
     assert "Workshops" in phase and "Workshop (in person) · 420 min" in phase

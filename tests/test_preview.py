@@ -124,6 +124,8 @@ def edits(project: Path) -> list[tuple[str, Callable[[], None]]]:
         ("the translation removed", lambda: translation.unlink()),
         ("the guide removed", change(start, NEW_GUIDE, "")),
         ("its page removed", lambda: new_guide.unlink()),
+        # In no page's Markdown, only in their heads' JSON-LD (the organizer).
+        ("the vendor renamed", change(lifecycle, "vendor: Example\n", "vendor: Example Inc.\n")),
     ]
 
 

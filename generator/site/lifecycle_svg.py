@@ -57,6 +57,27 @@ def lifecycle_svg(
     return Markup("\n".join(parts))
 
 
+Point = tuple[float, float]
+
+
+def outline(portal: m.Portal) -> list[tuple[int, str, list[Point], Point]]:
+    """Each phase's number, colour, chevron and middle in viewBox units, its arcs cut into
+    straight pieces of at most two degrees: the same picture for what draws no SVG path
+    (the link-preview PNG, og_image.py)."""
+    found = []
+    for seg in _segments(portal):
+        a0, a1 = seg.start + GAP / 2, seg.end - GAP / 2
+        steps = max(2, math.ceil((a1 - a0) / 2))
+        mid = (OUTER + INNER) / 2
+        outer = [_point(a0 + (a1 - a0) * i / steps, OUTER) for i in range(steps + 1)]
+        inner = [_point(a1 - (a1 - a0) * i / steps, INNER) for i in range(steps + 1)]
+        front = [_point(a1 + TIP, mid)]
+        back = [_point(a0 + TIP, mid)]
+        middle = _point((seg.start + seg.end) / 2, mid)
+        found.append((seg.number, seg.colour, [*back, *outer, *front, *inner], middle))
+    return found
+
+
 def stage_colour(portal: m.Portal, stage_id: str) -> str:
     ids = [s.id for s in portal.lifecycle.stages]
     return STAGE_COLOURS[ids.index(stage_id) % len(STAGE_COLOURS)]

@@ -13,7 +13,9 @@ from importlib.resources import files as package_files
 from generator.feeds.calendar import feed_files
 from generator.feeds.catalog import catalog_json
 from generator.i18n.messages import tr
+from generator.site.og_image import og_image
 from generator.site.render import ASSET, SCRIPT, Renderer
+from generator.site.structured import OG_IMAGE
 from generator.source import model as m
 from generator.source.memo import Keeper, Memo
 from generator.source.urls import (
@@ -82,6 +84,9 @@ def site_files(
     yield SiteFile(CATALOG_JSON, data)
     for asset in (ASSET, SCRIPT, PLAN_SCRIPT):
         yield SiteFile(asset, package_files("generator.site").joinpath(asset).read_bytes())
+    if renderer.lang == portal.language:  # one picture for every language (og_image.py)
+        # Drawn from the lifecycle and the phases' headers, which every key holds.
+        yield SiteFile(OG_IMAGE, keep(lambda: og_image(portal), "og-image", []))
 
 
 def keeper(
