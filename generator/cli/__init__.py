@@ -206,6 +206,7 @@ def export(out: Path, langs: tuple[str, ...]) -> None:
     "--workers",
     default=None,
     callback=_workers,
+    metavar="N",
     help="Processes answering requests, each with the index open.  [default: one per core]",
 )
 @project_options
