@@ -195,8 +195,10 @@ def main(argv: list[str]) -> None:
         parser.error(f"--sizes takes whole numbers separated by commas (got {args.sizes!r})")
     groups = [g.strip() for g in args.only.split(",") if g.strip()]
     unknown = sorted(set(groups) - set(GROUPS))
-    if unknown or not groups or not sizes or min(sizes) < 1:
-        parser.error(f"--only takes {', '.join(GROUPS)}; --sizes positive numbers")
+    if unknown or not groups:
+        parser.error(f"--only takes {', '.join(GROUPS)} (got {','.join(unknown) or 'none'!r})")
+    if not sizes or min(sizes) < 1:
+        parser.error("--sizes takes positive whole numbers")
     if args.runs is not None and args.runs < 1:
         parser.error("--runs must be 1 or more")
     print(table(sizes, groups, collect(sizes, groups, args.runs)), flush=True)
