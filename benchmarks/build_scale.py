@@ -197,7 +197,7 @@ def prerender(project: Path, plain: Path) -> None:
     (plain / "languages").write_text(languages, encoding="utf-8")
 
 
-def measure(project: Path) -> dict:
+def build_once(project: Path) -> dict:
     """Build `project` in this process and return the figures (run in a child process)."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
@@ -294,7 +294,7 @@ COLUMNS = [
 
 def main(argv: list[str]) -> None:
     if argv[:1] == ["--child"]:
-        print(json.dumps(measure(Path(argv[1]))))
+        print(json.dumps(build_once(Path(argv[1]))))
         return
     runs = 3
     if argv[:1] == ["--runs"]:
@@ -306,7 +306,7 @@ def main(argv: list[str]) -> None:
             project, plain = Path(tmp) / "phasebook", Path(tmp) / "plain"
             generate(project, size)
             prerender(project, plain)
-            ratios = [_run(size, n, project, plain) for n in range(1, runs + 1)]
+            ratios = [_run(size, n, project, plain)[0] for n in range(1, runs + 1)]
         spread = f"{min(ratios):.2f}–{max(ratios):.2f}"
         print(
             f"{size:>8} median ratio {statistics.median(ratios):.2f} "
@@ -315,9 +315,27 @@ def main(argv: list[str]) -> None:
         )
 
 
-def _run(size: int, number: int, project: Path, plain: Path) -> float:
+def measure(programs: int, runs: int = 3) -> dict:
+    """For benchmarks/table.py: the ratio's median and spread over `runs` runs at `programs`
+    programs, and the largest peak RSS of Phasebook's build (its own process, and the
+    largest of its children). Each run's line goes to stderr."""
+    with tempfile.TemporaryDirectory(prefix="phasebook-bench-") as tmp:
+        project, plain = Path(tmp) / "phasebook", Path(tmp) / "plain"
+        generate(project, programs)
+        prerender(project, plain)
+        done = [_run(programs, n, project, plain, sys.stderr) for n in range(1, runs + 1)]
+    ratios = [ratio for ratio, _ in done]
+    return {
+        "build_ratio_median": round(statistics.median(ratios), 2),
+        "build_ratio_spread": (round(min(ratios), 2), round(max(ratios), 2)),
+        "peak_rss_mb": max(r["peak_rss_mb"] for _, r in done),
+        "child_rss_mb": max(r["child_rss_mb"] for _, r in done),
+    }
+
+
+def _run(size: int, number: int, project: Path, plain: Path, out=sys.stdout) -> tuple[float, dict]:
     """One run of both builds, in turn first and second (the machine warms up and cools
-    down between them); prints its line and returns the ratio."""
+    down between them); prints its line and returns the ratio and Phasebook's figures."""
     order = (project, plain) if number % 2 else (plain, project)
     measured = {path: child(path) for path in order}
     r, p = measured[project], measured[plain]
@@ -339,8 +357,9 @@ def _run(size: int, number: int, project: Path, plain: Path) -> float:
         r["site_mb"],
         f"{r['search_kb']} ({r['search_gz_kb']})",
     ]
-    print(" ".join(f"{c:>{w}}" for c, (_, w) in zip(cells, COLUMNS, strict=True)), flush=True)
-    return ratio
+    line = " ".join(f"{c:>{w}}" for c, (_, w) in zip(cells, COLUMNS, strict=True))
+    print(line, file=out, flush=True)
+    return ratio, r
 
 
 if __name__ == "__main__":

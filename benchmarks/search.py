@@ -1,14 +1,20 @@
 """Measure the Whoosh search: indexing, queries, related content and the HTTP API under load.
 
-    python benchmarks/search.py [--runs N] [SIZE …]   # N passes over the queries; 1,000, 10,000
+    python benchmarks/search.py [--runs N] [--load-runs M] [SIZE …]   # 1,000, 10,000
 
 For each N, a synthetic portal of N programs (the one benchmarks/build_scale.py builds, in
 Japanese and English) is indexed; then it prints documents indexed per second, query p50 and
 p95 over a fixed mix of Japanese, English and mixed queries, the time to compute related
 content for every program and guide, and, from a second process on loopback, 2,000 requests
-to `GET /api/search` at concurrency 20 with their p95 and error count.
-Targets (issue 4): query p95 <= 50 ms and related content <= 60 s at 10,000 documents; zero
-errors under load.
+to `GET /api/search` at concurrency 20 with their p95, requests per second and errors, and
+the resident memory of each `phasebook serve` worker after the load. The load runs M times
+(3) with one worker and with the default (one per core), alternately, and prints the median
+and spread of each. The load generator runs on the same machine: on 2 cores, it takes CPU
+the workers could have used.
+Targets (issue 4, issue 24): query p95 <= 50 ms and related content <= 60 s at 10,000
+documents; API p95 <= 100 ms at 10,000 documents with 20 concurrent clients, zero errors.
+
+`measure(programs)` gives the API's figures with the default workers (benchmarks/table.py).
 """
 
 from __future__ import annotations
@@ -66,7 +72,9 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, int(share * len(ordered)))]
 
 
-def measure(size: int, work: Path, runs: int = 5) -> dict:
+def prepare(size: int, work: Path) -> tuple[Path, Path, list[dict], float]:
+    """The synthetic portal of `size` programs and its index, as `phasebook search` builds
+    it: the project, the index, its documents and the seconds indexing took."""
     project = work / f"portal-{size}"
     generate(project, size)
     portal = load_portal(project / "phases", project / "content", root=project)
@@ -74,9 +82,35 @@ def measure(size: int, work: Path, runs: int = 5) -> dict:
     index_dir = work / f"index-{size}"
     start = time.perf_counter()
     stamp = fingerprint(project / "phases", project / "content")
-    indexjob.build_now(docs, index_dir, stamp)  # as `phasebook search` builds it
-    build_s = time.perf_counter() - start
+    indexjob.build_now(docs, index_dir, stamp)
+    return project, index_dir, docs, time.perf_counter() - start
 
+
+def measure(programs: int, runs: int = 3, workers: int | None = None) -> dict:
+    """The API under load at `programs` programs, `runs` times (default workers unless told):
+    median p95 and requests per second, errors summed, the largest worker's RSS."""
+    with tempfile.TemporaryDirectory(prefix="phasebook-search-") as tmp:
+        project, index_dir, _, _ = prepare(programs, Path(tmp))
+        loads = [api_load(project, index_dir, workers) for _ in range(runs)]
+    return summary(loads)
+
+
+def summary(loads: list[dict]) -> dict:
+    p95s, rates = [x["api_p95_ms"] for x in loads], [x["api_rps"] for x in loads]
+    return {
+        "api_p95_ms": round(statistics.median(p95s), 1),
+        "api_p95_spread": (min(p95s), max(p95s)),
+        "api_rps": round(statistics.median(rates)),
+        "api_rps_spread": (min(rates), max(rates)),
+        "api_errors": sum(x["api_errors"] for x in loads),
+        "worker_rss_mb": max(x["worker_rss_mb"] for x in loads),
+        "workers": loads[0]["workers"],
+        "worker_cpu_s": [x["worker_cpu_s"] for x in loads],
+    }
+
+
+def measure_all(size: int, work: Path, runs: int = 5) -> dict:
+    project, index_dir, docs, build_s = prepare(size, work)
     index = open_index(index_dir, pinned=True)  # as `phasebook serve` keeps it
     timings = []
     for _ in range(runs):
@@ -89,7 +123,6 @@ def measure(size: int, work: Path, runs: int = 5) -> dict:
     related = relate(docs)
     related_s = time.perf_counter() - start
 
-    load = api_load(project, index_dir)
     return {
         "documents": len(docs),
         "docs_per_s": round(len(docs) / build_s),
@@ -98,11 +131,11 @@ def measure(size: int, work: Path, runs: int = 5) -> dict:
         "query_p95_ms": round(percentile(timings, 0.95), 1),
         "related_s": round(related_s, 1),
         "related_pages": len(related),
-        **load,
+        "served": (project, index_dir),
     }
 
 
-def api_load(project: Path, index_dir: Path) -> dict:
+def api_load(project: Path, index_dir: Path, workers: int | None = None) -> dict:
     """`phasebook serve` in a child process; requests from this one, on loopback only."""
     site = project / "site"
     site.mkdir(exist_ok=True)
@@ -124,15 +157,17 @@ def api_load(project: Path, index_dir: Path) -> dict:
             str(project),
             "--port",
             str(port),
+            *(["--workers", str(workers)] if workers else []),
         ],
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     base = f"http://127.0.0.1:{port}/api/search?"
     try:
-        for _ in range(100):  # up within 10 s, or the first request fails
+        for _ in range(600):  # up within 60 s (every worker: a few requests each), or fail
             try:
-                urlopen(base + "q=x", timeout=1).read()
+                for _ in range(10):
+                    urlopen(base + "q=x", timeout=5).read()
                 break
             except OSError:
                 time.sleep(0.1)
@@ -153,6 +188,9 @@ def api_load(project: Path, index_dir: Path) -> dict:
         with ThreadPoolExecutor(CONCURRENCY) as pool:
             done = list(pool.map(one, range(REQUESTS)))
         wall = time.perf_counter() - start
+        serving = children(server.pid) or [server.pid]  # one worker: the server itself
+        rss = [rss_mb(pid) for pid in serving]
+        cpu = [cpu_s(pid) for pid in serving]
     finally:
         server.terminate()
         server.wait(timeout=10)
@@ -160,13 +198,47 @@ def api_load(project: Path, index_dir: Path) -> dict:
         "api_rps": round(REQUESTS / wall),
         "api_p95_ms": round(percentile([t for t, _ in done], 0.95), 1),
         "api_errors": sum(not ok for _, ok in done),
+        "workers": len(serving),
+        "worker_rss_mb": round(max(rss)),
+        "worker_cpu_s": [round(c, 1) for c in sorted(cpu)],  # how evenly the work spread
     }
 
 
+def children(parent: int) -> list[int]:
+    """The processes `parent` started: `phasebook serve`'s workers."""
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == parent:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def cpu_s(pid: int) -> float:
+    """CPU seconds `pid` has used (user and system)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def rss_mb(pid: int) -> float:
+    """Resident memory now (shared pages included: forked workers share some of theirs)."""
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 def main(argv: list[str]) -> None:
-    runs = 5
-    if argv[:1] == ["--runs"]:  # passes over the query mix
-        runs, argv = int(argv[1]), argv[2:]
+    runs, load_runs = 5, 3
+    while argv[:1] in (["--runs"], ["--load-runs"]):
+        if argv[0] == "--runs":  # passes over the query mix
+            runs = int(argv[1])
+        else:  # load tests of each worker count
+            load_runs = max(1, int(argv[1]))
+        argv = argv[2:]
     sizes = [int(a) for a in argv] or [1000, 10000]
     os.environ.setdefault("SOURCE_DATE_EPOCH", "1796083200")
     columns = [
@@ -176,15 +248,33 @@ def main(argv: list[str]) -> None:
         "query_p50_ms",
         "query_p95_ms",
         "related_s",
-        "api_rps",
-        "api_p95_ms",
-        "api_errors",
     ]
     print(" ".join(f"{c:>12}" for c in ["programs", *columns]))
     for size in sizes:
         with tempfile.TemporaryDirectory(prefix="phasebook-search-") as tmp:
-            row = measure(size, Path(tmp), runs)
-        print(" ".join(f"{v:>12}" for v in [size, *(row[c] for c in columns)]), flush=True)
+            row = measure_all(size, Path(tmp), runs)
+            print(" ".join(f"{v:>12}" for v in [size, *(row[c] for c in columns)]), flush=True)
+            compare_workers(size, *row["served"], load_runs)
+
+
+def compare_workers(size: int, project: Path, index_dir: Path, runs: int) -> None:
+    """The API with one worker and with the default, alternately (the machine's load
+    drifts), `runs` times each: median (spread) of each figure."""
+    loads: dict[str, list[dict]] = {"1 worker": [], "default": []}
+    for _ in range(runs):
+        for label, workers in (("1 worker", 1), ("default", None)):
+            loads[label].append(api_load(project, index_dir, workers))
+    for label, done in loads.items():
+        got = summary(done)
+        p95, rps = got["api_p95_spread"], got["api_rps_spread"]
+        print(
+            f"{size:>12} API, {label} ({got['workers']}): p95 {got['api_p95_ms']} ms "
+            f"({p95[0]}–{p95[1]}), {got['api_rps']} requests/s ({rps[0]}–{rps[1]}), "
+            f"{got['api_errors']} errors, {got['worker_rss_mb']} MB RSS per worker, "
+            f"CPU s per worker {got['worker_cpu_s']} "
+            f"({runs} runs, {REQUESTS} requests at concurrency {CONCURRENCY})",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

@@ -122,6 +122,8 @@ def server(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
             str(index),
             "--port",
             str(port),
+            "--workers",
+            "2",  # as on a machine with two cores or more: the guard in every worker
         ],
         cwd=ROOT,
         stdout=subprocess.PIPE,

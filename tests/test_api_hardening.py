@@ -50,6 +50,7 @@ def served(example_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iter
             [
                 *(sys.executable, "-m", "generator.cli", "serve", "--site", str(example_site)),
                 *("--index", str(folder / "index"), "--port", str(port)),
+                *("--workers", "2"),  # the guard in each worker
             ],
             cwd=ROOT,
             stdout=subprocess.DEVNULL,

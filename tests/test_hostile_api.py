@@ -141,7 +141,10 @@ def serving(built_minimal: Path) -> Iterator[tuple[Path, str]]:
     minimal = built_minimal
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "generator.cli", "serve", "-C", str(minimal), "--port", str(port)],
+        [
+            *(sys.executable, "-m", "generator.cli", "serve", "-C", str(minimal)),
+            *("--port", str(port), "--workers", "2"),  # each worker sees each rebuild
+        ],
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

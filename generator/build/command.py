@@ -25,7 +25,7 @@ from generator.i18n.messages import tr
 from generator.search import job as indexjob
 from generator.search.documents import documents
 from generator.search.related import related
-from generator.system import atomic, processes
+from generator.system import atomic, prefork, processes
 
 EXPORT_MARK = ".phasebook-export"  # in every export: what may be replaced by the next one
 
@@ -144,11 +144,12 @@ def _refuse_other_folders(target: Path, out: Path) -> None:
         )
 
 
-def serve_site(root: Path, site_dir: str, index_dir: str | None, address: tuple[str, int]) -> None:
+def serve_site(
+    root: Path, site_dir: str, index_dir: str | None, address: tuple[str, int], workers: int = 1
+) -> None:
     """Serve the built site and its search API. The port is checked before anything is
     indexed: a busy port is said at once, not after a rebuilt index."""
-    from generator.search.server import port_in_use
-    from generator.search.server import serve as run  # Starlette and uvicorn only here
+    from generator.search import server  # Starlette and uvicorn only here
 
     host, port = address
     site = root / site_dir
@@ -158,17 +159,20 @@ def serve_site(root: Path, site_dir: str, index_dir: str | None, address: tuple[
                 site=site
             )
         )
-    if port_in_use(host, port):
+    sock = server.listening_socket(host, port)
+    if sock is None:
         raise CommandError(
             tr("port {port} is in use: `phasebook serve --port {next}`").format(
                 port=port, next=port % 65535 + 1
             )
         )
-    index = ensure_index(root, index_dir)
-    say(
-        tr("Serving {site} with /api/search at {url} (Ctrl+C stops)").format(
-            site=site.resolve(), url=f"http://{host}:{port}/"
-        )
-    )
-    messages.use("en")  # the API answers tools, whatever the team reads
-    run(site, index, host, port)
+    with sock:
+        index = ensure_index(root, index_dir)
+        serving = tr("Serving {site} with /api/search at {url}; workers: {workers} (Ctrl+C stops)")
+        url = f"http://{host}:{port}/"
+        say(serving.format(site=site.resolve(), url=url, workers=workers))
+        messages.use("en")  # the API answers tools, whatever the team reads
+        try:
+            server.serve(site, index, sock, workers)
+        except prefork.WorkersFailing as exc:
+            raise CommandError(str(exc)) from None

@@ -23,17 +23,38 @@ from generator.build import command, outputs
 from generator.build.choices import PAGE_KINDS
 from generator.build.lookup import search_portal
 from generator.build.project import checked, open_portal, say, summary
-from generator.cli.common import HERE, Command, Group, directory_option, project_options
+from generator.cli.common import HERE, Command, Group, directory_option, fail, project_options
 from generator.cli.links import check_links_command
 from generator.cli.new import import_group, new
 from generator.i18n import messages
 from generator.i18n.messages import tr
 from generator.source import language
+from generator.system import processes
+
+WORKERS_PER_CORE = 4
 
 
 def _language(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
     if value is not None:
         messages.use(value)
+
+
+def _workers(ctx: click.Context, param: click.Parameter, value: str | None) -> int:
+    """One worker per core unless told; more than WORKERS_PER_CORE per core only queue
+    for the same cores, each with its own copy of the index in memory."""
+    cores = processes.cores()
+    if value is None:
+        return cores
+    most = WORKERS_PER_CORE * cores
+    if not (value.isascii() and value.isdigit() and len(value) <= 6 and 1 <= int(value) <= most):
+        fail(
+            tr(
+                "--workers must be a whole number from 1 to {most} ({per} per core on this "
+                "machine; got {value!r}): leave it out for one per core ({cores})"
+            ).format(most=most, per=WORKERS_PER_CORE, value=value[:20], cores=cores),
+            2,
+        )
+    return int(value)
 
 
 @click.group(cls=Group)
@@ -181,10 +202,17 @@ def export(out: Path, langs: tuple[str, ...]) -> None:
     show_default=True,
     help="The built site (./dev build), relative to the project.",
 )
+@click.option(
+    "--workers",
+    default=None,
+    callback=_workers,
+    metavar="N",
+    help="Processes answering requests, each with the index open.  [default: one per core]",
+)
 @project_options
-def serve(host: str, port: int, site_dir: str, index_dir: str | None) -> None:
+def serve(host: str, port: int, site_dir: str, index_dir: str | None, workers: int) -> None:
     """Serve the built site and GET /api/search (JSON results and facet counts)."""
-    command.serve_site(HERE, site_dir, index_dir, (host, port))
+    command.serve_site(HERE, site_dir, index_dir, (host, port), workers)
 
 
 @cli.command()

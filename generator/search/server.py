@@ -7,11 +7,14 @@ platforms and e-mail tools that want search results as data.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import html
 import os
+import socket
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -24,12 +27,14 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 from generator.search.index import FACETS, Index, StaleIndex, open_index
 from generator.search.query import MAX_QUERY, QueryError
 from generator.search.scoring import Results, search
+from generator.system import prefork
 
 MAX_LIMIT = 50
 PARAMETERS = {"q", "phase", "tier", "kind", "limit", "lang"}
 # Results change with every build: a cache may keep them, but must ask again each time.
 API_HEADERS = {"Cache-Control": "no-cache"}
 IDLE_SECONDS = 5  # an idle keep-alive connection is closed after this long
+SEARCH_THREADS = 4  # searches under way at once in one process; the others wait their turn
 
 
 class LiveIndex:
@@ -93,10 +98,16 @@ class BadRequest(ValueError):
 def create_app(site: Path, index_dir: Path) -> ASGIApp:
     """The site at `/` and the search API over the index the latest build installed."""
     live = LiveIndex(index_dir)
+    # A slow query must not hold up the event loop and the other requests, so searches run
+    # in threads; but few: each thread keeps a searcher of its own (some 20 MB at 10,000
+    # documents; Starlette's pool of 40 made a worker 850 MB), and under the GIL more
+    # threads search no faster. Made here, in the worker: no thread exists before a fork.
+    threads = ThreadPoolExecutor(SEARCH_THREADS, thread_name_prefix="search")
 
-    def api_search(request: Request) -> JSONResponse:
-        # A plain function: Starlette runs it in a worker thread, so a slow query does not
-        # hold up the event loop and the other requests.
+    async def api_search(request: Request) -> JSONResponse:
+        return await asyncio.get_running_loop().run_in_executor(threads, answer, request)
+
+    def answer(request: Request) -> JSONResponse:
         try:
             args = _arguments(request, live.current().values())
             found = live.search(args)
@@ -168,30 +179,38 @@ def _arguments(request: Request, known: dict[str, set[str]]) -> dict:
     return args
 
 
-def port_in_use(host: str, port: int) -> bool:
-    """Whether another server listens there: uvicorn would print a traceback-like error."""
-    import socket
+def listening_socket(host: str, port: int) -> socket.socket | None:
+    """The server's socket, bound before any worker starts so that every worker accepts on
+    it; None when another server has the port (uvicorn would print a traceback-like error)."""
+    sock = socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError:
+        sock.close()
+        return None
+    return sock
 
-    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((host, port))
-        except OSError:
-            return True
-    return False
 
-
-def serve(site: Path, index_dir: Path, host: str, port: int) -> None:
+def serve(site: Path, index_dir: Path, sock: socket.socket, workers: int = 1) -> None:
+    """Serve until Ctrl+C or SIGTERM, in `workers` processes (system/prefork.py). Searching
+    the pinned index is CPU work under the GIL: one process uses one core, whatever its
+    threads. Each worker opens the index itself and notices a rebuild on its own."""
     import uvicorn  # only here: importing the app (tests) needs no server
 
     from generator.search.guard import GuardedProtocol
 
-    uvicorn.run(
-        create_app(site, index_dir),
-        http=GuardedProtocol,
-        host=host,
-        port=port,
-        log_level="warning",
-        timeout_keep_alive=IDLE_SECONDS,
-        timeout_graceful_shutdown=IDLE_SECONDS,
-    )
+    def serve_one(sock: socket.socket) -> None:
+        config = uvicorn.Config(
+            create_app(site, index_dir),
+            http=GuardedProtocol,
+            log_level="warning",
+            timeout_keep_alive=IDLE_SECONDS,
+            timeout_graceful_shutdown=IDLE_SECONDS,
+        )
+        uvicorn.Server(config).run(sockets=[sock])
+
+    if workers == 1:
+        serve_one(sock)
+    else:
+        prefork.Supervisor(serve_one, sock).run(workers, IDLE_SECONDS + 1)

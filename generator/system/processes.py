@@ -41,13 +41,30 @@ def die_with_parent() -> Callable[[], None]:
         # A child started while a build holds its signals (`held_signals`) must not inherit
         # the hold: the signals forwarded to it have to stop it.
         signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORWARDED)
-        if sys.platform.startswith("linux"):
-            libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
-            libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
-        if os.getppid() != parent:
-            os._exit(1)
+        end_with(parent, signal.SIGKILL)
 
     return preexec
+
+
+def end_with(parent: int, signum: int = signal.SIGTERM) -> None:
+    """Get `signum` when `parent` dies (Linux), or exit now if it already has. For a child
+    another library started (uvicorn's workers, which then shut down as on any SIGTERM)."""
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signum, 0, 0, 0)
+    if os.getppid() != parent:
+        os._exit(1)
+
+
+def cores() -> int:
+    """The cores this process may run on (its CPU affinity, as a container or `taskset`
+    limits it), not the machine's: one worker per core is as many as can run at once."""
+    counted = getattr(os, "process_cpu_count", None)  # Python 3.13
+    if counted is not None:
+        return counted() or 1
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0)) or 1
+    return os.cpu_count() or 1
 
 
 def run(command: Sequence[str], env: dict[str, str] | None = None) -> int:
