@@ -57,13 +57,15 @@ def phase_feed(phase_id: str) -> str:
 
 def sessions(portal: m.Portal) -> list[Scheduled]:
     """Every session of every scheduled program in start order (then program order)."""
-    found = [
-        Scheduled(view, program, session)
-        for view, program in portal.programs()
-        if program.scheduled
-        for session in program.sessions  # type: ignore[attr-defined]
-    ]
-    return sorted(found, key=lambda s: s.session.starts)
+    if "sessions" not in portal.derived:
+        found = [
+            Scheduled(view, program, session)
+            for view, program in portal.programs()
+            if program.scheduled
+            for session in program.sessions  # type: ignore[attr-defined]
+        ]
+        portal.derived["sessions"] = sorted(found, key=lambda s: s.session.starts)
+    return list(portal.derived["sessions"])  # type: ignore[call-overload]
 
 
 def feed_files(
