@@ -82,6 +82,8 @@ class Preview:
         except Exception as exc:  # every failure is shown, none stops the preview
             with self.lock:
                 self.error = _cause(exc)
+            if not isinstance(exc, Abort):  # MkDocs said nothing of it
+                log.error("%s", self.error, exc_info=log.isEnabledFor(logging.DEBUG))
             log.error("%s", tr("The preview shows the problems until they are fixed."))
             return
         with self.lock:

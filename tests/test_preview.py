@@ -71,11 +71,12 @@ class Server:
         return self.text().count("Reloading browsers")
 
     def settle(self, before: int) -> None:
-        """Until the edit has been built and no other build follows it."""
+        """Until the edit has been built and no other build follows it: none has started
+        since the last one ended (a slow machine may start another after a second)."""
         self.wait(lambda text: text.count("Reloading browsers") > before, "no rebuild")
         quiet = self.rebuilds()
         time.sleep(1.0)
-        while self.rebuilds() != quiet:
+        while self.rebuilds() != quiet or not _idle(self.text()):
             quiet = self.rebuilds()
             time.sleep(1.0)
 
@@ -90,6 +91,10 @@ class Server:
     def stop(self) -> None:
         self.process.terminate()
         self.process.wait(timeout=20)
+
+
+def _idle(log: str) -> bool:
+    return log.rfind("Reloading browsers") > log.rfind("Detected file changes")
 
 
 def edits(project: Path) -> list[tuple[str, Callable[[], None]]]:

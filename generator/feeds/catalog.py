@@ -205,7 +205,7 @@ def catalog(
 
 def _plans(portal: m.Portal) -> list[PlanTemplateOut]:
     """The templates as laid out for a plan (feeds/plan.py), in every language."""
-    laid = {t["id"]: t for t in plan.plan_data(portal)["templates"]}
+    laid = {t["id"]: t for t in plan.layouts(portal)}
     return [
         PlanTemplateOut(
             id=t.id,
