@@ -5,8 +5,9 @@
 For each size: a synthetic portal (build_scale.generate), `mkdocs serve` started on it, then
 `--runs` times: one program's Japanese title changed in its phase file, and its page polled
 every 20 ms until the server serves the new title. Prints each wait, the p50 and the max,
-what the server said it rebuilt, and the server's peak RSS. Targets (issue 15): p50 <= 1 s
-at 1,000 programs, <= 2 s at 10,000.
+what the server said it rebuilt, and the server's peak RSS. Targets (issue 24): p50 <= 1 s
+at 1,000 programs, <= 2 s at 10,000. `measure(programs, runs)` gives the same figures to
+`./dev bench`.
 """
 
 from __future__ import annotations
@@ -74,7 +75,16 @@ def titles(project: Path, count: int) -> list[tuple[Path, str, str]]:
     return found[::step][:count]
 
 
-def measure(size: int, runs: int, work: Path) -> dict:
+def measure(programs: int, runs: int = 5) -> dict:
+    """Save-to-visible at `programs` programs over `runs` edits, for `./dev bench`'s table:
+    {"preview_p50_s", "preview_max_s", "first_build_s", "rebuilt", "rss_mb", "waits_s"}."""
+    with tempfile.TemporaryDirectory(prefix="phasebook-preview-") as scratch:
+        result = run(programs, runs, Path(scratch))
+    return {"preview_p50_s": result["p50_s"], "preview_max_s": result["max_s"], **result}
+
+
+def run(size: int, runs: int, work: Path) -> dict:
+    """Serve a portal of `size` programs in `work` and time `runs` saved title edits."""
     project = work / f"portal-{size}"
     build_scale.generate(project, size)
     port = free_port()
@@ -107,6 +117,7 @@ def measure(size: int, runs: int, work: Path) -> dict:
         "first_build_s": first,
         "p50_s": statistics.median(waits),
         "max_s": max(waits),
+        "waits_s": waits,
         "rebuilt": [f"{a}/{b} in {float(s):.2f} s" for a, b, s in rebuilt],
         "rss_mb": rss,
     }
@@ -118,7 +129,7 @@ def main(argv: list[str]) -> None:
         runs, argv = int(argv[1]), argv[2:]
     sizes = [int(a) for a in argv] or [100, 1000, 10000]
     with tempfile.TemporaryDirectory(prefix="phasebook-preview-") as scratch:
-        results = [measure(size, runs, Path(scratch)) for size in sizes]
+        results = [run(size, runs, Path(scratch)) for size in sizes]
     print()
     print(f"{'programs':>8} {'first build s':>13} {'p50 s':>6} {'max s':>6} {'RSS MB':>7}")
     for r in results:

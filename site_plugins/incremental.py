@@ -135,12 +135,12 @@ def page_keys(
     files: Files,
     common: str,
     made: dict[str, str | bytes],
-    markdown: Callable[[File], str],
+    markdown: Callable[[File], object],
     shown: Callable[[str], list],
 ) -> dict[str, tuple]:
     """Each page's key for the preview: its Markdown as MkDocs gets it (`made` for the
-    generated pages, `markdown` for those of docs_dir), the related content it `shown`s,
-    and what every page of the tree shows (`common`)."""
+    generated pages; for those of docs_dir, what `markdown` says it is made of), the
+    related content it `shown`s, and what every page of the tree shows (`common`)."""
     keys = {}
     for file in files:
         if file.src_uri in made:

@@ -40,7 +40,7 @@ from site_plugins.incremental import Incremental, Tracked, page_keys
 from site_plugins.indexing import IndexCollector
 from site_plugins.languages import Twins, language_config, translate_files
 from site_plugins.loading import load, reported
-from site_plugins.preview import Preview
+from site_plugins.preview import Preview, keep_theme_files
 from site_plugins.search import fold_search_index
 from site_plugins.twin import twin_of
 
@@ -69,6 +69,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """`mkdocs serve` keeps pages and keys between rebuilds, to rebuild only what changed."""
         self.preview = Incremental() if command == "serve" else None
+        if self.preview is not None:
+            keep_theme_files()
 
     # Before Material's search plugin fills in its own defaults for what mkdocs.yml left unset.
     @event_priority(50)
@@ -100,6 +102,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             page_size=self.config.catalogue_page_size,
         )
         self.renderer.related = self.index.related
+        _compiled_once(config)
         given = reconfigure.given(config, self.site_url)
         options = reconfigure.options(self.config)
         reconfigure.apply(config, settings(self.portal, self.lang, options, given))
@@ -146,11 +149,9 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
 
     def on_env(self, env, *, config: MkDocsConfig, files: Files) -> None:
         """Every page has been rendered and none written yet: refuse script in any of them
-        (all the problems at once); the theme's templates are compiled once for every
-        language and every rebuild."""
+        (all the problems at once)."""
         with reported():
             self.guard.check()
-        env.bytecode_cache = TEMPLATES
         if self.preview is not None:
             self.preview.written(files, self.lang, Path(config.site_dir))
 
@@ -302,14 +303,19 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
     ) -> dict[str, tuple]:
         """Each page's key for the preview (incremental.page_keys)."""
         assert self.preview is not None and self.portal is not None and self.renderer is not None
-        portal, renderer, related = self.portal, self.renderer, self.index.related
+        portal, inputs, related = self.portal, keep.inputs, self.index.related
         assert self.heads is not None
         heads = self.heads
 
-        def markdown(file: File) -> str:
+        def markdown(file: File) -> tuple:
+            """What the page's Markdown is made of (renderer.page_markdown): its text, the
+            notice of a page shown untranslated, and a guide's phase heading and program.
+            Making it would cost a template render for every guide on every save."""
             text = Path(file.abs_src_path or "").read_text(encoding="utf-8-sig")
             untranslated = self.twin and file.generated_by is None
-            return renderer.page_markdown(file.src_uri, text, untranslated)
+            found = portal.guides.get(file.src_uri)
+            guide = (inputs.header[found[0].phase.id], inputs.program[found[1].id]) if found else ()
+            return (text, untranslated, inputs.base, guide)
 
         def shown(src: str) -> list[str]:
             guide = portal.guides.get(src)
@@ -348,3 +354,18 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 plugin.twin = False
         finally:
             self.twin, self.lang, self.renderer = False, first, renderer
+
+
+def _compiled_once(config: MkDocsConfig) -> None:
+    """The theme's templates are compiled once for every language and every rebuild: in
+    each Jinja environment made from the theme, MkDocs' own and those Material's search
+    plugin makes to translate its settings (a fifth of a second per build)."""
+    theme = config.theme
+    made = theme.get_env
+
+    def get_env():
+        env = made()
+        env.bytecode_cache = TEMPLATES
+        return env
+
+    theme.get_env = get_env  # type: ignore[method-assign]

@@ -16,12 +16,14 @@ import threading
 import time
 import wsgiref.util
 from collections.abc import Callable, Iterable
+from pathlib import Path
 
 from mkdocs.commands.build import build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
 from mkdocs.livereload import LiveReloadServer
 from mkdocs.plugins import get_plugin_logger
+from mkdocs.structure.files import File, Files
 from watchdog.observers.polling import PollingObserver
 
 from generator.i18n.messages import language, tr
@@ -80,6 +82,8 @@ class Preview:
         except Exception as exc:  # every failure is shown, none stops the preview
             with self.lock:
                 self.error = _cause(exc)
+            if not isinstance(exc, Abort):  # MkDocs said nothing of it
+                log.error("%s", self.error, exc_info=log.isEnabledFor(logging.DEBUG))
             log.error("%s", tr("The preview shows the problems until they are fixed."))
             return
         with self.lock:
@@ -118,6 +122,35 @@ def poll_often(server: LiveReloadServer) -> None:
     for path, count in watched.items():
         for _ in range(count):
             server.watch(path)
+
+
+_THEME_FILES: dict[tuple, list[tuple[str, str]]] = {}
+
+
+def keep_theme_files() -> None:
+    """Each build lists the theme's files again (Files.add_files_from_theme), a walk of the
+    ~15,000 files of Material's folder, icons included, each matched against a dozen
+    patterns: a third of a second per language on every save. The preview lists them once
+    per set of theme folders and the names in them that can change (the site's own
+    `custom_dir`): MkDocs 1.6 (pinned) is given the same files it would have found."""
+    if getattr(Files.add_files_from_theme, "kept", False):
+        return
+    walk = Files.add_files_from_theme
+
+    def add_files_from_theme(files: Files, env, config: MkDocsConfig) -> None:
+        custom = config.theme.custom_dir
+        names = sorted(p.as_posix() for p in Path(custom).rglob("*")) if custom else []
+        key = (tuple(config.theme.dirs), tuple(config.theme.static_templates), tuple(names))
+        if key not in _THEME_FILES:
+            found = Files([])
+            walk(found, env, config)
+            _THEME_FILES[key] = [(f.src_uri, f.src_dir) for f in found if f.src_dir]
+        for path, folder in _THEME_FILES[key]:
+            if files.get_file_from_path(path) is None:  # docs_dir's own file wins
+                files.append(File(path, folder, config.site_dir, config.use_directory_urls))
+
+    add_files_from_theme.kept = True  # type: ignore[attr-defined]
+    Files.add_files_from_theme = add_files_from_theme  # type: ignore[method-assign]
 
 
 def _cause(exc: BaseException) -> str:

@@ -11,9 +11,14 @@ import shutil
 import subprocess
 import time
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 from generator.build import engine
+from generator.site.pages import keeper, site_files
+from generator.site.render import Renderer
+from generator.source.load import load_portal
+from generator.source.memo import Memo
 from tests.helpers import ENV, ROOT, edit, free_port, http_get
 
 REBUILT = re.compile(r"Rebuilt (\d+) of (\d+) pages")
@@ -26,6 +31,8 @@ NEW_VIDEO = """  - id: video-new
     url: https://example.com/video/new
     duration_minutes: 5
 """
+OVERRIDE = '{{% extends "base.html" %}}{{% block announce %}}{}{{% endblock %}}\n'
+CUSTOM_DIR = ("  font: false\n", "  font: false\n  custom_dir: overrides\n")
 NEW_GUIDE = """  - id: guide-new
     kind: guide
     tier: free
@@ -64,11 +71,12 @@ class Server:
         return self.text().count("Reloading browsers")
 
     def settle(self, before: int) -> None:
-        """Until the edit has been built and no other build follows it."""
+        """Until the edit has been built and no other build follows it: none has started
+        since the last one ended (a slow machine may start another after a second)."""
         self.wait(lambda text: text.count("Reloading browsers") > before, "no rebuild")
         quiet = self.rebuilds()
         time.sleep(1.0)
-        while self.rebuilds() != quiet:
+        while self.rebuilds() != quiet or not _idle(self.text()):
             quiet = self.rebuilds()
             time.sleep(1.0)
 
@@ -85,6 +93,10 @@ class Server:
         self.process.wait(timeout=20)
 
 
+def _idle(log: str) -> bool:
+    return log.rfind("Reloading browsers") > log.rfind("Detected file changes")
+
+
 def edits(project: Path) -> list[tuple[str, Callable[[], None]]]:
     """What authors do in a day, each saved on its own."""
     phases, content = project / "phases", project / "content"
@@ -94,6 +106,22 @@ def edits(project: Path) -> list[tuple[str, Callable[[], None]]]:
 
     def write(path: Path, text: str) -> Callable[[], None]:
         return lambda: path.write_text(text, encoding="utf-8")
+
+    def theme(template: str, css: str, config: tuple[str, str] | None = None) -> Callable:
+        """The site's own theme folder (listed once by the preview, its templates compiled
+        once): MkDocs watches it only with --watch-theme, so a saved mkdocs.yml or guide
+        rebuilds."""
+
+        def step() -> None:
+            (project / "overrides" / "assets").mkdir(parents=True, exist_ok=True)
+            (project / "overrides" / "main.html").write_text(template, encoding="utf-8")
+            (project / "overrides" / "assets" / css).write_text("p{color:#123}", "utf-8")
+            if config:
+                edit(project / "mkdocs.yml", *config)
+            else:
+                edit(guide, "最初のログイン", "はじめてのログイン")
+
+        return step
 
     def change(path: Path, old: str, new: str) -> Callable[[], None]:
         return lambda: edit(path, old, new)
@@ -113,6 +141,13 @@ def edits(project: Path) -> list[tuple[str, Callable[[], None]]]:
         ("the guide program", change(start, "programs:\n", "programs:\n" + NEW_GUIDE)),
         ("no prerequisite", change(start, "prerequisites: [atx-start]", "prerequisites: []")),
         ("a level", change(start, "level: beginner", "level: advanced")),
+        (
+            "a guide's tier",
+            change(start, "free\n    page: guides/hello", "premier\n    page: guides/hello"),
+        ),
+        ("its phase renamed", change(start, "{ja: はじめに, en: Start}", "{ja: 準備, en: Prep}")),
+        ("a theme folder", theme(OVERRIDE.format("告知"), "a.css", CUSTOM_DIR)),
+        ("its template", theme(OVERRIDE.format("お知らせ"), "b.css")),
         ("a broken file", change(run, "kind: video\n    title", "kind: video\n  title")),
         ("fixed again", change(run, "kind: video\n  title", "kind: video\n    title")),
         ("a phase renamed", change(run, "{ja: 運用, en: Run}", "{ja: 活用, en: Adopt}")),
@@ -212,3 +247,30 @@ def first_difference(edited: dict[str, bytes], fresh: dict[str, bytes], paths: l
     old = edited[path].decode(errors="replace").splitlines()
     new = fresh[path].decode(errors="replace").splitlines()
     return "\n".join(difflib.unified_diff(old, new, "preview/" + path, "fresh/" + path, n=1))
+
+
+def test_what_is_dated_is_made_again_when_the_clock_moves(minimal: Path) -> None:
+    """The preview keeps feeds, catalogue entries and pages across rebuilds; when its clock
+    moves on (a new minute, a new day, a session over) every file it makes is the file a
+    fresh build of that moment makes, byte for byte: DTSTAMP, the catalogue's build time,
+    the plans page's date and the upcoming sessions included."""
+    memo, url = Memo(), "https://example.com/"
+    # A session is under way, then over at the next minute; a new day; a new year.
+    moments = ["2026-06-03T01:30", "2026-06-03T02:01", "2026-06-04T02:01", "2027-01-01T00:00"]
+    for moment in moments:
+        now = datetime.fromisoformat(moment).replace(tzinfo=UTC)
+        for lang in ("ja", "en"):
+            portal = load_portal(minimal / "phases", minimal / "content", now=now)
+            renderer = Renderer(portal, lang=lang)
+            keep = keeper(portal, renderer, url, True, memo)
+            made = site_files(portal, renderer, site_url=url, directory_urls=True, keep=keep)
+            kept = {f.src: f.content for f in made}
+            portal = load_portal(minimal / "phases", minimal / "content", now=now)
+            made = site_files(
+                portal, Renderer(portal, lang=lang), site_url=url, directory_urls=True
+            )
+            fresh = {f.src: f.content for f in made}
+            assert sorted(kept) == sorted(fresh)
+            assert [src for src in fresh if kept[src] != fresh[src]] == [], (moment, lang)
+            assert f"DTSTAMP:{now:%Y%m%dT%H%M%S}Z".encode() in kept["schedule.ics"]
+        memo.sweep()

@@ -10,7 +10,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import UTC
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from icalendar import Calendar, Event, Timezone, vText
@@ -21,6 +21,12 @@ from generator.source.memo import Keep, make
 from generator.source.urls import absolute_url, page_url, program_src
 
 FEED = "schedule.ics"
+# Events are written with this DTSTAMP and each feed gets the build's in its place: a
+# feed's bytes are then kept by the preview across the minutes (generator/source/memo.py)
+# and only the stamp is written again, not every event (RFC 5545 folding leaves a line this
+# short whole, and text cannot hold a line break, so the marker is only ever the stamp).
+_STAMPED = datetime(1970, 1, 1, tzinfo=UTC)
+_MARK = b"\r\nDTSTAMP:19700101T000000Z\r\n"
 
 
 @dataclass(frozen=True)
@@ -51,13 +57,15 @@ def phase_feed(phase_id: str) -> str:
 
 def sessions(portal: m.Portal) -> list[Scheduled]:
     """Every session of every scheduled program in start order (then program order)."""
-    found = [
-        Scheduled(view, program, session)
-        for view, program in portal.programs()
-        if program.scheduled
-        for session in program.sessions  # type: ignore[attr-defined]
-    ]
-    return sorted(found, key=lambda s: s.session.starts)
+    if "sessions" not in portal.derived:
+        found = [
+            Scheduled(view, program, session)
+            for view, program in portal.programs()
+            if program.scheduled
+            for session in program.sessions  # type: ignore[attr-defined]
+        ]
+        portal.derived["sessions"] = sorted(found, key=lambda s: s.session.starts)
+    return list(portal.derived["sessions"])  # type: ignore[call-overload]
 
 
 def feed_files(
@@ -73,12 +81,12 @@ def feed_files(
     `directory_urls` is MkDocs' `use_directory_urls`: an event links its program's page."""
     every = sessions(portal)
     zone = ZoneInfo(portal.info.timezone)
-    now = portal.now.isoformat()
+    stamp = f"\r\nDTSTAMP:{portal.now.astimezone(UTC):%Y%m%dT%H%M%SZ}\r\n".encode()
     link = Links(site_url, directory_urls)
     events = {
         id(item): keep(
             lambda i=item: _event(portal, i, zone, link, lang).to_ical(),
-            f"event {now} {item.uid}",
+            f"event {item.uid}",
             [item.program.id],
         )
         for item in every
@@ -90,19 +98,20 @@ def feed_files(
             lambda: _calendar(
                 portal, name, [timezone] if items else [], [events[id(i)] for i in items]
             ),
-            f"feed {now} {name} {[i.uid for i in items]}",
+            f"feed {name} {[i.uid for i in items]}",
             [i.program.id for i in items],
         )
 
     name = portal.t(portal.info.title, lang)
-    yield FEED, calendar(every, name)
+    yield FEED, calendar(every, name).replace(_MARK, stamp)
     for view in portal.phases:
         items = [item for item in every if item.view is view]
         phase = portal.t(view.phase.name, lang)
-        yield phase_feed(view.phase.id), calendar(items, f"{name} – {phase}")
+        yield phase_feed(view.phase.id), calendar(items, f"{name} – {phase}").replace(_MARK, stamp)
     for item in every:
         title = portal.title(item.program, lang)
-        yield ics_path(item.program.id, item.session), calendar([item], title)
+        feed = calendar([item], title).replace(_MARK, stamp)
+        yield ics_path(item.program.id, item.session), feed
 
 
 def _calendar(portal: m.Portal, name: str, timezone: list[bytes], events: list[bytes]) -> bytes:
@@ -146,8 +155,9 @@ def _event(
     program, session = item.program, item.session
     event = Event()
     event.add("uid", item.uid)
-    # DTSTAMP is the build time, not the clock: the same sources give the same feed.
-    event.add("dtstamp", portal.now.astimezone(UTC))
+    # DTSTAMP is the build time, not the clock: the same sources give the same feed. Each
+    # feed puts it in place of this mark (`feed_files`).
+    event.add("dtstamp", _STAMPED)
     event.add("dtstart", session.starts.astimezone(zone))
     event.add("dtend", m.session_ends(program, session).astimezone(zone))
     title = portal.title(program, lang)

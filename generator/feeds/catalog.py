@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from generator.feeds import calendar, plan
 from generator.source import model as m
+from generator.source.memo import Keep, make
 from generator.source.urls import absolute_url, page_url, phase_src, program_src
 
 # Bump the major part when a field is removed or changes meaning; add fields freely.
@@ -149,8 +150,11 @@ class Catalog(_Out):
     )
 
 
-def catalog(portal: m.Portal, site_url: str | None, directory_urls: bool = True) -> Catalog:
-    """The portal as one Catalog; URLs are absolute when `site_url` is set, else root-relative."""
+def catalog(
+    portal: m.Portal, site_url: str | None, directory_urls: bool = True, keep: Keep = make
+) -> Catalog:
+    """The portal as one Catalog; URLs are absolute when `site_url` is set, else root-relative.
+    `keep` (the preview) keeps each program's entry while its inputs stay the same."""
     url = lambda src: absolute_url(page_url(src, directory_urls), site_url)  # noqa: E731
     every = lambda value: _all(portal, value)  # noqa: E731
     info = portal.info
@@ -190,7 +194,10 @@ def catalog(portal: m.Portal, site_url: str | None, directory_urls: bool = True)
             for i, t in enumerate(portal.lifecycle.tiers)
         ],
         phases=[_phase(portal, i, v, url, site_url) for i, v in enumerate(portal.phases)],
-        programs=[_program(portal, v, p, url) for v, p in portal.programs()],
+        programs=[
+            keep(lambda v=v, p=p: _program(portal, v, p, url), "catalog", [p.id], v.phase.id)
+            for v, p in portal.programs()
+        ],
         sessions=[_session(portal, item, site_url) for item in calendar.sessions(portal)],
         plans=_plans(portal),
     )
@@ -198,7 +205,7 @@ def catalog(portal: m.Portal, site_url: str | None, directory_urls: bool = True)
 
 def _plans(portal: m.Portal) -> list[PlanTemplateOut]:
     """The templates as laid out for a plan (feeds/plan.py), in every language."""
-    laid = {t["id"]: t for t in plan.plan_data(portal)["templates"]}
+    laid = {t["id"]: t for t in plan.layouts(portal)}
     return [
         PlanTemplateOut(
             id=t.id,
@@ -218,8 +225,10 @@ def _plans(portal: m.Portal) -> list[PlanTemplateOut]:
     ]
 
 
-def catalog_json(portal: m.Portal, site_url: str | None, directory_urls: bool = True) -> bytes:
-    data = catalog(portal, site_url, directory_urls).model_dump_json(indent=1)
+def catalog_json(
+    portal: m.Portal, site_url: str | None, directory_urls: bool = True, keep: Keep = make
+) -> bytes:
+    data = catalog(portal, site_url, directory_urls, keep).model_dump_json(indent=1)
     return (data + "\n").encode("utf-8")
 
 

@@ -34,7 +34,7 @@ def plan_data(
     into a link (root-relative by default)."""
     lang = lang or portal.language
     href = href or page_url
-    templates = [_layout(portal, t, lang) for t in portal.plans]
+    templates = layouts(portal, lang)
     return {
         "version": VERSION,
         "lang": lang,
@@ -58,6 +58,12 @@ def plan_data(
             for t in portal.lifecycle.tiers
         },
     }
+
+
+def layouts(portal: m.Portal, lang: str | None = None) -> list[dict]:
+    """The portal's own templates laid out as steps (`plan_data`'s, without the default
+    plan, the phases and the programs, which the catalogue does not need)."""
+    return [_layout(portal, t, lang or portal.language) for t in portal.plans]
 
 
 def _phase(portal: m.Portal, view: m.PhaseView, lang: str) -> dict:

@@ -73,15 +73,19 @@ def site_files(
         yield SiteFile(HOME, keep(renderer.home_page, "home", programs))
     for src, content, in_nav in renderer.schedule_files():
         yield SiteFile(src, content, in_nav=in_nav)
-    yield SiteFile(PLANS, keep(renderer.plans_page, "plans", programs))
+    today = portal.now.astimezone(portal.zone).date()
+    yield SiteFile(PLANS, keep(renderer.plans_page, f"plans {today}", programs))
     yield SiteFile(PLAN, keep(renderer.plan_page, "plan", programs))
     for kind in CATALOGUES:
         for src, content, in_nav in renderer.catalogue_files(kind):
             yield SiteFile(src, content, in_nav=in_nav)
     for path, content in feed_files(portal, site_url, renderer.lang, keep, directory_urls):
         yield SiteFile(path, content)
-    data = keep(lambda: catalog_json(portal, site_url, directory_urls), "catalog", programs)
-    yield SiteFile(CATALOG_JSON, data)
+    # Dated to the minute, and the plans page to the day: the preview makes them again when
+    # the clock moves, as a fresh build would, from each program's entry and rows it kept.
+    now = portal.now.isoformat()
+    made = lambda: catalog_json(portal, site_url, directory_urls, keep)  # noqa: E731
+    yield SiteFile(CATALOG_JSON, keep(made, f"catalog {now}", programs))
     for asset in (ASSET, SCRIPT, PLAN_SCRIPT):
         yield SiteFile(asset, package_files("generator.site").joinpath(asset).read_bytes())
     if renderer.lang == portal.language:  # one picture for every language (og_image.py)

@@ -85,10 +85,12 @@ class Inputs:
             for v in portal.phases
         ]
         self.header = {v.phase.id: digest(h) for v, h in zip(portal.phases, headers, strict=True)}
-        self.program = {
-            p.id: digest(v.phase.id, p.model_dump_json(), self._extra(p))
-            for v, p in portal.programs()
-        }
+        if "program digests" not in portal.derived:  # the same in every language
+            portal.derived["program digests"] = {
+                p.id: digest(v.phase.id, p.model_dump_json(), self._extra(p))
+                for v, p in portal.programs()
+            }
+        self.program: dict[str, str] = portal.derived["program digests"]  # type: ignore[assignment]
         self.base = digest(settings, lifecycle, headers)
         if everything:  # a site's templates: any page may show anything
             self.base = digest(self.base, list(self.program.values()))

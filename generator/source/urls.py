@@ -6,6 +6,7 @@ as the lifecycle picture and data files need the final URL, computed here the sa
 
 from __future__ import annotations
 
+import functools
 import posixpath
 from collections.abc import Iterator, Mapping
 from urllib.parse import urlsplit
@@ -72,8 +73,10 @@ def page_url(src: str, directory_urls: bool = True) -> str:
     return f"{stem}/" if directory_urls else f"{stem}.html"
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def relative_url(target: str, page: str) -> str:
-    """`target` as a link from the page whose URL is `page` (both relative to the root)."""
+    """`target` as a link from the page whose URL is `page` (both relative to the root).
+    Kept: pages link the same few targets thousands of times (posixpath.relpath is slow)."""
     base = page.rstrip("/") if page.endswith("/") else posixpath.dirname(page)
     rel = posixpath.relpath(target or ".", base or ".")
     if target.endswith("/") or not target:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from generator.feeds import calendar
 from generator.i18n import words
 from generator.site.render.base import RendererBase
@@ -15,12 +17,19 @@ def schedule_files(r: RendererBase) -> list[tuple[str, str, bool]]:
     chunks, srcs = r.pages(items, SCHEDULE)
     title = words.gettext(r.lang, "Schedule")
 
+    def row(src: str, item: calendar.Scheduled) -> Markup:
+        """A session's row, kept while its program and phase stay the same: a page of them
+        is made again whenever one of its programs changes."""
+        made = lambda: Markup(r.render("schedule_row.md.j2", src=src, item=item))  # noqa: E731
+        return r.keep(made, f"session {src} {item.uid}", [item.program.id], item.view.phase.id)
+
     def page(n: int, src: str, chunk: list[calendar.Scheduled]) -> str:
         return r.keep(
             lambda: r.render(
                 "schedule.md.j2",
                 src=src,
                 items=chunk,
+                rows=[row(src, item) for item in chunk],
                 pages=srcs,
                 number=n,
                 total=len(items),

@@ -3,6 +3,7 @@ every view (pages, feeds, catalogue, search, report) reads."""
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import zoneinfo
@@ -68,6 +69,13 @@ class Portal:
     @property
     def info(self) -> PortalInfo:
         return self.lifecycle.portal
+
+    @functools.cached_property
+    def derived(self) -> dict[str, object]:
+        """What is worked out from the whole portal, once per portal: every feed, page and
+        language of a build asks for the sorted sessions, and the preview for each
+        program's digest (the portal never changes once loaded)."""
+        return {}
 
     @property
     def language(self) -> str:
