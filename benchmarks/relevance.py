@@ -1,6 +1,7 @@
 """Recall@5 and MRR of the relevance set (tests/search_relevance.yml) on both searches:
-the Whoosh index behind `phasebook search` and the API, and Material's search in chromium
-on the built example portal (Japanese queries at /, English ones at /en/).
+the Whoosh index behind `phasebook search` and the API, and the browser search in chromium
+(Material's search box answered from each tree's Pagefind bundle) on the built example
+portal (Japanese queries at /, English ones at /en/).
 
     python benchmarks/relevance.py          # needs Debian's chromium for the browser half
 
@@ -67,7 +68,7 @@ class _Quiet(SimpleHTTPRequestHandler):
 
 
 def browser(site: Path) -> list[tuple[dict, list[str]]]:
-    """Material's search as a visitor types it (tests/test_browser.py does the same)."""
+    """The search box as a visitor types in it (tests/test_browser.py does the same)."""
     from playwright.sync_api import sync_playwright
 
     from tests.helpers import CHROMIUM, CHROMIUM_FLAGS

@@ -23,6 +23,7 @@ from generator.build.outputs import (
 )
 from generator.i18n import messages
 from generator.search.job import IndexFailed
+from generator.search.static import StaticIndexFailed
 from generator.source import language
 from generator.source.load import load_portal
 from generator.source.model import Portal
@@ -39,7 +40,7 @@ def reported() -> Iterator[None]:
         yield
     except ContentError as exc:
         raise PluginError(exc.report()) from None
-    except (OutputError, IndexFailed) as exc:
+    except (OutputError, IndexFailed, StaticIndexFailed) as exc:
         raise PluginError(printable(str(exc))) from None
 
 

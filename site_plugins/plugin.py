@@ -6,7 +6,7 @@ its work to the module that owns the concern (as mkdocs-static-i18n's plugin.py 
 - indexing.py: the search index and the related content, from a second process
 - languages.py: the other languages' builds (twins) and their translated files
 - incremental.py, preview.py: `mkdocs serve` rebuilding only what changed
-- search.py: Material's browser index folded as the browser folds queries
+- search.py: the browser search, Material's search box answered from a Pagefind bundle
 """
 
 from __future__ import annotations
@@ -34,14 +34,13 @@ from generator.source.memo import TEMPLATES, Keeper
 from generator.source.model import Portal
 from generator.source.urls import HOME, alternates
 from generator.text.errors import ContentError
-from site_plugins import reconfigure
+from site_plugins import reconfigure, search
 from site_plugins.config import PhasebookConfig
 from site_plugins.incremental import Incremental, Tracked, page_keys
 from site_plugins.indexing import IndexCollector
 from site_plugins.languages import Twins, language_config, translate_files
 from site_plugins.loading import load, reported
 from site_plugins.preview import Preview, keep_theme_files
-from site_plugins.search import fold_search_index
 from site_plugins.twin import twin_of
 
 NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
@@ -108,6 +107,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         reconfigure.apply(config, settings(self.portal, self.lang, options, given))
         where = Where(self.lang, config.site_url, self.site_url, config.use_directory_urls)
         self.heads = Heads(self.portal, where)
+        search.without_material_index(config)  # the browser search is Pagefind's
         return config
 
     def on_pre_build(self, *, config: MkDocsConfig) -> None:
@@ -205,14 +205,22 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         one: MkDocs may still abort the build after this hook (warnings in --strict), and
         then `on_build_error` restores it."""
         preview, lang = self.preview, self.lang
-        fold_search_index(
-            Path(config.site_dir), (lambda docs: preview.finish(docs, lang)) if preview else None
-        )
+        # -- the browser search (site_plugins/search.py): Pagefind, beside the other work
+        others = () if self.twin or self.portal is None else self.portal.info.languages[1:]
+        with reported():
+            searchable = search.start(config, lang, others, preview is not None)
+        if preview is not None:
+            preview.finish([], lang)
+        # -- end of the browser search
         if self.twin or self.portal is None:
+            with reported():
+                searchable()
             return
         if preview is None:
             self._await_related()
             self.twins.finish()
+            with reported():
+                searchable()
             self.index.install()
         else:
             self._build_twins(config)

@@ -115,7 +115,7 @@ def test_a_space_before_a_korean_unit_is_the_catalogs_choice(korean: Path, tmp_p
 
 def test_the_browser_drops_the_particles_the_server_drops() -> None:
     """One list of Korean particles, in Python and in the browser's script."""
-    script = (ROOT / "generator" / "site" / "assets" / "phasebook.js").read_text("utf-8")
+    script = (ROOT / "generator" / "site" / "assets" / "search.js").read_text("utf-8")
     listed = re.search(r"var KOREAN_PARTICLES = \[(.*?)\];", script, re.S)
     assert listed is not None
     assert tuple(re.findall(r'"([^"]+)"', listed.group(1))) == KOREAN_PARTICLES

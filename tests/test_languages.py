@@ -3,6 +3,7 @@ navigation, UI language, search index, feeds and data; guides translated as x.en
 
 from __future__ import annotations
 
+import gzip
 import json
 import re
 import shutil
@@ -116,11 +117,17 @@ def test_the_english_calendar_feed_has_english_titles(example_site: Path) -> Non
 
 def test_each_language_has_its_own_search_index_and_data(example_site: Path) -> None:
     def index(root: Path) -> dict[str, str]:
-        data = json.loads((root / "search" / "search_index.json").read_text(encoding="utf-8"))
-        return {d["location"]: d["title"] for d in data["docs"]}
+        """URL → title of each page of the tree's Pagefind bundle."""
+        fragments = (root / "pagefind" / "fragment").glob("*.pf_fragment")
+        data = [
+            json.loads(gzip.decompress(f.read_bytes()).removeprefix(b"pagefind_dcd"))
+            for f in fragments
+        ]
+        return {d["url"]: d["meta"]["title"] for d in data}
 
-    assert index(example_site)["guides/sso-setup/"] == "シングルサインオン（SSO）を設定する"
-    assert index(example_site / "en")["guides/sso-setup/"] == "Setting up single sign-on (SSO)"
+    assert index(example_site)["/guides/sso-setup/"] == "シングルサインオン（SSO）を設定する"
+    assert index(example_site / "en")["/guides/sso-setup/"] == "Setting up single sign-on (SSO)"
+    assert not any(url.startswith("/en/") for url in index(example_site))
     catalog = json.loads((example_site / "en" / "api" / "catalog.json").read_text("utf-8"))
     urls = [p["url"] for p in catalog["programs"]]
     assert urls and all(urlsplit(u).path.startswith("/en/") for u in urls), urls[:3]

@@ -5,6 +5,7 @@ though most rebuilds render only a few pages."""
 from __future__ import annotations
 
 import difflib
+import gzip
 import json
 import re
 import shutil
@@ -22,6 +23,7 @@ from generator.source.memo import Memo
 from tests.helpers import ENV, ROOT, edit, free_port, http_get
 
 REBUILT = re.compile(r"Rebuilt (\d+) of (\d+) pages")
+SEARCH_UP_TO_DATE = "The browser search is up to date"  # site_plugins/search.py
 LAST_SESSION = "        language: en\n  - id: acc-start"
 SECOND = "      - starts: 2026-12-10T01:00:00+00:00\n        language: ja\n"
 NEW_VIDEO = """  - id: video-new
@@ -82,6 +84,11 @@ class Server:
 
     def site(self) -> dict[str, bytes]:
         (folder,) = self.scratch.glob("mkdocs_*")
+        if (folder / "search" / "search_index.json").is_file():  # indexed in the background
+            self.wait(
+                lambda t: t.rfind(SEARCH_UP_TO_DATE) > t.rfind("Reloading browsers"),
+                "the browser search was not updated",
+            )
         return {
             p.relative_to(folder).as_posix(): p.read_bytes()
             for p in sorted(folder.rglob("*"))
@@ -222,9 +229,14 @@ def test_the_example_portal_previews_as_it_builds(tmp_path: Path) -> None:
         server.stop()
     counts = [(int(a), int(b)) for a, b in REBUILT.findall(log)]
     assert counts and all(a < b for a, b in counts[:3]), counts
-    for index in ("search/search_index.json", "en/search/search_index.json"):
-        locations = {doc["location"] for doc in json.loads(edited[index])["docs"]}
-        assert "" in locations, f"the start page is searchable in {index}"
+    for root in ("", "en/"):
+        fragments = [
+            data for path, data in edited.items() if path.startswith(f"{root}pagefind/fragment/")
+        ]
+        urls = {
+            json.loads(gzip.decompress(f).removeprefix(b"pagefind_dcd"))["url"] for f in fragments
+        }
+        assert "/" in urls, f"the start page is searchable in /{root}"
     assert_equal_to_fresh(edited, project, port, tmp_path)
 
 

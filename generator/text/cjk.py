@@ -4,6 +4,7 @@ alike: the search analysis, the line joiner, the YAML folder and Material's sear
 all build on these.
 """
 
+import re
 import unicodedata
 
 HIRAGANA = r"\u3040-\u309f"
@@ -23,7 +24,7 @@ WIDE = r"\u2e80-\u9fff\uf900-\ufaff\uff00-\uffef"
 # Full-width letters, digits and signs and half-width katakana as NFKC writes them, one
 # character for one (the ideographic space a space): what both searches fold text and
 # queries by (generator/search/analysis.py; NFKC in the browser,
-# generator/site/assets/phasebook.js).
+# generator/site/assets/search.js).
 FOLD = {
     code: folded
     for code in range(0xFF00, 0xFFF0)
@@ -42,10 +43,27 @@ def fold_words(text: str) -> str:
     return unicodedata.normalize("NFC", text.translate(WORD_FOLD))
 
 
-# Material's search, tuned for Japanese and Korean: split at spaces and Japanese
-# punctuation; where the script changes (導入|フェーズ, API|連携, SSO|설정); and after a
-# katakana word's long-vowel mark (カスタマー|サクセス), so that a word inside a katakana
-# compound is found. The browser splits queries the same way (generator/site/assets/phasebook.js).
+# A katakana word with a long-vowel mark inside it (ダッシュボード): the browser's index also
+# holds it without the marks (ダッシュボド), as the server's analysis drops every one of them.
+# A final mark needs nothing: the browser drops it from the query, and looks every query
+# word up as a prefix (generator/site/assets/search.js), so サーバ finds サーバー.
+_KATAKANA_WORD = re.compile(rf"[{KATAKANA_LETTERS}ー]+")
+_LONG_VOWEL = re.compile(rf"(?<=[{KATAKANA_LETTERS}])ー+")
+
+
+def long_vowel_variants(text: str) -> list[str]:
+    """Each katakana word of `text` with a long-vowel mark inside it, written without its
+    marks, once: カスタマーサクセス → カスタマサクセス; サーバー → サーバ is left to the prefix."""
+    words = _KATAKANA_WORD.findall(text)
+    inside = (word for word in words if _LONG_VOWEL.search(word.rstrip("ー")))
+    return list(dict.fromkeys(_LONG_VOWEL.sub("", word) for word in inside))
+
+
+# Material's own search (lunr), which `phasebook export` trees keep (the plugin's builds
+# answer Material's search box from Pagefind), tuned for Japanese and Korean: split at
+# spaces and Japanese punctuation; where the script changes (導入|フェーズ, API|連携,
+# SSO|설정); and after a katakana word's long-vowel mark (カスタマー|サクセス), so that a word
+# inside a katakana compound is found.
 _KANA_KANJI = HIRAGANA + KATAKANA + IDEOGRAPHS
 SEARCH_SEPARATOR = (
     r"[\s\-　、。，．・「」『』（）()【】：:/]+"

@@ -289,56 +289,6 @@
     apply();
   }
 
-  /* -- search: Japanese compounds typed as one word, any width ------------------------- */
-
-  // The index splits text where the script changes (mkdocs.yml: search.separator), but
-  // Material's search does not split the query that way: 導入フェーズ, SSO설정 would look for
-  // one word. Split it the same way before it reaches the search worker (message type 2 is
-  // Material's "query"), drop lone particles (を, の) and a Korean word's particle (설정을:
-  // every word is looked up as a prefix, so 설정 finds 설정을 and 설정은 alike).
-  var SCRIPTS = /[\u3040-\u309f]+|[\u30a0-\u30ff]+|[\u3400-\u9fff\u3005]+|[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+|[^\u3040-\u30ff\u3400-\u9fff\u3005\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+/g;
-  // What follows a Korean noun, longest first: the server's list (generator/search/analysis.py
-  // KOREAN_PARTICLES; a test keeps the two equal). One goes if two syllables remain.
-  var KOREAN_PARTICLES = [
-    "에서는", "으로는", "에서", "에게", "으로", "까지", "부터", "처럼", "보다", "이나", "이랑",
-    "을", "를", "은", "는", "이", "가", "의", "에", "로", "와", "과", "도", "만"
-  ];
-
-  function withoutParticle(word) {
-    for (var i = 0; i < KOREAN_PARTICLES.length; i++) {
-      var particle = KOREAN_PARTICLES[i];
-      if (word.length - particle.length >= 2 && word.slice(-particle.length) === particle) {
-        return word.slice(0, -particle.length);
-      }
-    }
-    return word;
-  }
-
-  // What a Japanese keyboard or a paste typed, folded as the index is (NFKC: ＳＳＯ and
-  // ｓｓｏ are SSO, ｱﾗｰﾄ is アラート), and a katakana word's final long-vowel mark dropped
-  // (アクセラレーター, アクセラレータ): every word is looked up as a prefix.
-  function splitQuery(query) {
-    return query.normalize("NFKC").split(/\s+/).map(function (word) {
-      if (/["+\-~^:*]/.test(word)) return word; // search syntax: leave it alone
-      return (word.match(SCRIPTS) || [])
-        .filter(function (part) { return !/^[\u3040-\u309f]$/.test(part); })
-        .map(function (part) { return part.replace(/([\u30a1-\u30fa])ー+$/, "$1"); })
-        .map(withoutParticle)
-        .join(" ");
-    }).join(" ");
-  }
-
-  if (window.Worker) {
-    var post = Worker.prototype.postMessage;
-    Worker.prototype.postMessage = function (message) {
-      var args = Array.prototype.slice.call(arguments);
-      if (message && message.type === 2 && typeof message.data === "string") {
-        args[0] = { type: 2, data: splitQuery(message.data) };
-      }
-      return post.apply(this, args);
-    };
-  }
-
   /* -- language selector ------------------------------------------------------------- */
 
   // Each of its links already goes to this page in that language. Material's own click

@@ -1,0 +1,174 @@
+"""The browser search: Material's search box answered from a Pagefind bundle per language
+tree (site_plugins/search.py, generator/search/static.py, generator/site/assets/search.js),
+on the built example portal in chromium, and `phasebook build` when Pagefind fails.
+
+The relevance set's recall@5 in the browser is checked in tests/test_browser.py, Korean in
+tests/test_korean.py."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from playwright.sync_api import Browser, Page, expect
+
+from tests.helpers import phasebook, serve_folder
+from tests.test_browser import browser_search
+
+
+@pytest.fixture(scope="module")
+def base_url(example_site: Path) -> Iterator[str]:
+    yield from serve_folder(example_site)
+
+
+@pytest.fixture
+def page(browser: Browser, base_url: str) -> Iterator[Page]:
+    context = browser.new_context(base_url=base_url)
+    tab = context.new_page()
+    errors: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    yield tab
+    context.close()
+    assert not errors, errors
+
+
+# Each group: spellings a keyboard or a writer produces for one word, and the page each
+# must bring into the first five.
+VARIANTS = [
+    (("SSO", "ＳＳＯ", "ｓｓｏ", "sso"), "guides/sso-setup/"),
+    (("アクセラレーター", "アクセラレータ", "ｱｸｾﾗﾚｰﾀｰ", "ｱｸｾﾗﾚｰﾀ"), "accelerators/"),
+    (("ダッシュボード", "ダッシュボド", "ﾀﾞｯｼｭﾎﾞｰﾄﾞ"), "programs/atx-use-reports/"),
+    (("セキュリティ", "セキュリティー", "ｾｷｭﾘﾃｨ"), "programs/atx-optimize-security/"),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("spellings", "expected"), VARIANTS, ids=[v[1] for v in VARIANTS])
+def test_width_and_long_vowel_variants_find_the_same_page(
+    page: Page, spellings: tuple[str, ...], expected: str
+) -> None:
+    page.goto("./")
+    found = {spelling: browser_search(page, spelling)[:5] for spelling in spellings}
+    assert all(expected in pages for pages in found.values()), found
+
+
+@pytest.mark.browser
+def test_the_search_works_by_keyboard_alone(page: Page) -> None:
+    """`/` opens the search, the query is typed, ↓ picks the first result and Enter opens it."""
+    page.goto("en/")
+    page.keyboard.press("/")
+    expect(page.locator("input.md-search__input")).to_be_focused()
+    page.keyboard.type("single sign-on")
+    first = page.locator(".md-search-result__item a.md-search-result__link").first
+    expect(first).to_be_visible()
+    href = first.get_attribute("href") or ""
+    page.keyboard.press("ArrowDown")
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(r"/en/guides/sso-setup/"))
+    assert urlsplit(page.url).path == urlsplit(href).path == "/en/guides/sso-setup/"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("key", ["s", "/"])
+def test_either_shortcut_opens_the_search(page: Page, key: str) -> None:
+    page.goto("en/")
+    page.keyboard.press(key)
+    expect(page.locator("input.md-search__input")).to_be_focused()
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("root", "lang", "queries"),
+    [
+        # Words both trees share (product names, Latin) and words of the other language.
+        ("", "ja", ["SSO", "API", "MiraiCloud", "single sign-on", "renewal"]),
+        ("en/", "en", ["SSO", "API", "MiraiCloud", "シングルサインオン", "更新"]),
+    ],
+)
+def test_results_are_in_the_language_of_the_page(
+    page: Page, root: str, lang: str, queries: list[str]
+) -> None:
+    page.goto(f"./{root}")
+    listed = {query: browser_search(page, query, lang) for query in queries}
+    assert any(listed.values()), "the shared words find something"
+    for query, pages in listed.items():
+        wrong = [p for p in pages if p.startswith("en/") != (lang == "en")]
+        assert not wrong, (query, wrong)
+
+
+@pytest.mark.browser
+def test_a_query_that_matches_nothing_says_so(page: Page) -> None:
+    page.goto("./")
+    box = page.locator("input.md-search__input")
+    page.keyboard.press("/")
+    box.fill("zzqxjv")
+    box.press("End")
+    expect(page.locator(".md-search-result__meta")).to_have_text("何も見つかりませんでした")
+    expect(page.locator(".md-search-result__item")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_the_index_is_fetched_on_typing_from_the_site_only(browser: Browser, base_url: str) -> None:
+    """Opening a page fetches none of the index; typing fetches a few of its chunks, all
+    from the site itself, far less than the whole index."""
+    context = browser.new_context(base_url=base_url)
+    requested: list[tuple[str, str]] = []
+    stage = ["load"]
+    context.on("request", lambda r: requested.append((stage[0], r.url)))
+    tab = context.new_page()
+    tab.goto("./", wait_until="networkidle")
+    stage[0] = "typing"
+    assert browser_search(tab, "アラート調整")[:1] == ["guides/alert-tuning/"]
+    context.close()
+    at_load = [url for when, url in requested if when == "load" and "/pagefind/" in url]
+    typed = [url for when, url in requested if when == "typing"]
+    assert not at_load, at_load
+    assert any(url.endswith("/pagefind/pagefind.js") for url in typed), typed
+    assert {urlsplit(url).hostname for when, url in requested} == {"127.0.0.1"}
+
+
+def test_each_tree_has_its_own_bundle_and_material_index_is_empty(example_site: Path) -> None:
+    for root, lang in ((example_site, "ja"), (example_site / "en", "en")):
+        entry = json.loads((root / "pagefind" / "pagefind-entry.json").read_text("utf-8"))
+        assert set(entry["languages"]) == {lang}
+        assert entry["languages"][lang]["page_count"] > 40
+        index = json.loads((root / "search" / "search_index.json").read_text("utf-8"))
+        assert index["docs"] == []
+        workers = list((root / "assets" / "javascripts" / "workers").glob("search.*.min.js"))
+        assert workers and all("pagefind" in w.read_text("utf-8") for w in workers)
+        # Pagefind's own interfaces are not shipped: the worker is the only reader.
+        assert not list((root / "pagefind").glob("pagefind-ui*"))
+
+
+def test_a_failing_pagefind_fails_the_build_and_keeps_the_site_and_a_build_is_reproducible(
+    built_minimal: Path,
+) -> None:
+    """The bundle is part of the atomic build: no bundle, no new site."""
+    project = built_minimal
+    config = project / "mkdocs.yml"
+    config.write_text(
+        config.read_text("utf-8").replace("  - phasebook\n", "  - search\n  - phasebook\n"),
+        "utf-8",
+    )
+    before = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    failing = project.parent / "pagefind_extended"
+    failing.write_text("#!/bin/sh\necho 'segmenter exploded' >&2\nexit 3\n")
+    failing.chmod(0o755)
+    result = phasebook(project, "build", env_extra={"PAGEFIND_BINARY_PATH": str(failing)})
+    assert result.returncode != 0
+    assert "Pagefind" in result.stderr and "segmenter exploded" in result.stderr
+    assert "Traceback" not in result.stderr
+    after = {p: p.read_bytes() for p in (project / "site").rglob("*") if p.is_file()}
+    assert after == before
+    bundles = []
+    for _ in range(2):  # and the same bundle from the same sources, byte for byte
+        built = phasebook(project, "build")
+        assert built.returncode == 0, built.stderr
+        bundle = project / "site" / "pagefind"
+        bundles.append({p: p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()})
+    assert any(p.name == "pagefind.js" for p in bundles[0])
+    assert bundles[0] == bundles[1]
