@@ -191,14 +191,23 @@ def test_the_english_page_speaks_english_and_marks_what_is_not_translated(built:
     assert [w[0] for w in widgets] == [w[0] for w in _widgets(_page(built))]
 
 
+def _entities(page: str) -> list[dict]:
+    """The page's JSON-LD entities as a JSON-LD reader gives them, its @graph unfolded."""
+    found = extruct.extract(page, syntaxes=["json-ld"], uniform=True)["json-ld"]
+    return [e for d in found for e in d.get("@graph", [d])]
+
+
 def test_the_page_carries_faqpage_structured_data(built: Path) -> None:
     for lang, first in (
         ("", "アラートの通知先は変更できますか？"),
         ("en", "Can we change where alerts are sent?"),
     ):
-        found = extruct.extract(_page(built, lang), syntaxes=["json-ld"], uniform=True)
-        faq = [d for d in found["json-ld"] if d.get("@type") == "FAQPage"]
+        page = _page(built, lang)
+        # One script element for the page's structured data: the questions are in it.
+        assert page.count('<script type="application/ld+json">') == 1
+        faq = [d for d in _entities(page) if d.get("@type") == "FAQPage"]
         assert len(faq) == 1
+        assert faq[0]["inLanguage"] == (lang or "ja")
         questions = faq[0]["mainEntity"]
         assert [q["@type"] for q in questions] == ["Question"] * 3
         assert questions[0]["name"] == first
@@ -209,9 +218,9 @@ def test_the_page_carries_faqpage_structured_data(built: Path) -> None:
         answer = questions[0]["acceptedAnswer"]
         assert answer["@type"] == "Answer"
         assert "**" not in answer["text"] and "](" not in answer["text"]
-    ja = extruct.extract(_page(built), syntaxes=["json-ld"], uniform=True)["json-ld"]
-    text = next(d for d in ja if d["@type"] == "FAQPage")["mainEntity"][0]["acceptedAnswer"]
-    assert text["text"] == "はい。設定 › 通知 で宛先を追加できます。手順はガイドにあります。"
+    ja = next(d for d in _entities(_page(built)) if d["@type"] == "FAQPage")
+    text = ja["mainEntity"][0]["acceptedAnswer"]["text"]
+    assert text == "はい。設定 › 通知 で宛先を追加できます。手順はガイドにあります。"
 
 
 def test_a_phase_without_questions_has_no_faq(built: Path) -> None:

@@ -1,5 +1,5 @@
 """A phase's questions on its page: disclosure widgets a reader opens one by one, the
-`FAQPage` structured data search engines read, and the part of the page the guard checks.
+`FAQPage` entity of the page's structured data, and the part of the page the guard checks.
 
 The question is plain text, escaped like every text from YAML. The answer is Markdown, as
 a guide is: MkDocs renders it with the page (so a link to a guide is checked and
@@ -11,7 +11,6 @@ guard finds them between the first mark and the last.
 
 from __future__ import annotations
 
-import json
 import re
 from dataclasses import dataclass
 
@@ -59,28 +58,24 @@ def _shown_in(portal: m.Portal, value: dict[str, str], lang: str) -> str:
     return portal.language if portal.language in value else next(iter(value))
 
 
-def structured_data(portal: m.Portal, phase: m.PhaseFields, lang: str) -> Markup:
-    """schema.org `FAQPage` in its own `<script type="application/ld+json">`; nothing when
-    the phase has no questions. The answer is given as its words, without Markdown."""
+def entity(portal: m.Portal, phase: m.PhaseFields, lang: str) -> dict | None:
+    """schema.org `FAQPage` of a phase page, for the page's JSON-LD (structured.py, which
+    head.py escapes for its `<script>`); None when the phase has no questions. The answer
+    is given as its words, without Markdown."""
     if not phase.faq:
-        return Markup("")
-    data = {
-        "@context": "https://schema.org",
+        return None
+    return {
         "@type": "FAQPage",
         "inLanguage": lang,
         "mainEntity": [
             {
                 "@type": "Question",
                 "name": portal.t(item.question, lang),
-                "acceptedAnswer": {
-                    "@type": "Answer",
-                    "text": _words(portal.t(item.answer, lang)),
-                },
+                "acceptedAnswer": {"@type": "Answer", "text": _words(portal.t(item.answer, lang))},
             }
             for item in phase.faq
         ],
     }
-    return Markup('<script type="application/ld+json">{}</script>').format(script_json(data))
 
 
 def _words(answer: str) -> str:
@@ -95,16 +90,6 @@ def _words(answer: str) -> str:
         if i % 3 != 1
     ]
     return " ".join("".join(words).split())
-
-
-def script_json(data: object) -> Markup:
-    """JSON that stays inside its `<script>`: `<`, `>` and `&` as \\u escapes, so no text
-    (`</script>`, `<!--`) can end the element or open a comment, and JSON readers see the
-    very same strings."""
-    text = json.dumps(data, ensure_ascii=False, sort_keys=False, separators=(",", ":"))
-    for char in "<>&\u2028\u2029":
-        text = text.replace(char, f"\\u{ord(char):04x}")
-    return Markup(text)
 
 
 def answers_html(page_html: str) -> str | None:

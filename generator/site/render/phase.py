@@ -27,7 +27,6 @@ def phase_page(r: RendererBase, view: m.PhaseView) -> str:
         groups=[g for g in groups if g[2]],
         position=(ids.index(phase.id) + 1, len(ids)),
         faq=faq.entries(r.portal, phase, r.lang),
-        faq_data=faq.structured_data(r.portal, phase, r.lang),
         page_title=r.t(phase.name),
     )
 
