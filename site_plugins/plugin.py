@@ -28,7 +28,7 @@ from generator.site.guard import Guard, HtmlPolicy
 from generator.site.head import Heads, with_head
 from generator.site.head import Page as HeadPage
 from generator.site.pages import SiteFile, collisions, keeper, site_files
-from generator.site.render import Renderer
+from generator.site.render import Renderer, faq
 from generator.site.structured import Where
 from generator.source.memo import TEMPLATES, Keeper
 from generator.source.model import Portal
@@ -171,10 +171,16 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
     ) -> str | None:
         """A page the authors wrote (docs_dir's, a translation included), as MkDocs rendered
         it, checked for script (generator/site/guard.py). Pages made from the YAML have no
-        file of their own: their text is escaped as it is rendered."""
+        file of their own: their text is escaped as it is rendered, but for the answers of
+        a phase's FAQ, which are Markdown and checked as a guide is, in the phase file."""
         source = page.file.abs_src_path
         if self.config.enabled and source:
             self.guard.page(html, Path(source))
+        # The answers of a phase's FAQ are Markdown from its YAML: checked as a guide is.
+        faq_file = faq.source_of(self.portal, page.file.src_uri) if self.portal else None
+        answers = faq.answers_html(html) if self.config.enabled and faq_file else None
+        if answers is not None:
+            self.guard.page(answers, self.root / faq_file)
         return None
 
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> None:

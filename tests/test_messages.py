@@ -125,6 +125,7 @@ def test_report_and_cli_messages_in_japanese(minimal: Path) -> None:
         "提供物",
         "完了条件（目標値）",
         "プログラム（無償で自力で進めるもの）",
+        "よくある質問",
     ]
     assert "phases/run.yml:1:5: run: タスク（tasks）がありません。" in report.stdout
     assert run(minimal, "validate").stdout == (

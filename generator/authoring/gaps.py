@@ -114,7 +114,8 @@ def _phase_gaps(portal: m.Portal, view: m.PhaseView) -> list[Gap]:
         ),
         ("provided", N_("no provided: write down what we already provide in this phase")),
     ):
-        if not getattr(phase, field):
+        # A FAQ is something we provide in the phase, listed in `provided` or not.
+        if not getattr(phase, field) and not (field == "provided" and phase.faq):
             out.append(_gap(portal, phase.id, f"no-{field}", tr(message)))
     if not phase.exit_criteria:
         message = tr("no exit_criteria: when is the customer ready to move on?")

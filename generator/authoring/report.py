@@ -1,5 +1,11 @@
 """`phasebook report`: the four questions per phase, counted, and the gaps (gaps.py), as
-text for the terminal, Markdown for a pull request, or JSON for tools."""
+text for the terminal, Markdown for a pull request, or JSON for tools.
+
+A phase's FAQ is self-service: its questions are counted in a column of their own, and a
+FAQ is something the vendor provides (it closes `no-provided`, gaps.py). It does not close
+`no-free-self-service`: answers to questions do not walk a customer through a phase's
+tasks the way a guide, a video or a recorded ATX does.
+"""
 
 from __future__ import annotations
 
@@ -27,6 +33,8 @@ class PhaseRow:
     with_target: int
     programs: int
     free_self_service: int
+    # Questions of the phase's FAQ: self-service customers read on the phase page.
+    faq: int = 0
 
 
 def phase_rows(portal: m.Portal) -> list[PhaseRow]:
@@ -46,6 +54,7 @@ def phase_rows(portal: m.Portal) -> list[PhaseRow]:
                 sum(1 for c in phase.exit_criteria if c.target),
                 len(phase.programs),
                 len(free_self),
+                len(phase.faq),
             )
         )
     return rows
@@ -60,6 +69,7 @@ HEADINGS = (
     N_("provided"),
     N_("exit criteria (target)"),
     N_("programs (free self-service)"),
+    N_("FAQ"),
 )
 
 
@@ -75,6 +85,7 @@ def _cells(row: PhaseRow) -> list[str]:
         str(row.provided),
         f"{row.exit_criteria} ({row.with_target})",
         f"{row.programs} ({row.free_self_service})",
+        str(row.faq),
     ]
 
 

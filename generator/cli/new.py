@@ -7,8 +7,8 @@ from pathlib import Path
 
 import click
 
+from generator.authoring import faq, sessions
 from generator.authoring import new as n
-from generator.authoring import sessions
 from generator.build.choices import PROGRAM_KINDS
 from generator.build.project import say
 from generator.cli.common import HERE, Command, Group, directory_option, scaffold
@@ -19,7 +19,7 @@ from generator.i18n.messages import tr
     cls=Group, commands=[n.plan_command(Command, directory_option)]
 )  # a success-plan template
 def new() -> None:
-    """Add a stage, phase, program, session or plan template; comments and layout are kept."""
+    """Add a stage, phase, program, session, question or plan; comments and layout are kept."""
 
 
 @new.command("stage")
@@ -59,6 +59,16 @@ def new_program(
 ) -> None:
     """Add a program to a phase (a guide also gets content/guides/PROGRAM_ID.md)."""
     scaffold(n.new_program, phase_id, program_id, kind, title=title, tier=tier, url=url)
+
+
+@new.command("faq")
+@click.argument("phase_id")
+@click.option("--question", help="The question, in the portal's first language.")
+@click.option("--answer", help="Its answer in Markdown (default: a placeholder to replace).")
+@directory_option
+def new_faq(phase_id: str, question: str | None, answer: str | None) -> None:
+    """Add a question customers ask, and its answer, to a phase's FAQ."""
+    scaffold(faq.new_faq, phase_id, question, answer)
 
 
 @new.command("session")

@@ -1,4 +1,5 @@
-"""The search documents: one per phase, program and guide, and the plans page with its tiers.
+"""The search documents: one per phase, program, guide and question of a phase's FAQ, and
+the plans page with its tiers.
 
 Built from the model alone, in every portal language at once (a reader may type a word of
 either), with each title, phase name and URL kept per language for results in the reader's.
@@ -7,7 +8,6 @@ either), with each title, phase name and URL kept per language for results in th
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 
@@ -21,15 +21,17 @@ from generator.source.urls import (
     program_src,
     translation_src,
 )
+from generator.text import markdown
 
 
 class _Kinds(Sequence[str]):
-    """The kinds of search document: "phase", every kind of program, "plan" (the plans
-    page and each tier on it); read from the registry of kinds whenever asked, so that a
-    kind registered after this module was imported is one too (`--kind`, the facets)."""
+    """The kinds of search document: "phase", every kind of program, "faq" (a question of a
+    phase), "plan" (the plans page and each tier on it); read from the registry of kinds
+    whenever asked, so that a kind registered after this module was imported is one too
+    (`--kind`, the facets)."""
 
     def _now(self) -> tuple[str, ...]:
-        return ("phase", *m.KINDS, "plan")
+        return ("phase", *m.KINDS, "faq", "plan")
 
     def __getitem__(self, index: int) -> str:  # type: ignore[override]
         return self._now()[index]
@@ -94,7 +96,31 @@ def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) 
                 "language": " ".join(portal.languages(program)),
             }
         )
-    return docs + _plan_documents(portal, urls)
+    return docs + _faq_documents(portal, urls) + _plan_documents(portal, urls)
+
+
+def _faq_documents(portal: m.Portal, urls) -> list[dict]:
+    """One document per question of a phase's FAQ, leading to its anchor on the phase page:
+    a reader who types 「SSO 誰が」 wants that question and its answer, not the whole phase."""
+    langs = portal.info.languages
+    every = functools.partial(_every, portal)
+    docs = []
+    for view in portal.phases:
+        page = urls(phase_src(view.phase.id))
+        for item in view.phase.faq:
+            anchor = item.anchor(portal.language)
+            body = [markdown.words(every(item.answer))]
+            docs.append(
+                _doc(
+                    portal, view, f"faq:{view.phase.id}:{anchor}", "faq", every(item.question), body
+                )
+                | {
+                    "name": {lang: portal.t(item.question, lang) for lang in langs},
+                    "url": {g: f"{u}#{anchor}" for g, u in page.items()},
+                    "language": " ".join(langs),
+                }
+            )
+    return docs
 
 
 def _plan_documents(portal: m.Portal, urls) -> list[dict]:
@@ -162,13 +188,10 @@ def _doc(
     }
 
 
-_MARKUP = re.compile(r"```.*?```|<[^>]+>|!?\[([^\]]*)\]\([^)]*\)|[#*_`>|]+", re.S)
-
-
 def _markdown_text(path: Path) -> str:
     """A guide's words without Markdown syntax or its front matter."""
     text = path.read_text(encoding="utf-8", errors="replace")
     if text.startswith("---"):
         end = text.find("\n---", 3)
         text = text[end + 4 :] if end > 0 else text
-    return _MARKUP.sub(lambda mt: mt.group(1) or " ", text)
+    return markdown.words(text)

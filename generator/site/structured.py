@@ -5,9 +5,10 @@ Pure functions from the portal to dicts; head.py serialises them into the page. 
 of page says what it is: a program page is a `Course` (or, for a self-service video, a
 `VideoObject`), each of its upcoming sessions an `Event` (Google's event rich result),
 its recording a `VideoObject`; phase, program and guide pages carry a `BreadcrumbList`
-(stage → phase → program). Absolute URLs come from `site_url`: without one, what needs a
-URL to be valid (breadcrumbs, thumbnails, `@id`s) is left out rather than written relative,
-which JSON-LD readers would not resolve against the page.
+(stage → phase → program); a phase page with questions, a `FAQPage` (render/faq.py).
+Absolute URLs come from `site_url`: without one, what needs a URL to be valid
+(breadcrumbs, thumbnails, `@id`s) is left out rather than written relative, which JSON-LD
+readers would not resolve against the page.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 
 from generator.i18n import words
+from generator.site.render import faq
 from generator.source import model as m
 from generator.source.urls import HOME, page_url, phase_src, program_src
 
@@ -59,7 +61,10 @@ def page_graph(portal: m.Portal, where: Where, page: Shown | None) -> list[dict]
         return []
     view, program = page
     trail = _breadcrumbs(portal, where, view, program)
-    if program is None or program.written:
+    if program is None:  # a phase page: its questions, if it has any
+        questions = faq.entity(portal, view.phase, where.lang)
+        return [*trail, questions] if questions else trail
+    if program.written:
         return trail
     return [*trail, *_program(portal, where, program)]
 

@@ -310,7 +310,22 @@
     }
   }
 
+  /* -- questions customers ask: a link to one opens it ------------------------------- */
+
+  // An e-mail or a search result links to #faq-<id>: show that answer, not a closed line.
+  function openLinkedQuestion() {
+    var id = decodeURIComponent(location.hash.slice(1));
+    var target = id ? document.getElementById(id) : null;
+    if (target && target.matches("details.pb-faq") && !target.open) {
+      target.open = true;
+      target.scrollIntoView();
+    }
+  }
+
+  window.addEventListener("hashchange", openLinkedQuestion);
+
   function init() {
+    openLinkedQuestion();
     nameSearchDialog(document);
     hidePastSessions(document);
     checklists(document);

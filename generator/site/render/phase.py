@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from markupsafe import Markup
 
+from generator.site.render import faq
 from generator.site.render.base import RendererBase
 from generator.source import model as m
 from generator.source.urls import phase_src, program_src
@@ -11,7 +12,7 @@ from generator.source.urls import phase_src, program_src
 
 def phase_page(r: RendererBase, view: m.PhaseView) -> str:
     """A phase: summary, tasks, its programs section by section (the sections its kinds
-    declare, in their order), exit criteria, pager."""
+    declare, in their order), exit criteria, questions customers ask (faq.py), pager."""
     phase = view.phase
     groups = [
         (Markup(section.id), r.word(section.heading), _in(phase, section))
@@ -25,6 +26,7 @@ def phase_page(r: RendererBase, view: m.PhaseView) -> str:
         phase=phase,
         groups=[g for g in groups if g[2]],
         position=(ids.index(phase.id) + 1, len(ids)),
+        faq=faq.entries(r.portal, phase, r.lang),
         page_title=r.t(phase.name),
     )
 

@@ -7,6 +7,8 @@ holds besides its programs (whose model is built from the registry of kinds, reg
 
 from __future__ import annotations
 
+import hashlib
+import unicodedata
 from typing import Annotated, Literal
 
 from pydantic import AfterValidator, Field
@@ -92,6 +94,30 @@ class Acceptance(Strict):
     reason: Line
 
 
+class FaqItem(Strict):
+    """A question customers ask in a phase, answered in Markdown on the phase page."""
+
+    question: Line
+    answer: Text
+    # Pins the question's anchor (#faq-<id>) for links from e-mails and CS platforms;
+    # without it the anchor follows the question in the portal's first language.
+    id: Slug | None = None
+
+    def anchor(self, first: str) -> str:
+        """The question's id on the phase page, the same in every language: `faq-<id>`, or
+        one taken from the question in the portal's first language `first`."""
+        if self.id:
+            return f"faq-{self.id}"
+        question = self.question.get(first) or next(iter(self.question.values()))
+        return "faq-" + hashlib.sha1(same_question(question).encode()).hexdigest()[:8]
+
+
+def same_question(text: str) -> str:
+    """A question as compared for duplicates: width, case and spacing do not count
+    (「SSO の設定は？」 and 「SSOの設定は?」 ask the same)."""
+    return "".join(unicodedata.normalize("NFKC", text).casefold().split())
+
+
 class PhaseFields(Strict):
     """`phases/<id>.yml`: one lifecycle phase and the programs offered in it."""
 
@@ -104,3 +130,5 @@ class PhaseFields(Strict):
     exit_criteria: list[ExitCriterion] = []
     # How long the phase usually takes: the default success plan spaces phases by it.
     typical_days: Annotated[int, Field(strict=True, gt=0, le=3650)] | None = None
+    # Questions customers ask in this phase, shown on its page and found by search.
+    faq: list[FaqItem] = []

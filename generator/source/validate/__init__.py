@@ -7,6 +7,7 @@ write instead. Every check here collects instead of raising, so one run reports 
 - messages.py: pydantic's errors as what to write instead
 - phases.py: phase files on their way through validation
 - cross.py: what one file cannot tell (stages and files, tiers, languages, unique ids)
+- faq.py: each question of a phase asked once
 - programs.py: prerequisites, sessions and written pages across files
 """
 

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from generator.i18n.messages import N_, tr
 from generator.source import model as m
+from generator.source.validate.faq import questions
 from generator.source.validate.phases import PhaseSource, raw_programs
 from generator.source.validate.programs import prerequisites, sessions, written_pages
 from generator.source.yamlfile import Path_, YamlFile
@@ -29,6 +30,7 @@ def cross_check(
     if lifecycle is not None:
         problems += _stages_and_files(lifecycle_src, lifecycle, phases)
         problems += _tiers_and_languages(lifecycle_src, lifecycle, phases)
+        problems += questions(phases, lifecycle.portal.languages)
     problems += prerequisites(phases)
     zone = ZoneInfo(lifecycle.portal.timezone) if lifecycle is not None else ZoneInfo("UTC")
     problems += sessions(phases, zone)

@@ -16,7 +16,7 @@ from generator.source.yamlfile import Path_
 from generator.text.keyboard import key_mistake, value_mistake
 
 # The models whose keys an author may type, besides every kind's (read from the registry).
-_FILE_MODELS = (m.Lifecycle, m.PortalInfo, m.Stage, m.Tier, m.ExitCriterion, m.Session)
+_FILE_MODELS = (m.Lifecycle, m.PortalInfo, m.Stage, m.Tier, m.ExitCriterion, m.FaqItem, m.Session)
 
 
 def field_names() -> set[str]:
@@ -101,7 +101,10 @@ _EXPECTED = {
 
 def _type_message(what: str, ctx: dict, value: object) -> str | None:
     got = _describe(value)
-    typed = value_mistake(value) if what != "string_type" else None
+    # Full width is a keyboard mistake where a number or flag was wanted; where a list or a
+    # mapping was, narrowing it would not help (「使えますか？」 under `faq:` is a question).
+    structured = ("string_type", "list_type", "dict_type", "model_type", "model_attributes_type")
+    typed = value_mistake(value) if what not in structured else None
     if typed:
         return typed
     if what in ("string_type", "dict_type") and isinstance(value, bool | int | float):
