@@ -245,14 +245,6 @@ def test_the_server_search_finds_a_word_of_an_answer(built: Path) -> None:
     assert {h["kind"] for h in only["results"]} == {"faq"}
 
 
-def test_the_browser_search_index_holds_the_answers(built: Path) -> None:
-    for lang, word in (("", "宛先"), ("en", "recipients")):
-        index = built / "site" / lang / "search" / "search_index.json"
-        docs = json.loads(index.read_text("utf-8"))["docs"]
-        holding = [d["location"] for d in docs if word in d["text"]]
-        assert "phases/run/#faq" in holding, holding
-
-
 # -- the guard: an answer is Markdown, checked as a guide is --------------------------------
 
 
@@ -410,6 +402,26 @@ def test_a_link_to_a_question_opens_it_and_the_keyboard_opens_the_others(
     expect(closed.locator(".pb-faq__answer")).to_be_visible()
     context.close()
     assert not errors, errors
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("root", "lang", "word"), [("", "ja", "宛先"), ("en/", "en", "recipients")]
+)
+def test_the_browser_search_finds_an_answer(
+    browser: Browser, site_url: str, root: str, lang: str, word: str
+) -> None:
+    """The answers are in the page Pagefind indexes: a word found only in an answer brings
+    the phase page up in the header search box, in each language."""
+    from tests.test_browser import browser_search
+
+    context = browser.new_context(base_url=site_url)
+    page = context.new_page()
+    page.goto(f"./{root}")
+    page.keyboard.press("/")
+    found = browser_search(page, word, lang)
+    context.close()
+    assert f"{root}phases/run/" in found, found
 
 
 @pytest.mark.browser
