@@ -35,10 +35,12 @@ from generator.source.model.fields import (
     Minutes,
     RequestUrl,
     Slug,
+    Stamp,
     Strict,
     Text,
     control_character,
     invalid,
+    stamp,
 )
 from generator.source.model.files import (
     GAP_CODES,
@@ -61,6 +63,7 @@ from generator.source.model.plans import (
 )
 from generator.source.model.portal import (
     TOUCHES,
+    Dated,
     PhaseView,
     Portal,
     session_ends,
@@ -115,6 +118,7 @@ __all__ = [
     "Acceptance",
     "Atx",
     "Catalogue",
+    "Dated",
     "ExitCriterion",
     "Flag",
     "Guide",
@@ -140,6 +144,7 @@ __all__ = [
     "Session",
     "Slug",
     "Stage",
+    "Stamp",
     "Strict",
     "Text",
     "Tier",
@@ -154,6 +159,7 @@ __all__ = [
     "sections",
     "session_ends",
     "spread",
+    "stamp",
     "text",
     "text_key",
     "unregister_kind",
