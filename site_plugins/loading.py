@@ -54,6 +54,18 @@ def load(
         _check_outputs(config, options, root)
         portal = load_portal(root / options.phases_dir, Path(config.docs_dir), root=root, now=now)
         _check_stale(portal, options)
+    if now is not None:  # another language's build: the first one has said it all
+        return portal
+    if portal.dates_notice:
+        log.info("%s", portal.dates_notice)
+    if not config.site_url:
+        log.info(
+            "%s",
+            messages.tr(
+                "site_url is not set in mkdocs.yml: no Atom feeds are written (a feed reader "
+                "needs the portal's full address to follow its links)"
+            ),
+        )
     log.debug("loaded %d phases, %d programs", len(portal.phases), len(portal.by_id))
     return portal
 

@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.build.settings import settings
+from generator.feeds.atom import head_links
 from generator.site.guard import Guard, HtmlPolicy
 from generator.site.head import Heads, with_head
 from generator.site.head import Page as HeadPage
@@ -190,18 +191,35 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             config.extra["alternate"] = alternates(page.url, languages, self.site_url)
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
-        """Fill in the related content of program and guide pages; tell link previews and
-        search engines what the page is (generator/site/head.py)."""
-        if not self.config.enabled or self.renderer is None:
+        """Tell link previews and search engines what the page is (generator/site/head.py)
+        and announce its Atom feeds; fill in the related content of program and guide pages."""
+        if not self.config.enabled or self.renderer is None or self.portal is None:
             return None
         if self.heads is not None:
             output = with_head(output, self.heads.block(self._head_page(page, config)))
+        output = self._feed_links(output, page.file.src_uri, config)
         if RELATED_MARK not in output:
             return output
         if self.preview is None:
             self._await_related()
         with reported():
             return self.renderer.fill_related(page.file.src_uri, output)
+
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        """The "not found" page, which MkDocs renders from a template alone, announces the
+        portal's feed too: a visitor who lands there can still subscribe."""
+        if not self.config.enabled or self.portal is None or template_name != "404.html":
+            return None
+        return self._feed_links(output_content, "404.md", config)
+
+    def _feed_links(self, output: str, src: str, config: MkDocsConfig) -> str:
+        """What's new: the Atom feeds a page announces, in its head (generator/feeds/atom.py).
+        The one place this plugin adds to the head besides the theme's own."""
+        assert self.portal is not None
+        feeds = head_links(self.portal, self.lang, src, config.site_url)
+        return output.replace("</head>", f"{feeds}</head>", 1) if feeds else output
 
     # Last, after every other plugin has written the first language's files: MkDocs gives
     # the next build the same instances of plugins that keep state between builds.

@@ -680,7 +680,7 @@ def test_when_every_session_is_over_each_list_says_so_and_points_at_recordings(
 
 
 # One page of every kind, in both languages: start, phase, each kind of program, guide,
-# catalogues, schedule, plans, the 404 page.
+# catalogues, schedule, plans, what's new and the feeds to subscribe to, the 404 page.
 PAGE_KINDS = [
     "",
     "phases/engage/",
@@ -693,6 +693,8 @@ PAGE_KINDS = [
     "accelerators/",
     "schedule/",
     "plans/",
+    "new/",
+    "subscribe/",
     "404.html",
 ]
 

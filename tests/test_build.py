@@ -76,6 +76,7 @@ def test_nav_is_stages_then_phases_only(example_site: Path) -> None:
         "ATX",
         "アクセラレーター",
         "開催スケジュール",
+        "新着情報",
         "サポートプラン",
         "あなたのサクセスプラン",
     ]

@@ -73,7 +73,9 @@ def test_the_export_is_plain_mkdocs(exported: Path) -> None:
     assert english["site_url"] == "https://success.miraicloud.example/en/"
     assert english["nav"][0] == {"Home": "index.md"}
     guide = (exported / "en" / "docs" / "guides" / "sso-setup.md").read_text(encoding="utf-8")
-    assert guide.startswith("# Setting up single sign-on (SSO)")
+    # Its front matter (its dates) kept for the engine, then the translation itself.
+    assert guide.startswith("---\npublished: 2026-05-25\n")
+    assert guide.split("\n---\n", 1)[1].lstrip().startswith("# Setting up single sign-on (SSO)")
     assert 'id="related"' in guide  # filled in: no plugin will do it later
 
 

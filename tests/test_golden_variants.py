@@ -27,7 +27,7 @@ from tests.helpers import FIXTURES, edit, load, matches_golden
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
 SITE_URL = "https://example.com/"
-TEXT = (".md", ".ics", ".json")  # the assets are copied as they are: not golden
+TEXT = (".md", ".ics", ".json", ".xml")  # the assets are copied as they are: not golden
 GUIDE = "guides/hello.md"
 
 

@@ -64,6 +64,8 @@ def _when(portal: m.Portal, moment: datetime) -> str:
 
 def gaps(portal: m.Portal, content_dir: Path) -> list[Gap]:
     """Everything missing, sorted by file and line; what a phase accepts carries its reason."""
+    from generator.authoring.freshness import freshness_gaps  # beside Gap, which it imports
+
     found = [*stale_programs(portal), *_unreferenced_pages(portal, content_dir)]
     root = content_dir.parent
     for view in portal.phases:
@@ -73,6 +75,7 @@ def gaps(portal: m.Portal, content_dir: Path) -> list[Gap]:
     found += _uncovered_phases(portal)
     templates = _template_gaps(portal, root / "phases" / PLANS)
     tiers = _tier_contact_gaps(portal, root / "phases" / LIFECYCLE)
+    templates += freshness_gaps(portal, content_dir)  # past review_by, stale translations
     return sorted([*(_accepted(portal, gap) for gap in found), *templates, *tiers])
 
 

@@ -102,6 +102,12 @@ class ProgramOut(_Out):
     recording: str | None
     video: str | None
     request: str | None
+    published: datetime | None = Field(
+        default=None, description="First published (written, else from git); null: unknown."
+    )
+    updated: datetime | None = Field(
+        default=None, description="Last changed in a way customers hear of (What's new)."
+    )
 
 
 class SessionOut(_Out):
@@ -279,6 +285,8 @@ def _program(portal: m.Portal, view: m.PhaseView, p: m.ProgramBase, url) -> Prog
         recording=getattr(p, "recording", None),
         video=getattr(p, "url", None),
         request=getattr(p, "request", None),
+        published=portal.dated(p).published,
+        updated=portal.dated(p).updated,
     )
 
 

@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib.resources import files as package_files
 
+from generator.feeds.atom import atom_files
 from generator.feeds.calendar import feed_files
 from generator.feeds.catalog import catalog_json
 from generator.i18n.messages import tr
@@ -22,9 +23,11 @@ from generator.source.urls import (
     CATALOG_JSON,
     CATALOGUES,
     HOME,
+    NEW,
     PLAN,
     PLAN_SCRIPT,
     PLANS,
+    SUBSCRIBE,
     page_url,
     phase_src,
     program_src,
@@ -73,6 +76,10 @@ def site_files(
         yield SiteFile(HOME, keep(renderer.home_page, "home", programs))
     for src, content, in_nav in renderer.schedule_files():
         yield SiteFile(src, content, in_nav=in_nav)
+    atom = bool(site_url)  # Atom feeds need the site's address (generator/feeds/atom.py)
+    yield SiteFile(NEW, keep(lambda: renderer.new_page(atom), f"new {atom}", programs))
+    subscribe = keep(lambda: renderer.subscribe_page(atom), f"subscribe {atom}", programs)
+    yield SiteFile(SUBSCRIBE, subscribe, in_nav=False)  # linked from /new/ and /schedule/
     today = portal.now.astimezone(portal.zone).date()
     yield SiteFile(PLANS, keep(renderer.plans_page, f"plans {today}", programs))
     yield SiteFile(PLAN, keep(renderer.plan_page, "plan", programs))
@@ -80,6 +87,8 @@ def site_files(
         for src, content, in_nav in renderer.catalogue_files(kind):
             yield SiteFile(src, content, in_nav=in_nav)
     for path, content in feed_files(portal, site_url, renderer.lang, keep, directory_urls):
+        yield SiteFile(path, content)
+    for path, content in atom_files(portal, site_url, renderer.lang, keep, directory_urls):
         yield SiteFile(path, content)
     # Dated to the minute, and the plans page to the day: the preview makes them again when
     # the clock moves, as a fresh build would, from each program's entry and rows it kept.

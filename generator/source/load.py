@@ -14,6 +14,7 @@ import yaml
 
 from generator.i18n.messages import language, tr
 from generator.source import model as m
+from generator.source.dates import portal_dates
 from generator.source.sourcefiles import SourceProblem, check_tree, read_text
 from generator.source.urls import translation_src
 from generator.source.validate import PhaseSource, against_schema, cross_check
@@ -81,10 +82,17 @@ def load_portal(
     problems += cross_check(lifecycle_src, lifecycle, phases, content_dir)
     plans, plan_problems = _read_plans(phases_dir / PLANS, label, lifecycle, phases)
     problems += plan_problems
+    now = now or build_time()
+    dates, notice = {}, None
+    if lifecycle is not None and not problems:
+        dates, date_problems, notice = portal_dates(
+            phases, lifecycle, content_dir, now, phases_dir, label
+        )
+        problems += date_problems
     if problems or lifecycle is None:
         raise ContentError(problems)
-    portal = _assemble(lifecycle, phases, content_dir, pages, now or build_time())
-    return dataclasses.replace(portal, plans=plans)
+    portal = _assemble(lifecycle, phases, content_dir, pages, now)
+    return dataclasses.replace(portal, plans=plans, dates=dates, dates_notice=notice)
 
 
 def _read_plans(

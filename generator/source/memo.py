@@ -97,12 +97,15 @@ class Inputs:
 
     def _extra(self, program: m.ProgramBase) -> object:
         """What a program's digest needs beyond its own fields: which sessions are over (the
-        clock moves), a written page's title (its first heading)."""
+        clock moves), a written page's title (its first heading), its dates (from front
+        matter or git as well as from its fields)."""
+        dates = self.portal.dates.get(program.id)
         if program.scheduled:
-            return [self.portal.is_over(program, s) for s in program.sessions]  # type: ignore[attr-defined]
+            over = [self.portal.is_over(program, s) for s in program.sessions]  # type: ignore[attr-defined]
+            return over, dates
         if program.written:
-            return self.portal.guide_titles.get(program.page)  # type: ignore[attr-defined]
-        return None
+            return self.portal.guide_titles.get(program.page), dates  # type: ignore[attr-defined]
+        return dates
 
     def of(self, kind: str, program_ids: list[str], phase: str | None = None) -> str:
         """The key of a page of `kind` made from these programs (and this phase's heading)."""

@@ -20,6 +20,8 @@ PLANS = "plans.md"
 PLAN = "plan.md"  # /plan/: the customer's own success plan (site/render/plan.py)
 PLAN_SCRIPT = "assets/plan.js"
 CATALOG_JSON = "api/catalog.json"
+NEW = "new.md"  # /new/: what is new and updated, newest first (site/render/whatsnew.py)
+SUBSCRIBE = "subscribe.md"  # /subscribe/: every Atom and calendar feed, and how to follow them
 
 
 class _Catalogues(Mapping[str, str]):

@@ -324,8 +324,40 @@
 
   window.addEventListener("hashchange", openLinkedQuestion);
 
+  /* -- feed links: copy, or select for the visitor to copy ---------------------------- */
+
+  // The link's text becomes the absolute address an app needs. Copying asks the clipboard;
+  // where it is refused (no permission, an insecure page, an old browser) the address is
+  // selected instead and the visitor is told to copy it, so the button never just fails.
+  function copyLinks(root) {
+    root.querySelectorAll(".pb-copy").forEach(function (box) {
+      var link = box.querySelector("[data-pb-feed]");
+      var button = box.querySelector("[data-pb-copy]");
+      var status = box.querySelector(".pb-copy__done");
+      if (!link || !button || button.getAttribute("data-pb-ready")) return;
+      button.setAttribute("data-pb-ready", "1");
+      link.textContent = link.href;
+      button.hidden = false;
+      button.addEventListener("click", function () {
+        function selectIt() {
+          var range = document.createRange();
+          range.selectNodeContents(link);
+          var selection = window.getSelection();
+          selection.removeAllRanges();
+          selection.addRange(range);
+          status.textContent = status.getAttribute("data-pb-select");
+        }
+        if (!navigator.clipboard || !window.isSecureContext) return selectIt();
+        navigator.clipboard.writeText(link.href).then(function () {
+          status.textContent = status.getAttribute("data-pb-copied");
+        }, selectIt);
+      });
+    });
+  }
+
   function init() {
     openLinkedQuestion();
+    copyLinks(document);
     nameSearchDialog(document);
     hidePastSessions(document);
     checklists(document);

@@ -8,7 +8,7 @@ all rendering through base.py: its environment (environment.py), the helpers tem
 
 from __future__ import annotations
 
-from generator.site.render import catalogue, home, phase, plan, plans, schedule
+from generator.site.render import catalogue, home, phase, plan, plans, schedule, whatsnew
 from generator.site.render.base import RendererBase
 from generator.site.render.markup import escape, join_cjk_lines, yaml_string
 from generator.site.render.nav import navigation
@@ -55,3 +55,9 @@ class Renderer(RendererBase):
 
     def plan_page(self) -> str:
         return plan.plan_page(self)
+
+    def new_page(self, with_atom: bool) -> str:
+        return whatsnew.new_page(self, with_atom)
+
+    def subscribe_page(self, with_atom: bool) -> str:
+        return whatsnew.subscribe_page(self, with_atom)

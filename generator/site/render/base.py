@@ -22,8 +22,10 @@ from generator.source import model as m
 from generator.source.urls import (
     CATALOGUES,
     HOME,
+    NEW,
     PLANS,
     SCHEDULE,
+    SUBSCRIBE,
     paged_src,
     phase_src,
     program_src,
@@ -95,6 +97,11 @@ class RendererBase(Helpers):
             "recordings": self.recordings,
             "upcoming": self.upcoming,
             "other_language": self.other_language,
+            "stamp": self.stamp,
+            "last_updated": self.last_updated,
+            "stale_translation": self.stale_translation,
+            "m_new": NEW,
+            "m_subscribe": SUBSCRIBE,
         }
 
     def render(self, template: str, *, src: str, **context: object) -> str:

@@ -13,6 +13,7 @@ from jinja2 import pass_context
 from jinja2.runtime import Context
 from markupsafe import Markup
 
+from generator.feeds.whatsnew import stale_translation
 from generator.i18n import words
 from generator.i18n.words import W_
 from generator.site.render.markup import escape, url
@@ -149,6 +150,19 @@ class Helpers:
 
     def date(self, moment: datetime) -> str:
         return format_skeleton("yMMMd", moment, locale=self.lang)
+
+    def stamp(self, moment: datetime) -> Markup:
+        """A day as the page's language writes it, in a `<time>` that machines read."""
+        local = moment.astimezone(self.zone)
+        return Markup(f'<time datetime="{local.isoformat()}">{escape(self.date(local))}</time>')
+
+    def last_updated(self, program: m.ProgramT) -> Markup:
+        """When the program (a guide: its page in this language) last changed, if known."""
+        changed = self.portal.dated(program, self.lang).changed
+        return self.stamp(changed) if changed else Markup("")
+
+    def stale_translation(self, program: m.ProgramT) -> bool:
+        return stale_translation(self.portal, program, self.lang)
 
     def upcoming(self, program: m.ProgramT) -> list[m.Session]:
         """A program's sessions not over at build time, the page's language first: the

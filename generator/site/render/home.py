@@ -1,9 +1,11 @@
-"""The start page: the lifecycle loop, "where am I?", the next sessions, the kinds."""
+"""The start page: the lifecycle loop, "where am I?", the next sessions, what is new, the
+kinds."""
 
 from __future__ import annotations
 
 from generator.i18n import words
 from generator.site.lifecycle_svg import lifecycle_svg, stage_colour
+from generator.site.render import whatsnew
 from generator.site.render.base import RendererBase
 from generator.source import model as m
 from generator.source.urls import HOME, phase_src
@@ -35,6 +37,7 @@ def home_page(r: RendererBase) -> str:
         items=items[: HOME_SESSIONS + HOME_SPARE],
         shown=HOME_SESSIONS,
         sections=_sections(r),
+        latest=whatsnew.home_changes(r),
         page_title=r.t(r.portal.info.title),
     )
 

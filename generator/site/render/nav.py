@@ -6,7 +6,7 @@ import html
 
 from generator.i18n import words
 from generator.source import model as m
-from generator.source.urls import CATALOGUES, HOME, PLAN, PLANS, SCHEDULE, phase_src
+from generator.source.urls import CATALOGUES, HOME, NEW, PLAN, PLANS, SCHEDULE, phase_src
 
 
 def navigation(portal: m.Portal, lang: str | None = None) -> list:
@@ -24,6 +24,7 @@ def navigation(portal: m.Portal, lang: str | None = None) -> list:
     for kind, src in CATALOGUES.items():
         nav.append({words.gettext(lang, m.KIND_MODELS[kind].catalogue.nav): src})
     nav.append({words.gettext(lang, "Schedule"): SCHEDULE})
+    nav.append({words.gettext(lang, "What's new"): NEW})
     nav.append({words.gettext(lang, "Support plans"): PLANS})
     nav.append({words.gettext(lang, "Your success plan"): PLAN})
     return nav

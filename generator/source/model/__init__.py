@@ -35,10 +35,12 @@ from generator.source.model.fields import (
     Minutes,
     RequestUrl,
     Slug,
+    Stamp,
     Strict,
     Text,
     control_character,
     invalid,
+    stamp,
 )
 from generator.source.model.files import (
     GAP_CODES,
@@ -62,6 +64,7 @@ from generator.source.model.plans import (
 )
 from generator.source.model.portal import (
     TOUCHES,
+    Dated,
     PhaseView,
     Portal,
     session_ends,
@@ -116,6 +119,7 @@ __all__ = [
     "Acceptance",
     "Atx",
     "Catalogue",
+    "Dated",
     "ExitCriterion",
     "FaqItem",
     "Flag",
@@ -142,6 +146,7 @@ __all__ = [
     "Session",
     "Slug",
     "Stage",
+    "Stamp",
     "Strict",
     "Text",
     "Tier",
@@ -156,6 +161,7 @@ __all__ = [
     "sections",
     "session_ends",
     "spread",
+    "stamp",
     "text",
     "text_key",
     "unregister_kind",

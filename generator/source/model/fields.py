@@ -11,7 +11,7 @@ import posixpath
 import re
 import unicodedata
 import zoneinfo
-from datetime import datetime
+from datetime import date, datetime
 from typing import Annotated, Literal
 from urllib.parse import urlsplit
 
@@ -54,6 +54,12 @@ ERRORS = {
     "session_year": N_(
         "{value} is out of range (a session takes place between {first} and {last})"
     ),
+    "stamp": N_("'{value}' is not a date (write it like 2026-11-20, or 2026-11-20T10:00:00+09:00)"),
+    "stamp_offset": N_(
+        "'{value}' has a time but no UTC offset (write it like 2026-11-20T10:00:00+09:00, "
+        "or the date alone)"
+    ),
+    "stamp_year": N_("{value} is out of range (write a year between {first} and {last})"),
     "every": N_(
         "'{value}' is not an interval (write it like '1 week', '2 weeks', '10 days' or '1 month')"
     ),
@@ -202,6 +208,34 @@ def session_time(value: datetime) -> datetime:
 
 
 FIRST_YEAR, LAST_YEAR = 2000, 2199
+
+
+def stamp(value: object) -> object:
+    """A date as YAML reads it (a date, or a datetime when a time is written) or as front
+    matter may hold it (text): a date alone, or a moment with its UTC offset. Without an
+    offset the moment differs by the reader's zone, so it is refused, as for sessions."""
+    if isinstance(value, str):
+        try:
+            parsed = datetime.fromisoformat(value.strip())
+        except ValueError:
+            raise invalid("stamp", value=value) from None
+        value = parsed.date() if len(value.strip()) == 10 else parsed
+    if isinstance(value, datetime) and value.tzinfo is None:
+        raise invalid("stamp_offset", value=value.isoformat())
+    if not isinstance(value, date):
+        raise invalid("stamp", value=value)
+    if not FIRST_YEAR <= value.year <= LAST_YEAR:
+        raise invalid("stamp_year", value=value.isoformat(), first=FIRST_YEAR, last=LAST_YEAR)
+    return value
+
+
+# When something was published, updated or is due for review: a date (2026-11-20) or a
+# moment with its offset. What's new and the feeds read it in the portal's time zone.
+Stamp = Annotated[
+    date | datetime,
+    BeforeValidator(stamp, json_schema_input_type=str),
+    Field(description="A date (2026-11-20), or a date and time with its UTC offset."),
+]
 
 # A paragraph text: summaries and descriptions, where a line break starts a paragraph.
 Text = Annotated[

@@ -8,7 +8,7 @@ import hashlib
 import json
 import zoneinfo
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 
 from generator.source.model.fields import ANY_LANGUAGE
 from generator.source.model.files import Lifecycle, PhaseFields, PortalInfo, Stage, Tier
@@ -41,6 +41,26 @@ def text(value: dict[str, str] | None, lang: str, fallback: str) -> str:
 
 
 @dataclass(frozen=True)
+class Dated:
+    """When an item (a program, a guide, a guide's translation) was published and last
+    changed, written or read from git, and when it is due for review."""
+
+    published: datetime | None = None
+    updated: datetime | None = None
+    review_by: date | None = None
+    # Where `report` points for it: its review_by, else its first written date (file, line,
+    # column); None when nothing is written (dated by git, or not at all).
+    written: tuple[str, int, int] | None = None
+    # A guide's translations by language: each dated by its own file (x.en.md).
+    translations: dict[str, Dated] = field(default_factory=dict)
+
+    @property
+    def changed(self) -> datetime | None:
+        """The latest change customers hear of: the update, else the publication."""
+        return self.updated or self.published
+
+
+@dataclass(frozen=True)
 class PhaseView:
     """A phase in lifecycle order, with what surrounds it."""
 
@@ -65,6 +85,10 @@ class Portal:
     located: dict[str, tuple[str, int, int]] = field(default_factory=dict)
     # Success-plan templates (phases/plans.yml, optional), in the order written.
     plans: tuple[PlanTemplate, ...] = ()
+    # When each program (by id) was published and changed (generator/source/dates.py).
+    dates: dict[str, Dated] = field(default_factory=dict)
+    # Why the dates are the written ones only (no or shallow git history): said once a build.
+    dates_notice: str | None = None
 
     @property
     def info(self) -> PortalInfo:
@@ -124,6 +148,11 @@ class Portal:
         if not found and program.scheduled:
             found = {s.language for s in program.sessions}  # type: ignore[attr-defined]
         return [lang for lang in self.info.languages if lang in found] or [self.language]
+
+    def dated(self, program: ProgramBase, lang: str | None = None) -> Dated:
+        """A program's dates as a page in `lang` shows them: a guide's translation by its own."""
+        found = self.dates.get(program.id, Dated())
+        return found.translations.get(lang or self.language, found)
 
     def is_over(self, program: ProgramBase, session: Session) -> bool:
         return session_ends(program, session) <= self.now

@@ -16,7 +16,16 @@ from typing import Annotated, ClassVar
 
 from pydantic import AfterValidator
 
-from generator.source.model.fields import Language, Level, Line, Slug, Strict, Text, unique
+from generator.source.model.fields import (
+    Language,
+    Level,
+    Line,
+    Slug,
+    Stamp,
+    Strict,
+    Text,
+    unique,
+)
 
 
 @dataclass(frozen=True)
@@ -82,6 +91,12 @@ class ProgramBase(Strict):
     # What the program is offered in. Default: the languages of its sessions, else the
     # portal's first language.
     languages: Annotated[list[Language], AfterValidator(unique)] = []
+    # What's new (generator/source/dates.py): when it was first published and last changed
+    # in a way customers should hear of. Unwritten, a git repository's history says.
+    published: Stamp | None = None
+    updated: Stamp | None = None
+    # When its content should next be checked: `phasebook report` lists it once past.
+    review_by: Stamp | None = None
 
     def length(self) -> timedelta:
         """How long one session lasts: `duration_minutes`, unless a kind counts otherwise

@@ -1,0 +1,52 @@
+"""What's new: every dated program and guide as one change, newest first, the single list
+that /new/, the start page and the Atom feeds all show (so they can never disagree)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from generator.source import model as m
+
+LATEST = 50  # changes /new/ and each feed list: a feed reader keeps what it has seen
+
+
+@dataclass(frozen=True)
+class Change:
+    """A program or guide as What's new lists it, dated as its page in one language is."""
+
+    view: m.PhaseView
+    program: m.ProgramBase
+    dated: m.Dated
+    moment: datetime  # its latest change
+
+    @property
+    def is_new(self) -> bool:
+        """Published and not changed since: "new" rather than "updated"."""
+        return self.dated.updated is None or self.dated.updated == self.dated.published
+
+
+def changes(
+    portal: m.Portal, lang: str, phase_id: str | None = None, limit: int = LATEST
+) -> list[Change]:
+    """The latest `limit` changes in `lang` (of one phase, when given), newest first; items
+    of the same moment in lifecycle order, so that every build lists them alike."""
+    found = []
+    for order, (view, program) in enumerate(portal.programs()):
+        if phase_id is not None and view.phase.id != phase_id:
+            continue
+        dated = portal.dated(program, lang)
+        if dated.changed is not None:
+            found.append((order, Change(view, program, dated, dated.changed)))
+    found.sort(key=lambda item: (-item[1].moment.timestamp(), item[0]))
+    return [change for _, change in found[:limit]]
+
+
+def stale_translation(portal: m.Portal, program: m.ProgramBase, lang: str) -> bool:
+    """A guide's translation into `lang` last changed before the guide it translates did:
+    its readers may miss what the original now says."""
+    dated = portal.dates.get(program.id)
+    translated = dated.translations.get(lang) if dated else None
+    if dated is None or translated is None or not (dated.changed and translated.changed):
+        return False
+    return translated.changed < dated.changed
