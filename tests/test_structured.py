@@ -57,8 +57,15 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     start = project / "phases/start.yml"
     edit(start, '"<script>alert(1)</script> はじめての設計"', json.dumps(HOSTILE_TITLE))
     edit(start, "https://example.com/register/1", f'"{REGISTER}"')
+    learn = "    summary: {ja: 設計の基本を学びます。, en: Learn the basics.}\n"
+    edit(start, learn, learn + "    published: 2026-04-01\n")
     (project / "phases/run.yml").write_text(
         (project / "phases/run.yml").read_text(encoding="utf-8") + PAID_ATX, encoding="utf-8"
+    )
+    edit(
+        project / "phases/run.yml",
+        "    duration_minutes: 8\n",
+        "    duration_minutes: 8\n    published: 2026-05-01\n    updated: 2026-06-15T09:30+09:00\n",
     )
     result = phasebook(project, "build")
     assert result.returncode == 0, result.stderr
@@ -149,6 +156,15 @@ def test_a_recording_is_a_video_object(site: Path) -> None:
     assert video["duration"] == "PT60M"
 
 
+def test_a_program_says_when_it_was_published_and_changed(site: Path) -> None:
+    graph, _, _ = read(site, "programs/atx-start/")
+    (course,) = of_type(graph, "Course")
+    assert course["datePublished"] == "2026-04-01T00:00:00+09:00"
+    assert course["dateModified"] == "2026-04-01T00:00:00+09:00", "never updated: published"
+    undated, _, _ = read(site, "programs/atx-run-deep/")
+    assert "datePublished" not in of_type(undated, "Course")[0], "no date written, no git"
+
+
 def test_a_video_page_is_a_video_object(site: Path) -> None:
     graph, og, _ = read(site, "en/programs/video-tour/")
     (video,) = of_type(graph, "VideoObject")
@@ -156,6 +172,8 @@ def test_a_video_page_is_a_video_object(site: Path) -> None:
     assert video["embedUrl"] == "https://example.com/video/tour"
     assert video["duration"] == "PT8M"
     assert video["thumbnailUrl"] == [SITE_URL + "assets/phasebook-og.png"]
+    # Uploaded when it was published: a date alone is midnight in the portal's zone.
+    assert video["uploadDate"] == "2026-05-01T00:00:00+09:00"
     assert not of_type(graph, "Course") and not of_type(graph, "Event")
     assert og["og:locale"] == ["en_US"] and og["og:locale:alternate"] == ["ja_JP"]
 

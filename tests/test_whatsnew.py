@@ -246,7 +246,7 @@ def test_every_page_announces_the_portal_feed_and_a_phase_page_its_own(site: Pat
     for page in pages:
         text = page.read_text(encoding="utf-8")
         head = text[: text.index("</head>")]
-        feeds = re.findall(r'<link rel="alternate" type="application/atom\+xml" [^>]*>', head)
+        feeds = re.findall(r'<link rel="alternate feed" type="application/atom\+xml" [^>]*>', head)
         en = "/site/en/" in page.as_posix()
         root = "https://example.com/portal/" + ("en/" if en else "")
         assert f'href="{root}new/atom.xml"' in feeds[0], page

@@ -101,7 +101,11 @@ def _feed(
 def head_links(portal: m.Portal, lang: str, src: str, site_url: str | None) -> str:
     """The `<link rel="alternate">` that announce the Atom feeds in a page's head, so that
     a browser or feed reader given any page finds them: the portal's on every page, a
-    phase's own on its page too. `site_url` is the language tree's (MkDocs' config)."""
+    phase's own on its page too. `site_url` is the language tree's (MkDocs' config).
+
+    `rel="alternate feed"`: the same link to a feed reader (rel is a set of tokens, both of
+    them name a feed), but not to Material, which fetches `<href>/sitemap.xml` for every
+    `link[rel=alternate]` (an exact match), thinking it another language of the site."""
     if not site_url:
         return ""
     # Words the page itself shows, no more: a page the preview does not rebuild keeps its
@@ -113,7 +117,7 @@ def head_links(portal: m.Portal, lang: str, src: str, site_url: str | None) -> s
             phase = portal.t(view.phase.name, lang)
             feeds.append((phase_atom(view.phase.id), f"{new} – {phase}"))
     return "".join(
-        f'<link rel="alternate" type="application/atom+xml" title="{html.escape(name)}" '
+        f'<link rel="alternate feed" type="application/atom+xml" title="{html.escape(name)}" '
         f'href="{html.escape(_absolute(_base(site_url), path))}">\n'
         for path, name in feeds
     )

@@ -112,6 +112,7 @@ def _course(portal: m.Portal, where: Where, program: m.ProgramBase) -> dict:
     }
     if page:
         course |= {"@id": f"{page}#course", "url": page}
+    course |= _dates(portal, program)
     if program.level:
         course["educationalLevel"] = program.level
     if program.topics:
@@ -127,6 +128,15 @@ def _course(portal: m.Portal, where: Where, program: m.ProgramBase) -> dict:
         for session in portal.upcoming(program)
     ]
     return course
+
+
+def _dates(portal: m.Portal, program: m.ProgramBase) -> dict:
+    """When the program was published and last changed, as its page says (what's new)."""
+    dated = portal.dates.get(program.id)
+    if dated is None:
+        return {}
+    found = {"datePublished": dated.published, "dateModified": dated.changed}
+    return {key: _at(portal, when) for key, when in found.items() if when is not None}
 
 
 def _event(portal: m.Portal, where: Where, program: m.ProgramBase, session: m.Session) -> dict:
@@ -193,8 +203,8 @@ def _offer(
 def _video(portal: m.Portal, where: Where, program: m.ProgramBase) -> dict | None:
     """The program's recording, or the program itself when it is a self-service video.
     Google requires `thumbnailUrl` (the link-preview image, with site_url) and
-    `uploadDate`: a recording's is the start of its latest session that is over; a video
-    has no date in the sources yet (`published` will give it one)."""
+    `uploadDate`: a recording's is the start of its latest session that is over; a video's
+    is when it was published (written, or its first commit)."""
     lang = where.lang
     url = getattr(program, "recording", None)
     if url is None and program.touch == "tech" and not program.written:
@@ -211,6 +221,9 @@ def _video(portal: m.Portal, where: Where, program: m.ProgramBase) -> dict | Non
         "inLanguage": portal.languages(program)[0],
         "publisher": organizer(portal, where),
     }
+    dated = portal.dates.get(program.id)
+    if dated is not None and dated.published is not None:
+        video["uploadDate"] = _at(portal, dated.published)
     past = [s for s in getattr(program, "sessions", []) if portal.is_over(program, s)]
     if past:
         latest = max(past, key=lambda s: s.starts)
