@@ -28,10 +28,10 @@ from generator.site.guard import Guard, HtmlPolicy
 from generator.site.head import Heads, with_head
 from generator.site.head import Page as HeadPage
 from generator.site.languages import mark_languages
-from generator.site.tasklists import read_only_tasks
 from generator.site.pages import SiteFile, collisions, keeper, site_files
 from generator.site.render import Renderer, faq
 from generator.site.structured import Where
+from generator.site.tasklists import read_only_tasks
 from generator.source.memo import TEMPLATES, Keeper
 from generator.source.model import Portal
 from generator.source.urls import HOME, alternates

@@ -26,7 +26,7 @@ SCRIPTS = {
 # Between two characters of the script, a run goes on over spaces, Latin words, digits and
 # plain punctuation ("SSO を設定する", "95%以上"), and the zero-width break hints.
 _BETWEEN = r"\w\s\u200b-\u200d\u2060.,:;!?'\"/()&+%#*~=\-"
-_TAG = re.compile(r"(<!--.*?-->|<(?:[^>\"']|\"[^\"]*\"|'[^']*')*>)", re.S)
+_TAG = re.compile(r"(<!--.*?-->|<[^>\"']*(?:(?:\"[^\"]*\"|'[^']*')[^>\"']*)*>)", re.S)
 _NAME = re.compile(r"</?([A-Za-z][\w:-]*)")
 RAW = {"script", "style", "textarea", "template"}  # never touched
 NO_SPANS = {"title", "option"}  # text only: the element itself takes the `lang`
@@ -45,8 +45,11 @@ def mark_languages(html: str, lang: str, languages: tuple[str, ...] | list[str])
     foreign = [code for code in languages if code != lang and code in SCRIPTS]
     if not foreign:
         return html
+    runs = _runs(foreign)
+    if runs.search(html) is None:
+        return html
     tokens = _TAG.split(html)
-    _mark(tokens, _runs(foreign))
+    _mark(tokens, runs)
     return "".join(tokens)
 
 
@@ -57,14 +60,15 @@ def _mark(tokens: list[str], runs: re.Pattern[str]) -> None:
     raw: str | None = None  # inside <script> and the like: until its end tag
     svg = 0
     for i, token in enumerate(tokens):
-        if i % 2:  # a tag or comment
-            name = _name(token)
+        if i % 2:  # a tag or comment: only <script>, <style>, <svg> and the like matter
             if raw is not None:
-                raw = None if name == raw and token.startswith("</") else raw
-            elif name in RAW and not token.startswith("</"):
-                raw = name
-            elif name == "svg":
-                svg += -1 if token.startswith("</") else 1
+                raw = None if token[: len(raw) + 2].lower() == f"</{raw}" else raw
+            elif token[1:2] in "sStT/":
+                name = _name(token)
+                if name in RAW and token[1] != "/":
+                    raw = name
+                elif name == "svg":
+                    svg += -1 if token[1] == "/" else 1
             continue
         if raw is not None or runs.search(token) is None:
             continue
