@@ -24,6 +24,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 
 from generator.build.settings import settings
+from generator.site.authored import accessible
 from generator.site.guard import Guard, HtmlPolicy
 from generator.site.head import Heads, with_head
 from generator.site.head import Page as HeadPage
@@ -31,7 +32,6 @@ from generator.site.languages import mark_languages
 from generator.site.pages import SiteFile, collisions, keeper, site_files
 from generator.site.render import Renderer, faq
 from generator.site.structured import Where
-from generator.site.tasklists import read_only_tasks
 from generator.source.memo import TEMPLATES, Keeper
 from generator.source.model import Portal
 from generator.source.urls import HOME, alternates
@@ -173,9 +173,10 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
     ) -> str | None:
         """A page the authors wrote (docs_dir's, a translation included), as MkDocs rendered
         it, checked for script (generator/site/guard.py), its task lists made read-only text
-        (generator/site/tasklists.py). Pages made from the YAML have no file of their own:
-        their text is escaped as it is rendered, but for the answers of a phase's FAQ, which
-        are Markdown and checked as a guide is, in the phase file."""
+        and its tables scrollable by keyboard (generator/site/authored.py). Pages made from
+        the YAML have no file of their own: their text is escaped as it is rendered, but for
+        the answers of a phase's FAQ, which are Markdown and checked as a guide is, in the
+        phase file."""
         source = page.file.abs_src_path
         if self.config.enabled and source:
             self.guard.page(html, Path(source))
@@ -185,7 +186,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         if answers is not None:
             self.guard.page(answers, self.root / faq_file)
         if self.config.enabled and source:
-            return read_only_tasks(html, self.lang)
+            return accessible(html, self.lang)
         return None
 
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> None:

@@ -303,7 +303,19 @@ def test_a_guides_task_list_is_read_only_text_with_its_state(
     assert mark["x"] + mark["width"] <= item["x"] + 1
     page.goto("en/guides/agent-rollout/")
     expect(page.get_by_role("img", name="Not done yet")).to_have_count(3)
+    # Its table, wider than the phone, scrolls by keyboard: Tab to it, then arrows.
+    table = page.get_by_role("region", name="Table")
+    expect(table).to_have_count(1)
+    assert table.evaluate("t => t.scrollWidth > t.clientWidth"), "the table fits: nothing to test"
+    table.focus()
+    assert focus_ring(page) != "none"
+    page.keyboard.press("ArrowRight")
+    page.wait_for_function("() => document.activeElement.scrollLeft > 0")
     context.close()
+
+
+def focus_ring(page: Page) -> str:
+    return page.evaluate("getComputedStyle(document.activeElement).outlineStyle")
 
 
 FOCUSABLE_HIDDEN = """() => {

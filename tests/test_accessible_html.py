@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import pytest
 
+from generator.site.authored import focusable_tables, read_only_tasks
 from generator.site.languages import mark_languages
 from generator.site.palette import palette_css, read_material
-from generator.site.tasklists import read_only_tasks
 from tools.palette import STYLESHEET, material_palette, rewritten
 
 
@@ -103,3 +103,12 @@ def test_task_list_boxes_become_glyphs_with_their_state_in_words() -> None:
     # a working checkbox written by hand in a page is not a task-list box
     own = '<input type="checkbox" id="x"><label for="x">Mine</label>'
     assert read_only_tasks(own, "ja") == own
+
+
+def test_every_table_of_an_authors_page_is_a_focusable_region() -> None:
+    html = "<p>a</p><table><tr><td>1</td></tr></table><table class=x>\n<tr></tr></table>"
+    made = focusable_tables(html, "ja")
+    region = '<div class="pb-table" role="region" tabindex="0" aria-label="表">'
+    assert made.count(region) == 2
+    assert made.count("</table></div>") == 2
+    assert focusable_tables("<p>no table</p>", "en") == "<p>no table</p>"
