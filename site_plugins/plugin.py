@@ -25,9 +25,11 @@ from mkdocs.structure.pages import Page
 
 from generator.build.settings import settings
 from generator.feeds.atom import head_links
+from generator.site.authored import accessible
 from generator.site.guard import Guard, HtmlPolicy
 from generator.site.head import Heads, with_head
 from generator.site.head import Page as HeadPage
+from generator.site.languages import mark_languages
 from generator.site.pages import SiteFile, collisions, keeper, site_files
 from generator.site.render import Renderer, faq
 from generator.site.structured import Where
@@ -171,9 +173,11 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
     ) -> str | None:
         """A page the authors wrote (docs_dir's, a translation included), as MkDocs rendered
-        it, checked for script (generator/site/guard.py). Pages made from the YAML have no
-        file of their own: their text is escaped as it is rendered, but for the answers of
-        a phase's FAQ, which are Markdown and checked as a guide is, in the phase file."""
+        it, checked for script (generator/site/guard.py), its task lists made read-only text
+        and its tables scrollable by keyboard (generator/site/authored.py). Pages made from
+        the YAML have no file of their own: their text is escaped as it is rendered, but for
+        the answers of a phase's FAQ, which are Markdown and checked as a guide is, in the
+        phase file."""
         source = page.file.abs_src_path
         if self.config.enabled and source:
             self.guard.page(html, Path(source))
@@ -182,6 +186,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         answers = faq.answers_html(html) if self.config.enabled and faq_file else None
         if answers is not None:
             self.guard.page(answers, self.root / faq_file)
+        if self.config.enabled and source:
+            return accessible(html, self.lang)
         return None
 
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> None:
@@ -192,27 +198,30 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
 
     def on_post_page(self, output: str, *, page: Page, config: MkDocsConfig) -> str | None:
         """Tell link previews and search engines what the page is (generator/site/head.py)
-        and announce its Atom feeds; fill in the related content of program and guide pages."""
+        and announce its Atom feeds; fill in the related content of program and guide pages;
+        mark the text in another language than the page's with its `lang`."""
         if not self.config.enabled or self.renderer is None or self.portal is None:
             return None
         if self.heads is not None:
             output = with_head(output, self.heads.block(self._head_page(page, config)))
         output = self._feed_links(output, page.file.src_uri, config)
-        if RELATED_MARK not in output:
-            return output
-        if self.preview is None:
-            self._await_related()
-        with reported():
-            return self.renderer.fill_related(page.file.src_uri, output)
+        if RELATED_MARK in output:
+            if self.preview is None:
+                self._await_related()
+            with reported():
+                output = self.renderer.fill_related(page.file.src_uri, output)
+        return mark_languages(output, self.lang, self.portal.info.languages)
 
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
     ) -> str | None:
-        """The "not found" page, which MkDocs renders from a template alone, announces the
-        portal's feed too: a visitor who lands there can still subscribe."""
+        """The "not found" page, which MkDocs renders from a template alone: it announces the
+        portal's feed too (a visitor who lands there can still subscribe), and its nav and
+        footer mark another language's text (sitemap.xml and the like are not HTML)."""
         if not self.config.enabled or self.portal is None or template_name != "404.html":
             return None
-        return self._feed_links(output_content, "404.md", config)
+        output = self._feed_links(output_content, "404.md", config)
+        return mark_languages(output, self.lang, self.portal.info.languages)
 
     def _feed_links(self, output: str, src: str, config: MkDocsConfig) -> str:
         """What's new: the Atom feeds a page announces, in its head (generator/feeds/atom.py).

@@ -689,6 +689,7 @@ PAGE_KINDS = [
     "programs/video-mobile-app/",
     "guides/sso-setup/",
     "guides/api-integration/",
+    "guides/agent-rollout/",  # a task list, and a table wider than a phone
     "atx/",
     "accelerators/",
     "schedule/",
