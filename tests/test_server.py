@@ -84,7 +84,7 @@ def test_limit_is_capped(server: str) -> None:
         ),
         (
             {"q": "導入", "kind": "webinar"},
-            "unknown kind 'webinar' (known: accelerator, atx, guide, phase, plan, video)",
+            "unknown kind 'webinar' (known: accelerator, atx, faq, guide, phase, plan, video)",
         ),
         (
             {"q": "導入", "sort": "date"},

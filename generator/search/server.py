@@ -19,11 +19,12 @@ from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from generator.search.answers import AnswerCache
 from generator.search.index import FACETS, Index, StaleIndex, open_index
 from generator.search.query import MAX_QUERY, QueryError
 from generator.search.scoring import Results, search
@@ -45,8 +46,9 @@ class LiveIndex:
     def __init__(self, directory: Path) -> None:
         self.directory = directory
         self.lock = threading.Lock()
-        self.stamp = self._stamp()
-        self.index = open_index(directory, pinned=True)
+        # (stamp, index) replaced together: an answer is cached under the stamp of the
+        # very index that gave it, never under a newer one.
+        self.state = (self._stamp(), open_index(directory, pinned=True))
 
     def _stamp(self) -> tuple[int, int] | None:
         try:
@@ -55,24 +57,26 @@ class LiveIndex:
             return None  # between the two renames of a swap
         return found.st_ino, found.st_mtime_ns
 
-    def current(self, *, reopen: bool = False) -> Index:
+    def current(self, *, reopen: bool = False) -> tuple[tuple[int, int] | None, Index]:
+        """The stamp and index to answer from now."""
         stamp = self._stamp()
-        if stamp is not None and (reopen or stamp != self.stamp):
+        if stamp is not None and (reopen or stamp != self.state[0]):
             # Still being swapped in when this fails: the next request tries again.
             with self.lock, contextlib.suppress(Exception):
-                self.index, self.stamp = open_index(self.directory, pinned=True), stamp
-        return self.index
+                self.state = (stamp, open_index(self.directory, pinned=True))
+        return self.state
 
-    def search(self, args: dict) -> Results:
+    def search(self, args: dict) -> tuple[tuple[int, int] | None, Results]:
         """Search the latest index; if it was swapped between opening and searching, open
         the new one and search again (a build takes seconds, a swap microseconds)."""
         for attempt in range(20):
-            index = self.current(reopen=attempt > 0)
+            stamp, index = self.current(reopen=attempt > 0)
             try:
-                return _search(index, args)
+                return stamp, _search(index, args)
             except StaleIndex:
                 time.sleep(min(0.01 * attempt, 0.05))
-        return _search(self.current(reopen=True), args)
+        stamp, index = self.current(reopen=True)
+        return stamp, _search(index, args)
 
 
 class SecurityHeaders:
@@ -104,36 +108,30 @@ def create_app(site: Path, index_dir: Path) -> ASGIApp:
     # threads search no faster. Made here, in the worker: no thread exists before a fork.
     threads = ThreadPoolExecutor(SEARCH_THREADS, thread_name_prefix="search")
 
-    async def api_search(request: Request) -> JSONResponse:
-        return await asyncio.get_running_loop().run_in_executor(threads, answer, request)
+    answers = AnswerCache()
 
-    def answer(request: Request) -> JSONResponse:
+    async def api_search(request: Request) -> Response:
+        """A repeated query is answered from the cache, here, without a thread's turn."""
+        stamp, index = live.current()
         try:
-            args = _arguments(request, live.current().values())
-            found = live.search(args)
-        except (BadRequest, QueryError) as exc:
+            args = _arguments(request, index.values())
+        except BadRequest as exc:
             return JSONResponse({"error": str(exc)}, status_code=400, headers=API_HEADERS)
-        results = [
-            {
-                "title": h.title,
-                "url": "/" + h.url,
-                "snippet": h.snippet,
-                "phase": h.phase,
-                "tier": h.tier or None,
-                "kind": h.kind,
-                "score": h.score,
-            }
-            for h in found.hits
-        ]
-        return JSONResponse(
-            {
-                "query": args["text"],
-                "total": found.total,
-                "results": results,
-                "facets": found.facets,
-            },
-            headers=API_HEADERS,
-        )
+        body = answers.get(stamp, args)
+        if body is None:
+            body = await asyncio.get_running_loop().run_in_executor(threads, answer, args)
+        if isinstance(body, JSONResponse):
+            return body
+        return Response(body, media_type="application/json", headers=API_HEADERS)
+
+    def answer(args: dict) -> bytes | JSONResponse:
+        try:
+            stamp, found = live.search(args)
+        except QueryError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400, headers=API_HEADERS)
+        body = JSONResponse(_answer(args["text"], found)).body
+        answers.put(stamp, args, body)
+        return body
 
     routes = [
         Route("/api/search", api_search, methods=["GET"]),
@@ -141,6 +139,22 @@ def create_app(site: Path, index_dir: Path) -> ASGIApp:
     ]
     # Outside Starlette's own error handling, so that its 500s carry the header too.
     return SecurityHeaders(Starlette(routes=routes))
+
+
+def _answer(text: str, found: Results) -> dict:
+    results = [
+        {
+            "title": h.title,
+            "url": "/" + h.url,
+            "snippet": h.snippet,
+            "phase": h.phase,
+            "tier": h.tier or None,
+            "kind": h.kind,
+            "score": h.score,
+        }
+        for h in found.hits
+    ]
+    return {"query": text, "total": found.total, "results": results, "facets": found.facets}
 
 
 def _search(index: Index, args: dict) -> Results:
