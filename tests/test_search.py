@@ -20,7 +20,6 @@ from generator.search.query import QueryError, normalize, parse
 from generator.search.related import Relatedness, related
 from generator.search.scoring import Scores, search
 from generator.source.load import load_portal
-from generator.text.cjk import fold_words
 from tests.helpers import EPOCH, ROOT, mkdocs_build, phasebook
 
 RELEVANCE = yaml.safe_load((ROOT / "tests" / "search_relevance.yml").read_text(encoding="utf-8"))
@@ -285,27 +284,6 @@ def test_plan_words_lead_to_the_plans_page_and_its_tiers(index: Path) -> None:
     assert sla == {"plans/#tier-standard", "plans/#tier-premier"}
     english = search(index, "price", limit=1, lang="en").hits[0]
     assert (english.url, english.title) == ("en/plans/", "Support plans compared")
-
-
-def test_the_browser_index_holds_article_text_only(example_site: Path) -> None:
-    """No filter lists, hidden messages, session rows, loop labels or page facts: those
-    would rank list pages above the page that has the words, and show in snippets."""
-    for root in (example_site, example_site / "en"):
-        docs = json.loads((root / "search" / "search_index.json").read_text("utf-8"))["docs"]
-        text = {d["location"]: d["title"] + " " + d["text"] for d in docs}
-        joined = " ".join(text.values())
-        assert fold_words(joined) == joined and "（" in joined  # punctuation as written
-        catalogue = " ".join(v for k, v in text.items() if k.startswith("atx/"))
-        assert catalogue and "条件に合うプログラムはありません" not in catalogue
-        assert "No program matches" not in catalogue and "すべて" not in catalogue
-        assert "レポートとダッシュボード入門" not in catalogue  # the rows are not the page
-        home = " ".join(v for k, v in text.items() if k == "" or k.startswith("#"))
-        for furniture in ("次の状態になっていますか", "Does all of this hold", "JST"):
-            assert furniture not in home, furniture
-        schedule = " ".join(v for k, v in text.items() if k.startswith("schedule/"))
-        assert "JST" not in schedule
-        program = " ".join(v for k, v in text.items() if k.startswith("programs/atx-use-reports/"))
-        assert program and "Stage:" not in program and "ステージ:" not in program
 
 
 KOREAN_LIFECYCLE = """\

@@ -100,6 +100,27 @@ def test_results_are_in_the_language_of_the_page(
         assert not wrong, (query, wrong)
 
 
+# Words only the page furniture holds (a catalogue's filter message, the start page's
+# question), with the page that holds them.
+FURNITURE = [
+    ("ja", "", "条件に合うプログラムはありません", "atx/"),
+    ("en", "en/", "No program matches", "en/atx/"),
+    ("ja", "", "次の状態になっていますか", ""),
+]
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(("lang", "root", "query", "holder"), FURNITURE)
+def test_page_furniture_is_not_searched(
+    page: Page, lang: str, root: str, query: str, holder: str
+) -> None:
+    """Filter lists, hidden messages, session rows and page facts are left out of the index
+    (data-search-exclude): they would rank list pages above the page that has the words."""
+    page.goto(f"./{root}")
+    page.keyboard.press("/")
+    assert holder not in browser_search(page, query, lang)
+
+
 @pytest.mark.browser
 def test_a_query_that_matches_nothing_says_so(page: Page) -> None:
     page.goto("./")

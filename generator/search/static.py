@@ -38,6 +38,9 @@ SCRIPT_CHANGE = re.compile(
     rf"(?<=[A-Za-z0-9])(?=[{WORD}{HANGUL}])|(?<=[{WORD}{HANGUL}])(?=[A-Za-z0-9])"
 )
 TEXT = re.compile(r">([^<]+)<")
+# What the templates keep out of search (filters, schedules, the start page's route, a
+# page's facts line): Pagefind leaves out an element so marked, and what is inside it.
+EXCLUDED = re.compile(r"\sdata-search-exclude(?==|\s|>)")
 # The text of a page indexed at most: a phase page of 10,000 programs lists 1,250 of them
 # (1 MB), and a phone that lists it among the results fetches all that Pagefind holds of
 # it. What a page is found by comes first (title, summary, tasks); the programs it lists
@@ -84,6 +87,7 @@ def record(lang: str, title: str, body: str) -> str:
     browser folds the query by NFKC), katakana words also without their long-vowel marks
     (generator/text/cjk.py), and the title as written, which results show."""
     meta = html.escape(f"title:{title}", quote=True)
+    body = EXCLUDED.sub(' data-search-exclude data-pagefind-ignore="all"', body)
     folded = TEXT.sub(lambda text: f">{SCRIPT_CHANGE.sub(' ', text.group(1))}<", fold_words(body))
     variants = html.escape(" ".join(long_vowel_variants(html.unescape(TAG.sub(" ", folded)))))
     return (
