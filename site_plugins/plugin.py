@@ -28,6 +28,7 @@ from generator.feeds.atom import head_links
 from generator.site.guard import Guard, HtmlPolicy
 from generator.site.head import Heads, with_head
 from generator.site.head import Page as HeadPage
+from generator.site.hreflang import sitemap_with_alternates, without_head_alternates
 from generator.site.pages import SiteFile, collisions, keeper, site_files
 from generator.site.render import Renderer, faq
 from generator.site.structured import Where
@@ -185,7 +186,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         return None
 
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> None:
-        """The language selector and `hreflang` links of this page go to this page."""
+        """The language selector of this page goes to this page."""
         if self.portal is not None and len(self.portal.info.languages) > 1:
             languages = self.portal.info.languages
             config.extra["alternate"] = alternates(page.url, languages, self.site_url)
@@ -195,6 +196,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         and announce its Atom feeds; fill in the related content of program and guide pages."""
         if not self.config.enabled or self.renderer is None or self.portal is None:
             return None
+        output = without_head_alternates(output)
         if self.heads is not None:
             output = with_head(output, self.heads.block(self._head_page(page, config)))
         output = self._feed_links(output, page.file.src_uri, config)
@@ -224,6 +226,15 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
     # Last, after every other plugin has written the first language's files: MkDocs gives
     # the next build the same instances of plugins that keep state between builds.
     @event_priority(-100)
+    def on_post_template(
+        self, output_content: str, *, template_name: str, config: MkDocsConfig
+    ) -> str | None:
+        """Each page's twins in other languages go in the sitemap (generator/site/hreflang.py)."""
+        if template_name != "sitemap.xml" or self.portal is None:
+            return None
+        languages = self.portal.info.languages
+        return sitemap_with_alternates(output_content, self.lang, languages, self.site_url)
+
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Build the other languages, then install the new search index, keeping the old
         one: MkDocs may still abort the build after this hook (warnings in --strict), and
