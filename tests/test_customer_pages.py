@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from tests.helpers import serve_folder
+from tests.helpers import serve_folder, text_of
 
 PAGES = ["", "phases/implement/", "programs/atx-use-reports/", "plans/", "guides/sso-setup/"]
 
@@ -49,3 +49,36 @@ def test_each_sitemap_names_every_pages_twin(example_site: Path) -> None:
             assert f'hreflang="ja" href="{base}{path}"' in sitemap
             assert f'hreflang="en" href="{base}en/{path}"' in sitemap
     assert len(re.findall("<xhtml:link", ja)) == 2 * ja.count("<loc>")
+
+
+def test_notices_wear_the_info_icon_not_an_editors_pencil(example_site: Path) -> None:
+    """Material's `note` is an editor's remark (a pencil); a notice to the reader is `info`."""
+    untranslated = (example_site / "en" / "guides" / "api-integration" / "index.html").read_text(
+        encoding="utf-8"
+    )
+    assert '<div class="admonition info">' in untranslated
+    assert "admonition note" not in untranslated
+    program = example_site / "programs" / "atx-implement-rollout" / "index.html"
+    past = re.search(r"<details[^>]*>\s*<summary>過去の開催", program.read_text(encoding="utf-8"))
+    assert past and 'class="info pb-past"' in past.group(0)
+
+
+def test_the_start_page_is_named_once(example_site: Path) -> None:
+    for home, name in (
+        (example_site / "index.html", "ミライクラウド カスタマーサクセス ポータル"),
+        (example_site / "en" / "index.html", "MiraiCloud Customer Success Portal"),
+    ):
+        source = home.read_text(encoding="utf-8")
+        assert f"<title>{name}</title>" in source
+        assert source.count(name) >= 2  # still the heading and the header
+
+
+def test_the_last_phase_of_the_loop_leads_on_to_the_next_round(example_site: Path) -> None:
+    """推薦 is the end of the list, not of the customer's journey: the renewal comes round."""
+    for root, words in ((example_site, "次のサイクルへ"), (example_site / "en", "Next round")):
+        text = text_of(root / "phases" / "recommend" / "index.html")
+        pager = re.search(rf"{words}: (\S+)", text)
+        assert pager, text[-400:]
+        assert pager.group(1) in ("更新", "Renew")
+        renew = (root / "phases" / "recommend" / "index.html").read_text(encoding="utf-8")
+        assert 'href="../renew/"' in renew
