@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser
 
-from tests.helpers import serve_folder, text_of
+from tests.helpers import edit, mkdocs_build, serve_folder, text_of
 
 PAGES = ["", "phases/implement/", "programs/atx-use-reports/", "plans/", "guides/sso-setup/"]
 
@@ -82,3 +82,65 @@ def test_the_last_phase_of_the_loop_leads_on_to_the_next_round(example_site: Pat
         assert pager.group(1) in ("更新", "Renew")
         renew = (root / "phases" / "recommend" / "index.html").read_text(encoding="utf-8")
         assert 'href="../renew/"' in renew
+
+
+def test_plans_say_each_thing_once_under_the_right_heading(example_site: Path) -> None:
+    for root, inherit in ((example_site, "の内容すべて"), (example_site / "en", "everything in")):
+        source = (root / "plans" / "index.html").read_text(encoding="utf-8")
+        header = source.split('class="pb-plans__groups"')[1].split("</tr>")[1]
+        # The corner above the tier descriptions is not a heading of those descriptions.
+        corner = re.search(r"<tr>\s*(<t[hd][^>]*>[^<]*</t[hd]>)", header)
+        assert corner and corner.group(1) == '<td class="pb-plans__corner"></td>', header[:200]
+        tiers = source.count('class="pb-plans__tier')
+        assert tiers == 3 and source.count(inherit) == tiers - 1
+
+
+@pytest.mark.browser
+def test_on_a_phone_each_plan_is_one_tap_away(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(base_url=site_url, viewport={"width": 375, "height": 700})
+    page = context.new_page()
+    page.goto("plans/")
+    links = page.locator(".pb-plans__jump a")
+    assert links.count() == 3
+    last = links.last
+    target = last.get_attribute("href") or ""
+    last.click()
+    page.wait_for_function("() => window.scrollY > 300")
+    box = page.locator(target).bounding_box()
+    assert box is not None and -1 <= box["y"] < 700
+    context.close()
+
+
+@pytest.mark.browser
+def test_a_printed_plans_page_shows_where_to_ask(browser: Browser, site_url: str) -> None:
+    context = browser.new_context(base_url=site_url)
+    page = context.new_page()
+    page.goto("plans/")
+    page.emulate_media(media="print")
+    contacts = page.locator(".pb-plans__contact")
+    assert contacts.count() > 0
+    for i in range(contacts.count()):
+        link = contacts.nth(i)
+        shown = link.evaluate("a => getComputedStyle(a, '::after').content")
+        assert link.get_attribute("href") in shown
+    assert page.locator(".pb-plans__jump").is_hidden()
+    context.close()
+
+
+def test_english_pages_name_the_vendor_in_english(example_site: Path) -> None:
+    """The footer's copyright in the page's language (phasebook: copyright: {ja, en})."""
+    for root, words, other in (
+        (example_site, "© ミライクラウド株式会社", "MiraiCloud, Inc."),
+        (example_site / "en", "© MiraiCloud, Inc.", "ミライクラウド株式会社"),
+    ):
+        for page in ("index.html", "plans/index.html", "phases/use/index.html"):
+            footer = (root / page).read_text(encoding="utf-8").split('md-copyright__highlight">')[1]
+            footer = footer[:400]
+            assert words in footer and other not in footer, page
+
+
+def test_a_copyright_that_is_not_text_is_refused_with_its_place(minimal: Path) -> None:
+    edit(minimal / "mkdocs.yml", "  - phasebook", "  - phasebook:\n      copyright: {en: [1]}")
+    result = mkdocs_build(minimal, minimal / "site")
+    assert result.returncode != 0 and "Traceback" not in result.stderr
+    assert "copyright" in result.stderr
