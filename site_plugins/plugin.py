@@ -107,6 +107,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         given = reconfigure.given(config, self.site_url)
         options = reconfigure.options(self.config)
         reconfigure.apply(config, settings(self.portal, self.lang, options, given))
+        config.copyright = self.config.copyright.get(self.lang, config.copyright)
         where = Where(self.lang, config.site_url, self.site_url, config.use_directory_urls)
         self.heads = Heads(self.portal, where)
         search.without_material_index(config)  # the browser search is Pagefind's
