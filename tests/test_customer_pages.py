@@ -144,3 +144,36 @@ def test_a_copyright_that_is_not_text_is_refused_with_its_place(minimal: Path) -
     result = mkdocs_build(minimal, minimal / "site")
     assert result.returncode != 0 and "Traceback" not in result.stderr
     assert "copyright" in result.stderr
+
+
+# Each unit on one line, as a phone at 375 px lays it out: the line tops of its characters.
+ONE_LINE = """(unit) => {
+  const walker = document.createTreeWalker(document.querySelector("article"), NodeFilter.SHOW_TEXT);
+  const found = [];
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    const at = node.data.indexOf(unit);
+    if (at < 0 || !node.parentElement.offsetParent) continue;
+    const range = document.createRange();
+    range.setStart(node, at);
+    range.setEnd(node, at + unit.length);
+    const tops = new Set([...range.getClientRects()].map((r) => Math.round(r.top)));
+    found.push(tops.size);
+  }
+  return found;
+}"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("path", "unit"),
+    [("plans/", "1対1"), ("plans/", "6.\u00a0最適化"), ("atx/", "録画あり")],
+)
+def test_a_phone_never_breaks_a_short_japanese_unit(
+    browser: Browser, site_url: str, path: str, unit: str
+) -> None:
+    context = browser.new_context(base_url=site_url, viewport={"width": 375, "height": 700})
+    page = context.new_page()
+    page.goto(path)
+    lines = page.evaluate(ONE_LINE, unit)
+    context.close()
+    assert lines and set(lines) == {1}, lines
