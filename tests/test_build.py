@@ -98,7 +98,7 @@ def test_an_internal_preview_shows_the_edit_button_on_the_yaml(tmp_path: Path) -
     for name in ("phases", "content"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project)
-    edit(project / "mkdocs.yml", "  - phasebook\n", "  - phasebook:\n      staff_links: true\n")
+    edit(project / "mkdocs.yml", "  - phasebook:\n", "  - phasebook:\n      staff_links: true\n")
     site = tmp_path / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr
