@@ -212,8 +212,14 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self, output_content: str, *, template_name: str, config: MkDocsConfig
     ) -> str | None:
         """The "not found" page, which MkDocs renders from a template alone, announces the
-        portal's feed too: a visitor who lands there can still subscribe."""
-        if not self.config.enabled or self.portal is None or template_name != "404.html":
+        portal's feed too: a visitor who lands there can still subscribe. Each page's twins
+        in other languages go in the sitemap (generator/site/hreflang.py)."""
+        if not self.config.enabled or self.portal is None:
+            return None
+        if template_name == "sitemap.xml":
+            languages = self.portal.info.languages
+            return sitemap_with_alternates(output_content, self.lang, languages, self.site_url)
+        if template_name != "404.html":
             return None
         return self._feed_links(output_content, "404.md", config)
 
@@ -227,15 +233,6 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
     # Last, after every other plugin has written the first language's files: MkDocs gives
     # the next build the same instances of plugins that keep state between builds.
     @event_priority(-100)
-    def on_post_template(
-        self, output_content: str, *, template_name: str, config: MkDocsConfig
-    ) -> str | None:
-        """Each page's twins in other languages go in the sitemap (generator/site/hreflang.py)."""
-        if template_name != "sitemap.xml" or self.portal is None:
-            return None
-        languages = self.portal.info.languages
-        return sitemap_with_alternates(output_content, self.lang, languages, self.site_url)
-
     def on_post_build(self, *, config: MkDocsConfig) -> None:
         """Build the other languages, then install the new search index, keeping the old
         one: MkDocs may still abort the build after this hook (warnings in --strict), and
