@@ -71,3 +71,8 @@ class PhasebookConfig(Config):
     # publishes whatever the authors write, for a portal whose authors are all trusted.
     allow_raw_html = c.Type(bool, default=DEFAULTS.allow_raw_html)
     embed_hosts = Hosts()
+
+    # The footer's copyright line in each portal language ({ja: © ミライクラウド株式会社,
+    # en: © MiraiCloud, Inc.}): mkdocs.yml's one `copyright` would show the vendor's
+    # Japanese name on English pages. A language not given keeps mkdocs.yml's.
+    copyright = c.DictOfItems(c.Type(str), default={})

@@ -29,6 +29,7 @@ from generator.site.authored import accessible
 from generator.site.guard import Guard, HtmlPolicy
 from generator.site.head import Heads, with_head
 from generator.site.head import Page as HeadPage
+from generator.site.hreflang import sitemap_with_alternates, without_head_alternates
 from generator.site.languages import mark_languages
 from generator.site.pages import SiteFile, collisions, keeper, site_files
 from generator.site.render import Renderer, faq
@@ -108,6 +109,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         given = reconfigure.given(config, self.site_url)
         options = reconfigure.options(self.config)
         reconfigure.apply(config, settings(self.portal, self.lang, options, given))
+        config.copyright = self.config.copyright.get(self.lang, config.copyright)
         where = Where(self.lang, config.site_url, self.site_url, config.use_directory_urls)
         self.heads = Heads(self.portal, where)
         search.without_material_index(config)  # the browser search is Pagefind's
@@ -191,7 +193,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         return None
 
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> None:
-        """The language selector and `hreflang` links of this page go to this page."""
+        """The language selector of this page goes to this page."""
         if self.portal is not None and len(self.portal.info.languages) > 1:
             languages = self.portal.info.languages
             config.extra["alternate"] = alternates(page.url, languages, self.site_url)
@@ -202,6 +204,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         mark the text in another language than the page's with its `lang`."""
         if not self.config.enabled or self.renderer is None or self.portal is None:
             return None
+        output = without_head_alternates(output)
         if self.heads is not None:
             output = with_head(output, self.heads.block(self._head_page(page, config)))
         output = self._feed_links(output, page.file.src_uri, config)
@@ -217,8 +220,14 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
     ) -> str | None:
         """The "not found" page, which MkDocs renders from a template alone: it announces the
         portal's feed too (a visitor who lands there can still subscribe), and its nav and
-        footer mark another language's text (sitemap.xml and the like are not HTML)."""
-        if not self.config.enabled or self.portal is None or template_name != "404.html":
+        footer mark another language's text. Each page's twins in other languages go in the
+        sitemap (generator/site/hreflang.py)."""
+        if not self.config.enabled or self.portal is None:
+            return None
+        if template_name == "sitemap.xml":
+            languages = self.portal.info.languages
+            return sitemap_with_alternates(output_content, self.lang, languages, self.site_url)
+        if template_name != "404.html":
             return None
         output = self._feed_links(output_content, "404.md", config)
         return mark_languages(output, self.lang, self.portal.info.languages)

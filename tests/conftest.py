@@ -95,7 +95,7 @@ def paged_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
     edit(
-        project / "mkdocs.yml", "  - phasebook\n", "  - phasebook:\n      catalogue_page_size: 5\n"
+        project / "mkdocs.yml", "  - phasebook:\n", "  - phasebook:\n      catalogue_page_size: 5\n"
     )
     site = project / "site"
     result = mkdocs_build(project, site)

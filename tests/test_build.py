@@ -51,7 +51,7 @@ def test_accelerator_page_has_prerequisites_outcomes_and_request(example_site: P
 
 def test_guide_shows_tier_and_phase(example_site: Path) -> None:
     page = (example_site / "guides" / "sso-setup" / "index.html").read_text(encoding="utf-8")
-    meta = re.search(r'<p class="pb-meta">.*?</p>', page, re.S)
+    meta = re.search(r'<p class="pb-meta"[^>]*>.*?</p>', page, re.S)
     assert meta and "pb-free" in meta.group(0) and 'href="../../phases/implement/"' in meta.group(0)
 
 
@@ -98,7 +98,7 @@ def test_an_internal_preview_shows_the_edit_button_on_the_yaml(tmp_path: Path) -
     for name in ("phases", "content"):
         shutil.copytree(ROOT / name, project / name)
     shutil.copy(ROOT / "mkdocs.yml", project)
-    edit(project / "mkdocs.yml", "  - phasebook\n", "  - phasebook:\n      staff_links: true\n")
+    edit(project / "mkdocs.yml", "  - phasebook:\n", "  - phasebook:\n      staff_links: true\n")
     site = tmp_path / "site"
     result = mkdocs_build(project, site)
     assert result.returncode == 0, result.stderr

@@ -18,6 +18,7 @@ from generator.source.urls import alternates
 from tests.helpers import ROOT, edit, mkdocs_build, text_of
 
 HREFLANG = re.compile(r'<link rel="alternate" href="([^"]+)" hreflang="([a-z-]+)">')
+SELECTOR = re.compile(r'<a href="([^"]+)" hreflang="([a-z-]+)" class="md-select__link">')
 
 
 def trees(site: Path) -> dict[str, list[Path]]:
@@ -44,15 +45,19 @@ def test_each_language_is_a_tree_of_the_same_pages(example_site: Path) -> None:
 
 
 def test_every_page_links_to_itself_in_each_language(example_site: Path) -> None:
-    """hreflang in the head of every page, pointing at a page that exists."""
+    """The language selector of every page goes to the same page, which exists; the head
+    has no hreflang link but the 404 page's (to the start pages, whose sitemaps exist):
+    Material fetches `<link>/sitemap.xml` for each (generator/site/hreflang.py)."""
     for lang, pages in trees(example_site).items():
         root = example_site / "en" if lang == "en" else example_site
         for page in pages:
             source = page.read_text(encoding="utf-8")
-            links = dict((code, href) for href, code in HREFLANG.findall(source))
+            links = dict((code, href) for href, code in SELECTOR.findall(source))
             assert set(links) == {"ja", "en"}, page
-            # The 404 page answers any address: its languages are their start pages.
+            head = HREFLANG.findall(source.partition("</head>")[0])
             here = "/" if page.name == "404.html" else url_of(page, root)
+            start = [("/", "ja"), ("/en/", "en")]
+            assert head == (start if page.name == "404.html" else []), page
             assert links["ja"] == here, page
             assert links["en"] == "/en" + here, page
             assert f'<html lang="{lang}"' in source, page
@@ -171,8 +176,11 @@ def test_language_links_keep_the_path_the_site_is_published_under(
     result = mkdocs_build(minimal, site)
     assert result.returncode == 0, result.stderr
     source = (site / "en" / "phases" / "start" / "index.html").read_text(encoding="utf-8")
-    links = {code: href for href, code in HREFLANG.findall(source)}
+    links = {code: href for href, code in SELECTOR.findall(source)}
     assert links == {"ja": "/portal/phases/start/", "en": "/portal/en/phases/start/"}
+    sitemap = (site / "en" / "sitemap.xml").read_text(encoding="utf-8")
+    assert 'hreflang="ja" href="https://example.com/portal/phases/start/"' in sitemap
+    assert 'hreflang="en" href="https://example.com/portal/en/phases/start/"' in sitemap
     assert '<link rel="canonical" href="https://example.com/portal/en/phases/start/">' in source
 
 

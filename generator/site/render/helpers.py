@@ -124,10 +124,12 @@ class Helpers:
         """Its kind in a word, for lists and the plans matrix."""
         return self.word(program.short or program.kind)
 
-    def touches(self, tier_id: str) -> str:
-        """How a tier helps (self-service, webinars …), as a list reads."""
+    def touches(self, tier_id: str) -> Markup:
+        """How a tier helps (self-service, webinars …), as a list reads; each way kept on
+        one line, so that a phone never breaks "1対1" as "1対 / 1"."""
         names = [self.word(TOUCHES[touch]) for touch in self.portal.touch(tier_id)]
-        return words.join(names, self.lang)
+        kept = [f'<span class="pb-nowrap">{escape(name)}</span>' for name in names]
+        return Markup(words.join(kept, self.lang))
 
     def when(self, session: m.Session, program: m.ProgramT) -> Markup:
         """A session's date, weekday and time span in the portal's time zone."""

@@ -3,6 +3,8 @@ kinds."""
 
 from __future__ import annotations
 
+from markupsafe import Markup
+
 from generator.i18n import words
 from generator.site.lifecycle_svg import lifecycle_svg, stage_colour
 from generator.site.render import whatsnew
@@ -38,7 +40,9 @@ def home_page(r: RendererBase) -> str:
         shown=HOME_SESSIONS,
         sections=_sections(r),
         latest=whatsnew.home_changes(r),
-        page_title=r.t(r.portal.info.title),
+        # No title of its own: Material then names the start page by the site name alone,
+        # instead of "<portal title> - <site name>", the same words twice.
+        front_matter=Markup(""),
     )
 
 

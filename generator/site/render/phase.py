@@ -28,7 +28,18 @@ def phase_page(r: RendererBase, view: m.PhaseView) -> str:
         position=(ids.index(phase.id) + 1, len(ids)),
         faq=faq.entries(r.portal, phase, r.lang),
         page_title=r.t(phase.name),
+        loop_to=_loop_to(r.portal.phases, view),
     )
+
+
+def _loop_to(views: tuple[m.PhaseView, ...], view: m.PhaseView) -> m.PhaseFields | None:
+    """Where the last phase leads: the lifecycle is a loop, and a customer who has come
+    round (recommending, say) starts the next round at its stage's first phase (the
+    renewal); a last stage of one phase starts again at the very first phase."""
+    if view.next is not None or len(views) < 2:
+        return None
+    first = next(v.phase for v in views if v.stage.id == view.stage.id)
+    return first if first.id != view.phase.id else views[0].phase
 
 
 def _in(phase: m.PhaseFile, section: m.Section) -> list[m.ProgramT]:
