@@ -53,7 +53,7 @@ def load(
     with reported():
         _check_outputs(config, options, root)
         portal = load_portal(root / options.phases_dir, Path(config.docs_dir), root=root, now=now)
-        _check_stale(portal, options)
+        _check_stale(portal, options, noted=now is None)
     if now is not None:  # another language's build: the first one has said it all
         return portal
     if portal.dates_notice:
@@ -89,12 +89,13 @@ def _check_outputs(config: MkDocsConfig, options: PhasebookConfig, root: Path) -
         check_output(Path(path), project, what, base=root)
 
 
-def _check_stale(portal: Portal, options: PhasebookConfig) -> None:
+def _check_stale(portal: Portal, options: PhasebookConfig, noted: bool) -> None:
     """Stale content is an error with strict_content, otherwise a note: the same sources
-    go stale as time passes, and that must not break `mkdocs build --strict`."""
+    go stale as time passes, and that must not break `mkdocs build --strict`. The note is
+    the first language's (`noted`): the others' builds would repeat it word for word."""
     stale = report.stale_programs(portal)
     strict = options.strict_content or os.environ.get(STRICT_CONTENT_ENV) == "1"
     if stale and strict:
         raise ContentError(report.as_problems(stale))
-    for gap in stale:
+    for gap in stale if noted else ():
         log.info("%s", gap)

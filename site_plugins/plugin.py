@@ -40,6 +40,7 @@ from generator.source.urls import HOME, alternates
 from generator.text.errors import ContentError
 from site_plugins import reconfigure, search
 from site_plugins.config import PhasebookConfig
+from site_plugins.console import quiet_build_lines
 from site_plugins.incremental import Incremental, Tracked, page_keys
 from site_plugins.indexing import IndexCollector
 from site_plugins.languages import Twins, language_config, translate_files
@@ -74,6 +75,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.preview = Incremental() if command == "serve" else None
         if self.preview is not None:
             keep_theme_files()
+        quiet_build_lines()
 
     # Before Material's search plugin fills in its own defaults for what mkdocs.yml left unset.
     @event_priority(50)

@@ -31,12 +31,14 @@ def test_report_lists_every_gap_with_file_and_line(minimal: Path) -> None:
         "0",  # questions in its FAQ
     ]
     assert gaps.splitlines() == [
-        "8 gaps in 2 phases:",
+        "9 gaps in 2 phases:",
         "  phases/run.yml:1:5: run: no exit_criteria: when is the customer ready to move on?",
         "  phases/run.yml:1:5: run: no experiences: write down what the customer experiences "
         "in this phase",
         "  phases/run.yml:1:5: run: no provided: write down what we already provide in this phase",
         "  phases/run.yml:1:5: run: no tasks: write down what the customer does in this phase",
+        "  phases/run.yml:3:10: run: not translated into en: summary: write each as "
+        "{ja: …, en: …}, else the en pages show the ja text",
         "  phases/start.yml:1:5: start: no experiences: write down what the customer "
         "experiences in this phase",
         "  phases/start.yml:1:5: start: no provided: write down what we already provide in "

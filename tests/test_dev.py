@@ -181,3 +181,83 @@ def test_dev_serve_refuses_a_port_that_is_no_port(tmp_path: Path, port: str | No
     result = dev(project, "serve", "--port", *([port] if port is not None else []), timeout=60)
     assert result.returncode == 1
     assert result.stderr == f"--port must be a number from 1 to 65535 (got '{port or ''}')\n"
+
+
+def _first_lines(project: Path, count: int) -> list[str]:
+    """The first `count` lines `./dev build` prints, then the run is stopped."""
+    process = subprocess.Popen(
+        [str(project / "dev"), "build"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    try:
+        return [process.stderr.readline() for _ in range(count)]
+    finally:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+        process.stderr.close()
+
+
+def test_a_venv_without_pip_is_made_again_with_a_notice(tmp_path: Path) -> None:
+    """What Ctrl+C during `python3 -m venv` leaves: a python, and no pip in it."""
+    project = clone(tmp_path, venv=False)
+    subprocess.run(["python3", "-m", "venv", "--without-pip", str(project / ".venv")], check=True)
+    assert _first_lines(project, 2) == [
+        "Setting up .venv again: the last set-up was interrupted (about a minute)…\n",
+        "[1/3] creating the virtual environment\n",
+    ]
+
+
+def test_a_venv_whose_python_is_gone_is_made_again(tmp_path: Path) -> None:
+    """A .venv from another machine or a removed Python: its python does not start."""
+    project = clone(tmp_path, venv=False)
+    (project / ".venv" / "bin").mkdir(parents=True)
+    (project / ".venv" / "bin" / "python").symlink_to(tmp_path / "no-such-python")
+    assert _first_lines(project, 1) == [
+        "Setting up .venv again: the last set-up was interrupted (about a minute)…\n"
+    ]
+
+
+def test_a_first_set_up_stopped_with_ctrl_c_recovers_on_the_next_run(tmp_path: Path) -> None:
+    """Ctrl+C while the virtual environment is made (a python there, no pip yet), then the
+    README's command again: it sets up and builds, instead of `No module named pip`."""
+    project = clone(tmp_path, venv=False)
+    process = subprocess.Popen(
+        [str(project / "dev"), "build"],
+        cwd=project,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        start_new_session=True,
+    )
+    made = [project / name / "bin" / "python" for name in (".venv", ".venv.tmp")]
+    deadline = time.monotonic() + 60
+    while not any(p.exists() for p in made) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    os.killpg(process.pid, signal.SIGINT)  # what Ctrl+C sends the terminal's process group
+    process.wait(timeout=60)
+    assert any(p.exists() for p in made), "stopped while the environment was being made"
+    result = dev(project, "build", timeout=600)
+    assert result.returncode == 0, result.stderr
+    assert (project / "site" / "index.html").exists()
+    assert not (project / ".venv.tmp").exists()
+    # setuptools' editable-install notice is not for the newcomer: no "!!" block, no stars.
+    assert "Editable install" not in result.stderr and "****" not in result.stderr
+
+
+def test_the_first_build_says_each_thing_once_and_nothing_to_ignore(tmp_path: Path) -> None:
+    """Built as of 2030, when every session of the example is over: each stale ATX is named
+    once (not once per language), in the team's language; no staging folder's name, no
+    unlabelled "Documentation built in …" per language, no line twice."""
+    project = clone(tmp_path)
+    result = dev(project, "build", env={"SOURCE_DATE_EPOCH": "1893456000", "PHASEBOOK_LANG": "ja"})
+    assert result.returncode == 0, result.stderr
+    printed = (result.stdout + result.stderr).splitlines()
+    assert len(printed) == len(set(printed)), printed
+    stale = [line for line in printed if "atx-engage-training" in line]
+    assert len(stale) == 1 and "ATX のセッションがすべて終了し" in stale[0], printed
+    for noise in ("Documentation built in", "Building documentation", ".site-", "Cleaning site"):
+        assert not [line for line in printed if noise in line], (noise, printed)
+    assert result.stdout == f"{project / 'site'} にビルドしました\n", "said once, at the end"

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
+import socket
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
 import yaml
 
+from generator.authoring.requirements import checkout_requirement
 from generator.source.load import load_portal
-from tests.helpers import phasebook, tree
+from tests.helpers import ROOT, command_env, http_get, phasebook, tree
 
 
 @pytest.mark.parametrize("lang", ["ja", "en"])
@@ -18,7 +24,7 @@ def test_init_writes_a_portal_that_validates_reports_and_builds(tmp_path: Path, 
     result = phasebook(tmp_path, "init", "portal", "--lang", lang)
     assert result.returncode == 0, result.stderr
     project = tmp_path / "portal"
-    assert phasebook(project, "validate").stdout.startswith("OK: 1 phases, 1 programs")
+    assert phasebook(project, "validate").stdout.startswith("OK: 1 phases, 2 programs (1 ATX")
     report = phasebook(project, "report", "--strict")
     assert report.returncode == 0, report.stdout
     built = phasebook(project, "build")
@@ -57,8 +63,7 @@ def test_the_ci_workflow_checks_pull_requests_and_rebuilds_daily(tmp_path: Path)
         if s.get("run") == "phasebook report --strict"
     )
     assert report["if"] == "github.event_name == 'pull_request'", "time passing fails no build"
-    assert "pip install -r requirements.txt" in steps
-    assert (project / "requirements.txt").read_text().strip().endswith("phasebook==0.1.0")
+    assert any("python -m pip install -r requirements.txt" in step for step in steps)
     ignored = (project / ".gitignore").read_text().split()
     assert {"/site/", ".phasebook/"} <= set(ignored)
 
@@ -234,3 +239,173 @@ def test_init_names_a_link_to_nothing(tmp_path: Path) -> None:
         "or choose another name\n"
     )
     assert sorted(p.name for p in tmp_path.iterdir()) == ["link"]
+
+
+def test_init_names_next_commands_that_work_as_printed(tmp_path: Path) -> None:
+    """After the README's steps neither `phasebook` nor `mkdocs` is on PATH: the commands
+    init prints run as they are, from the folder init was run in (a space in the name
+    included), with nothing added to PATH."""
+    result = phasebook(tmp_path, "init", "our portal", "--lang", "en")
+    assert result.returncode == 0, result.stderr
+    printed = result.stdout.splitlines()
+    steps = printed[printed.index(next(p for p in printed if p.startswith("Next,"))) + 1 :]
+    assert [shlex.split(step)[-3:] for step in steps] == [
+        ["build", "-C", "our portal"],
+        ["serve", "-C", "our portal"],
+    ]
+    assert not [step for step in steps if "mkdocs" in step]
+    env = {"PATH": "/usr/bin:/bin", "SOURCE_DATE_EPOCH": "1796083200", "PHASEBOOK_LANG": "en"}
+    built = subprocess.run(shlex.split(steps[0]), cwd=tmp_path, env=env, capture_output=True)
+    assert built.returncode == 0, built.stderr
+    assert (tmp_path / "our portal" / "site" / "index.html").exists()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        [*shlex.split(steps[1]), "--port", str(port)],  # 8000 may be taken on a shared machine
+        cwd=tmp_path,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                status, body = http_get(f"http://127.0.0.1:{port}/")
+                break
+            except OSError:
+                assert server.poll() is None and time.monotonic() < deadline, "no server"
+                time.sleep(0.2)
+        assert status == 200 and "Sample Customer Success Portal" in body
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+
+
+def _readme_section(title: str) -> str:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    return readme.split(f"## {title}\n", 1)[1].split("\n## ", 1)[0]
+
+
+def test_the_readme_walk_through_works_as_written(tmp_path: Path) -> None:
+    """ "Start your own portal", every command block as printed, from a Phasebook checkout
+    (here: a folder with its .venv) next to which the portal is made; then the portal is
+    whole in both languages: the English twin names the new stage and phase in English."""
+    checkout = tmp_path / "phasebook"
+    checkout.mkdir()
+    (checkout / ".venv").symlink_to(ROOT / ".venv")
+    blocks = _readme_section("Start your own portal").split("```sh\n")[1:]
+    script = "set -euo pipefail\n" + "".join(b.split("```", 1)[0] for b in blocks)
+    done = subprocess.run(
+        ["bash", "-c", script], cwd=checkout, env=command_env(), capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr
+    assert "imported 3 sessions" in done.stdout
+    portal = tmp_path / "our-portal"
+    english = (portal / "site" / "en" / "phases" / "adopt" / "index.html").read_text("utf-8")
+    assert "Adopt" in english and "定着" not in english
+    report = phasebook(portal, "report", "--format", "json")
+    assert "untranslated" not in report.stdout
+
+
+def test_report_lists_each_untranslated_file_once_per_language(tmp_path: Path) -> None:
+    assert phasebook(tmp_path, "init", "p", "--lang", "ja").returncode == 0
+    project = tmp_path / "p"
+    assert phasebook(project, "new", "stage", "use", "--name", "利用").returncode == 0
+    added = phasebook(project, "new", "phase", "adopt", "--name", "定着", "--stage", "use")
+    assert added.returncode == 0, added.stderr
+    report = phasebook(project, "report", "--strict")
+    assert report.returncode == 1
+    untranslated = [line for line in report.stdout.splitlines() if "not translated" in line]
+    assert untranslated == [
+        "  phases/adopt.yml:3:7: adopt: not translated into en: name, summary: write each as "
+        "{ja: …, en: …}, else the en pages show the ja text",
+        "  phases/lifecycle.yml:15:11: lifecycle: not translated into en: stages[1].name: write "
+        "each as {ja: …, en: …}, else the en pages show the ja text",
+    ]
+    codes = [
+        g["code"]
+        for g in json.loads(phasebook(project, "report", "--format", "json").stdout)["gaps"]
+    ]
+    assert codes.count("untranslated") == 2
+
+
+@pytest.mark.parametrize(
+    ("names", "message"),
+    [
+        (["fr=Utiliser"], "Error: --name fr=…: the portal has no language 'fr' (it has: ja, en)\n"),
+        (["en=Use"], "Error: --name: give the name in ja too, the portal's first language\n"),
+        (["利用", "ja=使う"], "Error: --name gives the ja name twice\n"),
+        (
+            ["ja=利用", "en=\nUse"],
+            "Error: --name must be one line of text, without control characters\n",
+        ),
+    ],
+)
+def test_new_stage_names_per_language_refuse(tmp_path: Path, names: list[str], message: str):
+    assert phasebook(tmp_path, "init", "p", "--lang", "ja").returncode == 0
+    before = tree(tmp_path / "p")
+    args = [a for name in names for a in ("--name", name)]
+    result = phasebook(tmp_path / "p", "new", "stage", "use", *args)
+    assert (result.returncode, result.stderr) == (1, message)
+    assert tree(tmp_path / "p") == before
+
+
+def test_a_name_holding_an_equals_sign_is_a_name(tmp_path: Path) -> None:
+    assert phasebook(tmp_path, "init", "p", "--lang", "ja").returncode == 0
+    result = phasebook(tmp_path / "p", "new", "stage", "qa", "--name", "Q=A", "--name", "en=Q&A")
+    assert result.returncode == 0, result.stderr
+    lifecycle = yaml.safe_load((tmp_path / "p" / "phases" / "lifecycle.yml").read_text("utf-8"))
+    assert lifecycle["stages"][-1]["name"] == {"ja": "Q=A", "en": "Q&A"}
+
+
+def test_ci_finds_no_phasebook_to_install_and_says_where_to_write_it(tmp_path: Path) -> None:
+    """This Phasebook is a checkout with no remote CI could reach: requirements.txt pins
+    nothing that no index serves, and the workflow's install step stops with a line that
+    names the file, instead of `phasebook: command not found` three steps later."""
+    assert phasebook(tmp_path, "init", "p").returncode == 0
+    project = tmp_path / "p"
+    lines = (project / "requirements.txt").read_text().splitlines()
+    assert [line for line in lines if line and not line.startswith("#")] == []
+    workflow = yaml.safe_load((project / ".github" / "workflows" / "portal.yml").read_text())
+    install = next(
+        s["run"] for s in workflow["jobs"]["check"]["steps"] if "pip" in s.get("run", "")
+    )
+    bin_dir = tmp_path / "bin"
+    bin_dir.mkdir()
+    (bin_dir / "python").symlink_to(sys.executable)  # a Python whose pip installs nothing here
+    ci = subprocess.run(
+        ["bash", "-e", "-c", install],
+        cwd=project,
+        env={"PATH": f"{bin_dir}:/usr/bin:/bin", "PIP_NO_INDEX": "1"},
+        capture_output=True,
+        text=True,
+    )
+    assert ci.returncode == 1
+    assert "::error file=requirements.txt::requirements.txt says nowhere to install" in ci.stdout
+
+
+@pytest.mark.parametrize(
+    ("origin", "expected"),
+    [
+        (
+            "https://git.example.com/tools/phasebook.git",
+            "git+https://git.example.com/tools/phasebook.git",
+        ),
+        (
+            "git@git.example.com:tools/phasebook.git",
+            "git+ssh://git@git.example.com/tools/phasebook.git",
+        ),
+        ("/home/me/phasebook", None),
+    ],
+)
+def test_requirements_name_the_checkout_ci_can_clone(tmp_path: Path, origin: str, expected):
+    checkout = tmp_path / "phasebook"
+    subprocess.run(["git", "clone", "-q", str(ROOT), str(checkout)], check=True)
+    subprocess.run(["git", "-C", str(checkout), "remote", "set-url", "origin", origin], check=True)
+    commit = subprocess.run(
+        ["git", "-C", str(checkout), "rev-parse", "HEAD"], capture_output=True, text=True
+    ).stdout.strip()
+    line = checkout_requirement(checkout)
+    assert line == (f"phasebook @ {expected}@{commit}" if expected else None)

@@ -76,7 +76,7 @@ def test_an_accepted_gap_is_listed_as_accepted_and_passes_strict(minimal: Path) 
 def test_strict_passes_when_every_gap_is_accepted(minimal: Path) -> None:
     accepted = {
         "start.yml": "[no-experiences, no-provided]",
-        "run.yml": "[no-tasks, no-experiences, no-provided, no-exit-criteria]",
+        "run.yml": "[no-tasks, no-experiences, no-provided, no-exit-criteria, untranslated]",
     }
     for name, codes in accepted.items():
         path = minimal / "phases" / name
@@ -96,7 +96,8 @@ def test_an_unknown_gap_code_is_an_error_at_its_line(minimal: Path) -> None:
         "'no-experiences', 'no-provided', 'no-exit-criteria', 'no-quantitative-target', "
         "'no-free-self-service', 'paid-without-free', 'accelerator-no-prerequisites', "
         "'accelerator-no-outcomes', 'atx-no-session-or-recording', "
-        "'past-session-no-recording', 'phase-in-no-plan', 'plan-without-free-program')"
+        "'past-session-no-recording', 'phase-in-no-plan', 'plan-without-free-program', "
+        "'untranslated')"
     ]
 
 
@@ -161,7 +162,8 @@ def test_a_phase_no_template_covers_and_a_template_without_free_help(minimal: Pa
 def test_strict_fails_on_template_gaps_until_they_are_accepted(minimal: Path) -> None:
     accepted = {
         "start.yml": "[no-experiences, no-provided]",
-        "run.yml": "[no-tasks, no-experiences, no-provided, no-exit-criteria, phase-in-no-plan]",
+        "run.yml": "[no-tasks, no-experiences, no-provided, no-exit-criteria, phase-in-no-plan, "
+        "untranslated]",
     }
     for name, codes in accepted.items():
         path = minimal / "phases" / name

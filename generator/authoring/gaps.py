@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 from pathlib import Path
 
+from generator.authoring.translations import untranslated
 from generator.feeds.plan import plan_data
 from generator.i18n.messages import N_, tr
 from generator.source import model as m
@@ -73,6 +74,10 @@ def gaps(portal: m.Portal, content_dir: Path) -> list[Gap]:
     for _, program in portal.programs():
         found += [*_requested_gaps(portal, program), *_past_session_gaps(portal, program, root)]
     found += _uncovered_phases(portal)
+    found += [
+        Gap(*where, "untranslated", message)
+        for *where, message in untranslated(portal, root / "phases")
+    ]
     templates = _template_gaps(portal, root / "phases" / PLANS)
     tiers = _tier_contact_gaps(portal, root / "phases" / LIFECYCLE)
     templates += freshness_gaps(portal, content_dir)  # past review_by, stale translations

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import unicodedata
-from importlib import metadata
 from importlib.resources import files as package_files
 from pathlib import Path
 
 from generator.authoring.edit import ScaffoldError, cannot_write
+from generator.authoring.requirements import requirements_txt
 from generator.authoring.schema import write_schemas
 from generator.build.outputs import OutputError, check_output, layout
 from generator.i18n import messages
@@ -52,7 +52,7 @@ def init_portal(target: Path, lang: str | None = None) -> list[str]:
             _copy_tree(starter.joinpath(lang), staging)
             for name, where in _SHARED.items():
                 _write(staging / where, starter.joinpath(name).read_bytes())
-            _write(staging / "requirements.txt", _requirements())
+            _write(staging / "requirements.txt", requirements_txt())
             write_schemas(staging / "schema")
             load_portal(staging / "phases", staging / "content", root=staging)
             if target.exists():
@@ -154,16 +154,3 @@ def _copy_tree(source, target: Path) -> None:
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(data)
-
-
-def _requirements() -> bytes:
-    try:
-        version = metadata.version("phasebook")
-    except metadata.PackageNotFoundError:
-        version = "0.1.0"
-    return (
-        "# What CI installs (.github/workflows/portal.yml). Point this at wherever your team\n"
-        "# installs Phasebook from: a package index, or a line such as\n"
-        "# phasebook @ git+https://git.example.com/tools/phasebook@v" + version + "\n"
-        f"phasebook=={version}\n"
-    ).encode()

@@ -9,6 +9,7 @@ import click
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 
 from generator.authoring.edit import Project, ScaffoldError, block_list, editing, literal, one_line
+from generator.authoring.names import as_yaml, names
 from generator.build.project import say
 from generator.i18n.messages import N_, tr, tr_in
 from generator.source import model as m
@@ -17,12 +18,12 @@ from generator.source.load import LIFECYCLE, PLANS
 SCHEMA_LINE = "# yaml-language-server: $schema=../schema/phase.schema.json\n"
 
 
-def new_stage(root: Path, stage_id: str, name: str | None) -> list[str]:
+def new_stage(root: Path, stage_id: str, name: tuple[str, ...]) -> list[str]:
     """A stage at the end of the lifecycle, with no phase yet (`new phase --stage` adds
-    them)."""
+    them). `name`: the `--name` values, one per language (names.py)."""
     _slug(stage_id, N_("stage"))
-    title = one_line(name, "--name") or stage_id
     with editing(root) as (project, portal):
+        title = names(name, portal.info.languages) or {portal.language: stage_id}
         if any(s.id == stage_id for s in portal.lifecycle.stages):
             raise ScaffoldError(
                 tr("stage '{id}' already exists: choose another id").format(id=stage_id)
@@ -31,7 +32,7 @@ def new_stage(root: Path, stage_id: str, name: str | None) -> list[str]:
         lifecycle = project.read(path)
         phases = CommentedSeq()
         phases.fa.set_flow_style()
-        lifecycle["stages"].append(CommentedMap(id=stage_id, name=literal(title), phases=phases))
+        lifecycle["stages"].append(CommentedMap(id=stage_id, name=as_yaml(title), phases=phases))
         project.write(path, lifecycle)
         return project.written()
 
@@ -46,8 +47,9 @@ def _slug(value: str, what: str) -> None:
         )
 
 
-def new_phase(root: Path, phase_id: str, name: str | None, stage: str | None) -> list[str]:
-    """`phases/<id>.yml`, listed at the end of `stage` (default: the last stage)."""
+def new_phase(root: Path, phase_id: str, name: tuple[str, ...], stage: str | None) -> list[str]:
+    """`phases/<id>.yml`, listed at the end of `stage` (default: the last stage); its
+    summary a placeholder in each language it is named in."""
     with editing(root) as (project, portal):
         stages = [s.id for s in portal.lifecycle.stages]
         stage = stage or stages[-1]
@@ -61,11 +63,12 @@ def new_phase(root: Path, phase_id: str, name: str | None, stage: str | None) ->
             raise ScaffoldError(
                 tr("phase '{id}' already exists: choose another id").format(id=phase_id)
             )
-        title = one_line(name, "--name") or phase_id
-        summary = tr_in(portal.language, "Write here what customers achieve in {name}.").format(
-            name=title
-        )
-        phase = CommentedMap(id=phase_id, name=literal(title), summary=literal(summary))
+        title = names(name, portal.info.languages) or {portal.language: phase_id}
+        summary = {
+            g: tr_in(g, "Write here what customers achieve in {name}.").format(name=text)
+            for g, text in title.items()
+        }
+        phase = CommentedMap(id=phase_id, name=as_yaml(title), summary=as_yaml(summary))
         project.create(
             project.phases / f"{phase_id}.yml",
             SCHEMA_LINE

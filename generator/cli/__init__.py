@@ -9,6 +9,8 @@ traceback (`Command.invoke`); no command writes on, in or above the sources (out
 from __future__ import annotations
 
 import os
+import shlex
+import shutil
 import sys
 from pathlib import Path
 
@@ -249,12 +251,29 @@ def init(target: Path, lang: str | None) -> None:
     """Start a portal in TARGET (new or empty): it validates and builds at once."""
     for name in init_portal(target, lang):
         say(tr("wrote {file}").format(file=target / name))
+    run, folder = shlex.join(_this_phasebook()), shlex.quote(str(target))
     say(
         "\n"
-        + tr("Next: cd {target} && phasebook build (or mkdocs serve to preview)").format(
-            target=target
-        )
+        + tr(
+            "Next, from this folder: build the portal into {site}, then look at it on "
+            "http://127.0.0.1:8000"
+        ).format(site=target / "site")
     )
+    for step in ("build", "serve"):  # each a line of its own, to copy as it is
+        say(f"  {run} {step} -C {folder}")
+
+
+def _this_phasebook() -> list[str]:
+    """This Phasebook, as a command that works where it is printed: `phasebook` when PATH
+    finds this one, else the script beside this Python (a venv's bin/, not on PATH after
+    the README's steps), else `python -m generator.cli`."""
+    script = Path(sys.executable).parent / "phasebook"
+    if not script.is_file():
+        return [sys.executable, "-m", "generator.cli"]
+    found = shutil.which("phasebook")
+    if found and Path(found).resolve() == script.resolve():
+        return ["phasebook"]
+    return [str(script.absolute())]
 
 
 @cli.command()

@@ -24,19 +24,27 @@ def new() -> None:
 
 @new.command("stage")
 @click.argument("stage_id")
-@click.option("--name", help="The stage's name (default: its id).")
+@click.option(
+    "--name",
+    multiple=True,
+    help="Its name, or one per portal language: --name ja=利用 --name en=Use (default: its id).",
+)
 @directory_option
-def new_stage(stage_id: str, name: str | None) -> None:
+def new_stage(stage_id: str, name: tuple[str, ...]) -> None:
     """Add a stage, with no phase yet, at the end of phases/lifecycle.yml."""
     scaffold(n.new_stage, stage_id, name)
 
 
 @new.command("phase")
 @click.argument("phase_id")
-@click.option("--name", help="The phase's name (default: its id).")
+@click.option(
+    "--name",
+    multiple=True,
+    help="Its name, or one per portal language: --name ja=定着 --name en=Adopt (default: its id).",
+)
 @click.option("--stage", help="The stage it belongs to, at its end (default: the last).")
 @directory_option
-def new_phase(phase_id: str, name: str | None, stage: str | None) -> None:
+def new_phase(phase_id: str, name: tuple[str, ...], stage: str | None) -> None:
     """Create phases/PHASE_ID.yml and list it in phases/lifecycle.yml."""
     scaffold(n.new_phase, phase_id, name, stage)
 

@@ -84,6 +84,7 @@ GAP_CODES = (
     "past-session-no-recording",
     "phase-in-no-plan",  # only when phases/plans.yml has templates
     "plan-without-free-program",
+    "untranslated",  # a text the phase file gives in the first language only
 )
 
 
