@@ -5,6 +5,7 @@ its work to the module that owns the concern (as mkdocs-static-i18n's plugin.py 
 - reconfigure.py: the shared settings (generator/build/settings.py) written into MkDocs'
 - indexing.py: the search index and the related content, from a second process
 - languages.py: the other languages' builds (twins) and their translated files
+- generated.py: the pages the portal generates, handed to MkDocs with the authors' own
 - incremental.py, preview.py: `mkdocs serve` rebuilding only what changed
 - search.py: the browser search, Material's search box answered from a Pagefind bundle
 """
@@ -12,7 +13,6 @@ its work to the module that owns the concern (as mkdocs-static-i18n's plugin.py 
 from __future__ import annotations
 
 import html
-import os
 from datetime import datetime
 from pathlib import Path
 
@@ -31,17 +31,17 @@ from generator.site.head import Heads, with_head
 from generator.site.head import Page as HeadPage
 from generator.site.hreflang import sitemap_with_alternates, without_head_alternates
 from generator.site.languages import mark_languages
-from generator.site.pages import SiteFile, collisions, keeper, site_files
+from generator.site.pages import SiteFile, keeper, site_files
 from generator.site.render import Renderer, faq
 from generator.site.structured import Where
 from generator.source.memo import TEMPLATES, Keeper
 from generator.source.model import Portal
 from generator.source.urls import HOME, alternates
-from generator.text.errors import ContentError
 from site_plugins import reconfigure, search
 from site_plugins.config import PhasebookConfig
 from site_plugins.console import quiet_build_lines
-from site_plugins.incremental import Incremental, Tracked, page_keys
+from site_plugins.generated import add_generated, refuse_collisions
+from site_plugins.incremental import Incremental, page_keys
 from site_plugins.indexing import IndexCollector
 from site_plugins.languages import Twins, language_config, translate_files
 from site_plugins.loading import load, reported
@@ -139,7 +139,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                     keep=keep,
                 )
             )
-            self._refuse_collisions(files, generated, config)
+            refuse_collisions(files, generated, config, self.portal, self.root)
             if not self.twin:
                 folders = (self._path(self.config.search_index), self._path(self.config.phases_dir))
                 self.index.start(self.portal, config, folders, self.preview)
@@ -147,7 +147,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 if self.preview is None:
                     self.twins.start(config, self.portal, self.site_url)
         translate_files(files, config, self.lang, self.portal.info.languages)
-        self._add(files, generated, config)
+        add_generated(files, generated, config, self.portal, self.root)
         if self.preview is not None:
             with reported():
                 keys = self._keys(files, config, generated, keep)
@@ -317,38 +317,6 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
 
     def _path(self, option: str) -> Path:
         return self.root / option
-
-    def _refuse_collisions(self, files: Files, generated: list[SiteFile], config) -> None:
-        """A file of docs_dir where the portal generates one: one would hide the other."""
-        written = {f.src_uri for f in files if not f.generated_by}
-        docs = os.path.relpath(config.docs_dir, self.root)
-        assert self.portal is not None
-        trees = self.portal.info.languages[1:]  # each built under /<lang>/
-        problems = collisions(generated, written, Path(docs).as_posix(), trees)
-        if problems:
-            raise ContentError(problems)
-
-    def _add(self, files: Files, generated: list[SiteFile], config: MkDocsConfig) -> None:
-        """The generated files, each editable at the YAML it came from; guides out of the
-        global nav."""
-        assert self.portal is not None
-        for item in generated:
-            inclusion = InclusionLevel.UNDEFINED if item.in_nav else NOT_IN_NAV
-            file = Tracked.generated(config, item.src, content=item.content, inclusion=inclusion)
-            if item.source is not None:
-                file = self._editable(file, item.source, config)
-            files.append(file)
-        # Guides too are reached from their phase, never from the global nav: say so, or
-        # MkDocs lists every one of them as "not included in the nav" on each build.
-        for page_src in self.portal.guides:
-            guide = files.get_file_from_path(page_src)
-            if guide is not None and guide.inclusion.is_in_nav():
-                guide.inclusion = NOT_IN_NAV
-
-    def _editable(self, file: File, source: str, config: MkDocsConfig) -> File:
-        """Point the page's edit button at the YAML it came from, not at a generated file."""
-        file.edit_uri = os.path.relpath(self.root / source, config.docs_dir).replace(os.sep, "/")
-        return file
 
     def _keys(
         self, files: Files, config: MkDocsConfig, generated: list[SiteFile], keep: Keeper

@@ -1,0 +1,53 @@
+"""The pages and files the portal generates, handed to MkDocs beside the authors' own."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from mkdocs.config.defaults import MkDocsConfig
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from generator.site.pages import SiteFile, collisions
+from generator.source.model import Portal
+from generator.text.errors import ContentError
+from site_plugins.incremental import Tracked
+
+NOT_IN_NAV = InclusionLevel.NOT_IN_NAV
+
+
+def refuse_collisions(
+    files: Files, generated: list[SiteFile], config: MkDocsConfig, portal: Portal, root: Path
+) -> None:
+    """A file of docs_dir where the portal generates one: one would hide the other."""
+    written = {f.src_uri for f in files if not f.generated_by}
+    docs = os.path.relpath(config.docs_dir, root)
+    trees = portal.info.languages[1:]  # each built under /<lang>/
+    problems = collisions(generated, written, Path(docs).as_posix(), trees)
+    if problems:
+        raise ContentError(problems)
+
+
+def add_generated(
+    files: Files, generated: list[SiteFile], config: MkDocsConfig, portal: Portal, root: Path
+) -> None:
+    """The generated files, each editable at the YAML it came from; guides out of the
+    global nav."""
+    for item in generated:
+        inclusion = InclusionLevel.UNDEFINED if item.in_nav else NOT_IN_NAV
+        file = Tracked.generated(config, item.src, content=item.content, inclusion=inclusion)
+        if item.source is not None:
+            file = _editable(file, root / item.source, config)
+        files.append(file)
+    # Guides too are reached from their phase, never from the global nav: say so, or
+    # MkDocs lists every one of them as "not included in the nav" on each build.
+    for page_src in portal.guides:
+        guide = files.get_file_from_path(page_src)
+        if guide is not None and guide.inclusion.is_in_nav():
+            guide.inclusion = NOT_IN_NAV
+
+
+def _editable(file: File, source: Path, config: MkDocsConfig) -> File:
+    """Point the page's edit button at the YAML it came from, not at a generated file."""
+    file.edit_uri = os.path.relpath(source, config.docs_dir).replace(os.sep, "/")
+    return file
