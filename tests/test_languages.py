@@ -18,7 +18,8 @@ from generator.source.urls import alternates
 from tests.helpers import ROOT, edit, mkdocs_build, text_of
 
 HREFLANG = re.compile(r'<link rel="alternate" href="([^"]+)" hreflang="([a-z-]+)">')
-SELECTOR = re.compile(r'<a href="([^"]+)" hreflang="([a-z-]+)" class="md-select__link">')
+# The selector's links; another language's name carries its lang (site/languages.py).
+SELECTOR = re.compile(r'<a href="([^"]+)" hreflang="([a-z-]+)" class="md-select__link"[^>]*>')
 
 
 def trees(site: Path) -> dict[str, list[Path]]:

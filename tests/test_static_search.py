@@ -143,7 +143,7 @@ def test_the_index_is_fetched_on_typing_from_the_site_only(browser: Browser, bas
     tab = context.new_page()
     tab.goto("./", wait_until="networkidle")
     stage[0] = "typing"
-    assert browser_search(tab, "アラート調整")[:1] == ["guides/alert-tuning/"]
+    assert "guides/alert-tuning/" in browser_search(tab, "アラート調整")[:5]
     context.close()
     at_load = [url for when, url in requested if when == "load" and "/pagefind/" in url]
     typed = [url for when, url in requested if when == "typing"]

@@ -289,7 +289,7 @@ def test_report_lists_stale_translations_and_past_reviews_and_strict_fails(site:
 def test_strict_report_fails_on_a_past_review_date_alone(minimal: Path) -> None:
     accepted = {
         "start.yml": "[no-experiences, no-provided]",
-        "run.yml": "[no-tasks, no-experiences, no-provided, no-exit-criteria]",
+        "run.yml": "[no-tasks, no-experiences, no-provided, no-exit-criteria, untranslated]",
     }
     for name, codes in accepted.items():
         path = minimal / "phases" / name

@@ -314,7 +314,12 @@
 
   // An e-mail or a search result links to #faq-<id>: show that answer, not a closed line.
   function openLinkedQuestion() {
-    var id = decodeURIComponent(location.hash.slice(1));
+    var id;
+    try {
+      id = decodeURIComponent(location.hash.slice(1));
+    } catch (error) {
+      return; // not percent-encoding (#%E0%A4%A): no question of ours
+    }
     var target = id ? document.getElementById(id) : null;
     if (target && target.matches("details.pb-faq") && !target.open) {
       target.open = true;
