@@ -101,8 +101,9 @@ def test_results_are_in_the_language_of_the_page(
 
 
 # Words only the page furniture holds (a catalogue's filter message, the start page's
-# question), with the page that holds them.
+# question, What's new listing the programs), with the page that holds them.
 FURNITURE = [
+    ("ja", "", "パフォーマンス", "new/"),
     ("ja", "", "条件に合うプログラムはありません", "atx/"),
     ("en", "en/", "No program matches", "en/atx/"),
     ("ja", "", "次の状態になっていますか", ""),

@@ -222,7 +222,7 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _linked(page: Path) -> list[str]:
     """The titles of the programs /new/ lists, in order."""
     text = page.read_text(encoding="utf-8")
-    items = re.findall(r'<ul class="pb-new">(.*?)</ul>', text, re.DOTALL)[0]
+    items = re.findall(r'<ul class="pb-new"[^>]*>(.*?)</ul>', text, re.DOTALL)[0]
     found = re.findall(r'</strong> <a href="[^"]+">(.*?)</a>', items)
     return [html.unescape(re.sub(r"<[^>]+>", "", t)) for t in found]
 
