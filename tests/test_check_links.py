@@ -398,3 +398,28 @@ def test_a_broken_cache_is_no_cache(
     result = check(project, ca[1])
     assert result.returncode == 1 and reported(result.stdout)[url][0][1].startswith("410 Gone")
     assert web.seen[("HEAD", url.removeprefix(web.base))] == 1
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (("--timeout", "nan"), "'nan' is not a number of seconds"),
+        (("--max-time", "NaN"), "'NaN' is not a number of seconds"),
+        (("--timeout", "0"), "0.0 is not in the range 0.1<=x<=300"),
+        (("--timeout", "inf"), "inf is not in the range 0.1<=x<=300"),
+        (("--max-time", "-1"), "-1.0 is not in the range"),
+        (("--jobs", "0"), "0 is not in the range 1<=x<=64"),
+        (("--jobs", "65"), "65 is not in the range 1<=x<=64"),
+        (("--timeout", "soon"), "'soon' is not a valid number"),
+    ],
+)
+def test_a_bad_option_value_is_one_line_and_exit_2(
+    minimal: Path, args: tuple[str, ...], message: str
+) -> None:
+    """Nothing is asked of any host and nothing written: a nan timeout would have made every
+    request time out at once and called each link one to look at."""
+    before = checksums(minimal)
+    result = phasebook(minimal, "check-links", *args)
+    assert result.returncode == 2, result.stdout
+    assert message in result.stderr and "Traceback" not in result.stderr
+    assert checksums(minimal) == before

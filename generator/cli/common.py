@@ -3,6 +3,7 @@ message and a non-zero exit (never a traceback), and `-C DIR`."""
 
 from __future__ import annotations
 
+import math
 import os
 import sys
 from pathlib import Path
@@ -92,3 +93,16 @@ def scaffold(action, *args, **kwargs) -> None:
     """Run an edit of the project's sources and list the files it wrote."""
     for name in action(HERE, *args, **kwargs):
         say(tr("wrote {file}").format(file=name))
+
+
+class Seconds(click.FloatRange):
+    """A number of seconds within a range. click's FloatRange lets `nan` through (every
+    comparison with it is false), and a nan timeout would make each request time out at once."""
+
+    name = "number"
+
+    def convert(self, value, param, ctx):
+        seconds = super().convert(value, param, ctx)
+        if math.isnan(seconds):
+            self.fail(f"{value!r} is not a number of seconds.", param, ctx)
+        return seconds

@@ -10,7 +10,7 @@ from generator.authoring.links import check_links
 from generator.authoring.linkwords import as_text
 from generator.authoring.probe import Limits
 from generator.build.project import open_portal, say
-from generator.cli.common import HERE, Command, directory_option
+from generator.cli.common import HERE, Command, Seconds, directory_option
 
 _DEFAULT = Limits()
 
@@ -27,14 +27,14 @@ _DEFAULT = Limits()
     "--timeout",
     default=_DEFAULT.timeout,
     show_default=True,
-    type=click.FloatRange(0.1, 300),
+    type=Seconds(0.1, 300),
     help="Seconds to wait for one answer.",
 )
 @click.option(
     "--max-time",
     default=_DEFAULT.total,
     show_default=True,
-    type=click.FloatRange(0.1, 24 * 3600),
+    type=Seconds(0.1, 24 * 3600),
     help="Seconds for the whole run; what is not checked by then is reported so.",
 )
 @click.option(
