@@ -13,6 +13,7 @@ its work to the module that owns the concern (as mkdocs-static-i18n's plugin.py 
 from __future__ import annotations
 
 import html
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -76,6 +77,10 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         if self.preview is not None:
             keep_theme_files()
         quiet_build_lines()
+        # Blank means unset, as the loader reads it (`SOURCE_DATE_EPOCH= phasebook build`);
+        # MkDocs itself would stop on int("") with a traceback when it dates the pages.
+        if not os.environ.get("SOURCE_DATE_EPOCH", "unset").strip():
+            del os.environ["SOURCE_DATE_EPOCH"]
 
     # Before Material's search plugin fills in its own defaults for what mkdocs.yml left unset.
     @event_priority(50)

@@ -176,6 +176,22 @@ def test_a_garbage_source_date_epoch_fails_the_build(minimal: Path) -> None:
     assert "SOURCE_DATE_EPOCH: 'yesterday' is not a number of seconds since 1970" in result.stderr
 
 
+@pytest.mark.parametrize("blank", ["", " ", "\t"])
+def test_a_blank_source_date_epoch_is_unset_not_a_traceback(minimal: Path, blank: str) -> None:
+    """`SOURCE_DATE_EPOCH= phasebook build`: the loader reads blank as unset; MkDocs, which
+    dates pages with int() of it, must read it the same way rather than stop."""
+    result = subprocess.run(
+        engine.command("build", "--strict", "-d", str(minimal / "other")),
+        cwd=minimal,
+        env={**ENV, "SOURCE_DATE_EPOCH": blank},
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0 and "Traceback" not in result.stderr, result.stderr
+    assert (minimal / "other" / "index.html").is_file()
+
+
 @pytest.mark.parametrize("page", ["./guides/hello.md", "guides/../guides/hello.md"])
 def test_a_guide_path_written_another_way_keeps_its_header(minimal: Path, page: str) -> None:
     edit(minimal / "phases" / "start.yml", "page: guides/hello.md", f"page: {page}")
