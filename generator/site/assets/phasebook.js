@@ -82,7 +82,8 @@
   // A session is built in the portal's zone (the page reads the same without script, and
   // every build is reproducible): `<time datetime="…+09:00" data-pb-end="…+09:00">`. A
   // visitor whose clock reads otherwise sees it in their own zone, in the page's language,
-  // with the portal's time beside it ("Tue 12 Jan, 10:00–11:00 CET (18:00 JST)").
+  // with the portal's time beside it ("Tue 12 Jan 10:00–11:00 CET (18:00 JST)"). Where
+  // both clocks read the same, nothing changes. Times it cannot read stay as built.
   function localTimes(root) {
     if (!window.Intl || !Intl.DateTimeFormat.prototype.formatToParts) return;
     var clock = visitorClock();
@@ -124,34 +125,36 @@
   }
 
   // The visitor's zone and the page's language (a visitor's own variant of it first:
-  // en-GB writes "Tue 12 Jan" and "CET"), formatted with Intl alone.
+  // en-GB writes "Tue 12 Jan" and "CET"), formatted with Intl alone. Formatters are made
+  // once per page: a schedule has a hundred rows.
   function visitorClock() {
     var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
     var locale = pageLocale();
     var year = new Date().getFullYear();
-    var fields = { hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric",
-      hour: "numeric", minute: "numeric" };
-    if (zone) fields.timeZone = zone;
-    var numbers = new Intl.DateTimeFormat("en-US", fields);
-    var named = { timeZoneName: "short" };
-    if (zone) named.timeZone = zone;
-    var zoneName = new Intl.DateTimeFormat(locale, named);
-    function inZone(options, utc) {
-      var o = {};
-      Object.keys(options).forEach(function (k) { o[k] = options[k]; });
-      if (utc) o.timeZone = "UTC"; else if (zone) o.timeZone = zone;
-      return new Intl.DateTimeFormat(locale, o);
+    var made = {};
+    // `utc`: the portal's wall clock, which `instant` keeps as a UTC date.
+    function formatter(name, options, utc) {
+      var key = name + (utc ? "@utc" : "");
+      if (!made[key]) {
+        var o = { timeZone: utc ? "UTC" : zone };
+        if (!o.timeZone) delete o.timeZone;
+        Object.keys(options).forEach(function (k) { o[k] = options[k]; });
+        made[key] = new Intl.DateTimeFormat(name === "wall" ? "en-US" : locale, o);
+      }
+      return made[key];
     }
-    function dayOptions(y) {
+    function day(at, y, utc) { // the year only when it is not this one
       var o = { weekday: "short", month: "short", day: "numeric" };
       if (y !== year) o.year = "numeric";
-      return o;
+      return formatter(y === year ? "day" : "year", o, utc).format(at);
     }
-    var hm = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
-    var clock = inZone(hm);
-    var portalClock = inZone(hm, true);
-    function nameOf(at) {
-      var part = zoneName.formatToParts(at).filter(function (p) { return p.type === "timeZoneName"; })[0];
+    function hm(at, utc) {
+      return formatter("hm", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }, utc)
+        .format(at);
+    }
+    function zoneName(at) {
+      var parts = formatter("zone", { timeZoneName: "short" }).formatToParts(at);
+      var part = parts.filter(function (p) { return p.type === "timeZoneName"; })[0];
       return part ? part.value : "";
     }
     return {
@@ -159,29 +162,27 @@
       // Year, month, day, hour, minute in the visitor's zone, to compare with the portal's.
       wall: function (at) {
         var p = {};
-        numbers.formatToParts(at).forEach(function (part) { p[part.type] = +part.value; });
+        formatter("wall", { hourCycle: "h23", year: "numeric", month: "numeric",
+          day: "numeric", hour: "numeric", minute: "numeric" })
+          .formatToParts(at).forEach(function (part) { p[part.type] = +part.value; });
         var key = wallKey(p.year, p.month, p.day, p.hour % 24, p.minute);
         return { key: key, day: key.slice(0, key.lastIndexOf(" ")), year: p.year };
       },
-      // "Tue 12 Jan 10:00–11:00 CET"; across midnight or a change of the zone's name
+      // "Tue 12 Jan 10:00–11:00 CET"; across midnight, or a change of the zone's name
       // (summer time), each end says its own.
       span: function (start, end, from, to) {
-        var first = inZone(dayOptions(from.year)).format(start) + " " + clock.format(start);
-        var zoneA = nameOf(start);
-        var zoneB = nameOf(end);
-        if (from.day !== to.day) {
-          var last = inZone(dayOptions(to.year)).format(end) + " " + clock.format(end);
-          return zoneA === zoneB ? first + " – " + last + " " + zoneB :
-            first + " " + zoneA + " – " + last + " " + zoneB;
-        }
-        return zoneA === zoneB ? first + "–" + clock.format(end) + " " + zoneB :
-          first + " " + zoneA + " – " + clock.format(end) + " " + zoneB;
+        var first = day(start, from.year) + " " + hm(start);
+        var last = (from.day === to.day ? "" : day(end, to.year) + " ") + hm(end);
+        var a = zoneName(start);
+        var b = zoneName(end);
+        if (a !== b) return first + " " + a + " – " + last + " " + b;
+        return first + (from.day === to.day ? "–" : " – ") + last + " " + b;
       },
       // "18:00 JST", with its day when the portal's date is not the visitor's.
       portal: function (start, from, name) {
-        var text = portalClock.format(start.wall);
+        var text = hm(start.wall, true);
         if (start.day !== from.day) {
-          text = inZone(dayOptions(start.wall.getUTCFullYear()), true).format(start.wall) + " " + text;
+          text = day(start.wall, start.wall.getUTCFullYear(), true) + " " + text;
         }
         return text + " " + (name || utcOffset(start.offset));
       }
