@@ -86,8 +86,9 @@
   // both clocks read the same, nothing changes. Times it cannot read stay as built.
   function localTimes(root) {
     if (!window.Intl || !Intl.DateTimeFormat.prototype.formatToParts) return;
-    var clock = visitorClock();
-    root.querySelectorAll("time[datetime][data-pb-end]").forEach(function (time) {
+    var found = root.querySelectorAll("time[datetime][data-pb-end]");
+    var clock = found.length ? visitorClock() : null;
+    found.forEach(function (time) {
       if (time.hasAttribute("data-pb-local")) return; // already in the visitor's zone
       var start = instant(time.getAttribute("datetime"));
       var end = instant(time.getAttribute("data-pb-end"));
