@@ -77,6 +77,144 @@
     });
   }
 
+  /* -- sessions: in the visitor's time zone, the portal's beside it -------------------- */
+
+  // A session is built in the portal's zone (the page reads the same without script, and
+  // every build is reproducible): `<time datetime="…+09:00" data-pb-end="…+09:00">`. A
+  // visitor whose clock reads otherwise sees it in their own zone, in the page's language,
+  // with the portal's time beside it ("Tue 12 Jan 10:00–11:00 CET (18:00 JST)"). Where
+  // both clocks read the same, nothing changes. Times it cannot read stay as built.
+  function localTimes(root) {
+    if (!window.Intl || !Intl.DateTimeFormat.prototype.formatToParts) return;
+    var found = root.querySelectorAll("time[datetime][data-pb-end]");
+    var clock = found.length ? visitorClock() : null;
+    found.forEach(function (time) {
+      if (time.hasAttribute("data-pb-local")) return; // already in the visitor's zone
+      var start = instant(time.getAttribute("datetime"));
+      var end = instant(time.getAttribute("data-pb-end"));
+      if (!start || !end || end.at < start.at) return; // not ours to read: left as built
+      var from = clock.wall(start.at);
+      var to = clock.wall(end.at);
+      if (from.key === start.key && to.key === end.key) return; // the portal's clock
+      var ours = clock.span(start.at, end.at, from, to);
+      var theirs = clock.portal(start, from, time.getAttribute("data-pb-zone"));
+      time.textContent = format(time.getAttribute("data-pb-format") || "{0} ({1})", [ours, theirs]);
+      time.setAttribute("data-pb-local", clock.zone || "");
+    });
+  }
+
+  // An ISO date-time with its offset, as the portal wrote it: the instant, and the wall
+  // clock of the portal's zone read off the text itself. Anything else is null.
+  function instant(text) {
+    var m = /^(\d{4})-(\d\d)-(\d\d)T(\d\d):(\d\d)(?::(\d\d)(?:\.\d+)?)?(Z|([+-])(\d\d):(\d\d))$/
+      .exec(text || "");
+    if (!m) return null;
+    var wall = new Date(0);
+    wall.setUTCFullYear(+m[1], +m[2] - 1, +m[3]);
+    wall.setUTCHours(+m[4], +m[5], +(m[6] || 0), 0);
+    var key = wallKey(wall.getUTCFullYear(), wall.getUTCMonth() + 1, wall.getUTCDate(),
+      wall.getUTCHours(), wall.getUTCMinutes());
+    if (key !== wallKey(+m[1], +m[2], +m[3], +m[4], +m[5])) return null; // 2027-02-30
+    var offset = m[7] === "Z" ? 0 : (m[8] === "-" ? -1 : 1) * (+m[9] * 60 + +m[10]);
+    var at = wall.getTime() - offset * 60000;
+    if (isNaN(at)) return null;
+    return { at: at, wall: wall, key: key, day: key.slice(0, key.lastIndexOf(" ")), offset: offset };
+  }
+
+  function wallKey(y, mo, d, h, mi) {
+    return y + "-" + mo + "-" + d + " " + h + ":" + mi;
+  }
+
+  // The visitor's zone and the page's language (a visitor's own variant of it first:
+  // en-GB writes "Tue 12 Jan" and "CET"), formatted with Intl alone. Formatters are made
+  // once per page: a schedule has a hundred rows.
+  function visitorClock() {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone;
+    var locale = pageLocale();
+    var year = new Date().getFullYear();
+    var made = {};
+    // `utc`: the portal's wall clock, which `instant` keeps as a UTC date.
+    function formatter(name, options, utc) {
+      var key = name + (utc ? "@utc" : "");
+      if (!made[key]) {
+        var o = { timeZone: utc ? "UTC" : zone };
+        if (!o.timeZone) delete o.timeZone;
+        Object.keys(options).forEach(function (k) { o[k] = options[k]; });
+        made[key] = new Intl.DateTimeFormat(name === "wall" ? "en-US" : locale, o);
+      }
+      return made[key];
+    }
+    function day(at, y, utc) { // the year only when it is not this one
+      var o = { weekday: "short", month: "short", day: "numeric" };
+      if (y !== year) o.year = "numeric";
+      return formatter(y === year ? "day" : "year", o, utc).format(at);
+    }
+    function hm(at, utc) {
+      return formatter("hm", { hour: "2-digit", minute: "2-digit", hourCycle: "h23" }, utc)
+        .format(at);
+    }
+    function zoneName(at) {
+      var parts = formatter("zone", { timeZoneName: "short" }).formatToParts(at);
+      var part = parts.filter(function (p) { return p.type === "timeZoneName"; })[0];
+      return part ? part.value : "";
+    }
+    return {
+      zone: zone,
+      // Year, month, day, hour, minute in the visitor's zone, to compare with the portal's.
+      wall: function (at) {
+        var p = {};
+        formatter("wall", { hourCycle: "h23", year: "numeric", month: "numeric",
+          day: "numeric", hour: "numeric", minute: "numeric" })
+          .formatToParts(at).forEach(function (part) { p[part.type] = +part.value; });
+        var key = wallKey(p.year, p.month, p.day, p.hour % 24, p.minute);
+        return { key: key, day: key.slice(0, key.lastIndexOf(" ")), year: p.year };
+      },
+      // "Tue 12 Jan 10:00–11:00 CET"; across midnight, or a change of the zone's name
+      // (summer time), each end says its own.
+      span: function (start, end, from, to) {
+        var first = day(start, from.year) + " " + hm(start);
+        var last = (from.day === to.day ? "" : day(end, to.year) + " ") + hm(end);
+        var a = zoneName(start);
+        var b = zoneName(end);
+        if (a !== b) return first + " " + a + " – " + last + " " + b;
+        return first + (from.day === to.day ? "–" : " – ") + last + " " + b;
+      },
+      // "18:00 JST", with its day when the portal's date is not the visitor's.
+      portal: function (start, from, name) {
+        var text = hm(start.wall, true);
+        if (start.day !== from.day) {
+          text = day(start.wall, start.wall.getUTCFullYear(), true) + " " + text;
+        }
+        return text + " " + (name || utcOffset(start.offset));
+      }
+    };
+  }
+
+  function pageLocale() {
+    var lang = document.documentElement.lang || "en";
+    var own = (navigator.languages || [navigator.language]).filter(function (tag) {
+      return tag && tag.split("-")[0].toLowerCase() === lang.split("-")[0].toLowerCase();
+    })[0];
+    var wanted = own || lang;
+    try {
+      return Intl.DateTimeFormat.supportedLocalesOf([wanted]).length ? wanted : lang;
+    } catch (e) {
+      return lang; // a malformed language tag
+    }
+  }
+
+  function utcOffset(minutes) {
+    var sign = minutes < 0 ? "-" : "+";
+    var abs = Math.abs(minutes);
+    var mm = abs % 60;
+    return "UTC" + sign + Math.floor(abs / 60) + (mm ? ":" + (mm < 10 ? "0" : "") + mm : "");
+  }
+
+  function sessions(root) {
+    localTimes(root);
+    hidePastSessions(root);
+  }
+
   /* -- phase page: tasks checklist and the exit self-check ----------------------------- */
 
   function checklists(root) {
@@ -128,7 +266,8 @@
     var steps = Array.prototype.slice.call(root.querySelectorAll(".pb-route__step"));
     if (!steps.length) return;
     var data = load();
-    var here = null;
+    var saved = Object.keys(data).length > 0;
+    var complete = {};
     root.querySelectorAll(".pb-loop__phase").forEach(function (link) {
       var phase = link.getAttribute("data-pb-phase");
       var tasks = keysOf(link.getAttribute("data-pb-tasks"));
@@ -136,43 +275,123 @@
       var taskDone = count(ticked(data, phase, "tasks"), tasks);
       var exitDone = count(ticked(data, phase, "exit"), exit);
       var label = link.querySelector(".pb-loop__progress");
-      if (taskDone || exitDone) {
-        label.textContent = exit.length && exitDone === exit.length ? "✓" :
-          taskDone + "/" + tasks.length;
-      }
-      var complete = exit.length ? exitDone === exit.length : tasks.length && taskDone === tasks.length;
-      if (!here && !complete) here = link;
+      label.textContent = !(taskDone || exitDone) ? "" :
+        exit.length && exitDone === exit.length ? "✓" : taskDone + "/" + tasks.length;
+      // A phase is done when its criteria for moving on are ticked (its tasks, if it has none).
+      complete[phase] = exit.length ? exitDone === exit.length :
+        tasks.length > 0 && taskDone === tasks.length;
       link.classList.remove("pb-here");
     });
+    // The wizard starts where the saved ticks stop: at the first phase not done.
+    var first = 0;
+    while (first < steps.length && complete[steps[first].getAttribute("data-pb-step")]) first += 1;
     var note = root.querySelector(".pb-here-note");
-    if (here && Object.keys(data).length) {
+    var here = steps[first] && root.querySelector(
+      '.pb-loop__phase[data-pb-phase="' + steps[first].getAttribute("data-pb-step") + '"]');
+    note.hidden = !(here && saved);
+    if (here && saved) {
       here.classList.add("pb-here");
-      var title = here.querySelector(".pb-loop__name").textContent;
-      note.textContent = format(note.getAttribute("data-pb-format"), [title]);
-      note.hidden = false;
+      note.textContent = format(note.getAttribute("data-pb-format"), [nameOf(steps[first])]);
     }
-    route(root, steps);
+    var resume = root.querySelector(".pb-route__resume");
+    if (resume) {
+      resume.hidden = !(first > 0 && first < steps.length);
+      if (!resume.hidden) {
+        resume.textContent = format(resume.getAttribute("data-pb-format"), [
+          listOf(steps.slice(0, first).map(nameOf)), nameOf(steps[first])
+        ]);
+      }
+    }
+    route(root, steps, first);
+    resetProgress(root, saved);
   }
 
-  // One question at a time: the first phase whose criteria do not hold yet is yours.
-  function route(root, steps) {
-    var done = root.querySelector(".pb-route__done");
-    function show(index) {
-      steps.forEach(function (step, i) { step.hidden = i !== index; });
-      done.hidden = index < steps.length;
+  function nameOf(step) {
+    return step.getAttribute("data-pb-name") || "";
+  }
+
+  // Names as a list reads in the page's language (「導入準備、導入」, "A and B").
+  function listOf(names) {
+    var lang = document.documentElement.lang || "en";
+    try {
+      return new Intl.ListFormat(lang, { type: "conjunction" }).format(names);
+    } catch (e) {
+      return names.join(", ");
     }
-    steps.forEach(function (step, i) {
-      var yes = step.querySelector(".pb-route__yes");
-      yes.hidden = false;
-      yes.addEventListener("click", function () {
-        show(i + 1);
-        var next = steps[i + 1] || done;
-        (next.querySelector("button, a") || next).focus();
+  }
+
+  function showStep(root, index) {
+    var steps = root.querySelectorAll(".pb-route__step");
+    steps.forEach(function (step, i) { step.hidden = i !== index; });
+    root.querySelector(".pb-route__done").hidden = index < steps.length;
+  }
+
+  // One question at a time: the first phase whose criteria do not hold yet is yours. The
+  // buttons are wired once; a reset of the progress only moves the wizard.
+  function route(root, steps, first) {
+    var list = root.querySelector(".pb-route");
+    var done = root.querySelector(".pb-route__done");
+    if (!list.hasAttribute("data-pb-ready")) {
+      list.setAttribute("data-pb-ready", "");
+      steps.forEach(function (step, i) {
+        var yes = step.querySelector(".pb-route__yes");
+        yes.hidden = false;
+        yes.addEventListener("click", function () { go(i + 1); });
+        var back = step.querySelector(".pb-route__back");
+        if (back) {
+          back.hidden = false;
+          back.addEventListener("click", function () { go(i - 1); });
+        }
       });
+      done.querySelector(".pb-route__restart").addEventListener("click", function () { go(0); });
+      list.classList.add("pb-route--stepwise");
+    }
+    function go(index) {
+      showStep(root, index);
+      var next = steps[index] || done;
+      (next.querySelector("button:not([hidden]), a") || next).focus();
+    }
+    showStep(root, first);
+  }
+
+  /* -- start page: reset the progress saved in this browser --------------------------- */
+
+  // Clears this portal's ticks only (its own storage key): what other parts of the portal
+  // keep in this browser stays. Asks first, then says what it did.
+  function resetProgress(root, saved) {
+    var box = root.querySelector(".pb-reset");
+    if (!box) return;
+    var ask = box.querySelector(".pb-reset__ask");
+    var confirm = box.querySelector(".pb-reset__confirm");
+    var status = box.querySelector(".pb-reset__status");
+    box.hidden = false;
+    ask.hidden = !saved;
+    if (!saved) confirm.hidden = true;
+    if (box.hasAttribute("data-pb-ready")) return;
+    box.setAttribute("data-pb-ready", "");
+    ask.addEventListener("click", function () {
+      ask.hidden = true;
+      confirm.hidden = false;
+      status.textContent = "";
+      box.querySelector(".pb-reset__no").focus();
     });
-    done.querySelector(".pb-route__restart").addEventListener("click", function () { show(0); });
-    root.querySelector(".pb-route").classList.add("pb-route--stepwise");
-    show(0);
+    box.querySelector(".pb-reset__no").addEventListener("click", function () {
+      confirm.hidden = true;
+      ask.hidden = false;
+      ask.focus();
+    });
+    box.querySelector(".pb-reset__yes").addEventListener("click", function () {
+      try {
+        localStorage.removeItem(storeKey());
+      } catch (e) {
+        /* storage refused: there was nothing saved to clear */
+      }
+      root.querySelectorAll(".pb-checklist[data-pb-phase] input[data-pb-key]").forEach(
+        function (input) { input.checked = false; });
+      startPage(root);
+      status.textContent = status.getAttribute("data-pb-done");
+      status.focus();
+    });
   }
 
   /* -- catalogues: filters whose state lives in the URL -------------------------------- */
@@ -233,7 +452,7 @@
       // Every row of every page: the filtered rows replace this page's, `limit` at a time.
       var found = loaded.filter(function (d) { return matches(want, d); });
       body.innerHTML = found.slice(0, limit).map(function (d) { return d.html; }).join("");
-      hidePastSessions(body);
+      sessions(body);
       more.hidden = found.length <= limit;
       if (pager) pager.hidden = true;
       show(found.length);
@@ -265,7 +484,7 @@
       }
       if (source && body.innerHTML !== own) { // back to this page's own rows
         body.innerHTML = own;
-        hidePastSessions(body);
+        sessions(body);
         rows = Array.prototype.slice.call(body.rows);
         more.hidden = true;
         if (pager) pager.hidden = false;
@@ -364,7 +583,7 @@
     openLinkedQuestion();
     copyLinks(document);
     nameSearchDialog(document);
-    hidePastSessions(document);
+    sessions(document);
     checklists(document);
     startPage(document);
     filters(document);

@@ -140,9 +140,12 @@ class Helpers:
         text = f"{day} {start:%H:%M}–{end:%H:%M} {zone}"
         if end.date() != start.date():
             text = f"{day} {start:%H:%M} – {self.day(end)} {end:%H:%M} {zone}"
+        # The zone's name and how the page puts the portal's time beside the visitor's:
+        # the browser rewrites the text in the visitor's zone (phasebook.js `localTimes`).
+        beside = escape(words.gettext(self.lang, "{0} ({1})"))
         return Markup(
-            f'<time datetime="{start.isoformat()}" data-pb-end="{end.isoformat()}">'
-            f"{escape(text)}</time>"
+            f'<time datetime="{start.isoformat()}" data-pb-end="{end.isoformat()}" '
+            f'data-pb-zone="{escape(zone)}" data-pb-format="{beside}">{escape(text)}</time>'
         )
 
     def day(self, moment: datetime) -> str:
