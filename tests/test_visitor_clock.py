@@ -119,6 +119,24 @@ def test_session_times_read_in_the_visitors_zone_with_the_portals_beside(
     assert seen >= 3, f"{session} read {expected!r} in {seen} places only"
 
 
+@pytest.mark.parametrize(
+    ("zone", "locale", "root", "session", "expected"),
+    [
+        ("Europe/Berlin", "en-GB", "en/", ROLLOUT_EN, "Tue 15 Dec 10:00–11:00 CET (18:00 JST)"),
+        ("Asia/Tokyo", "ja-JP", "", ROLLOUT_JA, "2026-12-17 15:00 JST"),
+    ],
+)
+def test_the_success_plans_sessions_read_in_the_visitors_zone_too(
+    visitor, zone: str, locale: str, root: str, session: str, expected: str
+) -> None:
+    """/plan/ draws its sessions in the browser; they are named in the portal's zone and
+    rewritten as the built pages' are (they once read "2026-12-15 18:00", no zone at all)."""
+    page = visitor(zone, locale)
+    page.goto(f"{root}plan/#plan=1&t=onboarding-90&start=2026-12-01&c=Acme")
+    # In Tokyo, as the script wrote it (zone named); elsewhere, rewritten.
+    assert dict(times(page)).get(session) == expected, times(page)
+
+
 @pytest.mark.parametrize("root", ["", "en/"])
 def test_a_visitor_in_the_portals_zone_reads_the_times_as_built(
     visitor, example_site: Path, root: str

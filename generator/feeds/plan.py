@@ -78,6 +78,7 @@ def _phase(portal: m.Portal, view: m.PhaseView, lang: str) -> dict:
             "starts": s.starts.astimezone(portal.zone).isoformat(),
             "ends": m.session_ends(p, s).astimezone(portal.zone).isoformat(),
             "date": s.starts.astimezone(portal.zone).date().isoformat(),
+            "zone": s.starts.astimezone(portal.zone).tzname() or portal.info.timezone,
             "language": s.language,
             "register": s.register_url,
         }

@@ -589,6 +589,9 @@
     filters(document);
   }
 
+  // Times a page's own script adds later (the success plan's sessions) read as the others.
+  document.addEventListener("phasebook:times", function (event) { localTimes(event.target); });
+
   // Material swaps pages without reloading when navigation.instant is on.
   if (window.document$ && typeof window.document$.subscribe === "function") {
     window.document$.subscribe(init);

@@ -323,6 +323,7 @@
       w.start + ": " + plan.start, w.go_live + ": " + plan.go_live, w.as_of + ": " + plan.today
     ].filter(Boolean).join(" · ");
     plan.milestones.forEach(function (ms) { list.appendChild(self.milestone(ms)); });
+    list.dispatchEvent(new CustomEvent("phasebook:times", { bubbles: true }));
     var link = location.href;
     this.root.querySelector("#pb-plan-link").value = link;
     this.root.querySelector('[data-pb-action="mail"]').setAttribute("href", this.mail(link));
@@ -399,9 +400,14 @@
     var s = this.sessionById(sid);
     var box = el("input", { type: "checkbox", "data-pb-session": sid });
     box.checked = this.state.chosen.indexOf(sid) >= 0;
-    var when = s.starts.slice(0, 16).replace("T", " ");
+    // In the portal's zone, named; phasebook.js rewrites it in the visitor's, as elsewhere.
+    var when = s.starts.slice(0, 16).replace("T", " ") + " " + s.zone;
+    var time = el("time", {
+      datetime: s.starts, "data-pb-end": s.ends, "data-pb-zone": s.zone,
+      "data-pb-format": this.w.beside, text: when
+    });
     return el("li", {}, [el("label", {}, [
-      box, document.createTextNode(" "), el("time", { datetime: s.starts, text: when }),
+      box, document.createTextNode(" "), time,
       document.createTextNode(" " + this.data.programs[s.program].title + " ")
     ]), s.register ? el("a", { href: s.register, text: "↗" , "aria-label": this.data.programs[s.program].title }) : null]);
   };

@@ -49,6 +49,7 @@ WORDS = {
     "request_subject": W_("Request: {0}"),
     "request_body": W_("Company: {0}\nOutcome: {1}\nMilestone: {2} (due {3})"),
     "plans_page": W_("What the plans include"),
+    "beside": W_("{0} ({1})"),  # a session's time in the visitor's zone, the portal's beside
 }
 
 
