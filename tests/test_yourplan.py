@@ -129,12 +129,12 @@ def test_a_plan_chosen_on_plans_follows_the_visitor(visitor: Page) -> None:
     forgotten, nothing of it stays, after a reload too."""
     choose_on_plans(visitor, "スタンダード")
     visitor.goto(PREMIER)
-    mark = visitor.locator(".pb-yourplan > .pb-yourplan__mark")
-    expect(mark).to_have_text(
-        "「プレミア」プランが必要です（ご利用のプラン: スタンダード） · お問い合わせ"
+    expect(visitor.locator(".pb-yourplan > .pb-yourplan__mark")).to_have_text(
+        "「プレミア」プランが必要です（ご利用のプラン: スタンダード）"
     )
-    assert mark.locator("a").last.get_attribute("href") == CONTACT
-    mark.locator("a").first.click()
+    contact = visitor.get_by_role("link", name="「プレミア」について問い合わせる")
+    expect(contact).to_have_attribute("href", CONTACT)
+    visitor.get_by_role("link", name="各プランの内容を見る").click()
     expect(visitor).to_have_url(re.compile(r"/plans/#tier-premier$"))
     expect(visitor.locator("#tier-premier")).to_be_in_viewport()
 
@@ -145,8 +145,14 @@ def test_a_plan_chosen_on_plans_follows_the_visitor(visitor: Page) -> None:
     visitor.goto("phases/implement/")
     marks = visitor.locator(".pb-yourplan-slot > .pb-yourplan__mark")
     expect(marks).to_have_count(2)  # the phase's two accelerators; free programs need no word
-    expect(marks.first).to_contain_text("ご利用のプラン（スタンダード）に含まれます")
-    expect(marks.last).to_contain_text("「プレミア」プランが必要です")
+    expect(marks.first).to_have_text("ご利用のプラン（スタンダード）に含まれます")
+    expect(marks.last).to_have_text(
+        "「プレミア」プランが必要です（ご利用のプラン: スタンダード） · お問い合わせ"
+    )
+    needs = marks.last.get_by_role("link")
+    expect(needs.last).to_have_attribute("href", CONTACT)
+    needs.first.click()  # from a list too: that plan's column
+    expect(visitor).to_have_url(re.compile(r"/plans/#tier-premier$"))
 
     visitor.goto(STANDARD)
     visitor.get_by_role("button", name="選択を消す").click()
@@ -164,10 +170,14 @@ def test_the_english_twin_says_it_in_english(visitor: Page) -> None:
     """One choice for both languages (the first tree's storage), each saying it in its own."""
     choose_on_plans(visitor, "無償")
     visitor.goto("en/" + STANDARD)
-    mark = visitor.locator(".pb-yourplan > .pb-yourplan__mark")
-    expect(mark).to_have_text("Needs Standard or above (your plan: Free) · Contact us")
-    assert mark.locator("a").first.get_attribute("href").endswith("/en/plans/#tier-standard")
+    expect(visitor.locator(".pb-yourplan > .pb-yourplan__mark")).to_have_text(
+        "Needs Standard or above (your plan: Free)"
+    )
     expect(visitor.get_by_label("Your plan")).to_have_value("free")
+    visitor.goto("en/accelerators/")
+    row = visitor.locator("#pb-catalogue tr", has_text="Design review")
+    link = row.get_by_role("link", name="Needs Standard or above (your plan: Free)")
+    assert link.get_attribute("href").endswith("/en/plans/#tier-standard")
 
 
 @pytest.mark.browser

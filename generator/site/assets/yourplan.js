@@ -67,9 +67,9 @@
   }
 
   // What the visitor's plan means for a program of tier `id`, as one element: a link to
-  // that tier's column on /plans/ and to its contact where it needs another plan, plain
-  // text inside a link (a search result is one).
-  function mark(id, plan, inLink) {
+  // that tier's column on /plans/ and to its contact where it needs another plan; plain
+  // words inside a link (a search result is one) or above a note that has both links.
+  function mark(id, plan, plain) {
     var tier = DATA.tiers[rankOf(id)];
     var mine = DATA.tiers[rankOf(plan)];
     var span = document.createElement("span");
@@ -82,7 +82,7 @@
     span.classList.add("pb-yourplan__mark--needs");
     var top = rankOf(id) === DATA.tiers.length - 1;
     var text = say(top ? DATA.words.needs_top : DATA.words.needs, tier.name, mine.name);
-    if (inLink) {
+    if (plain) {
       span.textContent = text;
       return span;
     }
@@ -105,8 +105,9 @@
     if (old) old.remove();
     var rank = rankOf(id);
     if (!plan || rank < 0 || !DATA.tiers[rank].paid) return;
-    var made = mark(id, plan, !!element.closest("a"));
-    element.insertBefore(made, element.classList.contains("pb-yourplan") ? element.firstChild : null);
+    var note = element.classList.contains("pb-yourplan"); // a program's own page
+    var made = mark(id, plan, note || !!element.closest("a"));
+    element.insertBefore(made, note ? element.firstChild : null);
   }
 
   function markAll(root) {
