@@ -294,6 +294,11 @@ def test_a_program_page_with_a_plan_set_is_accessible_on_a_phone(
         box = page.get_by_label("ご利用のプラン").bounding_box()
         assert box is not None and box["height"] >= 24
         assert axe_serious(page) == []
+        page.goto("accelerators/")  # rows as cards: each mark within the screen's width
+        marks = page.locator("#pb-catalogue .pb-yourplan__mark")
+        expect(marks).to_have_count(6)
+        for box in (mark.bounding_box() for mark in marks.all()):
+            assert box is not None and box["x"] + box["width"] <= 375, box
     finally:
         context.close()
     assert not errors, errors
