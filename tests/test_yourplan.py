@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from generator.site import yourplan
 from generator.site.render import Renderer
@@ -198,6 +198,27 @@ def test_marks_come_to_what_is_added_later(visitor: Page) -> None:
     mark = visitor.locator(".test-result .pb-yourplan__mark")
     expect(mark).to_have_text("「プレミア」プランが必要です（ご利用のプラン: 無償）")
     expect(mark.locator("a")).to_have_count(0)
+
+
+@pytest.mark.browser
+def test_tier_names_of_any_text_are_said_as_text(visitor: Page) -> None:
+    """Worst names in the script's data (a portal's YAML): markup, and `$&` or `$'`, which a
+    string replacement would read as the match or what follows it."""
+    hostile = "$&$'<img src=x onerror=window.hacked=1>"
+
+    def named(route: Route) -> None:
+        body = route.fetch().text()
+        named = body.replace('"スタンダード"', json.dumps(hostile).replace("<", "\\u003c"), 1)
+        route.fulfill(body=named, content_type="text/javascript")
+
+    visitor.route("**/assets/yourplan.js", named)
+    choose_on_plans(visitor, "無償")
+    visitor.goto(STANDARD)
+    expect(visitor.locator(".pb-yourplan > .pb-yourplan__mark")).to_have_text(
+        f"「{hostile}」以上のプランが必要です（ご利用のプラン: 無償）"
+    )
+    assert visitor.evaluate("window.hacked") is None
+    assert visitor.locator("img[src=x]").count() == 0
 
 
 @pytest.mark.browser

@@ -55,8 +55,11 @@
     controls(document);
   }
 
+  // Names are the portal's text: a function keeps `$&` in one from meaning "the match".
   function say(template, tier, plan) {
-    return template.replace("%(tier)s", tier).replace("%(plan)s", plan);
+    return template
+      .replace("%(tier)s", function () { return tier; })
+      .replace("%(plan)s", function () { return plan; });
   }
 
   function link(text, href) {
