@@ -128,6 +128,8 @@ def test_a_plan_chosen_on_plans_follows_the_visitor(visitor: Page) -> None:
     contact, both working), one within is included, the phase's list says the same; then
     forgotten, nothing of it stays, after a reload too."""
     choose_on_plans(visitor, "スタンダード")
+    expect(visitor.locator(".pb-yourplan__here")).to_have_count(1)
+    expect(visitor.locator("#tier-standard .pb-yourplan__here")).to_have_text("ご利用のプラン")
     visitor.goto(PREMIER)
     expect(visitor.locator(".pb-yourplan > .pb-yourplan__mark")).to_have_text(
         "「プレミア」プランが必要です（ご利用のプラン: スタンダード）"

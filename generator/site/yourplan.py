@@ -28,6 +28,7 @@ WORDS = {
     "needs": W_("Needs %(tier)s or above (your plan: %(plan)s)"),
     "needs_top": W_("Needs %(tier)s (your plan: %(plan)s)"),
     "contact": W_("Contact us"),
+    "mine": W_("Your plan"),
 }
 # What would end the script or open markup inside it, as JSON escapes (the text is YAML's).
 _SCRIPT_SAFE = (("<", "\\u003c"), (">", "\\u003e"), ("&", "\\u0026"))

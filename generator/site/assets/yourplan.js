@@ -121,9 +121,24 @@
     });
   }
 
+  // /plans/: the visitor's column says it is theirs.
+  function plansColumn(plan) {
+    document.querySelectorAll(".pb-plans__tier[data-tier]").forEach(function (th) {
+      var here = th.getAttribute("data-tier") === plan;
+      var said = th.querySelector(".pb-yourplan__here");
+      if (said && !here) said.remove();
+      if (!here || said) return;
+      said = document.createElement("span");
+      said.className = "pb-yourplan__here";
+      said.textContent = DATA.words.mine;
+      th.insertBefore(said, th.children[1] || null); // after the badge
+    });
+  }
+
   // The choice on /plans/ and in each paid program's note: a select (no plan: forget it).
   function controls(root) {
     var plan = chosen() || "";
+    plansColumn(plan);
     root.querySelectorAll("form[data-pb-choose]").forEach(function (form) {
       var select = form.elements.tier;
       var forget = form.querySelector("[data-pb-forget]");
