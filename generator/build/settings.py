@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from generator.build.outputs import Options
 from generator.site.pages import site_names
 from generator.site.render import ASSET, REQUIRED_EXTENSIONS, SCRIPT, navigation
+from generator.site.yourplan import SCRIPT as YOURPLAN
 from generator.source import model as m
 from generator.source.urls import alternates, language_site_url, site_path
 from generator.text.cjk import SEARCH_PIPELINE, SEARCH_SEPARATOR
@@ -73,7 +74,7 @@ def settings(portal: m.Portal, lang: str, options: Options, given: Given) -> Set
         staff_links=options.staff_links,
         extensions=[name for name in REQUIRED_EXTENSIONS if name not in given.extensions],
         extra_css=[] if ASSET in given.extra_css else [ASSET],
-        extra_javascript=[] if SCRIPT in given.extra_javascript else [SCRIPT],
+        extra_javascript=[js for js in (SCRIPT, YOURPLAN) if js not in given.extra_javascript],
         nav=navigation(portal, lang) if options.nav and not given.nav else None,
         extra=extra,
         scope=None if lang == portal.language else site_path(given.site_url) + "/",

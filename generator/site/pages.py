@@ -17,6 +17,8 @@ from generator.i18n.messages import tr
 from generator.site.og_image import og_image
 from generator.site.render import ASSET, SCRIPT, Renderer
 from generator.site.structured import OG_IMAGE
+from generator.site.yourplan import SCRIPT as YOURPLAN
+from generator.site.yourplan import script as yourplan_script
 from generator.source import model as m
 from generator.source.memo import Keeper, Memo
 from generator.source.urls import (
@@ -97,6 +99,8 @@ def site_files(
     yield SiteFile(CATALOG_JSON, keep(made, f"catalog {now}", programs))
     for asset in (ASSET, SCRIPT, PLAN_SCRIPT):
         yield SiteFile(asset, package_files("generator.site").joinpath(asset).read_bytes())
+    # The tiers of this tree ahead of the script that says them (site/yourplan.py).
+    yield SiteFile(YOURPLAN, yourplan_script(portal, renderer.lang, directory_urls))
     if renderer.lang == portal.language:  # one picture for every language (og_image.py)
         # Drawn from the lifecycle and the phases' headers, which every key holds.
         yield SiteFile(OG_IMAGE, keep(lambda: og_image(portal), "og-image", []))
