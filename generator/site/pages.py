@@ -113,7 +113,8 @@ def site_files(
 def _stage_files(portal: m.Portal, renderer: Renderer, keep: Keeper) -> Iterator[SiteFile]:
     """Each stage's page, which its tab opens, made from the lifecycle and its phases'
     headers (in every key); editable at lifecycle.yml, where stages are written."""
-    lifecycle = posixpath.join(posixpath.dirname(portal.phases[0].source), LIFECYCLE)
+    folder = posixpath.dirname(portal.phases[0].source) if portal.phases else None
+    lifecycle = posixpath.join(folder, LIFECYCLE) if folder is not None else None
     for stage in portal.lifecycle.stages:
         src = stage_src(portal, stage)
         if src is not None:

@@ -26,7 +26,7 @@ STAGE_TITLE = W_("Stage: %(stage)s")
 
 
 def stage_title(portal: m.Portal, stage: m.Stage, lang: str) -> str:
-    """"Stage: Onboard" (ステージ「導入」): the stage page's title, and its breadcrumb's name."""
+    """ "Stage: Onboard" (ステージ「導入」): the stage page's title, and its breadcrumb's name."""
     return words.gettext(lang, STAGE_TITLE) % {"stage": portal.t(stage.name, lang)}
 
 
@@ -48,7 +48,7 @@ def stage_page(r: RendererBase, stage: m.Stage) -> str:
 
 
 def phase_number(r: RendererBase, view: m.PhaseView) -> str:
-    """"Phase 2 of 8": the phase's place in the whole lifecycle."""
+    """ "Phase 2 of 8": the phase's place in the whole lifecycle."""
     ids = [v.phase.id for v in r.portal.phases]
     return r.word(W_("Phase %(number)s of %(total)s")) % {
         "number": ids.index(view.phase.id) + 1,
@@ -61,7 +61,9 @@ def placed(r: RendererBase, page: str, view: m.PhaseView, with_phase: bool = Tru
     Phase 2 of 8: Implement", the stage linked to its page; a stage that is one phase of
     the same name is left out, since the phase says it all."""
     number = escape(phase_number(r, view))
-    phase = Markup("{}: {}").format(number, _link(page, phase_src(view.phase.id), r.t(view.phase.name)))
+    phase = Markup("{}: {}").format(
+        number, _link(page, phase_src(view.phase.id), r.t(view.phase.name))
+    )
     shown = phase if with_phase else number
     stage = stage_src(r.portal, view.stage)
     if stage is None:
