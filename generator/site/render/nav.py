@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 
 from generator.i18n import words
+from generator.site.render.stage import stage_title
 from generator.source import model as m
 from generator.source.urls import (
     CATALOGUES,
@@ -23,9 +24,10 @@ def navigation(portal: m.Portal, lang: str | None = None) -> list:
     MkDocs renders the whole nav into every page.
 
     A stage's page comes first in its section, so its tab opens it (Material's tabs open a
-    section's first page; with navigation.indexes its name is the link). It keeps its own
-    title ("Stage: Onboard"), which the footer's previous and next links show. A stage that
-    is a single phase of the same name is that phase's page, once."""
+    section's first page; with navigation.indexes its name is the link). Its title here
+    ("Stage: Onboard") is what the footer's previous and next links show: given in the nav,
+    as every page's is, the preview knows it without rendering the page again. A stage
+    that is a single phase of the same name is that phase's page, once."""
     lang = lang or portal.language
     nav: list = [{words.gettext(lang, "Home"): HOME}]
     for stage in portal.lifecycle.stages:
@@ -38,7 +40,8 @@ def navigation(portal: m.Portal, lang: str | None = None) -> list:
         if src is None:
             nav.extend(entries)
         else:
-            nav.append({html.escape(portal.t(stage.name, lang)): [src, *entries]})
+            page = {html.escape(stage_title(portal, stage, lang)): src}
+            nav.append({html.escape(portal.t(stage.name, lang)): [page, *entries]})
     for kind, src in CATALOGUES.items():
         nav.append({words.gettext(lang, m.KIND_MODELS[kind].catalogue.nav): src})
     nav.append({words.gettext(lang, "Schedule"): SCHEDULE})
