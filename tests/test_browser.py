@@ -577,6 +577,7 @@ WORDS = [
         "schedule/",
         "atx/",
         "accelerators/",
+        "stages/onboard/",  # a stage's page, which its tab opens
         "phases/engage/",
         "plans/",
         "programs/atx-use-reports/",

@@ -85,7 +85,9 @@ def test_a_translated_guide_is_shown_translated_and_an_untranslated_one_says_so(
     translated = text_of(example_site / "en" / "guides" / "sso-setup" / "index.html")
     assert translated.startswith("Setting up single sign-on (SSO)")
     assert "not translated" not in translated
-    assert "Free Guide · Stage: Onboard › Phase: Implement" in translated  # the header, in English
+    assert (
+        "Free Guide · Stage: Onboard › Phase 2 of 8: Implement" in translated
+    )  # the header, in English
     fallback = text_of(example_site / "en" / "guides" / "api-integration" / "index.html")
     assert "This page is not translated yet" in fallback
     assert "shown in Japanese" in fallback

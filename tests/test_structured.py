@@ -179,16 +179,18 @@ def test_a_video_page_is_a_video_object(site: Path) -> None:
 
 
 def test_breadcrumbs_go_stage_phase_program(site: Path) -> None:
+    """The stage leads to its own page, named as a stage: a stage and a phase of the same
+    name (導入 and 導入) read apart."""
     graph, _, _ = read(site, "en/programs/acc-start/")
     (trail,) = of_type(graph, "BreadcrumbList")
     items = sorted(trail["itemListElement"], key=lambda i: i["position"])
     assert [(i["position"], i["name"]) for i in items] == [
-        (1, "Onboard"),
+        (1, "Stage: Onboard"),
         (2, "Start"),
         (3, "Design review"),
     ]
     assert [i["item"] for i in items] == [
-        SITE_URL + "en/",
+        SITE_URL + "en/stages/onboard/",
         SITE_URL + "en/phases/start/",
         SITE_URL + "en/programs/acc-start/",
     ]
@@ -199,11 +201,11 @@ def test_breadcrumbs_go_stage_phase_program(site: Path) -> None:
 def test_phase_and_guide_pages_have_their_breadcrumbs(site: Path) -> None:
     graph, _, _ = read(site, "phases/run/")
     (trail,) = of_type(graph, "BreadcrumbList")
-    assert [i["name"] for i in trail["itemListElement"]] == ["利用", "運用"]
+    assert [i["name"] for i in trail["itemListElement"]] == ["ステージ「利用」", "運用"]
     graph, og, _ = read(site, "guides/hello/")
     (trail,) = of_type(graph, "BreadcrumbList")
     assert [i["name"] for i in trail["itemListElement"]] == [
-        "導入",
+        "ステージ「導入」",
         "はじめに",
         "はじめてのログイン",
     ]

@@ -184,7 +184,7 @@ def test_what_customers_get_is_named_without_cs_jargon(example_site: Path) -> No
         in english
     )
     program = text_of(example_site / "programs" / "acc-engage-alert-tuning" / "index.html")
-    assert "ステージ: 利用 › フェーズ: 定着" in program
+    assert "ステージ: 利用 › フェーズ 4 / 8: 定着" in program
 
 
 def test_a_language_without_a_catalog_is_warned_about_once_and_shown_in_english(

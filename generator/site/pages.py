@@ -6,6 +6,7 @@ ones to disk to time plain MkDocs on identical pages.
 
 from __future__ import annotations
 
+import posixpath
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from importlib.resources import files as package_files
@@ -20,6 +21,7 @@ from generator.site.structured import OG_IMAGE
 from generator.site.yourplan import SCRIPT as YOURPLAN
 from generator.site.yourplan import script as yourplan_script
 from generator.source import model as m
+from generator.source.load import LIFECYCLE
 from generator.source.memo import Keeper, Memo
 from generator.source.urls import (
     CATALOG_JSON,
@@ -33,6 +35,7 @@ from generator.source.urls import (
     page_url,
     phase_src,
     program_src,
+    stage_src,
 )
 from generator.text.errors import Problem
 
@@ -60,6 +63,7 @@ def site_files(
     keep = keep or keeper(portal, renderer, site_url, directory_urls, None)
     renderer.keep = keep  # its parts (rows, schedule pages) are kept by the same keys
     programs = [p.id for _, p in portal.programs()]
+    yield from _stage_files(portal, renderer, keep)
     for view in portal.phases:
         ids = [p.id for p in view.phase.programs]
         page = keep(lambda v=view: renderer.phase_page(v), "phase", ids, view.phase.id)
@@ -104,6 +108,18 @@ def site_files(
     if renderer.lang == portal.language:  # one picture for every language (og_image.py)
         # Drawn from the lifecycle and the phases' headers, which every key holds.
         yield SiteFile(OG_IMAGE, keep(lambda: og_image(portal), "og-image", []))
+
+
+def _stage_files(portal: m.Portal, renderer: Renderer, keep: Keeper) -> Iterator[SiteFile]:
+    """Each stage's page, which its tab opens, made from the lifecycle and its phases'
+    headers (in every key); editable at lifecycle.yml, where stages are written."""
+    folder = posixpath.dirname(portal.phases[0].source) if portal.phases else None
+    lifecycle = posixpath.join(folder, LIFECYCLE) if folder is not None else None
+    for stage in portal.lifecycle.stages:
+        src = stage_src(portal, stage)
+        if src is not None:
+            page = keep(lambda s=stage: renderer.stage_page(s), f"stage {stage.id}", [])
+            yield SiteFile(src, page, lifecycle)
 
 
 def keeper(

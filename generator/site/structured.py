@@ -5,7 +5,7 @@ Pure functions from the portal to dicts; head.py serialises them into the page. 
 of page says what it is: a program page is a `Course` (or, for a self-service video, a
 `VideoObject`), each of its upcoming sessions an `Event` (Google's event rich result),
 its recording a `VideoObject`; phase, program and guide pages carry a `BreadcrumbList`
-(stage → phase → program); a phase page with questions, a `FAQPage` (render/faq.py).
+(stage page → phase → program); a phase page with questions, a `FAQPage` (render/faq.py).
 Absolute URLs come from `site_url`: without one, what needs a URL to be valid
 (breadcrumbs, thumbnails, `@id`s) is left out rather than written relative, which JSON-LD
 readers would not resolve against the page.
@@ -18,8 +18,9 @@ from datetime import timedelta
 
 from generator.i18n import words
 from generator.site.render import faq
+from generator.site.render.stage import stage_title
 from generator.source import model as m
-from generator.source.urls import HOME, page_url, phase_src, program_src
+from generator.source.urls import HOME, page_url, phase_src, program_src, stage_src
 
 SCHEMA = "https://schema.org/"
 OG_IMAGE = "assets/phasebook-og.png"  # the link-preview image, in the first language's tree
@@ -236,18 +237,21 @@ def _video(portal: m.Portal, where: Where, program: m.ProgramBase) -> dict | Non
 def _breadcrumbs(
     portal: m.Portal, where: Where, view: m.PhaseView, program: m.ProgramBase | None = None
 ) -> list[dict]:
-    """Stage → phase (→ program). A stage has no page of its own: it leads to the start
-    page, whose lifecycle picture shows it. Without site_url there is no absolute URL to
-    give, and Google refuses a breadcrumb without one: none is written."""
+    """Stage → phase (→ program), the stage by its page's title ("Stage: Onboard"), so a
+    stage and a phase of the same name read apart. A stage that is a single phase of the
+    same name has no page and is left out; a trail of one item (that phase's own page) is
+    no trail. Without site_url there is no absolute URL to give, and Google refuses a
+    breadcrumb without one: none is written."""
     if where.tree_url is None:
         return []
     lang = where.lang
-    trail = [
-        (portal.t(view.stage.name, lang), where.url(HOME)),
-        (portal.t(view.phase.name, lang), where.url(phase_src(view.phase.id))),
-    ]
+    stage = stage_src(portal, view.stage)
+    trail = [] if stage is None else [(stage_title(portal, view.stage, lang), where.url(stage))]
+    trail.append((portal.t(view.phase.name, lang), where.url(phase_src(view.phase.id))))
     if program is not None:
         trail.append((portal.title(program, lang), where.url(program_src(program))))
+    if len(trail) < 2:
+        return []
     items = [
         {"@type": "ListItem", "position": n, "name": name, "item": url}
         for n, (name, url) in enumerate(trail, start=1)

@@ -56,6 +56,26 @@ def phase_src(phase_id: str) -> str:
     return f"phases/{phase_id}.md"
 
 
+def stage_src(portal: m.Portal, stage: m.Stage) -> str | None:
+    """A stage's own page, /stages/<id>/, which its tab in the nav opens (an `index.md`, so
+    Material's navigation.indexes makes the stage's name its link); None for a stage that is
+    a single phase of the same name in every language, whose phase page stands for it."""
+    if len(stage.phases) == 1:
+        view = portal.phase_view(stage.phases[0])
+        same = view is not None and all(
+            _folded(portal.t(stage.name, lang)) == _folded(portal.t(view.phase.name, lang))
+            for lang in portal.info.languages
+        )
+        if same:
+            return None
+    return f"stages/{stage.id}/index.md"
+
+
+def _folded(name: str) -> str:
+    """A name as a reader compares it: case and spacing aside."""
+    return " ".join(name.split()).casefold()
+
+
 def program_src(program: m.ProgramBase) -> str:
     """A program written in content/ keeps the URL of its Markdown file; every other program
     gets a page of its own."""

@@ -8,7 +8,16 @@ all rendering through base.py: its environment (environment.py), the helpers tem
 
 from __future__ import annotations
 
-from generator.site.render import catalogue, home, phase, plan, plans, schedule, whatsnew
+from generator.site.render import (
+    catalogue,
+    home,
+    phase,
+    plan,
+    plans,
+    schedule,
+    stage,
+    whatsnew,
+)
 from generator.site.render.base import RendererBase
 from generator.site.render.markup import escape, join_cjk_lines, yaml_string
 from generator.site.render.nav import navigation
@@ -37,6 +46,9 @@ class Renderer(RendererBase):
 
     def phase_page(self, view: m.PhaseView) -> str:
         return phase.phase_page(self, view)
+
+    def stage_page(self, of: m.Stage) -> str:
+        return stage.stage_page(self, of)
 
     def program_page(self, view: m.PhaseView, program: m.ProgramT) -> str:
         return phase.program_page(self, view, program)

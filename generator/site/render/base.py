@@ -8,11 +8,13 @@ import re
 from collections.abc import Sequence
 from pathlib import Path
 
-from jinja2 import TemplateError
+from jinja2 import TemplateError, pass_context
+from jinja2.runtime import Context
 from markupsafe import Markup
 
 from generator.feeds import calendar
 from generator.i18n import words
+from generator.site.render import stage
 from generator.site.render.environment import environment, template_problem
 from generator.site.render.helpers import Helpers
 from generator.site.render.legacy import Labels
@@ -86,6 +88,7 @@ class RendererBase(Helpers):
             "touches": self.touches,
             "m_src": program_src,
             "m_phase": phase_src,
+            "placed": self.placed,
             "ics": calendar.ics_path,
             "phase_feed": calendar.phase_feed,
             "feed_all": calendar.FEED,
@@ -147,6 +150,12 @@ class RendererBase(Helpers):
     def views(self, stage_id: str) -> list[tuple[int, m.PhaseView]]:
         """A stage's phases with their lifecycle number."""
         return [(i + 1, v) for i, v in enumerate(self.portal.phases) if v.stage.id == stage_id]
+
+    @pass_context
+    def placed(self, context: Context, view: m.PhaseView, with_phase: bool = True) -> Markup:
+        """Where a program (or, without the phase, a phase) sits: its stage, linked to the
+        stage's page, and its phase numbered in the lifecycle (render/stage.py)."""
+        return stage.placed(self, context["page"], view, with_phase)
 
     def related_slot(self, program_id: str) -> Markup:
         """Where a page's related content goes, filled in by `fill_related` once the search
