@@ -25,7 +25,7 @@ from urllib.error import URLError
 from urllib.request import urlopen
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-from tests.helpers import free_port  # noqa: E402
+from tests.helpers import free_port
 
 ROOT = Path(__file__).resolve().parent.parent
 
