@@ -17,11 +17,17 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 
+from generator.search import facts
 from generator.search.static import Background, StaticIndexFailed, build
+from generator.source import model as m
 from generator.text.errors import printable
 from site_plugins.reconfigure import SEARCH
 
 WORKER = package_files("generator.site").joinpath("assets/search.js")
+# The search box's page side: a pasted or dictated query searched, and the way on shown
+# when no page answers one (generator/site/assets/search-box.js).
+BOX = "assets/search-box.js"
+BOX_SCRIPT = package_files("generator.site").joinpath(BOX)
 LOG = get_plugin_logger("phasebook")
 UP_TO_DATE = "The browser search is up to date"
 
@@ -44,27 +50,35 @@ def without_material_index(config: MkDocsConfig) -> None:
     if plugin is not None:
         hooks = config.plugins.events["page_context"]
         hooks[:] = [hook for hook in hooks if getattr(hook, "__self__", None) is not plugin]
+        if BOX not in config.extra_javascript:
+            config.extra_javascript.append(BOX)
 
 
 def start(
-    config: MkDocsConfig, lang: str, skip: tuple[str, ...], preview: bool
+    config: MkDocsConfig,
+    lang: str,
+    skip: tuple[str, ...],
+    preview: bool,
+    portal: m.Portal | None = None,
 ) -> Callable[[], None]:
     """Start indexing this tree's pages; the returned function waits for the bundle and
     raises StaticIndexFailed if there is none. The preview indexes in the background,
     after the pages are served, and waits for nothing. A portal without Material's search
-    plugin has no search box, and no index."""
+    plugin has no search box, and no index. `portal` gives the results their kind, phase
+    and tier, and the guidance when nothing answers a query its phases and contacts."""
     if config.plugins.get(SEARCH) is None:
         return lambda: None
     site_dir = Path(config.site_dir)
     _material_uses_pagefind(site_dir)
+    known = facts.of(portal, lang, config.use_directory_urls) if portal else None
     if preview:
-        BACKGROUND.request(site_dir, lang, skip)
+        BACKGROUND.request(site_dir, lang, skip, known)
         return lambda: None
     failure: list[BaseException] = []
 
     def run() -> None:
         try:
-            build(site_dir, lang, skip)
+            build(site_dir, lang, skip, known)
         except (OSError, StaticIndexFailed) as exc:
             failure.append(exc)
 
@@ -87,6 +101,9 @@ def _material_uses_pagefind(site_dir: Path) -> None:
         data = json.loads(index.read_text(encoding="utf-8"))
         data["docs"] = []
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
+    box = site_dir / BOX
+    box.parent.mkdir(parents=True, exist_ok=True)
+    box.write_bytes(BOX_SCRIPT.read_bytes())
     script = WORKER.read_bytes()
     for worker in (site_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js"):
         worker.write_bytes(script)

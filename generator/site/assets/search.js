@@ -9,6 +9,7 @@
 var BUNDLE = new URL("../../../pagefind/", self.location.href).href;
 var SHOWN = 10; // results whose title and excerpt are fetched: one screen and more
 var PAUSE = 150; // ms without a newer query before one is searched
+var WHOLE = 2; // how much more a page holding a compound as typed scores, see reranked()
 
 // Where a word of one script meets another (導入|フェーズ, SSO|설정): Pagefind's segmenter
 // sees a compound typed as one word as one word, so it is split here, as the index is.
@@ -80,10 +81,58 @@ function item(data, score, terms) {
   return [{
     location: data.url.replace(/^\//, ""),
     title: escapeHtml(data.meta.title || data.url),
-    text: data.excerpt,
+    text: facts(data.meta) + data.excerpt,
     score: score,
     terms: terms
   }];
+}
+
+// What a program is (kind, phase, and the plan that includes it), from the facts the
+// index keeps of it (generator/search/facts.py): the tier carries its id, which the page
+// compares with the visitor's plan.
+function facts(meta) {
+  var parts = [meta.kind, meta.phase].filter(Boolean).map(escapeHtml);
+  if (meta.tier) {
+    parts.push('<span class="pb-search-tier" data-pb-tier="' + escapeHtml(meta.tier) + '">' +
+      escapeHtml(meta.tier_name || meta.tier) + "</span>");
+  }
+  return parts.length ? '<p class="pb-search-facts">' + parts.join(" · ") + "</p>" : "";
+}
+
+// The query's words as a page's text holds them: folded as the query is (lower case too).
+function folded(text) {
+  return String(text).normalize("NFKC").toLowerCase().replace(FINAL_LONG_VOWEL, "$1");
+}
+
+// Whether some of the shown pages hold `word`: as typed; an English word also without its
+// ending (planning: plan); a Japanese compound also as the browser's dictionary splits it
+// (権限設計: 権限 and 設計), unless a part is a lone character (請求書: 請求, 書), which
+// would be found anywhere.
+function held(word, texts) {
+  var forms = [word];
+  if (/^[a-z]+$/.test(word)) forms.push(word.replace(/(ing|ed|es|s)$/, ""));
+  function anywhere(form) {
+    return form.length > 0 && texts.some(function (text) { return text.indexOf(form) >= 0; });
+  }
+  if (forms.some(function (form) { return form.length >= 3 ? anywhere(form) : anywhere(word); })) {
+    return true;
+  }
+  if (!SEGMENTER || !/[\u3040-\u30ff\u3400-\u9fff]/.test(word)) return false;
+  var parts = Array.from(SEGMENTER.segment(word)).map(function (part) { return part.segment; });
+  return parts.length > 1 && parts.every(function (part) {
+    return Array.from(part).length > 1 && anywhere(part);
+  });
+}
+
+// A query is answered when the pages found hold more than half of its words (all of one or
+// two words, two of three …); else what came up shares a word or a fragment with it and
+// nothing more (請求書の発行 brings pages on API keys being 発行-ed), and the visitor is
+// shown the way on instead (search-box.js).
+function answers(words, texts) {
+  var each = [];
+  words.forEach(function (word) { each = each.concat(folded(word).split(/\s+/).filter(Boolean)); });
+  var found = each.filter(function (word) { return held(word, texts); });
+  return found.length * 2 > each.length;
 }
 
 // Words the browser's own dictionary finds inside a Japanese word typed as one
@@ -127,6 +176,21 @@ function ranked(module, words) {
   });
 }
 
+// A compound typed as one word (監査ログ) is looked up as its parts (監査, ログ), and
+// Pagefind's Japanese dictionary splits ログイン into ログ|イン: the pages holding the
+// compound as typed come before those holding its parts apart.
+function reranked(query, shown, data, texts) {
+  var compounds = folded(query).split(/\s+/).filter(function (token) {
+    var parts = queryWords(token);
+    return parts.length > 1 || segmented(parts).length > 1;
+  });
+  var entries = data.map(function (d, i) {
+    var whole = compounds.length > 0 && compounds.every(function (c) { return texts[i].indexOf(c) >= 0; });
+    return { data: d, score: shown[i].score * (whole ? WHOLE : 1) };
+  });
+  return entries.sort(function (a, b) { return b.score - a.score; });
+}
+
 var latest = 0;
 function answer(query, id) {
   var words = queryWords(query);
@@ -140,7 +204,10 @@ function answer(query, id) {
     var shown = found.slice(0, SHOWN);
     return Promise.all(shown.map(function (entry) { return entry.result.data(); }))
       .then(function (data) {
-        return { items: data.map(function (d, i) { return item(d, shown[i].score, terms); }) };
+        var texts = data.map(function (d) { return folded((d.meta.title || "") + " " + d.content); });
+        if (!answers(words, texts)) return { items: [] };
+        var entries = reranked(query, shown, data, texts);
+        return { items: entries.map(function (e) { return item(e.data, e.score, terms); }) };
       });
   });
 }
