@@ -22,6 +22,7 @@ VOCABULARY_WORD = re.compile(
     r"[\u30a1-\u30fa\u30fc]{2,}|[\u3400-\u9fff\u3005]{2,}|[\uac00-\ud7a3]{2,}|[a-z][a-z0-9]{2,}"
 )
 MOST_WORDS = 4000  # the vocabulary shipped, most frequent first: ~40 KB at most
+LONGEST = 30  # characters: a longer "word" is a URL or an identifier, not one to offer
 
 # The words of the guidance shown when no page answers a query.
 NONE = W_("No page answers “%(query)s”.")
@@ -76,6 +77,7 @@ def vocabulary(texts: list[str], limit: int = MOST_WORDS) -> list[str]:
     browser compares them without final long-vowel marks), most frequent first (ties in
     order of code points, so that a build is reproducible)."""
     folded = (unicodedata.normalize("NFKC", fold_words(text)).lower() for text in texts)
-    counts = Counter(word for text in folded for word in VOCABULARY_WORD.findall(text))
+    found = (word for text in folded for word in VOCABULARY_WORD.findall(text))
+    counts = Counter(word for word in found if len(word) <= LONGEST)
     ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0]))
     return [word for word, _ in ranked[:limit]]

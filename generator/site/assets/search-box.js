@@ -155,11 +155,13 @@
     var link = event.target instanceof Element && event.target.closest("a[data-pb-suggest]");
     var box = document.querySelector(BOX);
     if (!link || !box) return;
+    // Caught on its way down: Material closes the search on a click on any result link.
     event.preventDefault();
+    event.stopPropagation();
     box.value = link.getAttribute("data-pb-suggest");
     box.focus();
     box.dispatchEvent(new Event("input", { bubbles: true }));
-  });
+  }, true);
 
   function watch() {
     var result = document.querySelector(".md-search-result");
