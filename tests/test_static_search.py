@@ -271,7 +271,9 @@ def test_results_show_kind_phase_and_the_tier_to_compare_with_a_plan(page: Page)
     item = page.locator(".md-search-result__item").nth(
         found.index("programs/acc-optimize-health-check/")
     )
-    expect(item.locator(".pb-search-facts")).to_have_text("アクセラレーター · 最適化 · スタンダード")
+    expect(item.locator(".pb-search-facts")).to_have_text(
+        "アクセラレーター · 最適化 · スタンダード"
+    )
     expect(item.locator("[data-pb-tier]")).to_have_attribute("data-pb-tier", "standard")
     found = browser_search(page, "SAML")
     item = page.locator(".md-search-result__item").nth(found.index("guides/sso-setup/"))
