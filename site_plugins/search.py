@@ -24,10 +24,6 @@ from generator.text.errors import printable
 from site_plugins.reconfigure import SEARCH
 
 WORKER = package_files("generator.site").joinpath("assets/search.js")
-# The search box's page side: a pasted or dictated query searched, and the way on shown
-# when no page answers one (generator/site/assets/search-box.js).
-BOX = "assets/search-box.js"
-BOX_SCRIPT = package_files("generator.site").joinpath(BOX)
 LOG = get_plugin_logger("phasebook")
 UP_TO_DATE = "The browser search is up to date"
 
@@ -50,8 +46,6 @@ def without_material_index(config: MkDocsConfig) -> None:
     if plugin is not None:
         hooks = config.plugins.events["page_context"]
         hooks[:] = [hook for hook in hooks if getattr(hook, "__self__", None) is not plugin]
-        if BOX not in config.extra_javascript:
-            config.extra_javascript.append(BOX)
 
 
 def start(
@@ -101,9 +95,6 @@ def _material_uses_pagefind(site_dir: Path) -> None:
         data = json.loads(index.read_text(encoding="utf-8"))
         data["docs"] = []
         index.write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), "utf-8")
-    box = site_dir / BOX
-    box.parent.mkdir(parents=True, exist_ok=True)
-    box.write_bytes(BOX_SCRIPT.read_bytes())
     script = WORKER.read_bytes()
     for worker in (site_dir / "assets" / "javascripts" / "workers").glob("search.*.min.js"):
         worker.write_bytes(script)
