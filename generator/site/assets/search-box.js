@@ -108,8 +108,8 @@
   function show(result, query, data) {
     var meta = result.querySelector(".md-search-result__meta");
     if (!meta) return;
-    meta.textContent = data.words.none.replace("%(query)s", query);
-    var block = element("div", { class: "pb-search-guidance" });
+    var block = element("div", { class: "pb-search-guidance md-typeset" });
+    block.appendChild(element("p", { class: "pb-search-none" }, data.words.none.replace("%(query)s", query)));
     var better = suggestion(query, data.vocabulary);
     if (better) {
       var line = element("p", { class: "pb-search-suggest" }, data.words.suggest + ": ");
