@@ -9,7 +9,7 @@
 var BUNDLE = new URL("../../../pagefind/", self.location.href).href;
 var SHOWN = 10; // results whose title and excerpt are fetched: one screen and more
 var PAUSE = 150; // ms without a newer query before one is searched
-var WHOLE = 2; // how much more a page holding a compound as typed scores, see reranked()
+var WHOLE = 2; // how much more a page holding the query as typed scores, see reranked()
 
 // Where a word of one script meets another (導入|フェーズ, SSO|설정): Pagefind's segmenter
 // sees a compound typed as one word as one word, so it is split here, as the index is.
@@ -176,19 +176,25 @@ function ranked(module, words) {
   });
 }
 
-// A compound typed as one word (監査ログ) is looked up as its parts (監査, ログ), and
-// Pagefind's Japanese dictionary splits ログイン into ログ|イン: the pages holding the
-// compound as typed come before those holding its parts apart.
-function reranked(query, shown, data, texts) {
-  var compounds = folded(query).split(/\s+/).filter(function (token) {
-    var parts = queryWords(token);
-    return parts.length > 1 || segmented(parts).length > 1;
+// The pages holding the query as typed (each of its words whole) come first: a compound
+// typed as one word (監査ログ) is looked up as its parts (監査, ログ), and Pagefind's
+// Japanese dictionary splits ログイン into ログ|イン; 無料 is looked up as a prefix of 無償.
+function reranked(query, got) {
+  var typed = folded(query).split(/\s+/).filter(Boolean);
+  var entries = got.data.map(function (d, i) {
+    var whole = typed.every(function (token) { return got.texts[i].indexOf(token) >= 0; });
+    return { data: d, score: got.found[i].score * (whole ? WHOLE : 1) };
   });
-  var entries = data.map(function (d, i) {
-    var whole = compounds.length > 0 && compounds.every(function (c) { return texts[i].indexOf(c) >= 0; });
-    return { data: d, score: shown[i].score * (whole ? WHOLE : 1) };
+  return entries.sort(function (a, b) { return b.score - a.score; }).slice(0, SHOWN);
+}
+
+// The title and text of the found pages from `start`, one screen of them.
+function fetched(found, start) {
+  var some = found.slice(start, start + SHOWN);
+  return Promise.all(some.map(function (entry) { return entry.result.data(); })).then(function (data) {
+    var texts = data.map(function (d) { return folded((d.meta.title || "") + " " + d.content); });
+    return { found: some, data: data, texts: texts };
   });
-  return entries.sort(function (a, b) { return b.score - a.score; });
 }
 
 var latest = 0;
@@ -201,14 +207,22 @@ function answer(query, id) {
     return ranked(module, words);
   }).then(function (found) {
     if (id !== latest) return null; // a later query is on its way
-    var shown = found.slice(0, SHOWN);
-    return Promise.all(shown.map(function (entry) { return entry.result.data(); }))
-      .then(function (data) {
-        var texts = data.map(function (d) { return folded((d.meta.title || "") + " " + d.content); });
-        if (!answers(words, texts)) return { items: [] };
-        var entries = reranked(query, shown, data, texts);
-        return { items: entries.map(function (e) { return item(e.data, e.score, terms); }) };
+    return fetched(found, 0).then(function (first) {
+      if (answers(words, first.texts) || found.length <= SHOWN) return first;
+      // The best pages do not answer it: the next ones may (無料 is on the plans page, which
+      // ranks below pages of 無償), fetched only then.
+      return fetched(found, SHOWN).then(function (next) {
+        return {
+          found: first.found.concat(next.found),
+          data: first.data.concat(next.data),
+          texts: first.texts.concat(next.texts)
+        };
       });
+    }).then(function (got) {
+      if (id !== latest) return null;
+      if (!answers(words, got.texts)) return { items: [] };
+      return { items: reranked(query, got).map(function (e) { return item(e.data, e.score, terms); }) };
+    });
   });
 }
 
