@@ -287,6 +287,22 @@ def test_results_show_kind_phase_and_the_tier_to_compare_with_a_plan(page: Page)
 
 
 @pytest.mark.browser
+def test_a_result_s_tier_is_said_against_the_visitor_s_plan(page: Page) -> None:
+    """The tier element is what yourplan.js marks: with 無償 chosen, a Standard program's
+    result says that it needs Standard, as plain words inside the result's link."""
+    page.goto("plans/")
+    page.get_by_label("ご利用のプラン").select_option(label="無償")
+    page.keyboard.press("/")
+    found = browser_search(page, "ヘルスチェック")
+    item = page.locator(".md-search-result__item").nth(
+        found.index("programs/acc-optimize-health-check/")
+    )
+    mark = item.locator("[data-pb-tier='standard'] .pb-yourplan__mark")
+    expect(mark).to_contain_text("スタンダード")
+    expect(mark.locator("a")).to_have_count(0)
+
+
+@pytest.mark.browser
 def test_a_compound_as_typed_ranks_above_its_parts_apart(page: Page) -> None:
     """監査ログ: the pages that say 監査ログ come before the ログイン pages (Pagefind's
     dictionary makes ログイン ログ|イン, so they hold the word ログ as much)."""
