@@ -2,7 +2,9 @@
  * stay; Material starts this file as its search worker (the plugin writes it over
  * Material's), and it answers Material's messages (setup 0, ready 1, query 2, result 3)
  * from the Pagefind bundle of this language tree (generator/search/static.py), which it
- * loads on the first query only, and only the chunks that query needs. */
+ * loads on the first query only, and only the chunks that query needs. A query no page
+ * answers (see answers()) gets no results: the page (search-box.js) then says so and shows
+ * the way on. */
 "use strict";
 
 // This file is <tree>/assets/javascripts/workers/search.<hash>.min.js.
