@@ -121,9 +121,11 @@
     block.appendChild(links(data.phases.map(function (phase) {
       return { href: new URL(phase.url, base).href, text: phase.name };
     })));
-    block.appendChild(links(data.contacts.map(function (contact) {
-      return { href: contact.url, text: contact.text };
-    })));
+    if (data.contacts.length) {  // a portal may name no contact for any tier
+      block.appendChild(links(data.contacts.map(function (contact) {
+        return { href: contact.url, text: contact.text };
+      })));
+    }
     clear(result);
     meta.after(block);
   }
