@@ -42,7 +42,12 @@ FOUND = """wanted => {
   const links = [...document.querySelectorAll(".md-search-result__item a.md-search-result__link")];
   return links.some(a => new URL(a.href).pathname.endsWith(wanted)) || links.length >= 10;
 }"""
-SEARCH_FILES = ("/assets/javascripts/workers/", "/search/search_index.json", "/pagefind/")
+SEARCH_FILES = (
+    "/assets/javascripts/workers/",
+    "/assets/search-box.js",
+    "/search/search_index.json",
+    "/pagefind/",
+)
 
 
 class _Quiet(SimpleHTTPRequestHandler):

@@ -5,7 +5,8 @@ portal (Japanese queries at /, English ones at /en/).
 
     python benchmarks/relevance.py          # needs Debian's chromium for the browser half
 
-Prints one line per engine and every query that missed, with what came instead.
+Prints one line per engine and every query that missed, with what came instead, then
+whether the browser said so for each query no page answers, and what it offered instead.
 """
 
 from __future__ import annotations
@@ -27,8 +28,41 @@ sys.path.insert(0, str(ROOT))
 EPOCH = 1796083200
 
 
-def cases() -> list[dict]:
+def all_cases() -> list[dict]:
     return yaml.safe_load((ROOT / "tests" / "search_relevance.yml").read_text(encoding="utf-8"))
+
+
+def cases() -> list[dict]:
+    """The queries with a page to find (the others: no page answers them)."""
+    return [case for case in all_cases() if "page" in case]
+
+
+def zero(site: Path) -> list[tuple[str, bool, str | None, str | None]]:
+    """Each query no page answers: (query, whether the browser said so and listed nothing,
+    the suggestion wanted, the suggestion shown)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.helpers import CHROMIUM, CHROMIUM_FLAGS
+    from tests.test_browser import browser_search
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    out = []
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_FLAGS)
+        page = chromium.new_page(base_url=f"http://127.0.0.1:{server.server_port}/")
+        for case in (c for c in all_cases() if c.get("none")):
+            lang = "en" if case["type"] == "english" else "ja"
+            page.goto("./en/" if lang == "en" else "./")
+            listed = browser_search(page, case["query"], lang)
+            page.wait_for_timeout(300)  # the guidance is fetched once nothing is listed
+            said = not listed and page.locator(".pb-search-guidance").count() == 1
+            offer = page.locator("[data-pb-suggest]")
+            shown = offer.first.get_attribute("data-pb-suggest") if offer.count() else None
+            out.append((case["query"], said, case.get("suggest"), shown))
+        chromium.close()
+    server.shutdown()
+    return out
 
 
 def score(results: list[tuple[dict, list[str]]]) -> tuple[float, float, list]:
@@ -112,6 +146,12 @@ def main() -> None:
             print(f"{name:8} queries {len(results):3}  recall@5 {recall:.1%}  MRR {mrr:.2f}")
             for miss in misses:
                 print(f"   missed {miss[0]!r}: wanted {miss[1]}, got {miss[2]}")
+        answered = zero(site)
+        said = sum(s for _, s, _, _ in answered)
+        right = sum(w == g for _, _, w, g in answered)
+        print(f"no page  queries {len(answered):3}  said so {said}  suggestion as wanted {right}")
+        for query, so, wanted, got in answered:
+            print(f"   {query!r}: said so {so}, suggestion wanted {wanted!r}, shown {got!r}")
 
 
 if __name__ == "__main__":

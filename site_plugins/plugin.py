@@ -257,7 +257,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         # -- the browser search (site_plugins/search.py): Pagefind, beside the other work
         others = () if self.twin or self.portal is None else self.portal.info.languages[1:]
         with reported():
-            searchable = search.start(config, lang, others, preview is not None)
+            searchable = search.start(config, lang, others, preview is not None, self.portal)
         if preview is not None:
             preview.finish([], lang)
         # -- end of the browser search

@@ -17,7 +17,9 @@ from pathlib import Path
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.plugins import get_plugin_logger
 
+from generator.search import facts
 from generator.search.static import Background, StaticIndexFailed, build
+from generator.source import model as m
 from generator.text.errors import printable
 from site_plugins.reconfigure import SEARCH
 
@@ -47,24 +49,30 @@ def without_material_index(config: MkDocsConfig) -> None:
 
 
 def start(
-    config: MkDocsConfig, lang: str, skip: tuple[str, ...], preview: bool
+    config: MkDocsConfig,
+    lang: str,
+    skip: tuple[str, ...],
+    preview: bool,
+    portal: m.Portal | None = None,
 ) -> Callable[[], None]:
     """Start indexing this tree's pages; the returned function waits for the bundle and
     raises StaticIndexFailed if there is none. The preview indexes in the background,
     after the pages are served, and waits for nothing. A portal without Material's search
-    plugin has no search box, and no index."""
+    plugin has no search box, and no index. `portal` gives the results their kind, phase
+    and tier, and the guidance when nothing answers a query its phases and contacts."""
     if config.plugins.get(SEARCH) is None:
         return lambda: None
     site_dir = Path(config.site_dir)
     _material_uses_pagefind(site_dir)
+    known = facts.of(portal, lang, config.use_directory_urls) if portal else None
     if preview:
-        BACKGROUND.request(site_dir, lang, skip)
+        BACKGROUND.request(site_dir, lang, skip, known)
         return lambda: None
     failure: list[BaseException] = []
 
     def run() -> None:
         try:
-            build(site_dir, lang, skip)
+            build(site_dir, lang, skip, known)
         except (OSError, StaticIndexFailed) as exc:
             failure.append(exc)
 

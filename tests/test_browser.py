@@ -380,6 +380,7 @@ def test_browser_search_relevance_recall_at_5(page: Page) -> None:
     """Material's search in chromium, tuned by the plugin: each query of the relevance set
     must bring its page into the first five results, English ones on the English site."""
     cases = yaml.safe_load((ROOT / "tests" / "search_relevance.yml").read_text(encoding="utf-8"))
+    cases = [c for c in cases if "page" in c]  # the others: no page answers them
     assert len(cases) >= 60
     assert {"width", "long-vowel", "compound", "plan", "english"} <= {c["type"] for c in cases}
     misses = []

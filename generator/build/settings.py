@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from generator.build.outputs import Options
 from generator.site.pages import site_names
-from generator.site.render import ASSET, REQUIRED_EXTENSIONS, SCRIPT, navigation
+from generator.site.render import ASSET, REQUIRED_EXTENSIONS, SCRIPT, SEARCH_BOX, navigation
 from generator.site.yourplan import SCRIPT as YOURPLAN
 from generator.source import model as m
 from generator.source.urls import alternates, language_site_url, site_path
@@ -74,7 +74,9 @@ def settings(portal: m.Portal, lang: str, options: Options, given: Given) -> Set
         staff_links=options.staff_links,
         extensions=[name for name in REQUIRED_EXTENSIONS if name not in given.extensions],
         extra_css=[] if ASSET in given.extra_css else [ASSET],
-        extra_javascript=[js for js in (SCRIPT, YOURPLAN) if js not in given.extra_javascript],
+        extra_javascript=[
+            js for js in (SCRIPT, YOURPLAN, SEARCH_BOX) if js not in given.extra_javascript
+        ],
         nav=navigation(portal, lang) if options.nav and not given.nav else None,
         extra=extra,
         scope=None if lang == portal.language else site_path(given.site_url) + "/",

@@ -11,6 +11,7 @@ binary's command line indexes in about a second.
 from __future__ import annotations
 
 import html
+import json
 import re
 import shutil
 import subprocess
@@ -21,6 +22,7 @@ from pathlib import Path
 
 from pagefind.service import get_executable
 
+from generator.search.facts import SearchFacts, vocabulary
 from generator.text.cjk import HANGUL, WORD, fold_words, long_vowel_variants
 
 BUNDLE = "pagefind"
@@ -50,6 +52,9 @@ CAP = 6000
 KEPT = ("pagefind.js", "pagefind-entry.json")
 KEPT_SUFFIXES = (".pagefind", ".pf_meta")
 KEPT_FOLDERS = ("index", "fragment", "filter")
+# What the browser fetches only when no page answers a query: the way on, and the words of
+# the portal's titles and topics to offer instead (generator/search/facts.py).
+GUIDANCE = "guidance.json"
 
 
 class StaticIndexFailed(RuntimeError):
@@ -82,32 +87,53 @@ def capped(body: str, limit: int = CAP) -> str:
     return body
 
 
-def record(lang: str, title: str, body: str) -> str:
+def url(relative: Path) -> str:
+    """The URL of the page at `relative` in its tree, as the model's `page_url` gives it."""
+    path = relative.as_posix()
+    return path[: -len("index.html")] if path.endswith("index.html") else path
+
+
+def record(lang: str, title: str, body: str, shown: dict[str, str] | None = None) -> str:
     """The page as Pagefind reads it: full-width letters and half-width kana folded (the
     browser folds the query by NFKC), katakana words also without their long-vowel marks
-    (generator/text/cjk.py), and the title as written, which results show."""
+    (generator/text/cjk.py), and the title as written, which results show, with `shown`
+    (a program's kind, phase and tier) as more of what they show, not searched."""
     meta = html.escape(f"title:{title}", quote=True)
+    facts = "".join(
+        f'<span data-pagefind-meta="{key}">{html.escape(value)}</span>'
+        for key, value in (shown or {}).items()
+    )
     body = EXCLUDED.sub(' data-search-exclude data-pagefind-ignore="all"', body)
     folded = TEXT.sub(lambda text: f">{SCRIPT_CHANGE.sub(' ', text.group(1))}<", fold_words(body))
     variants = html.escape(" ".join(long_vowel_variants(html.unescape(TAG.sub(" ", folded)))))
     return (
         f'<!doctype html><html lang="{lang}"><body>'
-        f'<main data-pagefind-body data-pagefind-meta="{meta}">{folded}<p>{variants}</p></main>'
+        f'<main data-pagefind-body data-pagefind-meta="{meta}">{folded}<p>{variants}</p>'
+        f"<div data-pagefind-ignore>{facts}</div></main>"
         "</body></html>"
     )
 
 
-def build(tree: Path, lang: str, skip: tuple[str, ...] = ()) -> None:
+def build(
+    tree: Path, lang: str, skip: tuple[str, ...] = (), facts: SearchFacts | None = None
+) -> None:
     """Index the pages of `tree` into `tree/pagefind/`, replacing the previous bundle only
     once the new one is complete."""
+    facts = facts or SearchFacts()
     work = Path(tempfile.mkdtemp(prefix=".pagefind-", dir=tree))
     try:
+        titles = []
         for relative, title, body in pages(tree, skip):
             target = work / "pages" / relative
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(record(lang, title, body), encoding="utf-8")
+            shown = facts.pages.get(url(relative))
+            target.write_text(record(lang, title, body, shown), encoding="utf-8")
+            titles.append(title)
         _run(work / "pages", work / BUNDLE, lang)
         _keep_what_the_browser_reads(work / BUNDLE)
+        guidance = facts.help | {"vocabulary": vocabulary([*titles, *facts.topics])}
+        text = json.dumps(guidance, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        (work / BUNDLE / GUIDANCE).write_text(text, encoding="utf-8")
         _swap(work / BUNDLE, tree / BUNDLE, work / "old")
     finally:
         shutil.rmtree(work, ignore_errors=True)
@@ -148,13 +174,15 @@ class Background:
     def __init__(self, idle: Callable[[str | None], None] = lambda failure: None) -> None:
         self._idle = idle  # told when every tree is indexed: None, or what failed
         self._lock = threading.Lock()
-        self._wanted: dict[Path, tuple[str, tuple[str, ...]]] = {}
+        self._wanted: dict[Path, tuple[str, tuple[str, ...], SearchFacts | None]] = {}
         self._running: set[Path] = set()
         self.failure: str | None = None
 
-    def request(self, tree: Path, lang: str, skip: tuple[str, ...] = ()) -> None:
+    def request(
+        self, tree: Path, lang: str, skip: tuple[str, ...] = (), facts: SearchFacts | None = None
+    ) -> None:
         with self._lock:
-            self._wanted[tree] = (lang, skip)
+            self._wanted[tree] = (lang, skip, facts)
             if tree in self._running:
                 return
             self._running.add(tree)
@@ -167,9 +195,9 @@ class Background:
                     self._running.discard(tree)
                     idle = not self._running and not self._wanted
                     break
-                lang, skip = self._wanted.pop(tree)
+                lang, skip, facts = self._wanted.pop(tree)
             try:
-                build(tree, lang, skip)
+                build(tree, lang, skip, facts)
                 self.failure = None
             except (OSError, StaticIndexFailed) as exc:
                 self.failure = str(exc)

@@ -16,7 +16,7 @@ from generator.feeds.calendar import feed_files
 from generator.feeds.catalog import catalog_json
 from generator.i18n.messages import tr
 from generator.site.og_image import og_image
-from generator.site.render import ASSET, SCRIPT, Renderer
+from generator.site.render import ASSET, SCRIPT, SEARCH_BOX, Renderer
 from generator.site.structured import OG_IMAGE
 from generator.site.yourplan import SCRIPT as YOURPLAN
 from generator.site.yourplan import script as yourplan_script
@@ -101,7 +101,7 @@ def site_files(
     now = portal.now.isoformat()
     made = lambda: catalog_json(portal, site_url, directory_urls, keep)  # noqa: E731
     yield SiteFile(CATALOG_JSON, keep(made, f"catalog {now}", programs))
-    for asset in (ASSET, SCRIPT, PLAN_SCRIPT):
+    for asset in (ASSET, SCRIPT, SEARCH_BOX, PLAN_SCRIPT):
         yield SiteFile(asset, package_files("generator.site").joinpath(asset).read_bytes())
     # The tiers of this tree ahead of the script that says them (site/yourplan.py).
     yield SiteFile(YOURPLAN, yourplan_script(portal, renderer.lang, directory_urls))

@@ -2,13 +2,16 @@
  * stay; Material starts this file as its search worker (the plugin writes it over
  * Material's), and it answers Material's messages (setup 0, ready 1, query 2, result 3)
  * from the Pagefind bundle of this language tree (generator/search/static.py), which it
- * loads on the first query only, and only the chunks that query needs. */
+ * loads on the first query only, and only the chunks that query needs. A query no page
+ * answers (see answers()) gets no results: the page (search-box.js) then says so and shows
+ * the way on. */
 "use strict";
 
 // This file is <tree>/assets/javascripts/workers/search.<hash>.min.js.
 var BUNDLE = new URL("../../../pagefind/", self.location.href).href;
 var SHOWN = 10; // results whose title and excerpt are fetched: one screen and more
 var PAUSE = 150; // ms without a newer query before one is searched
+var WHOLE = 2; // how much more a page holding the query as typed scores, see reranked()
 
 // Where a word of one script meets another (導入|フェーズ, SSO|설정): Pagefind's segmenter
 // sees a compound typed as one word as one word, so it is split here, as the index is.
@@ -80,10 +83,58 @@ function item(data, score, terms) {
   return [{
     location: data.url.replace(/^\//, ""),
     title: escapeHtml(data.meta.title || data.url),
-    text: data.excerpt,
+    text: facts(data.meta) + data.excerpt,
     score: score,
     terms: terms
   }];
+}
+
+// What a program is (kind, phase, and the plan that includes it), from the facts the
+// index keeps of it (generator/search/facts.py): the tier carries its id, which the page
+// compares with the visitor's plan.
+function facts(meta) {
+  var parts = [meta.kind, meta.phase].filter(Boolean).map(escapeHtml);
+  if (meta.tier) {
+    parts.push('<span class="pb-search-tier" data-pb-tier="' + escapeHtml(meta.tier) + '">' +
+      escapeHtml(meta.tier_name || meta.tier) + "</span>");
+  }
+  return parts.length ? '<p class="pb-search-facts">' + parts.join(" · ") + "</p>" : "";
+}
+
+// The query's words as a page's text holds them: folded as the query is (lower case too).
+function folded(text) {
+  return String(text).normalize("NFKC").toLowerCase().replace(FINAL_LONG_VOWEL, "$1");
+}
+
+// Whether some of the shown pages hold `word`: as typed; an English word also without its
+// ending (planning: plan); a Japanese compound also as the browser's dictionary splits it
+// (権限設計: 権限 and 設計), unless a part is a lone character (請求書: 請求, 書), which
+// would be found anywhere.
+function held(word, texts) {
+  var forms = [word];
+  if (/^[a-z]+$/.test(word)) forms.push(word.replace(/(ing|ed|es|s)$/, ""));
+  function anywhere(form) {
+    return form.length > 0 && texts.some(function (text) { return text.indexOf(form) >= 0; });
+  }
+  if (forms.some(function (form) { return form.length >= 3 ? anywhere(form) : anywhere(word); })) {
+    return true;
+  }
+  if (!SEGMENTER || !/[\u3040-\u30ff\u3400-\u9fff]/.test(word)) return false;
+  var parts = Array.from(SEGMENTER.segment(word)).map(function (part) { return part.segment; });
+  return parts.length > 1 && parts.every(function (part) {
+    return Array.from(part).length > 1 && anywhere(part);
+  });
+}
+
+// A query is answered when the pages found hold more than half of its words (all of one or
+// two words, two of three …); else what came up shares a word or a fragment with it and
+// nothing more (請求書の発行 brings pages on API keys being 発行-ed), and the visitor is
+// shown the way on instead (search-box.js).
+function answers(words, texts) {
+  var each = [];
+  words.forEach(function (word) { each = each.concat(folded(word).split(/\s+/).filter(Boolean)); });
+  var found = each.filter(function (word) { return held(word, texts); });
+  return found.length * 2 > each.length;
 }
 
 // Words the browser's own dictionary finds inside a Japanese word typed as one
@@ -127,6 +178,27 @@ function ranked(module, words) {
   });
 }
 
+// The pages holding the query as typed (each of its words whole) come first: a compound
+// typed as one word (監査ログ) is looked up as its parts (監査, ログ), and Pagefind's
+// Japanese dictionary splits ログイン into ログ|イン; 無料 is looked up as a prefix of 無償.
+function reranked(query, got) {
+  var typed = folded(query).split(/\s+/).filter(Boolean);
+  var entries = got.data.map(function (d, i) {
+    var whole = typed.every(function (token) { return got.texts[i].indexOf(token) >= 0; });
+    return { data: d, score: got.found[i].score * (whole ? WHOLE : 1) };
+  });
+  return entries.sort(function (a, b) { return b.score - a.score; }).slice(0, SHOWN);
+}
+
+// The title and text of the found pages from `start`, one screen of them.
+function fetched(found, start) {
+  var some = found.slice(start, start + SHOWN);
+  return Promise.all(some.map(function (entry) { return entry.result.data(); })).then(function (data) {
+    var texts = data.map(function (d) { return folded((d.meta.title || "") + " " + d.content); });
+    return { found: some, data: data, texts: texts };
+  });
+}
+
 var latest = 0;
 function answer(query, id) {
   var words = queryWords(query);
@@ -137,11 +209,22 @@ function answer(query, id) {
     return ranked(module, words);
   }).then(function (found) {
     if (id !== latest) return null; // a later query is on its way
-    var shown = found.slice(0, SHOWN);
-    return Promise.all(shown.map(function (entry) { return entry.result.data(); }))
-      .then(function (data) {
-        return { items: data.map(function (d, i) { return item(d, shown[i].score, terms); }) };
+    return fetched(found, 0).then(function (first) {
+      if (answers(words, first.texts) || found.length <= SHOWN) return first;
+      // The best pages do not answer it: the next ones may (無料 is on the plans page, which
+      // ranks below pages of 無償), fetched only then.
+      return fetched(found, SHOWN).then(function (next) {
+        return {
+          found: first.found.concat(next.found),
+          data: first.data.concat(next.data),
+          texts: first.texts.concat(next.texts)
+        };
       });
+    }).then(function (got) {
+      if (id !== latest) return null;
+      if (!answers(words, got.texts)) return { items: [] };
+      return { items: reranked(query, got).map(function (e) { return item(e.data, e.score, terms); }) };
+    });
   });
 }
 

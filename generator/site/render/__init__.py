@@ -27,6 +27,7 @@ __all__ = [
     "ASSET",
     "REQUIRED_EXTENSIONS",
     "SCRIPT",
+    "SEARCH_BOX",
     "Renderer",
     "escape",
     "join_cjk_lines",
@@ -39,6 +40,9 @@ __all__ = [
 REQUIRED_EXTENSIONS = ("attr_list", "md_in_html", "tables")
 ASSET = "assets/phasebook.css"
 SCRIPT = "assets/phasebook.js"
+# The search box's page side (a paste searched, the way on when nothing answers): on every
+# page, whatever answers the box (search.js, or Material's own worker in an export).
+SEARCH_BOX = "assets/search-box.js"
 
 
 class Renderer(RendererBase):
