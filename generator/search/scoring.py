@@ -180,10 +180,7 @@ class Scores:
             a, b = self._node(node.a), self._node(node.b)
             if isinstance(node, AndNot):
                 return {d: v for d, v in a.items() if d not in b}
-            get = b.get
-            return {
-                d: v if (w := get(d)) is None else (v[0] + w[0], v[1] + w[1]) for d, v in a.items()
-            }
+            return _and_maybe(a, b)
         if isinstance(node, And | Or):
             parts = [self._node(sub) for sub in node.parts]
             return _and(parts) if isinstance(node, And) else _or(node, parts)
@@ -207,6 +204,19 @@ class Scores:
             while kept and (len(kept) >= self.KEEP or total + len(found) > self.KEEP_ENTRIES):
                 total -= len(kept.pop(next(iter(kept)), ()))
         kept[key] = found
+
+
+def _and_maybe(a: Scored, b: Scored) -> Scored:
+    """`a`, each of its documents that `b` has too scored up by `b`. `b` is a word's title
+    matches, mostly far fewer than its pages: `a` is copied whole (in C) and only the
+    documents both have are added in Python."""
+    if not b:
+        return a
+    out = dict(a)
+    for d in a.keys() & b.keys():
+        v, w = out[d], b[d]
+        out[d] = (v[0] + w[0], v[1] + w[1])
+    return out
 
 
 def _and(parts: list[Scored]) -> Scored:
