@@ -10,18 +10,21 @@ to `GET /api/search` from 20 concurrent clients with their p95, requests per sec
 the CPU each request cost the server and the client, and the resident memory of each
 `phasebook serve` worker after the load.
 
-The clients (`load`): one event loop in the benchmark's process, 20 clients each on its own
-kept-alive connection, each sending its next request as soon as it has read the whole answer
-to the last and checked it is a 200 with results in JSON; a request's time runs from writing
-it to having read its last byte. The load generator runs on the same machine: on 2 cores it
+The clients (`load`): one event loop in the benchmark's process, 20 clients, each sending its
+next request as soon as it has read the whole answer to the last and checked it is a 200
+with results in JSON, each request on a new connection (`Connection: close`, as the urllib
+client this replaced did): a request's time runs from connecting to having read its last
+byte. The load generator runs on the same machine: on 2 cores it
 takes CPU the workers could have used, about a third of what the server spends on a repeat.
 
-Two loads. The mix: the 20 queries in turn, a third of them filtered by phase: 40 distinct
+The loads. The mix: the 20 queries in turn, a third of them filtered by phase: 40 distinct
 questions, so after each worker's first 40 answers the rest (98 %) are repeats that the
 server's cache of recent answers serves (generator/search/answers.py), as a portal's readers
 repeat the same few searches. Fresh: 2,000 different questions (the same words, with other
 limits, phases and languages), so every request is ranked, its snippets cut and its JSON
-made: the worst case, where the CPU per request decides the p95. Each load runs M times (3)
+made: the worst case, where the CPU per request decides the p95. The mix once more with
+each client keeping its connection (`keep_alive`), as browsers and HTTP libraries do. Each
+load runs M times (3)
 with one worker and with the default (one per core), alternately, and prints the median and
 spread of each figure, and the load average, which says how busy the machine was.
 Targets (issue 4, issue 24): query p95 <= 50 ms and related content <= 60 s at 10,000
@@ -77,6 +80,8 @@ QUERIES = [
     "エージェント展開",
 ]
 REQUESTS, CONCURRENCY = 2000, 20
+# (name, fresh questions, connections kept alive) of each load compare_workers runs
+LOADS = (("mix", False, False), ("mix kept-alive", False, True), ("fresh", True, False))
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -151,7 +156,12 @@ def measure_all(size: int, work: Path, runs: int = 5) -> dict:
 
 
 def api_load(
-    project: Path, index_dir: Path, workers: int | None = None, *, fresh: bool = False
+    project: Path,
+    index_dir: Path,
+    workers: int | None = None,
+    *,
+    fresh: bool = False,
+    keep_alive: bool = False,
 ) -> dict:
     """`phasebook serve` in a child process; requests from this one, on loopback only.
     `fresh`: every request a question not asked before (the cache never answers)."""
@@ -192,7 +202,7 @@ def api_load(
         cpu_before = sum(cpu_s(pid) for pid in serving)
         client_before = time.process_time()
         start = time.perf_counter()
-        done = asyncio.run(load(port, [target(n, fresh) for n in range(REQUESTS)]))
+        done = asyncio.run(load(port, [target(n, fresh) for n in range(REQUESTS)], keep_alive))
         wall = time.perf_counter() - start
         client = time.process_time() - client_before
         cpu = [cpu_s(pid) for pid in serving]
@@ -231,32 +241,37 @@ def target(n: int, fresh: bool) -> bytes:
     return f"/api/search?{urlencode(params)}".encode()
 
 
-async def load(port: int, targets: list[bytes]) -> list[tuple[float, bool]]:
+async def load(
+    port: int, targets: list[bytes], keep_alive: bool = False
+) -> list[tuple[float, bool]]:
     """The requests from CONCURRENCY clients, each sending its next request as soon as it
-    has read the whole answer to the last, on a connection it keeps (HTTP/1.1's default,
-    as a browser or an HTTP client library does). One thread and event loop for all: a
+    has read the whole answer to the last. Each request on a new connection, closed after
+    its answer (as urllib does); `keep_alive`: on one connection per client, as a browser
+    or a pooling HTTP library does (the kernel then hands a client to one worker for all
+    its requests, however busy that worker is). One thread and event loop for all: a
     Python thread per client spent as much CPU as the server and, under the GIL, held
     answers that had arrived unread for milliseconds, counted as the server's latency."""
     pending = iter(enumerate(targets))
     done: list[tuple[float, bool]] = [(0.0, False)] * len(targets)
+    close = b"" if keep_alive else b"Connection: close\r\n"
 
     async def client() -> None:
-        reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        try:
-            for n, path in pending:
-                start = time.perf_counter()
-                try:
-                    async with asyncio.timeout(10):
-                        writer.write(b"GET %s HTTP/1.1\r\nHost: bench\r\n\r\n" % path)
-                        ok = await answer(reader)
-                except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError):
-                    ok = False
-                done[n] = ((time.perf_counter() - start) * 1000, ok)
-                if not ok:  # its framing can no longer be trusted: a new connection
-                    writer.close()
-                    reader, writer = await asyncio.open_connection("127.0.0.1", port)
-        finally:
-            writer.close()
+        streams = None
+        for n, path in pending:
+            start = time.perf_counter()
+            try:
+                async with asyncio.timeout(10):
+                    reader, writer = streams or await asyncio.open_connection("127.0.0.1", port)
+                    writer.write(b"GET %s HTTP/1.1\r\nHost: bench\r\n%s\r\n" % (path, close))
+                    ok = await answer(reader)
+            except (OSError, TimeoutError, ValueError, asyncio.IncompleteReadError):
+                ok = False
+            done[n] = ((time.perf_counter() - start) * 1000, ok)
+            streams = (reader, writer) if ok and keep_alive else None
+            if streams is None:  # closed, or its framing can no longer be trusted
+                writer.close()
+        if streams:
+            streams[1].close()
 
     await asyncio.gather(*(client() for _ in range(CONCURRENCY)))
     return done
@@ -329,9 +344,9 @@ def compare_workers(size: int, project: Path, index_dir: Path, runs: int) -> Non
     drifts), `runs` times each, for each load: median (spread) of each figure."""
     loads: dict[tuple[str, str], list[dict]] = {}
     for _ in range(runs):
-        for mix, fresh in (("mix", False), ("fresh", True)):
+        for mix, fresh, keep in LOADS:
             for label, workers in (("1 worker", 1), ("default", None)):
-                got = api_load(project, index_dir, workers, fresh=fresh)
+                got = api_load(project, index_dir, workers, fresh=fresh, keep_alive=keep)
                 loads.setdefault((mix, label), []).append(got)
     for (mix, label), done in loads.items():
         got = summary(done)
