@@ -248,7 +248,7 @@ async def load(
     has read the whole answer to the last. Each request on a new connection, closed after
     its answer (as urllib does); `keep_alive`: on one connection per client, as a browser
     or a pooling HTTP library does (the kernel then hands a client to one worker for all
-    its requests, however busy that worker is). One thread and event loop for all: a
+    its requests). One thread and event loop for all: a
     Python thread per client spent as much CPU as the server and, under the GIL, held
     answers that had arrived unread for milliseconds, counted as the server's latency."""
     pending = iter(enumerate(targets))

@@ -123,6 +123,29 @@ class Supervisor:
         self.started.clear()
 
 
+class OneAtATime(socket.socket):
+    """The shared listening socket as one worker accepts on it: one connection each time its
+    event loop comes round to it. asyncio accepts until none is waiting, so the worker that
+    woke first took a burst whole: 20 clients connecting at once all went to one worker,
+    which then served every request of their kept-alive connections while the other idled.
+    Taking one and leaving the next to whichever worker is free first spreads them."""
+
+    took = False
+
+    def accept(self) -> tuple[socket.socket, object]:
+        if self.took:  # asyncio stops at this and comes back on the loop's next turn
+            self.took = False
+            raise BlockingIOError
+        found = super().accept()
+        self.took = True
+        return found
+
+
+def one_at_a_time(sock: socket.socket) -> OneAtATime:
+    """`sock` (its own copy: the caller still closes its own) accepting one at a time."""
+    return OneAtATime(sock.family, sock.type, sock.proto, fileno=os.dup(sock.fileno()))
+
+
 def _signal(pid: int, signum: int) -> None:
     with contextlib.suppress(ProcessLookupError):  # ended meanwhile; reaped below
         os.kill(pid, signum)
