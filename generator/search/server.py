@@ -1,7 +1,9 @@
 """`phasebook serve`: the built site plus `GET /api/search` over the Whoosh index.
 
 Starlette routes and serves files, uvicorn speaks HTTP: no request parsing of our own, only
-checks on what h11 parsed (guard.py). The static site needs none of this; the API is for CS
+checks on what h11 parsed (guard.py). A repeat of a query string already answered is sent
+from the cache of answers before Starlette sees it: at 0.3 ms of CPU a request, routing and
+parsing were a third of it. The static site needs none of this; the API is for CS
 platforms and e-mail tools that want search results as data.
 """
 
