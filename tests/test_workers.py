@@ -161,7 +161,7 @@ def test_two_workers_both_answer_and_the_supervisor_answers_none(two: Serving) -
 def test_clients_connecting_at_once_are_shared_between_the_workers(two: Serving) -> None:
     """20 kept-alive clients whose connections arrive together: asyncio accepted every
     waiting connection at once, so the worker that woke first took them all and served
-    every later request of theirs alone. Each worker now takes one per turn of its loop.
+    every later request of theirs alone. Each worker now takes a few per turn of its loop.
     Which worker is free first is the kernel's scheduling: tried a few times."""
     for _ in range(5):
         burst = [http.client.HTTPConnection("127.0.0.1", two.port, timeout=10) for _ in range(20)]

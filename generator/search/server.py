@@ -254,7 +254,7 @@ def serve(site: Path, index_dir: Path, sock: socket.socket, workers: int = 1) ->
             timeout_keep_alive=IDLE_SECONDS,
             timeout_graceful_shutdown=IDLE_SECONDS,
         )
-        uvicorn.Server(config).run(sockets=[prefork.one_at_a_time(sock)])
+        uvicorn.Server(config).run(sockets=[prefork.a_few_at_a_time(sock)])
 
     if workers == 1:
         serve_one(sock)
