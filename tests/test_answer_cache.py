@@ -4,6 +4,8 @@ cannot grow it past its bounds or make it answer one query with another's result
 
 from __future__ import annotations
 
+import http.client
+import socket
 from concurrent.futures import ThreadPoolExecutor
 from urllib.parse import urlencode
 
@@ -74,3 +76,30 @@ def test_a_repeat_is_the_same_answer_and_hostile_queries_do_not_change_it(server
     assert statuses <= {200, 400}, statuses
     assert ask(server, q="ツアー", limit=3) == (200, first)
     assert ask(server, q="ツアー", limit=3, phase=phase) == other
+
+
+def test_a_repeat_on_a_kept_connection_is_the_first_answer_byte_for_byte(server: str) -> None:
+    """A repeat is sent from the cache before any routing: the same status, headers (but
+    the date) and bytes as the first answer, however its parameters are ordered, and a
+    request sent behind it on the same connection is answered after it."""
+    host = server.removeprefix("http://")
+    connection = http.client.HTTPConnection(host, timeout=10)
+
+    def get(target: str) -> tuple[int, dict[str, str], bytes]:
+        connection.request("GET", target)
+        response = connection.getresponse()
+        headers = {k.lower(): v for k, v in response.getheaders() if k.lower() != "date"}
+        return response.status, headers, response.read()
+
+    first = get("/api/search?" + urlencode({"q": "アラート", "limit": 4}))
+    assert first[0] == 200 and first[1]["x-content-type-options"] == "nosniff"
+    assert get("/api/search?" + urlencode({"q": "アラート", "limit": 4})) == first
+    assert get("/api/search?" + urlencode({"limit": 4, "q": "アラート"})) == first
+    with socket.create_connection(connection.sock.getpeername()[:2], timeout=10) as sock:
+        target = "/api/search?" + urlencode({"q": "アラート", "limit": 4})
+        sock.sendall(f"GET {target} HTTP/1.1\r\nHost: x\r\n\r\n".encode() * 2)
+        answers = b""
+        while answers.count(first[2]) < 2:
+            answers += sock.recv(65536) or b"!"
+            assert not answers.endswith(b"!"), "closed before the second answer"
+    connection.close()

@@ -158,6 +158,28 @@ def test_two_workers_both_answer_and_the_supervisor_answers_none(two: Serving) -
     assert all(found == {("管理画面ツアー",)} for found in answered.values())
 
 
+def test_clients_connecting_at_once_are_shared_between_the_workers(two: Serving) -> None:
+    """20 kept-alive clients whose connections arrive together: asyncio accepted every
+    waiting connection at once, so the worker that woke first took them all and served
+    every later request of theirs alone. Each worker now takes a few per turn of its loop.
+    Which worker is free first is the kernel's scheduling: tried a few times."""
+    for _ in range(5):
+        burst = [http.client.HTTPConnection("127.0.0.1", two.port, timeout=10) for _ in range(20)]
+        for connection in burst:
+            connection.connect()
+        try:
+            for connection in burst:
+                connection.request("GET", "/api/search?q=" + quote("ツアー"))
+                assert connection.getresponse().read()
+            holders = [owner(two, connection) for connection in burst]
+        finally:
+            for connection in burst:
+                connection.close()
+        if set(holders) == two.workers() and max(map(holders.count, set(holders))) < 18:
+            return
+    raise AssertionError(f"20 connections at once, held by: {sorted(holders)}")
+
+
 def test_a_rebuild_is_seen_by_every_worker_at_once(two: Serving) -> None:
     assert set(every_worker(two, "ツアー")) == two.workers()  # each has the old index open
     edit(two.project / "phases" / "run.yml", "管理画面ツアー", "管理画面ツアー改訂版")

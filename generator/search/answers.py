@@ -5,6 +5,8 @@ cost milliseconds of CPU each time, sending kept bytes microseconds. An answer i
 the stamp of the index that gave it, and the cache empties as soon as a request sees a new
 stamp: after a rebuild, no worker answers from the old index. Bounded in entries and in
 bytes (keys included), so that hostile queries, each one new, only push out older answers.
+An answer is kept twice, under the parameters it answers and under the query string as
+sent (server.py answers a repeat of that before any parsing): entries for 512 of each.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from __future__ import annotations
 import threading
 from collections import OrderedDict
 
-ENTRIES = 512
+ENTRIES = 1024
 BYTES = 16 * 1024 * 1024  # answers and keys together
 LARGEST = 256 * 1024  # an answer over this is never kept (50 hits are some 60 KB)
 
@@ -29,8 +31,10 @@ class AnswerCache:
         self.used = 0
         self.lock = threading.Lock()
 
-    def get(self, stamp: Stamp, args: dict) -> bytes | None:
-        key = _key(args)
+    def get(self, stamp: Stamp, question: dict | bytes) -> bytes | None:
+        """The answer to `question` (the parsed parameters, or the query string as sent)
+        from the index of `stamp`."""
+        key = _key(question)
         with self.lock:
             if stamp != self.stamp:
                 self._forget(stamp)
@@ -40,8 +44,8 @@ class AnswerCache:
                 self.kept.move_to_end(key)
             return body
 
-    def put(self, stamp: Stamp, args: dict, body: bytes) -> None:
-        key = _key(args)
+    def put(self, stamp: Stamp, question: dict | bytes, body: bytes) -> None:
+        key = _key(question)
         cost = len(body) + _cost(key)
         if stamp is None or cost > LARGEST:
             return
@@ -64,11 +68,13 @@ class AnswerCache:
         self.stamp, self.kept, self.used = stamp, OrderedDict(), 0
 
 
-def _key(args: dict) -> tuple:
-    return tuple(sorted(args.items()))
+def _key(question: dict | bytes) -> tuple | bytes:
+    return question if isinstance(question, bytes) else tuple(sorted(question.items()))
 
 
-def _cost(key: tuple) -> int:
+def _cost(key: tuple | bytes) -> int:
+    if isinstance(key, bytes):
+        return len(key) + 64
     return sum(len(str(v)) * 4 for _, v in key) + 64
 
 

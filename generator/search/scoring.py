@@ -85,9 +85,7 @@ def search(
     with index.searching() as searcher:
         # Every match scored in one pass, whose documents give the facets: cheaper than
         # matching twice, once for the counts and once for the top hits.
-        scored = Scores(searcher, index.postings).of(query)
-        if allowed is not None:
-            scored = {d: score for d, score in scored.items() if d in allowed}
+        scored = Scores(searcher, index.postings).of(query, allowed)
         # Sets both: an intersection then walks the smaller one, not every match each time.
         matched = set(scored)
         facets = {
@@ -146,16 +144,20 @@ class Scores:
     def __init__(self, searcher: Searcher, postings: dict[tuple[str, str], dict]) -> None:
         self.searcher, self.postings = searcher, postings
 
-    def of(self, node: Node) -> dict[int, float]:
-        """Raises QueryError, before reading any postings, when the query would read more
-        than MAX_POSTINGS of them (parse has already capped the terms and prefixes typed,
+    def of(self, node: Node, allowed: frozenset[int] | None = None) -> dict[int, float]:
+        """The scores of the matching documents (of those `allowed` only, if given). Raises
+        QueryError, before reading any postings, when the query would read more than
+        MAX_POSTINGS of them (parse has already capped the terms and prefixes typed,
         repeats included, at MAX_TERMS)."""
         expanded = normalize(self._expand(node, {}))
         terms = {(t.fieldname, t.text) for t in leaves(expanded)}  # type: ignore[union-attr]
         if sum(self.searcher.frequency(*term) for term in terms) > MAX_POSTINGS:
             raise too_broad()
         found = self._node(expanded)
-        return {d: score for d, (score, _) in found.items()}
+        if allowed is None:
+            return {d: score for d, (score, _) in found.items()}
+        # The filter's documents that matched found in C, and only those read in Python.
+        return {d: found[d][0] for d in found.keys() & allowed}
 
     def _expand(self, node: Node, seen: dict[Prefix, Node]) -> Node:
         """The node with each prefix replaced by the terms it expands to, once per
@@ -180,10 +182,7 @@ class Scores:
             a, b = self._node(node.a), self._node(node.b)
             if isinstance(node, AndNot):
                 return {d: v for d, v in a.items() if d not in b}
-            get = b.get
-            return {
-                d: v if (w := get(d)) is None else (v[0] + w[0], v[1] + w[1]) for d, v in a.items()
-            }
+            return _and_maybe(a, b)
         if isinstance(node, And | Or):
             parts = [self._node(sub) for sub in node.parts]
             return _and(parts) if isinstance(node, And) else _or(node, parts)
@@ -207,6 +206,19 @@ class Scores:
             while kept and (len(kept) >= self.KEEP or total + len(found) > self.KEEP_ENTRIES):
                 total -= len(kept.pop(next(iter(kept)), ()))
         kept[key] = found
+
+
+def _and_maybe(a: Scored, b: Scored) -> Scored:
+    """`a`, each of its documents that `b` has too scored up by `b`. `b` is a word's title
+    matches, mostly far fewer than its pages: `a` is copied whole (in C) and only the
+    documents both have are added in Python."""
+    if not b:
+        return a
+    out = dict(a)
+    for d in a.keys() & b.keys():
+        v, w = out[d], b[d]
+        out[d] = (v[0] + w[0], v[1] + w[1])
+    return out
 
 
 def _and(parts: list[Scored]) -> Scored:

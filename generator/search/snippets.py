@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+import heapq
+import itertools
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
+from functools import lru_cache
 
 from generator.search import analysis
 from generator.search.query import TOKEN, runs
+
+# A page's words are stemmed to be compared with the query's; the same few thousand words
+# recur on every page, and Porter's stemmer costs more than a look-up.
+_stem = lru_cache(maxsize=1 << 15)(analysis.stem)
 
 
 @dataclass(frozen=True)
@@ -40,20 +48,25 @@ class Snippet:
         found = re.compile("|".join(patterns)) if patterns else None
         return cls(found, frozenset(stems), marks, escape)
 
-    def spans(self, text: str) -> list[tuple[int, int]]:
+    def spans(self, text: str) -> Iterator[tuple[int, int]]:
+        """Where query words are, in order, found as they are asked for: a snippet stops
+        reading at its end rather than stemming every word of a long page."""
         norm = analysis.normalize(text)  # same length: offsets hold
-        found = [m.span() for m in self.cjk.finditer(norm)] if self.cjk else []
+        found = [(m.span() for m in self.cjk.finditer(norm))] if self.cjk else []
         if self.stems:
             words = (m for m in analysis.RUN.finditer(norm) if m.group(3))
-            found += [m.span() for m in words if analysis.stem(m.group()) in self.stems]
-        return sorted(found)
+            found.append(m.span() for m in words if _stem(m.group()) in self.stems)
+        return heapq.merge(*found)
 
     def __call__(self, text: str) -> str:
         spans = self.spans(text)
-        start = max(0, spans[0][0] - self.before) if spans else 0
+        first = next(spans, None)
+        start = max(0, first[0] - self.before) if first else 0
         end = start + self.width
         out, at = [], start
-        for a, b in spans:
+        for a, b in itertools.chain([first] if first else [], spans):
+            if a >= end:  # this one and all after it are past the snippet
+                break
             if a < at or b > end:
                 continue
             out += [self.escape(text[at:a]), self.marks[0], self.escape(text[a:b]), self.marks[1]]
