@@ -35,6 +35,18 @@ class Tracked(File):
     def is_modified(self) -> bool:
         return self.changed
 
+    def copy_file(self, dirty: bool = False) -> None:
+        """Written over in place, not truncated first: when the minute turns, each of the
+        1,200 .ics files of a 1,000-program portal is written again (its DTSTAMP), and on
+        the shared disk truncating took 0.3 to 3 ms a file, writing over 0.1 ms."""
+        if dirty and not self.is_modified():
+            return
+        path = self.abs_dest_path
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(os.open(path, os.O_WRONLY | os.O_CREAT, 0o666), "wb") as output:
+            output.write(self.content_bytes)
+            output.truncate()
+
 
 @dataclass
 class Tree:

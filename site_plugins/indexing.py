@@ -32,6 +32,7 @@ class IndexCollector:
         self.background: Background | None = None  # the preview's, installed when done
         self.related: dict[str, list[str]] = {}  # program id → the related programs
         self.timings: dict[str, float] = {}
+        self.pending: tuple[list[dict], str] | None = None  # the preview's, until it is served
         # Another language's build: what waits for the related content from the first one.
         self.waiting_for: Callable[[], dict[str, list[str]]] | None = None
 
@@ -50,10 +51,12 @@ class IndexCollector:
         docs = documents(portal, docs_dir, config.use_directory_urls)
         staging = os.environ.get(STAGING_ENV)
         self.job = IndexJob(index_dir, Path(staging) if staging else None)
-        self.job.start(docs, fingerprint(phases_dir, docs_dir))
+        stamp = fingerprint(phases_dir, docs_dir)
+        if preview is not None:  # started once the pages are served (in_background)
+            self.related, self.pending = preview.related(docs), (docs, stamp)
+            return
+        self.job.start(docs, stamp)
         faults.point("index-started")
-        if preview is not None:
-            self.related = preview.related(docs)
 
     def wait(self) -> bool:
         """Wait, once, for what is related: from the index worker (the first language) or
@@ -78,16 +81,19 @@ class IndexCollector:
             self.job, self.done = None, self.job
 
     def in_background(self) -> None:
-        """The preview serves its pages now and installs the index when it is ready."""
-        if self.job is not None:
-            self.background, self.job = Background(self.job), None
+        """The preview serves its pages now, then indexes them and installs the index when
+        it is ready: the worker started during the build took the core the rebuild could
+        have had (the next save cancels it)."""
+        if self.job is not None and self.pending is not None:
+            self.job.start(*self.pending)
+            self.background, self.job, self.pending = Background(self.job), None, None
 
     def rollback(self) -> None:
         """The build failed: the previous index stays, or comes back."""
         for job in (self.job, self.done):
             if job is not None:
                 job.rollback()
-        self.job = self.done = None
+        self.job = self.done = self.pending = None
 
     def drop_kept(self, twin: bool) -> None:
         """The previous build succeeded: its predecessor's index is no longer needed."""

@@ -330,7 +330,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         assert self.preview is not None and self.portal is not None and self.renderer is not None
         portal, inputs, related = self.portal, keep.inputs, self.index.related
         assert self.heads is not None
-        heads = self.heads
+        pages = self.heads.shown
 
         def markdown(file: File) -> tuple:
             """What the page's Markdown is made of (renderer.page_markdown): its text, the
@@ -347,8 +347,16 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             program = guide[1].id if guide else src.removeprefix("programs/")[:-3]
             # Their titles, tiers and phases, as the related list shows them.
             listed = [keep.inputs.program[i] for i in related.get(program, [])]
-            head = [heads.key(src)]  # what its head says (generator/site/head.py)
+            head = [head_inputs(src)]
             return [*head, keep.inputs.base, *listed] if listed else head
+
+        def head_inputs(src: str) -> str:
+            """What the page's head is made of (generator/site/head.py reads the lifecycle,
+            the phase's heading and the program, whose digest knows which sessions are
+            over): keyed, not made, which took a tenth of a rebuild."""
+            view, program = pages.get(src, (None, None))
+            ids = [program.id] if program is not None else []
+            return inputs.of("head", ids, view.phase.id if view is not None else None)
 
         common = self.preview.everything(config, self.lang)
         made = {item.src: item.content for item in generated}
@@ -384,13 +392,15 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
 def _compiled_once(config: MkDocsConfig) -> None:
     """The theme's templates are compiled once for every language and every rebuild: in
     each Jinja environment made from the theme, MkDocs' own and those Material's search
-    plugin makes to translate its settings (a fifth of a second per build)."""
+    plugin makes to translate its settings (a fifth of a second per build). Each build
+    makes its environments anew, so none checks its files' dates at every page."""
     theme = config.theme
     made = theme.get_env
 
     def get_env():
         env = made()
         env.bytecode_cache = TEMPLATES
+        env.auto_reload = False  # a build's own: no template's date looked up at each include
         return env
 
     theme.get_env = get_env  # type: ignore[method-assign]

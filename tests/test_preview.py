@@ -197,13 +197,20 @@ def test_after_any_edits_the_preview_equals_a_fresh_one(minimal: Path, tmp_path:
 
 def example_edits(project: Path) -> list[tuple[str, Callable[[], None]]]:
     """A handful of edits on the example portal, none of which touches its start page (the
-    one page a partial rebuild must take from the last build), in both languages."""
+    one page a partial rebuild must take from the last build), in both languages; one
+    language's text edited, and then shown in the other as its fallback."""
     phases, guides = project / "phases", project / "content" / "guides"
     sso, sso_en = guides / "sso-setup.md", guides / "sso-setup.en.md"
+    use = phases / "use.yml"
     return [
         ("a guide's text", lambda: edit(sso, "接続できます。\n", "接続できます。追記です。\n")),
         ("its translation", lambda: edit(sso_en, "be connected.\n", "be connected. Added.\n")),
-        ("a program's title", lambda: edit(phases / "use.yml", "en: Console tour", "en: Tour")),
+        ("a program's title", lambda: edit(use, "en: Console tour", "en: Tour")),
+        # English pages are keyed on what they show of a program: not its Japanese title,
+        # until English has none and shows the Japanese one.
+        ("its Japanese title", lambda: edit(use, "ja: 管理コンソール ツアー", "ja: 画面ツアー")),
+        ("no English title", lambda: edit(use, "ja: 画面ツアー, en: Tour}", "ja: 画面ツアー}")),
+        ("the Japanese one again", lambda: edit(use, "ja: 画面ツアー}", "ja: 管理画面の案内}")),
         ("a new guide", lambda: (guides / "new.md").write_text("# 新しいガイド\n\n本文。\n")),
         ("the new guide removed", lambda: (guides / "new.md").unlink()),
     ]

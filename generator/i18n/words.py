@@ -64,6 +64,7 @@ def gettext(lang: str, message: str) -> str:
     return translations(lang).gettext(message)
 
 
+@functools.cache  # every page of a build names every language (the selector, the sitemap)
 def language_name(code: str, lang: str) -> str:
     """The language `code` named in `lang` (英語, Japanese), or in its own words when `lang`
     is `code` (日本語, English, 한국어): the name under the language selector."""

@@ -65,19 +65,6 @@ class Heads:
         lines.append(END)
         return "\n".join(lines) + "\n"
 
-    def key(self, src: str) -> str:
-        """What the model puts into the head of the page at `src`, for the preview to
-        rebuild a page whose Markdown is the same but whose head is not (a session now
-        over, a phase renamed above a guide, another vendor name)."""
-        portal, shown = self.portal, self.shown.get(src)
-        made = [
-            structured.page_graph(portal, self.where, shown),
-            structured.title(portal, shown, self.where.lang) if shown else None,
-            structured.description(portal, shown, src, self.where.lang),
-            portal.info.model_dump(include={"product", "vendor", "languages"}),
-        ]
-        return script_json(made)
-
 
 def with_head(output: str, block: str) -> str:
     """The page `output` with `block` at the end of its head: the first `</head>` is the

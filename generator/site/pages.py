@@ -131,7 +131,7 @@ def keeper(
 ) -> Keeper:
     """What `site_files` renders again and what it takes from `memo`, by the pages' keys."""
     settings = (renderer.lang, site_url, directory_urls, renderer.page_size)
-    return Keeper(memo, portal, settings, renderer.overrides)
+    return Keeper(memo, portal, settings, renderer.overrides, renderer.lang)
 
 
 def site_names(portal: m.Portal, lang: str) -> dict[str, str]:

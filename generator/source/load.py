@@ -6,6 +6,7 @@ import dataclasses
 import functools
 import os
 import re
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -63,7 +64,7 @@ def load_portal(
     `root` is what file names in messages are relative to (the project directory).
     """
     root = root or phases_dir.parent
-    label = lambda p: _relative(p, root)  # noqa: E731
+    label = _labels(root)
     lifecycle_path = phases_dir / LIFECYCLE
     if not lifecycle_path.is_file():
         raise ContentError(
@@ -108,12 +109,23 @@ def _read_plans(
     return tuple(plans.templates), [*src.problems, *check_plans(src, plans, lifecycle, phases)]
 
 
-def _relative(path: Path, root: Path) -> str:
-    """The name an author knows the file by: a link is named as itself, not its target."""
-    try:
-        return (path.parent.resolve() / path.name).relative_to(root.resolve()).as_posix()
-    except ValueError:
-        return path.as_posix()
+def _labels(root: Path) -> Callable[[Path], str]:
+    """The name an author knows a file by: a link is named as itself, not its target. Each
+    folder is resolved once per load (each of a thousand guides resolved its folder and
+    the root, component by component, on every preview rebuild)."""
+    base = root.resolve()
+    folders: dict[Path, Path] = {}
+
+    def label(path: Path) -> str:
+        folder = folders.get(path.parent)
+        if folder is None:
+            folder = folders[path.parent] = path.parent.resolve()
+        try:
+            return (folder / path.name).relative_to(base).as_posix()
+        except ValueError:
+            return path.as_posix()
+
+    return label
 
 
 def _phase_files(phases_dir: Path) -> list[Path]:

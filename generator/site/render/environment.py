@@ -46,6 +46,7 @@ def environment(overrides: Path | None, lang: str) -> Environment:
         autoescape=False,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.i18n"],
+        auto_reload=False,  # one build's: no file's date looked up at each render
         **SYNTAX,
     )
     env.install_gettext_translations(words.translations(lang), newstyle=True)
