@@ -26,10 +26,31 @@ PALETTES = [
     ("black", "lime"),
     ("yellow", "light-blue"),
 ]
-# Pages of the minimal portal: start, phase, program; in English, the guide (with a task
-# list, not translated) and a catalogue.
+# Every kind of page of the minimal portal, in both languages: start, stage, phase, each
+# kind of program (a paid one with its plan note), the guide (a task list; not translated
+# into English), the catalogues, schedule, plans, the success plan, what's new, subscribe
+# and the 404 page.
 PROGRAM = "programs/atx-start/"  # a register and a recording button
-PAGES = ["", "phases/start/", PROGRAM, "en/guides/hello/", "en/atx/"]
+KINDS = [
+    "",
+    "stages/onboard/",
+    "phases/start/",
+    PROGRAM,
+    "programs/acc-start/",
+    "programs/video-tour/",
+    "guides/hello/",
+    "atx/",
+    "accelerators/",
+    "schedule/",
+    "plans/",
+    "plan/#plan=1&t=&start=2026-12-01&c=Acme",
+    "new/",
+    "subscribe/",
+    "404.html",
+]
+PAGES = [root + path for root in ("", "en/") for path in KINDS]
+# The visitor's plan chosen (yourplan.js): the marks and links it adds are judged too.
+CHOSEN = "localStorage.setItem('/:phasebook.tier.v1', 'free')"
 
 
 def axe_serious(page: Page, context: str | None = None) -> list:
@@ -123,9 +144,10 @@ def test_a_palette_swapped_is_the_palette_built(
 def test_axe_finds_nothing_serious_in_any_sampled_palette(
     browser: Browser, palettes: dict[str, str], primary: str, accent: str
 ) -> None:
-    """A few page kinds (the example covers every kind in its palette), at 375 and 1280 px;
-    then a program's buttons as they look focused and hovered (white on the accent)."""
+    """Every page kind in both languages, at 375 and 1280 px, a plan chosen; then a
+    program's buttons as they look focused and hovered (white on the accent)."""
     context = browser.new_context(base_url=palettes[primary])
+    context.add_init_script(CHOSEN)
     page = context.new_page()
     found = {}
     for width in (375, 1280):
