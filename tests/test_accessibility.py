@@ -140,37 +140,6 @@ def test_a_palette_swapped_is_the_palette_built(
     assert not different, different
 
 
-@pytest.mark.parametrize(("primary", "accent"), PALETTES)
-def test_axe_finds_nothing_serious_in_any_sampled_palette(
-    browser: Browser, palettes: dict[str, str], primary: str, accent: str
-) -> None:
-    """Every page kind in both languages, at 375 and 1280 px, a plan chosen; then a
-    program's buttons as they look focused and hovered (white on the accent)."""
-    context = browser.new_context(base_url=palettes[primary])
-    context.add_init_script(CHOSEN)
-    page = context.new_page()
-    found = {}
-    for width in (375, 1280):
-        page.set_viewport_size({"width": width, "height": 900})
-        for path in PAGES:
-            assert page.goto(path or "./").ok, path
-            assert page.evaluate("document.body.dataset.mdColorPrimary") == primary
-            if bad := axe_serious(page):
-                found[f"{path} at {width}"] = bad
-    page.goto(PROGRAM)
-    # Judged as they end up, not halfway through Material's fade from one colour to the next.
-    page.add_style_tag(content="* { transition: none !important; }")
-    buttons = page.locator("article .md-button").locator("visible=true")
-    assert buttons.count() > 0
-    for button in buttons.all():
-        for state in (button.focus, button.hover):
-            state()
-            if bad := axe_serious(page, "article"):
-                found[f"{button.inner_text()} {state.__name__}"] = bad
-    context.close()
-    assert not found, found
-
-
 # The colours Material puts text in where axe does not look (a link hovered, a search
 # result's highlighted word, a button hovered): read from the page's own cascade.
 CONTRASTS = r"""() => {
