@@ -66,22 +66,28 @@ def layouts(portal: m.Portal, lang: str | None = None) -> list[dict]:
     return [_layout(portal, t, lang or portal.language) for t in portal.plans]
 
 
+def _session(portal: m.Portal, program: m.ProgramT, session: m.Session) -> dict:
+    """A session as the browser's plan lists it, in the portal's zone, the zone named."""
+    starts = session.starts.astimezone(portal.zone)
+    return {
+        "id": f"{program.id}@{session_key(session)}",
+        "program": program.id,
+        "starts": starts.isoformat(),
+        "ends": m.session_ends(program, session).astimezone(portal.zone).isoformat(),
+        "date": starts.date().isoformat(),
+        "zone": starts.tzname() or portal.info.timezone,
+        "language": session.language,
+        "register": session.register_url,
+    }
+
+
 def _phase(portal: m.Portal, view: m.PhaseView, lang: str) -> dict:
     """A phase's name, what helps when its milestone is overdue (free first, then each paid
     tier in order) and its sessions not over at build time, by start."""
     programs = view.phase.programs
     rank = portal.rank
     sessions = [
-        {
-            "id": f"{p.id}@{session_key(s)}",
-            "program": p.id,
-            "starts": s.starts.astimezone(portal.zone).isoformat(),
-            "ends": m.session_ends(p, s).astimezone(portal.zone).isoformat(),
-            "date": s.starts.astimezone(portal.zone).date().isoformat(),
-            "zone": s.starts.astimezone(portal.zone).tzname() or portal.info.timezone,
-            "language": s.language,
-            "register": s.register_url,
-        }
+        _session(portal, p, s)
         for p in programs
         if p.scheduled
         for s in p.sessions  # type: ignore[attr-defined]
