@@ -74,10 +74,17 @@ def summary(label: str, runs: list[float]) -> None:
     )
 
 
+def _count(text: str) -> int:
+    """A number of runs: a median needs one at least (0 used to end in a traceback)."""
+    if not (text.isascii() and text.isdigit() and 1 <= int(text) <= 100):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number from 1 to 100")
+    return int(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--runs", type=int, default=2, help="fresh clones to serve")
-    parser.add_argument("--init-runs", type=int, default=5)
+    parser.add_argument("--runs", type=_count, default=2, help="fresh clones to serve, from 1")
+    parser.add_argument("--init-runs", type=_count, default=5, help="from 1")
     args = parser.parse_args()
     serves, inits = [], []
     with tempfile.TemporaryDirectory(prefix="first-hour-") as tmp:

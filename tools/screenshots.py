@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import functools
+import json
 import threading
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
@@ -55,13 +56,21 @@ def shoot(page: Page, url: str, out: Path) -> None:
     print(out.name, page.evaluate("document.documentElement.scrollHeight"), "px tall")
 
 
+def _width(text: str) -> int:
+    if not (text.isascii() and text.isdigit() and 200 <= int(text) <= 4000):
+        raise argparse.ArgumentTypeError(f"{text!r} is not a width from 200 to 4000")
+    return int(text)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("site", type=Path)
     parser.add_argument("out", type=Path)
-    parser.add_argument("--width", type=int, default=375)
+    parser.add_argument("--width", type=_width, default=375, help="CSS pixels, 200 to 4000")
     parser.add_argument("--plan", default="standard", help="the tier id chosen in the second pass")
     args = parser.parse_args()
+    if not (args.site / "index.html").is_file():
+        parser.error(f"{args.site} holds no built portal (no index.html): ./dev build writes site/")
     args.out.mkdir(parents=True, exist_ok=True)
     handler = functools.partial(_Quiet, directory=str(args.site))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
@@ -76,7 +85,9 @@ def main() -> None:
                 timezone_id="Asia/Tokyo",
             )
             if plan:
-                context.add_init_script(f"localStorage.setItem({STORE!r}, {plan!r})")
+                context.add_init_script(
+                    f"localStorage.setItem({json.dumps(STORE)}, {json.dumps(plan)})"
+                )
             page = context.new_page()
             for root in ("", "en/"):
                 for path in PAGES:
