@@ -59,6 +59,15 @@ class Tree:
     built: set[str] = field(default_factory=set)  # the URLs this build rendered again
 
 
+@dataclass
+class Later:
+    """What a save builds once its first language is served: the other languages' trees
+    (`/<lang>/`, whose pages wait for it) and the build of them."""
+
+    langs: tuple[str, ...]
+    build: Callable[[], None]
+
+
 class Incremental:
     """What the preview keeps between rebuilds, for every language's tree."""
 
@@ -70,6 +79,8 @@ class Incremental:
         self.active = False  # this build is incremental (the preview sets it)
         self.writing = False
         self.rebuilt = self.total = 0  # pages, in every language, for the preview's log
+        # A save's other languages, built once the first one is served (preview.py)
+        self.later: Later | None = None
 
     def everything(self, config: MkDocsConfig, lang: str) -> str:
         """What every page of a tree shows: a change here rebuilds them all."""

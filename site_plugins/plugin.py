@@ -42,7 +42,7 @@ from site_plugins import reconfigure, search
 from site_plugins.config import PhasebookConfig
 from site_plugins.console import quiet_build_lines
 from site_plugins.generated import add_generated, refuse_collisions
-from site_plugins.incremental import Incremental, page_keys
+from site_plugins.incremental import Incremental, Later, page_keys
 from site_plugins.indexing import IndexCollector
 from site_plugins.languages import Twins, language_config, translate_files
 from site_plugins.loading import load, reported
@@ -271,10 +271,18 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             with reported():
                 searchable()
             self.index.install()
+        elif preview.active:  # a save: the first language is shown before the others
+            languages = tuple(self.portal.info.languages[1:])
+            preview.later = Later(languages, lambda: self._after_first(config))
         else:
-            self._build_twins(config)
-            preview.done()
-            self.index.in_background()
+            self._after_first(config)
+
+    def _after_first(self, config: MkDocsConfig) -> None:
+        """The preview's other languages, then its search index, in the background."""
+        assert self.preview is not None
+        self._build_twins(config)
+        self.preview.done()
+        self.index.in_background()
 
     def on_build_error(self, *, error: Exception) -> None:
         """Stop the other languages' builds and put the previous index back."""

@@ -21,7 +21,7 @@ from pathlib import Path
 from mkdocs.commands.build import build
 from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import Abort
-from mkdocs.livereload import LiveReloadServer
+from mkdocs.livereload import LiveReloadServer, _timestamp
 from mkdocs.plugins import get_plugin_logger
 from mkdocs.structure.files import File, Files
 from watchdog.observers.polling import PollingObserver
@@ -42,6 +42,9 @@ class Preview:
         self.server = server
         self.error: str | None = None
         self.lock = threading.Lock()
+        # The trees (`/<lang>/`) a save still builds: their pages wait, the others are served.
+        self.held: tuple[str, ...] = ()
+        self.built = threading.Condition(self.lock)
         self.config, self.state = config, state
         self.build = server.builder if state is None else self.incremental
         server.builder = self.rebuild
@@ -60,12 +63,22 @@ class Preview:
         logging.getLogger("mkdocs.commands.build").addFilter(quiet)
         self.state.active = True
         self.state.rebuilt = self.state.total = 0
+        self.state.later = None
         start = time.perf_counter()
         try:
             build(config, serve_url=self.config.site_url, dirty=True)
+            later, self.state.later = self.state.later, None
+            if later is not None:
+                self._show_first(later.langs)
+                try:
+                    later.build()
+                except BaseException:  # the browsers showing the first language reload
+                    self.server._wanted_epoch = _timestamp()
+                    raise
         finally:
             self.state.active = False
             logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
+            self._hold(())
         log.info(
             "%s",
             tr("Rebuilt {pages} of {total} pages in {seconds:.2f} s").format(
@@ -74,6 +87,27 @@ class Preview:
                 seconds=time.perf_counter() - start,
             ),
         )
+
+    def _show_first(self, others: tuple[str, ...]) -> None:
+        """The first language is written: browsers reload it now, while the other languages
+        are built (their pages wait for them, as MkDocs makes every page wait for a build).
+        An author saving a Japanese title sees it without waiting for the English pages."""
+        mount = self.server.mount_path
+        self._hold(tuple(f"{mount}{lang}/" for lang in others))
+        with self.lock:
+            self.error = None
+        with self.server._epoch_cond:
+            self.server._visible_epoch = self.server._wanted_epoch
+            self.server._epoch_cond.notify_all()
+
+    def _hold(self, trees: tuple[str, ...]) -> None:
+        with self.lock:
+            self.held = trees
+            self.built.notify_all()
+
+    def _waits(self, path: str) -> bool:
+        """A request for a tree still being built (`/en`, `/en/…`)."""
+        return any(path.startswith(tree) or path == tree[:-1] for tree in self.held)
 
     def rebuild(self) -> None:
         """The build; a failure is kept to be shown instead of stalling the server."""
@@ -90,9 +124,10 @@ class Preview:
             self.error = None
 
     def serve(self, environ: dict, start_response: Callable) -> Iterable[bytes]:
-        with self.lock:
-            error = self.error
         path = environ.get("PATH_INFO", "")
+        with self.lock:
+            self.built.wait_for(lambda: not self._waits(path))
+            error = self.error
         if error is None or path.startswith("/livereload/") or not _is_page(path):
             return self.app(environ, start_response)
         body = self.server._inject_js_into_html(page(error), self.server._visible_epoch)

@@ -293,3 +293,46 @@ def test_what_is_dated_is_made_again_when_the_clock_moves(minimal: Path) -> None
             assert [src for src in fresh if kept[src] != fresh[src]] == [], (moment, lang)
             assert f"DTSTAMP:{now:%Y%m%dT%H%M%S}Z".encode() in kept["schedule.ics"]
         memo.sweep()
+
+
+def test_a_save_shows_the_first_language_and_then_the_others_never_stale(
+    tmp_path: Path,
+) -> None:
+    """A save serves the first language's pages as soon as they are written, while the
+    other languages are still built: a page of those waits for its tree, and never answers
+    with what it said before the save. Then a save that only the English build refuses (a
+    script in an English guide) shows the problem on every page, as any failed build does."""
+    project = tmp_path / "example"
+    for name in ("phases", "content"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    use = project / "phases" / "use.yml"
+    server = Server(project, free_port(), tmp_path / "edited")
+    ja, en = (
+        server.url + "programs/video-console-tour/",
+        server.url + "en/programs/video-console-tour/",
+    )
+    try:
+        assert "Console tour" in str(http_get(en)[1])
+        before = server.rebuilds()
+        edit(
+            use,
+            "{ja: 管理コンソール ツアー, en: Console tour}",
+            "{ja: 画面ツアー, en: Screen tour}",
+        )
+        deadline = time.monotonic() + 60
+        while "画面ツアー" not in str(http_get(ja)[1]):
+            assert time.monotonic() < deadline, server.text()
+            time.sleep(0.01)
+        status, page = http_get(en)  # at once: the English tree may still be building
+        assert status == 200 and "Screen tour" in str(page) and "Console tour" not in str(page)
+        server.settle(before)
+        before = server.rebuilds()
+        guide = project / "content" / "guides" / "sso-setup.en.md"
+        guide.write_text(guide.read_text(encoding="utf-8") + "\n<script>alert(1)</script>\n")
+        server.settle(before)
+        for url in (ja, en):
+            status, page = http_get(url)
+            assert status == 500 and "sso-setup.en.md" in str(page), url
+    finally:
+        server.stop()
