@@ -27,6 +27,7 @@ from generator.search.static import StaticIndexFailed
 from generator.source import language
 from generator.source.load import load_portal
 from generator.source.model import Portal
+from generator.source.sourcefiles import SourceProblem
 from generator.text.errors import ContentError, printable
 from site_plugins.config import PhasebookConfig
 
@@ -40,6 +41,8 @@ def reported() -> Iterator[None]:
         yield
     except ContentError as exc:
         raise PluginError(exc.report()) from None
+    except SourceProblem as exc:  # a source changed between its check and its use
+        raise PluginError(ContentError([exc.problem]).report()) from None
     except (OutputError, IndexFailed, StaticIndexFailed) as exc:
         raise PluginError(printable(str(exc))) from None
 

@@ -37,6 +37,7 @@ from generator.site.render import Renderer, faq
 from generator.site.structured import Where
 from generator.source.memo import TEMPLATES, Keeper
 from generator.source.model import Portal
+from generator.source.sourcefiles import read_text
 from generator.source.urls import HOME, alternates
 from site_plugins import reconfigure, search
 from site_plugins.config import PhasebookConfig
@@ -344,7 +345,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             """What the page's Markdown is made of (renderer.page_markdown): its text, the
             notice of a page shown untranslated, and a guide's phase heading and program.
             Making it would cost a template render for every guide on every save."""
-            text = Path(file.abs_src_path or "").read_text(encoding="utf-8-sig")
+            text = read_text(Path(file.abs_src_path or ""), file.src_uri)
             untranslated = self.twin and file.generated_by is None
             found = portal.guides.get(file.src_uri)
             guide = (inputs.header[found[0].phase.id], inputs.program[found[1].id]) if found else ()

@@ -9,6 +9,7 @@ and until the next good build each HTML request gets the error page instead of t
 
 from __future__ import annotations
 
+import gc
 import html
 import io
 import logging
@@ -52,6 +53,7 @@ class Preview:
         server.set_app(self.serve)
         if state is not None:
             poll_often(server)
+            frozen()
 
     def incremental(self) -> None:
         """A dirty build of mkdocs.yml read again, in which only the pages whose inputs
@@ -79,6 +81,7 @@ class Preview:
             self.state.active = False
             logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
             self._hold(())
+            frozen()
         log.info(
             "%s",
             tr("Rebuilt {pages} of {total} pages in {seconds:.2f} s").format(
@@ -143,6 +146,16 @@ class Preview:
 
 
 POLL_S = 0.1
+
+
+def frozen() -> None:
+    """What a build keeps is left out of the next one's garbage collections: Python's full
+    collections walk every object the preview holds (the model, the memo, MkDocs' pages),
+    a tenth of a save at 1,000 programs, more at 10,000. Collected once the pages are
+    served, then frozen (what a save then frees in cycles waits for this call)."""
+    gc.unfreeze()
+    gc.collect()
+    gc.freeze()
 
 
 def poll_often(server: LiveReloadServer) -> None:

@@ -37,8 +37,8 @@ class Scheduled:
     program: m.ProgramBase  # of a `scheduled` kind
     session: m.Session
 
-    @property
-    def uid(self) -> str:
+    @functools.cached_property
+    def uid(self) -> str:  # asked for some ten times per session and build
         return f"{self.program.id}-{session_key(self.session)}@phasebook"
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.i18n.words import W_, gettext
 from generator.source import model as m
+from generator.source.sourcefiles import SourceProblem, read_source
 from generator.source.urls import (
     PLANS,
     language_prefix,
@@ -190,7 +191,16 @@ def _doc(
 
 def _markdown_text(path: Path) -> str:
     """A guide's words without Markdown syntax or its front matter."""
-    text = path.read_text(encoding="utf-8", errors="replace")
+    try:
+        text = read_source(path, path.name).decode("utf-8", errors="replace")
+    except SourceProblem:
+        return ""  # the load names what is wrong with the file itself
+    return _page_words(text)
+
+
+@functools.lru_cache(maxsize=1 << 14)
+def _page_words(text: str) -> str:
+    """Kept by text: the preview makes every document again on each save."""
     if text.startswith("---"):
         end = text.find("\n---", 3)
         text = text[end + 4 :] if end > 0 else text

@@ -19,9 +19,10 @@ from zoneinfo import ZoneInfo
 
 from pydantic_core import PydanticCustomError
 
-from generator.i18n.messages import tr
+from generator.i18n.messages import language, tr
 from generator.source import model as m
 from generator.source.history import History, history
+from generator.source.sourcefiles import SourceProblem, read_text
 from generator.source.urls import translation_src
 from generator.source.validate import PhaseSource
 from generator.source.yamlfile import parse_yaml
@@ -132,11 +133,7 @@ def _phase_dates(dating: Dating, phases: list[PhaseSource], phases_dir: Path) ->
     out: dict[str, m.Dated] = {}
     undated: list[tuple[PhaseSource, int, m.ProgramBase, m.Dated | None]] = []
     for phase in phases:
-        src = phase.source
-        for i, program in enumerate(phase.model.programs if phase.model else []):
-            values = {key: getattr(program, key) for key in KEYS}
-            at = lambda key, i=i, src=src: (src.label, *src.position(("programs", i, key)))  # noqa: E731
-            found = dating.written(values, at)
+        for i, program, found in _written(dating, phase):
             if found is not None and found.changed:
                 out[program.id] = found
             elif not program.written:  # a guide is dated by its page (_guide_dates)
@@ -152,6 +149,32 @@ def _phase_dates(dating: Dating, phases: list[PhaseSource], phases_dir: Path) ->
         review = found.review_by if found else None
         out[program.id] = m.Dated(min(known), max(known), review) if known else found or m.Dated()
     return out
+
+
+# The dates each phase file writes, by the file's model (the same object while its text is,
+# load._parsed_phase) and the build's minute: a preview save checked every program's again.
+_WRITTEN: dict[int, tuple[object, tuple, list, list[Problem]]] = {}
+
+
+def _written(
+    dating: Dating, phase: PhaseSource
+) -> list[tuple[int, m.ProgramBase, m.Dated | None]]:
+    """Each program's written dates, checked (the problems go to `dating`)."""
+    key = (dating.now, dating.zone.key, language(), phase.source.label)
+    kept = _WRITTEN.get(id(phase.model))
+    if kept is not None and kept[0] is phase.model and kept[1] == key:
+        dating.problems += kept[3]
+        return kept[2]
+    src, before = phase.source, len(dating.problems)
+    found = []
+    for i, program in enumerate(phase.model.programs if phase.model else []):
+        values = {name: getattr(program, name) for name in KEYS}
+        at = lambda name, i=i: (src.label, *src.position(("programs", i, name)))  # noqa: E731
+        found.append((i, program, dating.written(values, at)))
+    if len(_WRITTEN) > 1024:
+        _WRITTEN.clear()
+    _WRITTEN[id(phase.model)] = (phase.model, key, found, dating.problems[before:])
+    return found
 
 
 def _span(src, index: int, count: int, length: int) -> tuple[int, int]:
@@ -194,8 +217,8 @@ def _git_file(dating: Dating, path: Path) -> m.Dated:
 def _front_matter_dates(dating: Dating, path: Path, name: str) -> m.Dated | None:
     """The dates a Markdown page's front matter writes, located in the page."""
     try:
-        text = path.read_text(encoding="utf-8-sig")
-    except (OSError, UnicodeDecodeError):
+        text = read_text(path, name)
+    except SourceProblem:
         return None  # the load names what is wrong with the file itself
     block = _FRONT.match(text)
     if not block:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+import time
 from pathlib import Path
 
 from generator.i18n.messages import tr
@@ -26,12 +27,42 @@ class SourceProblem(Exception):
         self.problem = problem
 
 
+# Sources read before, by path: the preview reads every guide several times per save (the
+# model, its dates, the search documents, the index's fingerprint), a thousand files at
+# 1,000 programs; opening each cost more than the rest of its use.
+_KEPT: dict[tuple[str, int], tuple[tuple[int, ...], bytes]] = {}
+# A file changed this recently may change again without its modification time moving on a
+# file system with coarse timestamps ("racily clean" in git's words): read it again.
+_SETTLED_NS = 2_000_000_000
+
+
+def _identity(st: os.stat_result) -> tuple[int, ...]:
+    return (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_mode)
+
+
 def read_source(path: Path, label: str, limit: int = MAX_BYTES) -> bytes:
     """The bytes of a regular file, at most `limit` of them, or a SourceProblem.
 
     The file is opened without blocking and checked after opening (not before), so that a
-    pipe cannot stall the read and a file swapped in between cannot slip past."""
+    pipe cannot stall the read and a file swapped in between cannot slip past. A file read
+    before, unchanged since (the same inode, size, times and mode), is not opened again."""
+    key = (os.fspath(path), limit)
+    kept = _KEPT.get(key)
+    if kept is not None:
+        try:
+            if _identity(os.stat(path)) == kept[0]:
+                return kept[1]
+        except OSError:
+            pass
+    data, st = _read(path, label, limit)
+    if time.time_ns() - st.st_mtime_ns > _SETTLED_NS:
+        if len(_KEPT) > 200_000:  # files come and go in a long preview: never unbounded
+            _KEPT.clear()
+        _KEPT[key] = (_identity(st), data)
+    return data
 
+
+def _read(path: Path, label: str, limit: int) -> tuple[bytes, os.stat_result]:
     def fail(message: str) -> SourceProblem:
         return SourceProblem(Problem.of_file(label, message))
 
@@ -45,7 +76,8 @@ def read_source(path: Path, label: str, limit: int = MAX_BYTES) -> bytes:
         message = tr("cannot be read ({error}): check its permissions")
         raise fail(message.format(error=exc.strerror)) from None
     try:
-        mode = os.fstat(fd).st_mode
+        st = os.fstat(fd)
+        mode = st.st_mode
         if stat.S_ISDIR(mode):
             raise fail(tr("is a folder, not a file: rename it or move it away"))
         if not stat.S_ISREG(mode):
@@ -63,7 +95,7 @@ def read_source(path: Path, label: str, limit: int = MAX_BYTES) -> bytes:
         os.close(fd)
     if size > limit:
         raise fail(tr("is larger than {size} MB: split it up").format(size=limit // (1024 * 1024)))
-    return b"".join(chunks)
+    return b"".join(chunks), st
 
 
 def read_text(path: Path, label: str) -> str:
