@@ -39,6 +39,7 @@ from generator.source.memo import TEMPLATES, Keeper
 from generator.source.model import Portal
 from generator.source.sourcefiles import read_text
 from generator.source.urls import HOME, alternates
+from generator.text.links import FastLinks
 from site_plugins import reconfigure, search
 from site_plugins.config import PhasebookConfig
 from site_plugins.console import quiet_build_lines
@@ -117,6 +118,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         given = reconfigure.given(config, self.site_url)
         options = reconfigure.options(self.config)
         reconfigure.apply(config, settings(self.portal, self.lang, options, given))
+        config.markdown_extensions.append(FastLinks())  # the same links, found sooner
         config.copyright = self.config.copyright.get(self.lang, config.copyright)
         where = Where(self.lang, config.site_url, self.site_url, config.use_directory_urls)
         self.heads = Heads(self.portal, where)

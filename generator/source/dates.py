@@ -156,9 +156,7 @@ def _phase_dates(dating: Dating, phases: list[PhaseSource], phases_dir: Path) ->
 _WRITTEN: dict[int, tuple[object, tuple, list, list[Problem]]] = {}
 
 
-def _written(
-    dating: Dating, phase: PhaseSource
-) -> list[tuple[int, m.ProgramBase, m.Dated | None]]:
+def _written(dating: Dating, phase: PhaseSource) -> list[tuple[int, m.ProgramBase, m.Dated | None]]:
     """Each program's written dates, checked (the problems go to `dating`)."""
     key = (dating.now, dating.zone.key, language(), phase.source.label)
     kept = _WRITTEN.get(id(phase.model))
