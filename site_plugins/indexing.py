@@ -85,7 +85,7 @@ class IndexCollector:
         it is ready: the worker started during the build took the core the rebuild could
         have had (the next save cancels it)."""
         if self.job is not None and self.pending is not None:
-            self.job.start(*self.pending)
+            self.job.start(*self.pending, background=True)
             self.background, self.job, self.pending = Background(self.job), None, None
 
     def rollback(self) -> None:

@@ -21,7 +21,7 @@ from generator.i18n.messages import tr
 from generator.search.index import build_index
 from generator.search.related import related
 from generator.system import atomic
-from generator.system.processes import die_with_parent
+from generator.system.processes import die_with_parent, in_background
 
 log = logging.getLogger("mkdocs.plugins.phasebook")
 
@@ -48,7 +48,9 @@ class IndexJob:
         self.kept: Path | None = None
         self.installed = False
 
-    def start(self, docs: list[dict], stamp: str) -> None:
+    def start(self, docs: list[dict], stamp: str, background: bool = False) -> None:
+        """Index `docs` in a worker; `background` (the preview's, after a save) at a lower
+        priority than the next save's rebuild."""
         (self.staging / DOCUMENTS).write_text(json.dumps(docs), encoding="utf-8")
         # Its errors go to a file, which no amount of them can fill up (a pipe can).
         with (self.staging / WORKER_LOG).open("w", encoding="utf-8") as log_file:
@@ -56,7 +58,7 @@ class IndexJob:
                 [sys.executable, "-m", "generator.search.job", str(self.staging), stamp],
                 stdout=subprocess.DEVNULL,
                 stderr=log_file,
-                preexec_fn=die_with_parent(),
+                preexec_fn=in_background() if background else die_with_parent(),
             )
 
     def wait(self) -> dict:

@@ -46,6 +46,18 @@ def die_with_parent() -> Callable[[], None]:
     return preexec
 
 
+def in_background() -> Callable[[], None]:
+    """A `preexec_fn` for the preview's work after a save (the search indexes): it dies with
+    its parent and yields the cores to the next save's rebuild, which an author waits for."""
+    die = die_with_parent()
+
+    def preexec() -> None:
+        die()
+        os.nice(10)
+
+    return preexec
+
+
 def end_with(parent: int, signum: int = signal.SIGTERM) -> None:
     """Get `signum` when `parent` dies (Linux), or exit now if it already has. For a child
     another library started (uvicorn's workers, which then shut down as on any SIGTERM)."""
