@@ -150,6 +150,7 @@ class Preview:
 
 
 POLL_S = 0.1
+QUIET_S = 0.02
 
 
 def frozen() -> None:
@@ -189,6 +190,10 @@ def poll_often(server: LiveReloadServer) -> None:
         for _ in range(count):
             server.unwatch(path)
     server.observer = BaseObserver(emitter_class=BetweenBuilds, timeout=POLL_S)
+    # MkDocs waits for 0.1 s without a change before it builds, for the events of one save.
+    # One look of the poller brings all of a save's events at once (the next look is 0.1 s
+    # later, as late as that wait would notice it): 20 ms is enough for them to be handed on.
+    server.build_delay = QUIET_S
     for path, count in watched.items():
         for _ in range(count):
             server.watch(path)

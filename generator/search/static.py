@@ -25,7 +25,7 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from generator.search.facts import SearchFacts, vocabulary
-from generator.system.processes import in_background
+from generator.system.processes import die_with_parent, in_background
 from generator.text.cjk import HANGUL, WORD, fold_words, long_vowel_variants
 
 BUNDLE = "pagefind"
@@ -149,7 +149,9 @@ def _run(site: Path, out: Path, lang: str) -> None:
     site.mkdir(parents=True, exist_ok=True)
     command = [str(binary), "--site", str(site), "--output-path", str(out)]
     command += ["--force-language", lang, "--silent"]
-    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        command, capture_output=True, text=True, check=False, preexec_fn=die_with_parent()
+    )
     if done.returncode != 0 or not (out / "pagefind.js").is_file():
         said = (done.stderr or done.stdout).strip()
         raise StaticIndexFailed(f"the browser search index (Pagefind) failed: {said}")
