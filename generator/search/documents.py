@@ -77,27 +77,47 @@ def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) 
             | {"url": urls(phase_src(phase.id)), "language": " ".join(langs)}
         )
     for view, program in portal.programs():
-        title = " ".join(dict.fromkeys(portal.title(program, lang) for lang in langs))
-        body = [
-            _words(portal, program.name or program.kind),
-            every(program.summary),
-            *map(every, program.topics),
-        ]
-        body += map(every, getattr(program, "outcomes", []))
+        pages = []
         if program.written:
             pages = [program.page, *(translation_src(program.page, g) for g in langs[1:])]
-            body += [_markdown_text(content_dir / p) for p in pages if (content_dir / p).is_file()]
-        docs.append(
-            _doc(portal, view, program.id, program.kind, title, body)
-            | {
-                "name": {lang: portal.title(program, lang) for lang in langs},
-                "url": urls(program_src(program)),
-                "tier": program.tier,
-                "level": program.level or "",
-                "language": " ".join(portal.languages(program)),
-            }
+        texts = tuple(
+            (p, _markdown_text(content_dir / p)) for p in pages if (content_dir / p).is_file()
         )
+        key = (tuple(langs), directory_urls, texts)
+        kept = _KEPT.get(program.id)
+        if kept is None or kept[:3] != (program, view.phase, view.stage) or kept[3] != key:
+            doc = _program_document(portal, view, program, [t for _, t in texts], urls)
+            kept = _KEPT[program.id] = (program, view.phase, view.stage, key, doc)
+        docs.append(kept[4])
     return docs + _faq_documents(portal, urls) + _plan_documents(portal, urls)
+
+
+# Each program's document while the program, its phase and stage (the same objects while
+# their phase file's text is: load._parsed_phase) and its pages' words stay the same: the
+# preview makes every document again on each save.
+_KEPT: dict[str, tuple] = {}
+
+
+def _program_document(
+    portal: m.Portal, view: m.PhaseView, program: m.ProgramBase, texts: list[str], urls
+) -> dict:
+    langs = portal.info.languages
+    every = functools.partial(_every, portal)
+    title = " ".join(dict.fromkeys(portal.title(program, lang) for lang in langs))
+    body = [
+        _words(portal, program.name or program.kind),
+        every(program.summary),
+        *map(every, program.topics),
+    ]
+    body += map(every, getattr(program, "outcomes", []))
+    body += texts
+    return _doc(portal, view, program.id, program.kind, title, body) | {
+        "name": {lang: portal.title(program, lang) for lang in langs},
+        "url": urls(program_src(program)),
+        "tier": program.tier,
+        "level": program.level or "",
+        "language": " ".join(portal.languages(program)),
+    }
 
 
 def _faq_documents(portal: m.Portal, urls) -> list[dict]:

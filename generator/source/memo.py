@@ -125,8 +125,7 @@ class Inputs:
         derived = self.portal.derived
         if "program fields" not in derived:
             derived["program fields"] = {
-                p.id: (v.phase.id, p.model_dump_json(), self._extra(p))
-                for v, p in self.portal.programs()
+                p.id: (v.phase.id, _json(p), self._extra(p)) for v, p in self.portal.programs()
             }
         if name not in derived:
             fields: dict = derived["program fields"]  # type: ignore[assignment]
@@ -166,6 +165,18 @@ class Inputs:
         programs = [digests[i] for i in program_ids]
         parts = [kind, self.base, self.header.get(phase or "", ""), *programs]
         return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
+
+
+# Each program's JSON, by the program: the same object while its phase file's text is
+# (load._parsed_phase), and a save serialized a thousand of them again per language.
+_JSON: dict[str, tuple[m.ProgramBase, str]] = {}
+
+
+def _json(program: m.ProgramBase) -> str:
+    kept = _JSON.get(program.id)
+    if kept is None or kept[0] is not program:
+        kept = _JSON[program.id] = (program, program.model_dump_json())
+    return kept[1]
 
 
 class Keeper:
