@@ -39,6 +39,7 @@ from generator.source.memo import TEMPLATES, Keeper
 from generator.source.model import Portal
 from generator.source.sourcefiles import read_text
 from generator.source.urls import HOME, alternates
+from generator.text import islands
 from generator.text.links import FastLinks
 from site_plugins import reconfigure, search
 from site_plugins.config import PhasebookConfig
@@ -72,6 +73,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.preview: Incremental | None = None  # under `mkdocs serve`
         self.guard = Guard(HtmlPolicy(), self.root)  # script in the pages written by hand
         self.heads: Heads | None = None  # link previews and structured data (head.py)
+        self.tables: dict[str, islands.Aside] = {}  # a generated page's, until converted
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """`mkdocs serve` keeps pages and keys between rebuilds, to rebuild only what changed."""
@@ -179,7 +181,10 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             return None
         untranslated = self.twin and page.file.generated_by is None
         with reported():
-            return self.renderer.page_markdown(page.file.src_uri, markdown, untranslated)
+            markdown = self.renderer.page_markdown(page.file.src_uri, markdown, untranslated)
+        if page.file.generated_by is not None:  # its big tables, set aside (text/islands.py)
+            markdown, self.tables[page.file.src_uri] = islands.set_aside(markdown)
+        return markdown
 
     def on_page_content(
         self, html: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -190,6 +195,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         the YAML have no file of their own: their text is escaped as it is rendered, but for
         the answers of a phase's FAQ, which are Markdown and checked as a guide is, in the
         phase file."""
+        html = islands.put_back(html, self.tables.pop(page.file.src_uri, None))
         source = page.file.abs_src_path
         if self.config.enabled and source:
             self.guard.page(html, Path(source))
@@ -200,7 +206,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             self.guard.page(answers, self.root / faq_file)
         if self.config.enabled and source:
             return accessible(html, self.lang)
-        return None
+        return html
 
     def on_page_context(self, context: dict, *, page: Page, config: MkDocsConfig, nav) -> None:
         """The language selector of this page goes to this page."""

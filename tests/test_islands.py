@@ -1,0 +1,49 @@
+"""generator/text/islands.py: a generated page's tables set aside from Python-Markdown and
+put back give the very page Python-Markdown gives (the goldens check the example's pages)."""
+
+from __future__ import annotations
+
+import markdown
+
+from generator.text import islands
+from generator.text.links import FastLinks
+
+EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc"]
+ROW = '<tr data-x="1"><td><a href="../p/">題名 &amp; *not em*</a></td><td>[x](y.md)</td></tr>\n'
+
+
+def convert(text: str) -> str:
+    return markdown.Markdown(extensions=[*EXTENSIONS, FastLinks()]).convert(text)
+
+
+def aside_and_back(text: str) -> str:
+    kept, aside = islands.set_aside(text)
+    return islands.put_back(convert(kept), aside)
+
+
+CASES = [
+    f'# 一覧\n\n<table class="pb">\n<tbody>\n{ROW * 50}</tbody>\n</table>\n\n本文 **太字**\n',
+    f'<div class="wrap" data-x>\n<table>\n{ROW}</table>\n</div>\n\n<table>{ROW}</table>\n',
+    f"<div markdown>\n\n**md**\n\n<table>\n{ROW}</table>\n\n</div>\n",
+    f"<table markdown>\n{ROW}</table>\n\n<table>\n<tr><td markdown>**x**</td></tr>\n</table>\n",
+    f"<table>\n<tr><td>\n<table>{ROW}</table>\n</td></tr>\n</table>\n",  # nested
+    f"- item <table>{ROW}</table> inline\n- [link](u.md)\n",
+    f"text before <table>{ROW}</table> and after\n\n    <table>indented code</table>\n",
+    f"```\n<table>{ROW}</table>\n```\n\n`<table></table>`\n",
+    '<!--c--> and <table data-pb-island="beef-0"></table>\n\n<table><tr><td>t</td></tr></table>',
+    '<table><tr><td title="</table>">x</td></tr></table>\n',
+    "<table>\n<tr><td>never closed</td></tr>\n",
+]
+
+
+def test_a_page_with_its_tables_set_aside_is_the_page_markdown_makes() -> None:
+    for text in CASES:
+        assert aside_and_back(text) == convert(text), text
+
+
+def test_only_tables_without_markdown_in_them_are_set_aside() -> None:
+    assert len(islands.set_aside(CASES[0])[1][1]) == 1
+    assert islands.set_aside(CASES[3])[1][1] == []  # both hold a markdown attribute
+    assert islands.set_aside(CASES[4])[1][1] == []  # the outer holds one, the inner is inside
+    assert islands.set_aside(CASES[5])[1][1] == []  # inline: Markdown reads its cells
+    assert len(islands.set_aside(CASES[1])[1][1]) == 2  # in a wrapper, and on its own line
