@@ -59,6 +59,11 @@ class Tree:
     built: set[str] = field(default_factory=set)  # the URLs this build rendered again
 
 
+class Superseded(Exception):
+    """Another save came while the other languages of the last one were being built: they
+    are left before any of their pages is written, and built with the next save's."""
+
+
 @dataclass
 class Later:
     """What a save builds once its first language is served: the other languages' trees
@@ -79,8 +84,10 @@ class Incremental:
         self.active = False  # this build is incremental (the preview sets it)
         self.writing = False
         self.rebuilt = self.total = 0  # pages, in every language, for the preview's log
-        # A save's other languages, built once the first one is served (preview.py)
+        # A save's other languages, built once the first one is served (preview.py), and
+        # whether another save waits (then they are left for it: `Superseded`)
         self.later: Later | None = None
+        self.saved_since: Callable[[], bool] = lambda: False
 
     def everything(self, config: MkDocsConfig, lang: str) -> str:
         """What every page of a tree shows: a change here rebuilds them all."""
@@ -106,6 +113,12 @@ class Incremental:
             elif changed and file.is_documentation_page() and os.path.isfile(file.abs_dest_path):
                 os.utime(file.abs_dest_path, (0, 0))  # older than its source: rebuilt
         self.pending[lang] = Tree(keys=keys)
+
+    def go_on(self, twin: bool) -> None:
+        """Raise `Superseded` in the other languages' build of a save another one follows,
+        while nothing of it is written: their last good tree and keys stay as they were."""
+        if twin and self.active and not self.writing and self.saved_since():
+            raise Superseded
 
     def written(self, files: Files, lang: str, site_dir: Path) -> None:
         """MkDocs is about to write: note what it will write, and remove the outputs of
@@ -137,6 +150,7 @@ class Incremental:
             else:
                 tree.search[url] = previous.search.get(url, [])
         self.trees[lang] = tree
+        self.writing = False  # this tree is written and kept; the next one has not begun
         if not self.active:
             return docs
         return [entry for url in tree.order for entry in tree.search[url]]

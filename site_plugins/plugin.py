@@ -135,6 +135,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """Add the generated pages, feeds and data as virtual files; nothing touches disk."""
         if not self.config.enabled or self.portal is None or self.renderer is None:
             return None
+        if self.preview is not None:
+            self.preview.go_on(self.twin)
         memo = self.preview.memo if self.preview else None
         keep = keeper(self.portal, self.renderer, config.site_url, config.use_directory_urls, memo)
         with reported():
@@ -170,6 +172,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         with reported():
             self.guard.check()
         if self.preview is not None:
+            self.preview.go_on(self.twin)
             self.preview.written(files, self.lang, Path(config.site_dir))
 
     def on_page_markdown(

@@ -29,7 +29,7 @@ from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingEmitter
 
 from generator.i18n.messages import language, tr
-from site_plugins.incremental import Incremental, QuietDirty
+from site_plugins.incremental import Incremental, QuietDirty, Superseded
 from site_plugins.languages import reloaded
 
 log = get_plugin_logger(__name__)
@@ -50,6 +50,8 @@ class Preview:
         self.config, self.state = config, state
         self.build = server.builder if state is None else self.incremental
         server.builder = self.rebuild
+        if state is not None:
+            state.saved_since = lambda: server._want_rebuild
         self.app = server.get_app()
         server.set_app(self.serve)
         if state is not None:
@@ -67,22 +69,27 @@ class Preview:
         self.state.active = True
         self.state.rebuilt = self.state.total = 0
         self.state.later = None
-        start = time.perf_counter()
+        start, superseded = time.perf_counter(), False
         try:
             build(config, serve_url=self.config.site_url, dirty=True)
             later, self.state.later = self.state.later, None
             if later is not None:
                 self._show_first(later.langs)
+                IDLE.set()  # a save meanwhile is seen, and these pages left for it
                 try:
                     later.build()
+                except Superseded:
+                    superseded = True
+                    log.info("%s", tr("Another save came: the other languages follow with it"))
                 except BaseException:  # the browsers showing the first language reload
                     self.server._wanted_epoch = _timestamp()
                     raise
         finally:
             self.state.active = False
             logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
-            self._hold(())
-            frozen()
+            if not superseded:  # else their pages wait for the next save's build
+                self._hold(())
+                frozen()
         log.info(
             "%s",
             tr("Rebuilt {pages} of {total} pages in {seconds:.2f} s").format(

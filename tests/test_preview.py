@@ -336,3 +336,39 @@ def test_a_save_shows_the_first_language_and_then_the_others_never_stale(
             assert status == 500 and "sso-setup.en.md" in str(page), url
     finally:
         server.stop()
+
+
+def test_saves_in_quick_succession_leave_the_other_languages_to_the_last(
+    tmp_path: Path,
+) -> None:
+    """An author saving again while the English pages of the last save are being built (an
+    English guide so long that its page takes a second): that build stops before it writes
+    anything and the next save builds both (at 10,000 programs the English build takes
+    seconds, which every save would otherwise wait for). The site is then the site a fresh
+    preview of the same files serves."""
+    project = tmp_path / "example"
+    for name in ("phases", "content"):
+        shutil.copytree(ROOT / name, project / name)
+    shutil.copy(ROOT / "mkdocs.yml", project / "mkdocs.yml")
+    guide = project / "content" / "guides" / "sso-setup.en.md"
+    long = "\n\n".join(
+        f"Step {n}: check *the* [setting](https://example.com/{n})." for n in range(6000)
+    )
+    guide.write_text(guide.read_text(encoding="utf-8") + "\n" + long + "\n", encoding="utf-8")
+    port = free_port()
+    server = Server(project, port, tmp_path / "edited")
+    try:
+        before = server.rebuilds()
+        said = "be connected."
+        for n in range(12):
+            edit(guide, said, f"be connected ({n}).")
+            said = f"be connected ({n})."
+            time.sleep(0.25)
+        server.settle(before)
+        log, edited = server.text(), server.site()
+    finally:
+        server.stop()
+    assert "Another save came" in log, "no save came during another's English build"
+    page = edited["en/guides/sso-setup/index.html"].decode()
+    assert "be connected (11)." in page
+    assert_equal_to_fresh(edited, project, port, tmp_path)
