@@ -152,6 +152,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 )
             )
             refuse_collisions(files, generated, config, self.portal, self.root)
+            if self.preview is not None:
+                self.preview.go_on(self.twin)
             if not self.twin:
                 folders = (self._path(self.config.search_index), self._path(self.config.phases_dir))
                 self.index.start(self.portal, config, folders, self.preview)
@@ -182,6 +184,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         say so on a page shown untranslated (a file of docs_dir with no `x.<lang>.md`)."""
         if not self.config.enabled or self.renderer is None:
             return None
+        if self.preview is not None:  # each page's Markdown is a moment to stop
+            self.preview.go_on(self.twin)
         untranslated = self.twin and page.file.generated_by is None
         with reported():
             markdown = self.renderer.page_markdown(page.file.src_uri, markdown, untranslated)

@@ -89,7 +89,7 @@ class Preview:
             logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
             if not superseded:  # else their pages wait for the next save's build
                 self._hold(())
-                frozen()
+            frozen(full=not superseded)
         log.info(
             "%s",
             tr("Rebuilt {pages} of {total} pages in {seconds:.2f} s").format(
@@ -160,12 +160,15 @@ POLL_S = 0.1
 QUIET_S = 0.02
 
 
-def frozen() -> None:
+def frozen(full: bool = True) -> None:
     """What a build keeps is left out of the next one's garbage collections: Python's full
     collections walk every object the preview holds (the model, the memo, MkDocs' pages),
     a tenth of a save at 1,000 programs, more at 10,000. Collected once the pages are
-    served, then frozen (what a save then frees in cycles waits for this call)."""
-    gc.unfreeze()
+    served, then frozen (what a save then frees in cycles waits for this call). Before a
+    save that waits (`full=False`), only what was made since the last call is collected:
+    a second at 10,000 programs less, the rest at the next full one."""
+    if full:
+        gc.unfreeze()
     gc.collect()
     gc.freeze()
 
