@@ -6,7 +6,10 @@ from __future__ import annotations
 
 import os
 import socket
+import time
 from pathlib import Path
+
+import pytest
 
 from tests.helpers import load, problems
 
@@ -122,3 +125,36 @@ def test_images_of_any_size_are_not_read(minimal: Path) -> None:
     with (minimal / "content" / "photo.png").open("wb") as out:
         out.truncate(8 * 1024 * 1024)
     load(minimal)
+
+
+def test_a_source_read_before_is_read_again_whenever_it_may_have_changed(tmp_path: Path) -> None:
+    """The preview keeps what it read of each source (sourcefiles.read_source): a file
+    changed since, even to the same size with its modification time put back, or replaced
+    by another, or made unreadable, is read again; one just written is never kept."""
+    from generator.source.sourcefiles import SourceProblem, read_source
+
+    path = tmp_path / "guide.md"
+    path.write_text("# 一\n", encoding="utf-8")
+    old = time.time() - 60
+    os.utime(path, (old, old))
+    assert read_source(path, "guide.md") == "# 一\n".encode()
+    path.write_text("# 二\n", encoding="utf-8")  # the same size
+    os.utime(path, (old, old))  # and the same time
+    assert read_source(path, "guide.md") == "# 二\n".encode()
+    other = tmp_path / "other.md"
+    other.write_text("# 三\n", encoding="utf-8")
+    os.utime(other, (old, old))
+    other.replace(path)
+    assert read_source(path, "guide.md") == "# 三\n".encode()
+    path.unlink()
+    path.mkdir()
+    with pytest.raises(SourceProblem):
+        read_source(path, "guide.md")
+    fresh = tmp_path / "fresh.md"
+    fresh.write_text("a", encoding="utf-8")
+    assert read_source(fresh, "fresh.md") == b"a"
+    with fresh.open("r+b") as raw:  # rewritten within the file system's time grain
+        raw.write(b"b")
+    stamp = fresh.stat()
+    os.utime(fresh, ns=(stamp.st_atime_ns, stamp.st_mtime_ns))
+    assert read_source(fresh, "fresh.md") == b"b"
