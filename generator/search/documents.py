@@ -13,6 +13,7 @@ from pathlib import Path
 
 from generator.i18n.words import W_, gettext
 from generator.source import model as m
+from generator.source.memo import Kept
 from generator.source.sourcefiles import SourceProblem, read_source
 from generator.source.urls import (
     PLANS,
@@ -83,19 +84,18 @@ def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) 
         texts = tuple(
             (p, _markdown_text(content_dir / p)) for p in pages if (content_dir / p).is_file()
         )
-        key = (tuple(langs), directory_urls, texts)
-        kept = _KEPT.get(program.id)
-        if kept is None or kept[:3] != (program, view.phase, view.stage) or kept[3] != key:
-            doc = _program_document(portal, view, program, [t for _, t in texts], urls)
-            kept = _KEPT[program.id] = (program, view.phase, view.stage, key, doc)
-        docs.append(kept[4])
+        # What the document shows of its phase and stage, not them: an edited phase file
+        # makes new ones, compared in full against each of its programs' last.
+        phase = (view.phase.id, view.phase.name, view.stage.id)
+        made_from = (program, phase, tuple(langs), directory_urls, texts)
+        make = lambda v=view, p=program, t=texts: _program_document(  # noqa: E731
+            portal, v, p, [text for _, text in t], urls
+        )
+        docs.append(_DOCUMENTS.get(program.id, made_from, make))
     return docs + _faq_documents(portal, urls) + _plan_documents(portal, urls)
 
 
-# Each program's document while the program, its phase and stage (the same objects while
-# their phase file's text is: load._parsed_phase) and its pages' words stay the same: the
-# preview makes every document again on each save.
-_KEPT: dict[str, tuple] = {}
+_DOCUMENTS = Kept()  # each program's: the preview makes every document again on each save
 
 
 def _program_document(

@@ -22,6 +22,7 @@ from pydantic_core import PydanticCustomError
 from generator.i18n.messages import language, tr
 from generator.source import model as m
 from generator.source.history import History, history
+from generator.source.memo import Kept
 from generator.source.sourcefiles import SourceProblem, read_text
 from generator.source.urls import translation_src
 from generator.source.validate import PhaseSource
@@ -151,27 +152,29 @@ def _phase_dates(dating: Dating, phases: list[PhaseSource], phases_dir: Path) ->
     return out
 
 
-# The dates each phase file writes, by the file's model (the same object while its text is,
-# load._parsed_phase) and the build's minute: a preview save checked every program's again.
-_WRITTEN: dict[int, tuple[object, tuple, list, list[Problem]]] = {}
+# The dates each phase file writes and their problems, while its model and the build's
+# minute stay the same: a preview save checked every program's again.
+_WRITTEN = Kept()
 
 
 def _written(dating: Dating, phase: PhaseSource) -> list[tuple[int, m.ProgramBase, m.Dated | None]]:
     """Each program's written dates, checked (the problems go to `dating`)."""
-    key = (dating.now, dating.zone.key, language(), phase.source.label)
-    kept = _WRITTEN.get(id(phase.model))
-    if kept is not None and kept[0] is phase.model and kept[1] == key:
-        dating.problems += kept[3]
-        return kept[2]
-    src, before = phase.source, len(dating.problems)
-    found = []
-    for i, program in enumerate(phase.model.programs if phase.model else []):
-        values = {name: getattr(program, name) for name in KEYS}
-        at = lambda name, i=i: (src.label, *src.position(("programs", i, name)))  # noqa: E731
-        found.append((i, program, dating.written(values, at)))
-    if len(_WRITTEN) > 1024:
-        _WRITTEN.clear()
-    _WRITTEN[id(phase.model)] = (phase.model, key, found, dating.problems[before:])
+
+    def check() -> tuple[list, list[Problem]]:
+        src, before = phase.source, len(dating.problems)
+        found = []
+        for i, program in enumerate(phase.model.programs if phase.model else []):
+            values = {name: getattr(program, name) for name in KEYS}
+            at = lambda name, i=i: (src.label, *src.position(("programs", i, name)))  # noqa: E731
+            found.append((i, program, dating.written(values, at)))
+        problems = dating.problems[before:]
+        del dating.problems[before:]
+        return found, problems
+
+    # Its source too: where each date is written goes into the problems and the dates.
+    made_from = (phase.source, phase.model, dating.now, dating.zone.key, language())
+    found, problems = _WRITTEN.get(phase.source.label, made_from, check)
+    dating.problems += problems
     return found
 
 

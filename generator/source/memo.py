@@ -167,16 +167,32 @@ class Inputs:
         return hashlib.blake2b("\0".join(parts).encode(), digest_size=16).hexdigest()
 
 
-# Each program's JSON, by the program: the same object while its phase file's text is
-# (load._parsed_phase), and a save serialized a thousand of them again per language.
-_JSON: dict[str, tuple[m.ProgramBase, str]] = {}
+class Kept:
+    """Results kept by name while what they are made from stays the same: the very objects
+    (a phase file's model is the same object while its text is: load._parsed_phase), else
+    equal ones. A preview save asks again for what it did not change; at most `most`
+    names are kept, as files and programs come and go in a long preview."""
+
+    def __init__(self, most: int = 100_000) -> None:
+        self.most = most
+        self.kept: dict[object, tuple[tuple, object]] = {}
+
+    def get(self, name: object, made_from: tuple, make: Callable[[], T]) -> T:
+        kept = self.kept.get(name)
+        if kept is not None and kept[0] == made_from:  # a tuple: each part `is`, else ==
+            return kept[1]  # type: ignore[return-value]
+        if len(self.kept) >= self.most:
+            self.kept.clear()
+        value = make()
+        self.kept[name] = (made_from, value)
+        return value
+
+
+_JSON = Kept()  # each program's JSON: a save serialized them all again per language
 
 
 def _json(program: m.ProgramBase) -> str:
-    kept = _JSON.get(program.id)
-    if kept is None or kept[0] is not program:
-        kept = _JSON[program.id] = (program, program.model_dump_json())
-    return kept[1]
+    return _JSON.get(program.id, (program,), program.model_dump_json)
 
 
 class Keeper:

@@ -11,6 +11,7 @@ from pydantic import BaseModel
 
 from generator.i18n.messages import N_, tr
 from generator.source import model as m
+from generator.source.memo import Kept
 from generator.source.validate.faq import questions
 from generator.source.validate.phases import PhaseSource, raw_programs
 from generator.source.validate.programs import prerequisites, sessions, written_pages
@@ -183,22 +184,12 @@ def _offered_in(
             )
 
 
-# Each model's texts, by the model: a phase file's model is the same object while its text
-# is (load._parsed_phase), and a preview save walked every program's fields again.
-_TEXTS: dict[int, tuple[BaseModel, list[tuple[Path_, dict[str, str]]]]] = {}
-
-
-def _texts_of(model: BaseModel) -> list[tuple[Path_, dict[str, str]]]:
-    kept = _TEXTS.get(id(model))
-    if kept is None or kept[0] is not model:
-        if len(_TEXTS) > 1024:
-            _TEXTS.clear()
-        kept = _TEXTS[id(model)] = (model, list(_texts(model, ())))
-    return kept[1]
+_TEXTS = Kept()  # each file's texts: a preview save walked every program's fields again
 
 
 def _languages(src: YamlFile, model: BaseModel, languages: list[str]) -> Iterator[Problem]:
-    for path, value in _texts_of(model):
+    texts = _TEXTS.get(src.label, (model,), lambda: list(_texts(model, ())))
+    for path, value in texts:
         for lang in value:
             if lang != m.ANY_LANGUAGE and lang not in languages:
                 yield src.problem(
