@@ -53,11 +53,19 @@ PAGES = [root + path for root in ("", "en/") for path in KINDS]
 CHOSEN = "localStorage.setItem('/:phasebook.tier.v1', 'free')"
 
 
-def axe_serious(page: Page, context: str | None = None) -> list:
-    """axe-core's serious and critical violations on the page as it is now."""
+# axe-core's rules that read colours: all that a palette changes (its CSS variables).
+COLOUR_RULES = ["color-contrast", "link-in-text-block"]
+
+
+def axe_serious(page: Page, context: str | None = None, rules: list[str] | None = None) -> list:
+    """axe-core's serious and critical violations on the page as it is now (of `rules` only,
+    if given)."""
     from axe_playwright_python.sync_playwright import Axe
 
-    found = Axe().run(page, context=context).response["violations"]
+    options: dict = {"resultTypes": ["violations"]}
+    if rules is not None:
+        options["runOnly"] = {"type": "rule", "values": rules}
+    found = Axe().run(page, context=context, options=options).response["violations"]
     return [
         (v["id"], [n["target"] for n in v["nodes"]][:3])
         for v in found
