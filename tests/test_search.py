@@ -87,6 +87,46 @@ def test_filters_and_facets(index: Path) -> None:
     assert only.facets["kind"] == {"accelerator": 1}
 
 
+def test_a_query_asked_again_with_other_filters_answers_as_if_asked_first(index: Path) -> None:
+    """A server keeps each query's matches for the next (a reader narrowing to a phase asks
+    the same words again): every filter, limit and language, in any order, on one open
+    index, answers what it answers on an index opened for it alone."""
+    kept = open_index(index)
+    asks = [
+        {"text": text, "phase": phase, "tier": tier, "limit": limit, "lang": lang}
+        for text in ("アラート", "SSO -アラート", "導", "alert")
+        for phase in (None, "engage", "use")
+        for tier in (None, "free")
+        for limit, lang in ((3, "en"), (50, None))
+    ]
+    random.Random(7).shuffle(asks)
+    for ask in asks:
+        found = search(kept, **ask)
+        assert found == search(open_index(index), **ask), ask
+        every = search(open_index(index), ask["text"], limit=1000, lang=ask["lang"]).hits
+        within = [
+            hit
+            for hit in every
+            if ask["phase"] in (None, hit.phase) and ask["tier"] in (None, hit.tier)
+        ]
+        assert found.hits == within[: ask["limit"]] and found.total == len(within), ask
+    assert kept.scored, "the queries' matches were kept"
+    assert all(len(scores) > 0 for scores in kept.scored.values())
+
+
+def test_kept_matches_stay_within_their_bounds(index: Path) -> None:
+    """Hostile queries, each new, push out older matches but never grow past the bounds."""
+    opened = open_index(index)
+    with opened.searching() as searcher:
+        scores = Scores(searcher, {}, opened.scored)
+        scores.KEEP_QUERIES, scores.KEEP_SCORED = 5, 40
+        for word in ("アラート", "設定", "導入", "SSO", "レポート", "権限", "alert", "API"):
+            found = scores.of(parse(word))
+            assert found == Scores(searcher, {}).of(parse(word)), word
+            assert len(opened.scored) <= 5
+            assert sum(map(len, opened.scored.values())) <= max(40, len(found)), word
+
+
 def test_snippet_marks_whole_query_words(index: Path) -> None:
     hit = search(index, "アクセラレータ", marks=("[", "]"), limit=1).hits[0]
     assert "[アクセラレーター]" in hit.snippet

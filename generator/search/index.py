@@ -205,6 +205,8 @@ class Index:
     pinned: threading.local | None = field(default=None, compare=False)
     # (field, term) → {document: score}: the postings the last queries needed (scoring.py).
     postings: dict[tuple[str, str], dict] = field(default_factory=dict, compare=False)
+    # expanded query → {document: score}: the last queries' matches, whatever their filters.
+    scored: dict = field(default_factory=dict, compare=False)
 
     def values(self) -> dict[str, set[str]]:
         """What the filters can be: the phases and tiers in the index, every kind, and the

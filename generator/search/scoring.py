@@ -85,7 +85,7 @@ def search(
     with index.searching() as searcher:
         # Every match scored in one pass, whose documents give the facets: cheaper than
         # matching twice, once for the counts and once for the top hits.
-        scored = Scores(searcher, index.postings).of(query, allowed)
+        scored = Scores(searcher, index.postings, index.scored).of(query, allowed)
         # Sets both: an intersection then walks the smaller one, not every match each time.
         matched = set(scored)
         facets = {
@@ -140,24 +140,38 @@ class Scores:
 
     KEEP = 1024  # postings kept, the oldest dropped first …
     KEEP_ENTRIES = 500_000  # … and at most this many documents in all (about 60 MB)
+    # Whole queries' matches kept, as postings are: a reader who narrows a search to a
+    # phase, asks for more results or switches language asks the same words again, and
+    # their scores are most of what answering costs (at 10,000 documents, 2 of 4 ms).
+    KEEP_QUERIES = 256
+    KEEP_SCORED = 200_000  # documents in all (about 20 MB)
 
-    def __init__(self, searcher: Searcher, postings: dict[tuple[str, str], dict]) -> None:
+    def __init__(
+        self,
+        searcher: Searcher,
+        postings: dict[tuple[str, str], dict],
+        scored: dict[Node, dict[int, float]] | None = None,
+    ) -> None:
         self.searcher, self.postings = searcher, postings
+        self.scored = {} if scored is None else scored
 
     def of(self, node: Node, allowed: frozenset[int] | None = None) -> dict[int, float]:
-        """The scores of the matching documents (of those `allowed` only, if given). Raises
-        QueryError, before reading any postings, when the query would read more than
-        MAX_POSTINGS of them (parse has already capped the terms and prefixes typed,
-        repeats included, at MAX_TERMS)."""
+        """The scores of the matching documents (of those `allowed` only, if given), not to
+        be changed: they may be kept for the next query. Raises QueryError, before reading
+        any postings, when the query would read more than MAX_POSTINGS of them (parse has
+        already capped the terms and prefixes typed, repeats included, at MAX_TERMS)."""
         expanded = normalize(self._expand(node, {}))
-        terms = {(t.fieldname, t.text) for t in leaves(expanded)}  # type: ignore[union-attr]
-        if sum(self.searcher.frequency(*term) for term in terms) > MAX_POSTINGS:
-            raise too_broad()
-        found = self._node(expanded)
+        found = self.scored.get(expanded)
+        if found is None:
+            terms = {(t.fieldname, t.text) for t in leaves(expanded)}  # type: ignore[union-attr]
+            if sum(self.searcher.frequency(*term) for term in terms) > MAX_POSTINGS:
+                raise too_broad()
+            found = {d: score for d, (score, _) in self._node(expanded).items()}
+            _keep(self.scored, expanded, found, self.KEEP_QUERIES, self.KEEP_SCORED)
         if allowed is None:
-            return {d: score for d, (score, _) in found.items()}
+            return found
         # The filter's documents that matched found in C, and only those read in Python.
-        return {d: found[d][0] for d in found.keys() & allowed}
+        return {d: found[d] for d in found.keys() & allowed}
 
     def _expand(self, node: Node, seen: dict[Prefix, Node]) -> Node:
         """The node with each prefix replaced by the terms it expands to, once per
@@ -194,18 +208,19 @@ class Scores:
         if found is None:
             weights = self.searcher.weights(node.fieldname, node.text)
             found = {d: (w * node.boost, 1) for d, w in weights.items()}
-            self._keep(key, found)
+            _keep(self.postings, key, found, self.KEEP, self.KEEP_ENTRIES)
         return found
 
-    def _keep(self, key: tuple[str, str], found: Scored) -> None:
-        """Keep the postings for the next queries, within both bounds: hostile queries
-        reading the most common terms one after another cannot grow the server's memory."""
-        kept = self.postings
-        with contextlib.suppress(RuntimeError, StopIteration):  # another thread dropped some
-            total = sum(map(len, list(kept.values())))
-            while kept and (len(kept) >= self.KEEP or total + len(found) > self.KEEP_ENTRIES):
-                total -= len(kept.pop(next(iter(kept)), ()))
-        kept[key] = found
+
+def _keep(kept: dict, key: object, found: dict, entries: int, documents: int) -> None:
+    """Keep `found` for the next queries, within both bounds (the oldest dropped first):
+    hostile queries reading the most common terms one after another cannot grow the
+    server's memory."""
+    with contextlib.suppress(RuntimeError, StopIteration):  # another thread dropped some
+        total = sum(map(len, list(kept.values())))
+        while kept and (len(kept) >= entries or total + len(found) > documents):
+            total -= len(kept.pop(next(iter(kept)), ()))
+    kept[key] = found
 
 
 def _and_maybe(a: Scored, b: Scored) -> Scored:
