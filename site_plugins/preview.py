@@ -70,6 +70,7 @@ class Preview:
         self.state.rebuilt = self.state.total = 0
         self.state.later = None
         start, superseded = time.perf_counter(), False
+        gc.disable()  # frozen() below collects what the save left
         try:
             build(config, serve_url=self.config.site_url, dirty=True)
             later, self.state.later = self.state.later, None
@@ -89,6 +90,7 @@ class Preview:
             logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
             if not superseded:  # else their pages wait for the next save's build
                 self._hold(())
+            gc.enable()
             frozen(full=not superseded)
         log.info(
             "%s",
@@ -166,7 +168,9 @@ def frozen(full: bool = True) -> None:
     a tenth of a save at 1,000 programs, more at 10,000. Collected once the pages are
     served, then frozen (what a save then frees in cycles waits for this call). Before a
     save that waits (`full=False`), only what was made since the last call is collected:
-    a second at 10,000 programs less, the rest at the next full one."""
+    a second at 10,000 programs less, the rest at the next full one. During a save's build
+    nothing is collected (`gc.disable`): the young collections of what the build makes cost
+    0.7 s of a save at 10,000 programs, and it is collected here, once."""
     if full:
         gc.unfreeze()
     gc.collect()
