@@ -140,17 +140,19 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         memo = self.preview.memo if self.preview else None
         keep = keeper(self.portal, self.renderer, config.site_url, config.use_directory_urls, memo)
         with reported():
-            generated = list(
-                site_files(
-                    self.portal,
-                    self.renderer,
-                    site_url=config.site_url,
-                    directory_urls=config.use_directory_urls,
-                    # A start page written by hand in docs_dir wins over the generated one.
-                    home=files.get_file_from_path(HOME) is None,
-                    keep=keep,
-                )
-            )
+            generated = []
+            for made in site_files(
+                self.portal,
+                self.renderer,
+                site_url=config.site_url,
+                directory_urls=config.use_directory_urls,
+                # A start page written by hand in docs_dir wins over the generated one.
+                home=files.get_file_from_path(HOME) is None,
+                keep=keep,
+            ):
+                if self.preview is not None:  # at 10,000 programs they take over a second
+                    self.preview.go_on(self.twin)
+                generated.append(made)
             refuse_collisions(files, generated, config, self.portal, self.root)
             if self.preview is not None:
                 self.preview.go_on(self.twin)
