@@ -27,10 +27,28 @@ from tests.helpers import (
     phasebook,
 )
 
+# The slowest modules, slowest first (`./dev pytest --durations=0`, summed by module): pytest-
+# xdist gives each worker the next module when it is done with one (`--dist loadfile`), in
+# the order collected (`--no-loadscope-reorder`; it would otherwise put the modules with the
+# most tests first), so that no worker is left alone at the end with a module of minutes.
+SLOWEST = (
+    "test_browser.py",
+    "test_preview.py",
+    "test_faults.py",
+    "test_palette_axe.py",
+    "test_init.py",
+    "test_dev.py",
+    "test_hostile_commands.py",
+    "test_hostile_api.py",
+)
+
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Browser tests never pass by skipping: when they are selected and chromium or a
-    Japanese font is missing, the run stops before the first test and says what to do."""
+    """The slowest modules first (SLOWEST). Browser tests never pass by skipping: when they
+    are selected and chromium or a Japanese font is missing, the run stops before the first
+    test and says what to do."""
+    first = {name: n for n, name in enumerate(SLOWEST)}
+    items.sort(key=lambda item: first.get(item.path.name, len(SLOWEST)))  # stable: in order
     if not any(item.get_closest_marker("browser") for item in items):
         return
     needed = {"chromium": CHROMIUM.exists(), "a Japanese font": bool(japanese_fonts())}
