@@ -135,8 +135,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         """Add the generated pages, feeds and data as virtual files; nothing touches disk."""
         if not self.config.enabled or self.portal is None or self.renderer is None:
             return None
-        if self.preview is not None:
-            self.preview.go_on(self.twin)
+        self._go_on()
         memo = self.preview.memo if self.preview else None
         keep = keeper(self.portal, self.renderer, config.site_url, config.use_directory_urls, memo)
         with reported():
@@ -150,12 +149,10 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 home=files.get_file_from_path(HOME) is None,
                 keep=keep,
             ):
-                if self.preview is not None:  # at 10,000 programs they take over a second
-                    self.preview.go_on(self.twin)
+                self._go_on()  # at 10,000 programs they take over a second
                 generated.append(made)
             refuse_collisions(files, generated, config, self.portal, self.root)
-            if self.preview is not None:
-                self.preview.go_on(self.twin)
+            self._go_on()
             if not self.twin:
                 folders = (self._path(self.config.search_index), self._path(self.config.phases_dir))
                 self.index.start(self.portal, config, folders, self.preview)
@@ -175,8 +172,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         (all the problems at once)."""
         with reported():
             self.guard.check()
+        self._go_on()
         if self.preview is not None:
-            self.preview.go_on(self.twin)
             self.preview.written(files, self.lang, Path(config.site_dir))
 
     def on_page_markdown(
@@ -186,8 +183,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         say so on a page shown untranslated (a file of docs_dir with no `x.<lang>.md`)."""
         if not self.config.enabled or self.renderer is None:
             return None
-        if self.preview is not None:  # each page's Markdown is a moment to stop
-            self.preview.go_on(self.twin)
+        self._go_on()  # each page's Markdown is a moment to stop
         untranslated = self.twin and page.file.generated_by is None
         with reported():
             markdown = self.renderer.page_markdown(page.file.src_uri, markdown, untranslated)
@@ -345,6 +341,12 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             description=page.meta.get("description") or config.site_description,
             site_name=config.site_name,
         )
+
+    def _go_on(self) -> None:
+        """A moment where the preview's other languages stop, when another save follows
+        (Incremental.go_on)."""
+        if self.preview is not None:
+            self.preview.go_on(self.twin)
 
     def _path(self, option: str) -> Path:
         return self.root / option
