@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from generator.search import scoring
 from generator.search.analysis import terms
 from generator.search.documents import documents
 from generator.search.index import build_index, open_index, to_whoosh
@@ -112,6 +113,19 @@ def test_a_query_asked_again_with_other_filters_answers_as_if_asked_first(index:
         assert found.hits == within[: ask["limit"]] and found.total == len(within), ask
     assert kept.scored, "the queries' matches were kept"
     assert all(len(scores) > 0 for scores in kept.scored.values())
+
+
+def test_a_query_too_broad_is_refused_each_time_and_never_kept(
+    index: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A query over MAX_POSTINGS is refused before any posting is read, asked again too: a
+    refused query is never kept, so the kept matches cannot answer it."""
+    monkeypatch.setattr(scoring, "MAX_POSTINGS", 5)
+    opened = open_index(index)
+    for _ in range(2):
+        with pytest.raises(QueryError, match="too broad to rank quickly: use fewer"):
+            search(opened, "アラート")
+    assert not opened.scored
 
 
 def test_kept_matches_stay_within_their_bounds(index: Path) -> None:
