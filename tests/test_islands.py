@@ -33,6 +33,14 @@ CASES = [
     '<!--c--> and <table data-pb-island="beef-0"></table>\n\n<table><tr><td>t</td></tr></table>',
     '<table><tr><td title="</table>">x</td></tr></table>\n',
     "<table>\n<tr><td>never closed</td></tr>\n",
+    # A phase page's program list; a list with a list in it; lists Markdown must still read.
+    f'## 一覧\n\n<ul>\n<li><strong><a href="../p/">題名 &amp; *not em*</a></strong>\n  要約</li>\n'
+    f"{'<li>[x](y.md) `code` **b**</li>' * 30}\n</ul>\n\n本文\n",
+    '<ol class="c">\n<li>one<ul>\n<li>inner</li>\n</ul></li>\n</ol>\n\n- a\n- b\n',
+    "<ul>\n<li>a<ul><li>b</li></ul></li>\n</ul>\n",
+    "<ul markdown>\n<li>**md**</li>\n</ul>\n\n"
+    "<div markdown>\n\n<ul>\n<li>x</li>\n</ul>\n\n</div>\n",
+    "- item <ul><li>inline</li></ul> after\n\n<ul>\n<li>never closed\n",
 ]
 
 
@@ -47,3 +55,8 @@ def test_only_tables_without_markdown_in_them_are_set_aside() -> None:
     assert islands.set_aside(CASES[4])[1][1] == []  # the outer holds one, the inner is inside
     assert islands.set_aside(CASES[5])[1][1] == []  # inline: Markdown reads its cells
     assert len(islands.set_aside(CASES[1])[1][1]) == 2  # in a wrapper, and on its own line
+    assert len(islands.set_aside(CASES[11])[1][1]) == 1  # a phase page's list of programs
+    assert len(islands.set_aside(CASES[12])[1][1]) == 1  # an <ol> of <ul>s, whole
+    assert islands.set_aside(CASES[13])[1][1] == []  # a <ul> in a <ul>: left to Markdown
+    assert islands.set_aside(CASES[14])[1][1] == []  # markdown in it, or around it
+    assert islands.set_aside(CASES[15])[1][1] == []  # inline, or never closed
