@@ -106,9 +106,10 @@ class Relatedness:
         for term in [t for t, used in self.users.items() if not used]:
             del self.users[term]
             self.strongest.pop(term, None)
+        moved = set(changed)
         for term in self.users:
             if term in touched or term not in self.strongest:
-                found = self._strongest(term)
+                found = self._stronger(term, moved)
                 if found != self.strongest.get(term):
                     self.strongest[term] = found
                     rescore |= self.users[term]
@@ -137,6 +138,18 @@ class Relatedness:
         """(minus the term's share of the page, page) for the pages it weighs most in."""
         shares = [(-self.text[n][term] / self.length[n], n) for n in self.holders.get(term, ())]
         return heapq.nsmallest(self.fan, shares)
+
+    def _stronger(self, term: str, moved: set[int]) -> list[tuple[float, int]]:
+        """`_strongest(term)` once the pages `moved` changed, from what it was when none of
+        them was among its pages: every other page ranks after each one kept, so the kept
+        and the moved ones' new shares are all it needs (a save's few pages then need not be
+        weighed against all 10,000 that hold a common term)."""
+        before = self.strongest.get(term)
+        if before is None or (len(before) == self.fan and any(n in moved for _, n in before)):
+            return self._strongest(term)
+        holding = [n for n in moved if n in self.holders.get(term, ())]
+        shares = [(-self.text[n][term] / self.length[n], n) for n in holding]
+        return heapq.nsmallest(self.fan, [s for s in before if s[1] not in moved] + shares)
 
     def _score(self, n: int) -> list[int]:
         scores: dict[int, float] = defaultdict(float)
