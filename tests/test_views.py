@@ -10,14 +10,18 @@ import html
 import json
 import logging
 import re
+import shutil
 from datetime import UTC, datetime
 from pathlib import Path
 
 import jsonschema
 import pytest
 
+from generator.feeds.catalog import catalog, catalog_json
+from generator.site.pages import keeper
 from generator.site.render import Renderer
 from generator.source.load import load_portal
+from generator.source.memo import Memo
 from generator.source.model import Atx, Portal
 from tests.helpers import EPOCH, ROOT, text_of
 
@@ -90,6 +94,33 @@ def test_catalog_json_is_valid_and_every_url_resolves(example_site: Path, portal
     assert tiers["standard"]["touch"] == ["tech", "low", "high"]
     first = data["sessions"][0]
     assert first["starts"].endswith("+09:00"), "times in the portal's zone"
+
+
+def test_catalog_json_written_in_parts_is_the_catalog_written_at_once(
+    portal: Portal, tmp_path: Path
+) -> None:
+    """catalog.json sets each program's entry and sessions, written on their own (and kept
+    by the preview), into the rest: byte for byte what the whole Catalog gives, in a fresh
+    build and in preview saves after an ATX's title changed, and back."""
+    site_url = "https://cs.example.com/"
+    whole = lambda p: catalog(p, site_url).model_dump_json(indent=1) + "\n"  # noqa: E731
+    assert catalog_json(portal, site_url).decode() == whole(portal)
+    shutil.copytree(ROOT / "phases", tmp_path / "phases")
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    view, atx = next((v, p) for v, p in portal.programs() if isinstance(p, Atx) and p.sessions)
+    source = tmp_path / view.source
+    text = source.read_text(encoding="utf-8")
+    now = datetime.fromtimestamp(int(EPOCH), UTC)
+    memo = Memo()
+    for title in (atx.title["ja"], "改題した ATX", atx.title["ja"]):
+        written_title = f"title: {{ja: {atx.title['ja']},"
+        assert written_title in text
+        source.write_text(text.replace(written_title, f"title: {{ja: {title},"), encoding="utf-8")
+        state = load_portal(tmp_path / "phases", tmp_path / "content", root=tmp_path, now=now)
+        keep = keeper(state, Renderer(state, lang="ja"), site_url, True, memo)
+        written = catalog_json(state, site_url, True, keep).decode()
+        memo.sweep()
+        assert written == whole(state) and (title in written)
 
 
 def test_catalogue_lists_every_program_of_its_kind_readable_without_script(
