@@ -6,11 +6,16 @@ from __future__ import annotations
 import json
 import shutil
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import icalendar
 import pytest
 
 from generator.feeds import plan as p
+from generator.site.pages import keeper
+from generator.site.render import Renderer
+from generator.source.memo import Memo
+from generator.source.urls import PLAN, page_url, relative_url
 from tests.helpers import ROOT, load, phasebook
 
 NOW = datetime(2027, 2, 10, tzinfo=UTC)
@@ -210,3 +215,35 @@ def test_the_catalog_carries_the_templates(data: dict) -> None:
     assert premier.tier == "premier" and premier.go_live == 60
     assert premier.name["en"] == "Premier rollout with accelerators"
     assert premier.milestones[0].programs == ["atx-prep-value"]
+
+
+def test_the_plan_page_embeds_the_data_the_cli_dates_from_through_preview_saves(
+    tmp_path: Path,
+) -> None:
+    """/plan/'s data is written per phase and kept by the preview between saves: after a
+    program's title changed and changed back, the page holds what plan_data gives, in
+    both languages, and nothing in it can end the <script> element."""
+    shutil.copytree(ROOT / "phases", tmp_path / "phases")
+    shutil.copytree(ROOT / "content", tmp_path / "content")
+    source = tmp_path / "phases" / "prep.yml"
+    text = source.read_text(encoding="utf-8")
+    written = "title: {ja: 導入効果とプロジェクト計画,"
+    assert written in text
+    memo = Memo()
+    for title in ("導入効果とプロジェクト計画", "<計画 & 効果>", "導入効果とプロジェクト計画"):
+        source.write_text(text.replace(written, f'title: {{ja: "{title}",'), encoding="utf-8")
+        portal = load(tmp_path)
+        for lang in ("ja", "en"):
+            renderer = Renderer(portal, lang=lang)
+            renderer.keep = keeper(portal, renderer, None, True, memo)
+            page = renderer.plan_page()
+            embedded = page.split('id="pb-plan-data">', 1)[1].split("</script>", 1)[0]
+            assert "<" not in embedded and ">" not in embedded and "&" not in embedded
+            data = json.loads(embedded)
+            link = lambda src: relative_url(page_url(src), page_url(PLAN))  # noqa: E731
+            expected = p.plan_data(portal, lang, link)
+            assert {k: v for k, v in data.items() if k not in ("words", "plans_page")} == expected
+            assert data["programs"]["atx-prep-value"]["title"] == portal.title(
+                portal.program("atx-prep-value")[1], lang
+            )
+        memo.sweep()

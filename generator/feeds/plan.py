@@ -18,6 +18,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from generator.feeds.calendar import session_key
 from generator.source import model as m
+from generator.source.memo import Keep, make
 from generator.source.urls import page_url, program_src
 
 VERSION = 1  # of the plan's JSON and of the link's fragment: bump both with the script's
@@ -27,37 +28,58 @@ DEFAULT = ""  # the template id of the default plan in data and links
 
 
 def plan_data(
-    portal: m.Portal, lang: str | None = None, href: Callable[[str], str] | None = None
+    portal: m.Portal,
+    lang: str | None = None,
+    href: Callable[[str], str] | None = None,
+    keep: Keep = make,
 ) -> dict:
     """Everything a plan is computed from, in `lang`: templates laid out as steps, programs,
     tiers, phases and the sessions not over at build time. `href` turns a page's source path
-    into a link (root-relative by default)."""
+    into a link (root-relative by default). Each phase's part (its entry and its programs')
+    is kept by the preview (`keep`) while its programs stay the same."""
     lang = lang or portal.language
-    href = href or page_url
+    link = href or page_url
     templates = layouts(portal, lang)
+    parts = {
+        v.phase.id: keep(
+            lambda v=v: _phase_part(portal, v, lang, link),
+            f"plan {lang}",
+            [p.id for p in v.phase.programs],
+            v.phase.id,
+        )
+        for v in portal.phases
+    }
     return {
         "version": VERSION,
         "lang": lang,
         "zone": portal.info.timezone,
         "years": [m.FIRST_YEAR, m.LAST_YEAR],
         "templates": [_default(portal, lang), *templates],
-        "phases": {v.phase.id: _phase(portal, v, lang) for v in portal.phases},
-        "programs": {
-            p.id: {
-                "title": portal.title(p, lang),
-                "tier": p.tier,
-                "paid": portal.tier(p.tier).paid,
-                "kind": p.kind,
-                "href": href(program_src(p)),
-                "request": getattr(p, "request", None),
-            }
-            for _, p in portal.programs()
-        },
+        "phases": {phase: part[0] for phase, part in parts.items()},
+        "programs": {pid: item for part in parts.values() for pid, item in part[1].items()},
         "tiers": {
             t.id: {"name": portal.t(t.name, lang), "paid": t.paid, "contact": t.contact}
             for t in portal.lifecycle.tiers
         },
     }
+
+
+def _phase_part(
+    portal: m.Portal, view: m.PhaseView, lang: str, href: Callable[[str], str]
+) -> tuple[dict, dict]:
+    """A phase's entry in `phases` and its programs' in `programs`."""
+    programs = {
+        p.id: {
+            "title": portal.title(p, lang),
+            "tier": p.tier,
+            "paid": portal.tier(p.tier).paid,
+            "kind": p.kind,
+            "href": href(program_src(p)),
+            "request": getattr(p, "request", None),
+        }
+        for p in view.phase.programs
+    }
+    return _phase(portal, view, lang), programs
 
 
 def layouts(portal: m.Portal, lang: str | None = None) -> list[dict]:
