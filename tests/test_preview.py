@@ -268,6 +268,29 @@ def first_difference(edited: dict[str, bytes], fresh: dict[str, bytes], paths: l
     return "\n".join(difflib.unified_diff(old, new, "preview/" + path, "fresh/" + path, n=1))
 
 
+def test_a_kept_result_keeps_what_it_was_made_from() -> None:
+    """A schedule page kept as it was asks for none of its rows; they stay kept for when the
+    page is made again (one of its programs changed), and go when no build asks for them."""
+    memo, made = Memo(), []
+
+    def row(n: int) -> str:
+        return memo.get(f"row {n}", lambda: made.append(n) or f"<{n}>")
+
+    def page(version: str, rows: range = range(3)) -> str:
+        return memo.get(f"page {version}", lambda: "".join(row(n) for n in rows) + version)
+
+    assert page("a") == "<0><1><2>a" and made == [0, 1, 2]
+    for _ in range(3):  # saves that change nothing on the page
+        memo.sweep()
+        assert page("a") == "<0><1><2>a" and made == [0, 1, 2]
+    memo.sweep()
+    assert page("b", range(1, 4)) == "<1><2><3>b" and made == [0, 1, 2, 3]
+    memo.sweep()
+    assert sorted(memo.kept) == ["page b", "row 1", "row 2", "row 3"]
+    memo.sweep()
+    assert memo.kept == {} and memo.parts == {}
+
+
 def test_what_is_dated_is_made_again_when_the_clock_moves(minimal: Path) -> None:
     """The preview keeps feeds, catalogue entries and pages across rebuilds; when its clock
     moves on (a new minute, a new day, a session over) every file it makes is the file a

@@ -36,21 +36,47 @@ def digest(*parts: object) -> str:
 
 class Memo:
     """Results by key, kept from one build to the next; what a build did not ask for is
-    dropped after it (`sweep`), so memory follows the portal, not the number of edits."""
+    dropped after it (`sweep`), so memory follows the portal, not the number of edits.
+
+    What a result was made from (the keys asked for while it was made: a schedule page's
+    rows, a feed's events) is kept with it: a later build that takes the result as it is
+    asks for none of them, and they stay for when it is made again."""
 
     def __init__(self) -> None:
         self.kept: dict[str, object] = {}
         self.used: dict[str, object] = {}
+        self.parts: dict[str, list[str]] = {}  # a result's key → the keys it was made from
+        self.making: list[list[str]] = []  # the keys asked for by each result being made
 
     def get(self, key: str, make: Callable[[], T]) -> T:
+        if self.making:
+            self.making[-1].append(key)
         if key in self.used:
             return self.used[key]  # type: ignore[return-value]
-        value = self.kept[key] if key in self.kept else make()
+        if key in self.kept:
+            value = self.kept[key]
+            self._keep_parts(key)
+        else:
+            self.making.append([])
+            try:
+                value = make()
+            finally:
+                self.parts[key] = self.making.pop()
         self.used[key] = value
         return value  # type: ignore[return-value]
 
+    def _keep_parts(self, key: str) -> None:
+        """A kept result's parts are used too, and theirs."""
+        waiting = list(self.parts.get(key, ()))
+        while waiting:
+            part = waiting.pop()
+            if part in self.kept and part not in self.used:
+                self.used[part] = self.kept[part]
+                waiting += self.parts.get(part, ())
+
     def sweep(self) -> None:
         self.kept, self.used = self.used, {}
+        self.parts = {key: self.parts[key] for key in self.kept if key in self.parts}
 
 
 def in_language(value: object, lang: str, first: str, languages: set[str]) -> object:

@@ -140,12 +140,16 @@ class RendererBase(Helpers):
         ]
 
     def upcoming_sessions(self) -> list[calendar.Scheduled]:
-        """Every session that had not ended at build time."""
-        return [
-            item
-            for item in calendar.sessions(self.portal)
-            if not self.portal.is_over(item.program, item.session)
-        ]
+        """Every session that had not ended at build time (once per portal: the start page
+        and the schedule of every language ask)."""
+        derived = self.portal.derived
+        if "upcoming" not in derived:
+            derived["upcoming"] = [
+                item
+                for item in calendar.sessions(self.portal)
+                if not self.portal.is_over(item.program, item.session)
+            ]
+        return list(derived["upcoming"])  # type: ignore[call-overload]
 
     def views(self, stage_id: str) -> list[tuple[int, m.PhaseView]]:
         """A stage's phases with their lifecycle number."""

@@ -31,7 +31,12 @@ def catalogue_files(r: RendererBase, kind: str) -> list[tuple[str, str, bool]]:
         for number, (src, chunk) in enumerate(zip(srcs, chunks, strict=True), 1)
     ]
     if data is not None:
-        files.append((data, _rows_json(r, kind, items, srcs[0]), False))
+        rows = r.keep(
+            lambda: _rows_json(r, kind, items, srcs[0]),
+            f"rows {kind} {srcs[0]} {len(srcs)}",
+            [p.id for _, p in items],
+        )
+        files.append((data, rows, False))
     return files
 
 

@@ -3,6 +3,8 @@ kinds."""
 
 from __future__ import annotations
 
+import heapq
+
 from markupsafe import Markup
 
 from generator.i18n import words
@@ -30,13 +32,15 @@ def home_page(r: RendererBase) -> str:
         (stage, stage_colour(r.portal, stage.id), r.views(stage.id))
         for stage in r.portal.lifecycle.stages
     ]
-    items = sorted(r.upcoming_sessions(), key=lambda item: r.next_key(item.session))
+    # The first few only: equal to sorting them all and cutting (heapq's promise).
+    shown = HOME_SESSIONS + HOME_SPARE
+    items = heapq.nsmallest(shown, r.upcoming_sessions(), key=lambda i: r.next_key(i.session))
     return r.render(
         "home.md.j2",
         src=HOME,
         lifecycle_map=lifecycle_map,
         stages=stages,
-        items=items[: HOME_SESSIONS + HOME_SPARE],
+        items=items,
         shown=HOME_SESSIONS,
         sections=_sections(r),
         latest=whatsnew.home_changes(r),

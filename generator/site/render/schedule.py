@@ -24,15 +24,12 @@ def schedule_files(r: RendererBase) -> list[tuple[str, str, bool]]:
         return r.keep(made, f"session {src} {item.uid}", [item.program.id], item.view.phase.id)
 
     def page(n: int, src: str, chunk: list[calendar.Scheduled]) -> str:
-        # Asked for on every build, not only when the page is made again: the memo keeps
-        # only what a build asked for, and would drop the rows of a page it kept.
-        rows = [row(src, item) for item in chunk]
         return r.keep(
             lambda: r.render(
                 "schedule.md.j2",
                 src=src,
                 items=chunk,
-                rows=rows,
+                rows=[row(src, item) for item in chunk],
                 pages=srcs,
                 number=n,
                 total=len(items),
