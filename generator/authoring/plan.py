@@ -14,7 +14,6 @@ from pathlib import Path
 import click
 from icalendar import Calendar, Event
 
-from generator.build.export import ConfigProblem, read_config
 from generator.build.outputs import layout
 from generator.build.project import CommandError, open_portal, refuse_other_languages
 from generator.feeds import plan as p
@@ -130,6 +129,9 @@ def plan_url(portal: m.Portal, plan: dict, project: Path) -> str:
 
 
 def _site_url(project: Path) -> str | None:
+    # Here, not at the top: it brings the whole site's renderer, a third of a second.
+    from generator.build.export import ConfigProblem, read_config
+
     try:
         given = read_config(project / "mkdocs.yml").get("site_url")
     except (ConfigProblem, OSError):

@@ -13,9 +13,6 @@ import click
 
 from generator.build import outputs
 from generator.i18n.messages import tr
-from generator.search import job as indexjob
-from generator.search.documents import documents
-from generator.search.index import fingerprint, index_stamp
 from generator.source import model as m
 from generator.source.load import load_portal
 from generator.system import atomic
@@ -82,6 +79,11 @@ def refuse_other_languages(given: list[str] | tuple[str, ...], known: tuple | li
 
 def ensure_index(root: Path, index_dir: str | None) -> Path:
     """The index, rebuilt from the sources first if they changed since it was written."""
+    # Here: Whoosh and the search's analysis are a fifth of a second every command would pay.
+    from generator.search import job as indexjob
+    from generator.search.documents import documents
+    from generator.search.index import fingerprint, index_stamp
+
     project = outputs.layout(root)
     index = checked(root / index_dir if index_dir else project.index_dir, project, "--index")
     stamp = fingerprint(project.phases_dir, project.docs_dir)

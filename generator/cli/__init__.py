@@ -4,6 +4,8 @@ check-links.
 The click group only: each command parses its options and calls generator/build/ or
 generator/authoring/ to do the work. A problem is one message and a non-zero exit, never a
 traceback (`Command.invoke`); no command writes on, in or above the sources (outputs.py).
+A command imports what does its work when it runs (as MkDocs' own commands do): MkDocs,
+Whoosh and the site's renderer cost `phasebook validate` half of its time otherwise.
 """
 
 from __future__ import annotations
@@ -17,13 +19,9 @@ from pathlib import Path
 import click
 
 from generator.authoring import plan
-from generator.authoring import report as r
-from generator.authoring.gaps import gaps, open_gaps
 from generator.authoring.init import STARTER_LANGUAGES, init_portal
-from generator.authoring.schema import write_schemas
-from generator.build import command, outputs
+from generator.build import outputs
 from generator.build.choices import PAGE_KINDS
-from generator.build.lookup import search_portal
 from generator.build.project import checked, open_portal, say, summary
 from generator.cli.common import HERE, Command, Group, directory_option, fail, project_options
 from generator.cli.links import check_links_command
@@ -131,6 +129,8 @@ def search_command(
     index_dir: str,
 ) -> None:
     """Search phases, programs and guides, Japanese and English alike."""
+    from generator.build.lookup import search_portal
+
     filters = {"phase": phase, "tier": tier, "kind": kind, "limit": limit, "lang": lang}
     search_portal(HERE, index_dir, query, filters, as_json=as_json)
 
@@ -158,6 +158,8 @@ def search_command(
 def build(config_file: Path, site_dir: Path | None, strict_content: bool) -> None:
     """Build the site and its search index beside their targets and swap both in only if
     the build succeeds: a failed or killed build leaves the previous ones as they were."""
+    from generator.build import command
+
     target = command.build_site(config_file, site_dir, strict_content)
     say(tr("Built {target}").format(target=target))
 
@@ -180,6 +182,8 @@ def build(config_file: Path, site_dir: Path | None, strict_content: bool) -> Non
 def export(out: Path, langs: tuple[str, ...]) -> None:
     """Write the portal as plain docs trees (OUT/<lang>/mkdocs.yml and docs/) that MkDocs,
     ProperDocs or Zensical build without the phasebook plugin."""
+    from generator.build import command
+
     chosen = command.export_portal(HERE, out, langs)
     example = out / chosen[0] / "mkdocs.yml"
     say(
@@ -214,6 +218,8 @@ def export(out: Path, langs: tuple[str, ...]) -> None:
 @project_options
 def serve(host: str, port: int, site_dir: str, index_dir: str | None, workers: int) -> None:
     """Serve the built site and GET /api/search (JSON results and facet counts)."""
+    from generator.build import command
+
     command.serve_site(HERE, site_dir, index_dir, (host, port), workers)
 
 
@@ -230,6 +236,9 @@ def serve(host: str, port: int, site_dir: str, index_dir: str | None, workers: i
 @click.option("--strict", is_flag=True, help="Exit 1 when anything is missing (for CI).")
 def report(project: Path, form: str, strict: bool) -> None:
     """Coverage per phase (the four questions) and every gap, with file and line."""
+    from generator.authoring import report as r
+    from generator.authoring.gaps import gaps, open_gaps
+
     portal = open_portal(project)
     found = gaps(portal, project / "content")
     render = {"text": r.as_text, "markdown": r.as_markdown, "json": r.as_json}[form]
@@ -287,6 +296,8 @@ def _this_phasebook() -> list[str]:
 )
 def schema(out: Path) -> None:
     """Write JSON Schemas: lifecycle.yml and phase files (for editors), api/catalog.json."""
+    from generator.authoring.schema import write_schemas
+
     checked(out, outputs.layout(HERE), "--out")
     for path in write_schemas(out):
         say(tr("wrote {file}").format(file=path))

@@ -145,31 +145,34 @@ class Inputs:
     def _digests(self, lang: str | None) -> dict[str, str]:
         """Each program's digest as the pages of `lang` show it (None: in every language), so
         that a Japanese title edited renders no English page again. Worked out once per
-        portal and language, and kept in the memo by the program's JSON: a save changes a
-        few programs, and walking a thousand of them took a tenth of a rebuild."""
+        portal and language, and kept while the program is the same (`_DIGESTS`): a save
+        changes a few programs, and hashing the JSON of 10,000 took a twentieth of a save."""
         name = f"program digests {lang or '*'}"
         derived = self.portal.derived
-        if "program fields" not in derived:
-            derived["program fields"] = {
-                p.id: (v.phase.id, _json(p), self._extra(p)) for v, p in self.portal.programs()
-            }
+        if "program extras" not in derived:
+            derived["program extras"] = {p.id: self._extra(p) for _, p in self.portal.programs()}
         if name not in derived:
-            fields: dict = derived["program fields"]  # type: ignore[assignment]
-            derived[name] = {key: self._digest(value, lang) for key, value in fields.items()}
+            extras: dict = derived["program extras"]  # type: ignore[assignment]
+            derived[name] = {
+                p.id: self._digest(v.phase.id, p, extras[p.id], lang)
+                for v, p in self.portal.programs()
+            }
         return derived[name]  # type: ignore[return-value]
 
-    def _digest(self, fields: tuple[str, str, object], lang: str | None) -> str:
-        phase, text, extra = fields
-        if lang is None:
-            made = lambda: digest(phase, text, extra)  # noqa: E731
-        else:
-            first, languages = self.portal.language, {*self.portal.info.languages, m.ANY_LANGUAGE}
+    def _digest(self, phase: str, program: m.ProgramBase, extra: object, lang: str | None) -> str:
+        first, languages = self.portal.language, {*self.portal.info.languages, m.ANY_LANGUAGE}
+
+        def made() -> str:
+            text = _json(program)
+            if lang is None:
+                return digest(phase, text, extra)
             shown = lambda v: in_language(v, lang, first, languages)  # noqa: E731
-            made = lambda: digest(phase, shown(json.loads(text)), shown(extra))  # noqa: E731
+            return digest(phase, shown(json.loads(text)), shown(extra))
+
         if self.memo is None:
             return made()
-        key = f"program {lang} {phase} {text} {extra!r}".encode()
-        return self.memo.get(hashlib.blake2b(key, digest_size=16).hexdigest(), made)
+        made_from = (program, phase, extra, first, tuple(sorted(languages)))
+        return _DIGESTS.get((program.id, lang), made_from, made)
 
     def _extra(self, program: m.ProgramBase) -> object:
         """What a program's digest needs beyond its own fields: which sessions are over (the
@@ -215,6 +218,7 @@ class Kept:
 
 
 _JSON = Kept()  # each program's JSON: a save serialized them all again per language
+_DIGESTS = Kept(300_000)  # each program's digest in each language, and in all of them
 
 
 def _json(program: m.ProgramBase) -> str:
