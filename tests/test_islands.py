@@ -41,6 +41,9 @@ CASES = [
     "<ul markdown>\n<li>**md**</li>\n</ul>\n\n"
     "<div markdown>\n\n<ul>\n<li>x</li>\n</ul>\n\n</div>\n",
     "- item <ul><li>inline</li></ul> after\n\n<ul>\n<li>never closed\n",
+    f"<div markdown>\n\n**a**\n\n</DIV>\n\n<table>\n{ROW}</table>\n",  # closed in capitals
+    f"<div markdown>\n\n<table>\n{ROW}</table>\n",  # never closed: all of it is inside
+    "<ul>\n<li>a</li>\n</ul>\n<ul>\n<li>b</li>\n</ul>\n\n<ol>\n<li>c</li>\n</ol>\n",
 ]
 
 
@@ -60,3 +63,5 @@ def test_only_tables_without_markdown_in_them_are_set_aside() -> None:
     assert islands.set_aside(CASES[13])[1][1] == []  # a <ul> in a <ul>: left to Markdown
     assert islands.set_aside(CASES[14])[1][1] == []  # markdown in it, or around it
     assert islands.set_aside(CASES[15])[1][1] == []  # inline, or never closed
+    assert len(islands.set_aside(CASES[16])[1][1]) == 1  # after an element closed in capitals
+    assert islands.set_aside(CASES[17])[1][1] == []

@@ -16,13 +16,11 @@ from __future__ import annotations
 import hashlib
 import re
 
-# A table or list from its opening tag to its closing one, with no other of the same element
-# and no `markdown` attribute (md_in_html would make Markdown of what it holds) in between.
-_TABLE = re.compile(r"<(table|ul|ol)\b(?:(?!<\1\b|\smarkdown\b).)*?</\1>", re.S)
-# Any tag, to know whether a table is inside an element with a `markdown` attribute, whose
-# raw HTML md_in_html lays out again (one element per line).
-_TAG = re.compile(r"<(/?)([a-zA-Z][\w-]*)\b([^>]*)>")
+# The opening tag of a table or list, and an element opened with a `markdown` attribute
+# (md_in_html makes Markdown of what it holds, and lays out its raw HTML one element a line).
+_OPEN = re.compile(r"<(table|ul|ol)\b")
 _MARKDOWN = re.compile(r"\smarkdown\b")
+_MARKDOWN_TAG = re.compile(r"<([a-zA-Z][\w-]*)\b[^>]*\smarkdown\b[^>]*>")
 # What may come between the blank line before a table and the table: wrappers' openings.
 _LEAD = re.compile(r"(?:<(?:div|section|figure)\b[^>\n]*>\n)*")
 _TAIL = re.compile(r"[ \t]*(?:\n|\Z)")
@@ -32,51 +30,55 @@ Aside = tuple[str, list[str]]  # the marks' name, and the tables in mark order
 
 def set_aside(markdown: str) -> tuple[str, Aside]:
     """The Markdown with each table replaced by a mark. The marks are named after the whole
-    text, so that no text in it (an FAQ answer is Markdown from YAML) can be one."""
+    text, so that no text in it (an FAQ answer is Markdown from YAML) can be one.
+
+    A table is taken from its opening tag to its closing one when no other of the same
+    element and no `markdown` attribute come in between. Found with `str.find`, not with
+    one regular expression: one that looked ahead at every character of a phase page's
+    list of 1,250 programs took a tenth of a second."""
     name = hashlib.blake2b(markdown.encode(), digest_size=8).hexdigest()
     tables: list[str] = []
-
     inside = _in_markdown(markdown)
+    out, done = [], 0
+    for opening in _OPEN.finditer(markdown):
+        start, tag = opening.start(), opening.group(1)
+        close = markdown.find(f"</{tag}>", opening.end())
+        if start < done or close < 0:
+            continue
+        between = markdown[opening.end() : close]
+        if f"<{tag}" in between and re.search(rf"<{tag}\b", between):
+            continue  # another inside: left to Python-Markdown, as is one in it
+        end = close + len(tag) + 3
+        if _MARKDOWN.search(between) or inside(start) or not _block(markdown, start, end):
+            continue
+        tables.append(markdown[start:end])
+        out += [markdown[done:start], _mark(name, len(tables) - 1)]
+        done = end
+    return "".join([*out, markdown[done:]]), (name, tables)
 
-    def mark(found: re.Match[str]) -> str:
-        if inside(found.start()) or not _block(markdown, found):
-            return found.group()
-        tables.append(found.group())
-        return _mark(name, len(tables) - 1)
 
-    return _TABLE.sub(mark, markdown), (name, tables)
-
-
-def _block(text: str, found: re.Match[str]) -> bool:
+def _block(text: str, start: int, end: int) -> bool:
     """Whether the table is a block of raw HTML: on lines of its own, after a blank line and
     wrapper elements' opening tags only. Inline, Markdown would read the text in its cells."""
-    start, end = found.start(), found.end()
     lead = text[text.rfind("\n\n", 0, start) + 2 if "\n\n" in text[:start] else 0 : start]
     return bool(_LEAD.fullmatch(lead)) and bool(_TAIL.match(text, end))
 
 
 def _in_markdown(text: str):
-    """`inside(position)`: whether an element with a `markdown` attribute is open there
-    (asked in increasing positions). Tags in code are counted too: a table after one is
-    then left to Python-Markdown, which is never wrong, only slower."""
-    tags = _TAG.finditer(text)
-    open_: list[list] = []  # [name, depth] of each element opened with `markdown`
-    state = {"next": next(tags, None)}
-
-    def inside(position: int) -> bool:
-        tag = state["next"]
-        while tag is not None and tag.start() < position:
-            closing, name = tag.group(1), tag.group(2).lower()
-            if not closing and _MARKDOWN.search(tag.group(3)):
-                open_.append([name, 1])
-            elif open_ and open_[-1][0] == name:
-                open_[-1][1] += -1 if closing else 1
-                if open_[-1][1] == 0:
-                    open_.pop()
-            tag = state["next"] = next(tags, None)
-        return bool(open_)
-
-    return inside
+    """`inside(position)`: whether an element with a `markdown` attribute is open there.
+    Tags in code are counted too: a table after one is then left to Python-Markdown, which
+    is never wrong, only slower."""
+    spans = []  # (opening tag's start, closing tag's start) of each such element
+    for opening in _MARKDOWN_TAG.finditer(text):
+        same = re.compile(rf"<(/?){re.escape(opening.group(1))}\b[^>]*>", re.IGNORECASE)
+        depth, close = 1, len(text)  # never closed: open to the end
+        for tag in same.finditer(text, opening.end()):
+            depth += -1 if tag.group(1) else 1
+            if depth == 0:
+                close = tag.start()
+                break
+        spans.append((opening.start(), close))
+    return lambda position: any(start < position <= close for start, close in spans)
 
 
 def put_back(html: str, aside: Aside | None) -> str:
