@@ -271,17 +271,20 @@ def test_set_scoring_matches_what_whoosh_matches(index: Path) -> None:
     assert found.hits[0].url == "guides/alert-tuning/" and found.total >= 5
 
 
-@pytest.mark.parametrize("fan", [50, 5])
-def test_related_content_kept_up_to_date_equals_a_fresh_computation(fan: int) -> None:
+@pytest.mark.parametrize(("fan", "numterms"), [(50, 12), (5, 3)])
+def test_related_content_kept_up_to_date_equals_a_fresh_computation(
+    fan: int, numterms: int
+) -> None:
     """The preview's related content after edits (words added and removed, rare and common,
     a page emptied, several pages at once) is what a fresh build computes. With a `fan` of
     5 most terms have more pages than their strongest: an edited page leaves their strongest,
-    enters it, or stays out of it."""
+    enters it, or stays out of it; with 3 key terms a page, a term whose weight changed
+    enters a page's key terms, leaves them or stays out of them."""
     now = datetime.fromtimestamp(int(EPOCH), UTC)
     portal = load_portal(ROOT / "phases", ROOT / "content", root=ROOT, now=now)
     docs = documents(portal, ROOT / "content")
-    kept = Relatedness(fan=fan)
-    fresh = lambda docs: Relatedness(fan=fan)(docs)  # noqa: E731
+    kept = Relatedness(fan=fan, numterms=numterms)
+    fresh = lambda docs: Relatedness(fan=fan, numterms=numterms)(docs)  # noqa: E731
     assert kept(docs) == fresh(docs)
     assert fresh(docs) == related(docs) or fan != 50
     rng = random.Random(15)

@@ -44,7 +44,7 @@ class Relatedness:
         else:
             self._update(docs, changed)
         return {
-            self.docs[n]["id"]: [self.docs[o]["id"] for o in found]
+            self.docs[n]["id"]: [self.docs[o]["id"] for o, _ in found]
             for n, found in self.result.items()
         }
 
@@ -93,7 +93,8 @@ class Relatedness:
             self.idf[term] = self._idf(term)
         rescore = set()
         again = {n for n in changed if n in self.keys}
-        again.update(*(self.readers.get(t, ()) for t in counted))
+        for term in counted:
+            again.update(n for n in self.readers.get(term, ()) if self._moves(n, term))
         for n in again:
             chosen = self._keys(n)
             if chosen != self.keys[n]:
@@ -107,14 +108,22 @@ class Relatedness:
             del self.users[term]
             self.strongest.pop(term, None)
         moved = set(changed)
+        others: dict[int, set[int]] = defaultdict(set)  # page → the pages it now scores anew
         for term in self.users:
             if term in touched or term not in self.strongest:
+                before = self.strongest.get(term, [])
                 found = self._stronger(term, moved)
-                if found != self.strongest.get(term):
+                if found != before:
                     self.strongest[term] = found
-                    rescore |= self.users[term]
+                    differ = {page for _, page in set(before) ^ set(found)}
+                    for n in self.users[term]:
+                        others[n] |= differ
         for n in rescore:
             self.result[n] = self._score(n)
+        held: dict[str, dict[int, float]] = {}  # a key term's strongest pages → their shares
+        for n, pages in others.items():
+            if n not in rescore:
+                self.result[n] = self._rescore(n, pages, held)
 
     def _hold(self, n: int, sign: int) -> None:
         for index, counts in ((self.holders, self.text[n]), (self.readers, self.body[n])):
@@ -134,6 +143,20 @@ class Relatedness:
         scored = [(-c * idf[t], t) for t, c in self.body[n].items() if idf.get(t)]
         return heapq.nsmallest(self.numterms, scored)
 
+    def _moves(self, n: int, term: str) -> bool:
+        """Whether page `n`'s key terms can change now that `term` weighs otherwise: it is
+        one of them, or it would now rank among them. A common term's weight changes with
+        every page that gains or loses it, and most of the thousands of pages that hold it
+        keep the same key terms (a save took a second choosing them all again)."""
+        keys = self.keys[n]
+        if any(t == term for _, t in keys):
+            return True
+        if not self.idf.get(term):
+            return False  # weighs nothing: never a key term
+        if len(keys) < self.numterms:
+            return True
+        return (-self.body[n][term] * self.idf[term], term) < keys[-1]
+
     def _strongest(self, term: str) -> list[tuple[float, int]]:
         """(minus the term's share of the page, page) for the pages it weighs most in."""
         shares = [(-self.text[n][term] / self.length[n], n) for n in self.holders.get(term, ())]
@@ -151,11 +174,43 @@ class Relatedness:
         shares = [(-self.text[n][term] / self.length[n], n) for n in holding]
         return heapq.nsmallest(self.fan, [s for s in before if s[1] not in moved] + shares)
 
-    def _score(self, n: int) -> list[int]:
+    def _score(self, n: int) -> list[tuple[int, float]]:
+        """The pages most like page `n`, with their scores, best first."""
         scores: dict[int, float] = defaultdict(float)
         for minus_weight, term in self.keys[n]:
             for share, other in self.strongest[term]:
                 if other != n:
                     scores[other] += minus_weight * share
-        best = heapq.nsmallest(self.limit, scores.items(), key=lambda item: (-item[1], item[0]))
-        return [other for other, _ in best]
+        return self._best(scores.items())
+
+    def _rescore(
+        self, n: int, pages: set[int], held: dict[str, dict[int, float]]
+    ) -> list[tuple[int, float]]:
+        """`_score(n)` once only `pages`' scores changed (their shares in some of its key
+        terms' strongest pages): from its best and their new scores, unless one of its best
+        is among them. A common term's strongest pages change with a save, and the thousands
+        of pages that use it took a second to score again in full."""
+        best = self.result[n]
+        if any(page in pages for page, _ in best):
+            return self._score(n)
+        for _, term in self.keys[n]:
+            if term not in held:
+                held[term] = {page: share for share, page in self.strongest[term]}
+        shares = [held[term] for _, term in self.keys[n]]
+        scores = dict(best)
+        for page in pages - {n}:
+            # Summed in the order `_score` sums them: the very same float.
+            found = [
+                (minus_weight, held[page])
+                for (minus_weight, _), held in zip(self.keys[n], shares, strict=True)
+                if page in held
+            ]
+            if found:
+                total = 0.0
+                for minus_weight, share in found:
+                    total += minus_weight * share
+                scores[page] = total
+        return self._best(scores.items())
+
+    def _best(self, scores) -> list[tuple[int, float]]:
+        return heapq.nsmallest(self.limit, scores, key=lambda item: (-item[1], item[0]))
