@@ -141,10 +141,13 @@ def _phase_dates(dating: Dating, phases: list[PhaseSource], phases_dir: Path) ->
                 undated.append((phase, i, program, found))
             else:
                 out[program.id] = found or m.Dated()
-    files = sorted({phases_dir / f"{p.stem}.yml" for p, _, _, _ in undated})
+    # Each file's path made once: 7,000 programs without dates made and hashed one each.
+    paths = {p.stem: phases_dir / f"{p.stem}.yml" for p in {id(p): p for p, *_ in undated}.values()}
+    files = sorted(set(paths.values()))
     lines = dating.history.line_dates(files) if undated and dating.history.top else {}
+    blame = {stem: lines.get(path, []) for stem, path in paths.items()}
     for phase, i, program, found in undated:
-        blamed = lines.get(phases_dir / f"{phase.stem}.yml", [])
+        blamed = blame[phase.stem]
         first, last = _span(phase.source, i, len(phase.model.programs), len(blamed))  # type: ignore[union-attr]
         known = [d for d in blamed[first:last] if d is not None]
         review = found.review_by if found else None

@@ -13,7 +13,7 @@ from generator.i18n.messages import N_, tr
 from generator.source import model as m
 from generator.source.memo import Kept
 from generator.source.validate.faq import questions
-from generator.source.validate.phases import PhaseSource, raw_programs
+from generator.source.validate.phases import PhaseSource, per_phase, raw_programs
 from generator.source.validate.programs import prerequisites, sessions, written_pages
 from generator.source.yamlfile import Path_, YamlFile
 from generator.text.errors import Problem
@@ -152,19 +152,30 @@ def _tiers_and_languages(
     tiers = [t.id for t in lifecycle.tiers]
     languages = lifecycle.portal.languages
     for phase in phases:
-        if phase.model is None:
-            continue
-        for i, program in enumerate(phase.model.programs):
-            if program.tier not in tiers:
-                yield phase.source.problem(
-                    ("programs", i, "tier"),
-                    tr("unknown tier '{tier}' (known: {known})").format(
-                        tier=program.tier, known=", ".join(tiers)
-                    ),
-                )
-            yield from _offered_in(phase.source, i, program, languages)
-        yield from _languages(phase.source, phase.model, languages)
+        if phase.model is not None:
+            made_from = (tuple(tiers), tuple(languages))
+            check = lambda p=phase: _phase_tiers_and_languages(p, tiers, languages)  # noqa: E731
+            yield from per_phase(_TIERS, phase, made_from, check)
     yield from _languages(src, lifecycle, languages)
+
+
+_TIERS = Kept()  # each phase file's problems with tiers and languages
+
+
+def _phase_tiers_and_languages(
+    phase: PhaseSource, tiers: list[str], languages: list[str]
+) -> Iterator[Problem]:
+    assert phase.model is not None
+    for i, program in enumerate(phase.model.programs):
+        if program.tier not in tiers:
+            yield phase.source.problem(
+                ("programs", i, "tier"),
+                tr("unknown tier '{tier}' (known: {known})").format(
+                    tier=program.tier, known=", ".join(tiers)
+                ),
+            )
+        yield from _offered_in(phase.source, i, program, languages)
+    yield from _languages(phase.source, phase.model, languages)
 
 
 def _offered_in(

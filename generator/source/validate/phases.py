@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
+from generator.i18n.messages import language
 from generator.source import model as m
+from generator.source.memo import Kept
 from generator.source.yamlfile import YamlFile
+from generator.text.errors import Problem
 
 
 @dataclass
@@ -26,6 +29,16 @@ def checked_programs(
     for phase in phases:
         for i, program in enumerate(phase.model.programs if phase.model else []):
             yield phase, i, program
+
+
+def per_phase(
+    kept: Kept, phase: PhaseSource, made_from: tuple, check: Callable[[], Iterable[Problem]]
+) -> list[Problem]:
+    """A check of one phase file alone, kept while the file, what else the check reads
+    (`made_from`) and the language of messages stay the same: a preview save checked the
+    programs of every file again, where one file changed."""
+    key = (phase.source, phase.model, *made_from, language())
+    return kept.get(phase.source.label, key, lambda: list(check()))
 
 
 def raw_programs(phases: list[PhaseSource], key: str) -> Iterator[tuple[PhaseSource, int, Any]]:

@@ -11,7 +11,13 @@ from zoneinfo import ZoneInfo
 
 from generator.i18n.messages import tr
 from generator.source import model as m
-from generator.source.validate.phases import PhaseSource, checked_programs, raw_programs
+from generator.source.memo import Kept
+from generator.source.validate.phases import (
+    PhaseSource,
+    checked_programs,
+    per_phase,
+    raw_programs,
+)
 from generator.source.yamlfile import Path_, YamlFile
 from generator.text.errors import Problem
 
@@ -84,10 +90,18 @@ def sessions(phases: list[PhaseSource], zone: ZoneInfo) -> Iterator[Problem]:
     """Repeats that end before they start or never end, and the same instant in the same
     language twice, however its offset is written or whichever repeat gives it: the two
     would share a calendar UID, and subscribers would see one of them vanish."""
-    for phase, i, program in checked_programs(phases):
+    for phase in phases:
+        yield from per_phase(_SESSIONS, phase, (zone.key,), lambda p=phase: _sessions(p, zone))
+
+
+def _sessions(phase: PhaseSource, zone: ZoneInfo) -> Iterator[Problem]:
+    for _, i, program in checked_programs([phase]):
         if program.scheduled:
             held = program.sessions  # type: ignore[attr-defined]
             yield from _program_sessions(phase.source, i, held, zone)
+
+
+_SESSIONS = Kept()  # each phase file's problems with its sessions
 
 
 def _program_sessions(
