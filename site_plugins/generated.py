@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import Files, InclusionLevel
 
 from generator.site.pages import SiteFile, collisions
 from generator.source.model import Portal
@@ -33,11 +33,14 @@ def add_generated(
 ) -> None:
     """The generated files, each editable at the YAML it came from; guides out of the
     global nav."""
+    edit: dict[str, str] = {}  # each phase file as the edit button names it
     for item in generated:
         inclusion = InclusionLevel.UNDEFINED if item.in_nav else NOT_IN_NAV
         file = Tracked.generated(config, item.src, content=item.content, inclusion=inclusion)
         if item.source is not None:
-            file = _editable(file, root / item.source, config)
+            if item.source not in edit:
+                edit[item.source] = _edit_uri(root / item.source, config)
+            file.edit_uri = edit[item.source]  # the YAML it came from, not a generated file
         files.append(file)
     # Guides too are reached from their phase, never from the global nav: say so, or
     # MkDocs lists every one of them as "not included in the nav" on each build.
@@ -47,7 +50,6 @@ def add_generated(
             guide.inclusion = NOT_IN_NAV
 
 
-def _editable(file: File, source: Path, config: MkDocsConfig) -> File:
-    """Point the page's edit button at the YAML it came from, not at a generated file."""
-    file.edit_uri = os.path.relpath(source, config.docs_dir).replace(os.sep, "/")
-    return file
+def _edit_uri(source: Path, config: MkDocsConfig) -> str:
+    """Where the page's edit button leads: the YAML it came from, from docs_dir."""
+    return os.path.relpath(source, config.docs_dir).replace(os.sep, "/")

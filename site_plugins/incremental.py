@@ -5,8 +5,7 @@ every other page with the old navigation. Here each page has a key: the Markdown
 of, the related content it shows and whatever every page shows (mkdocs.yml, the nav, the
 theme's overrides). A preview rebuild is a dirty MkDocs build in which a page counts as
 modified when its key changed since the last good build. What a dirty build cannot know is
-done here too: outputs of files that are gone are removed, and Material's search index,
-which holds only the pages rebuilt, gets the others' entries back from the last build.
+done here too: outputs of files that are gone are removed.
 
 A build that fails after it began writing leaves some pages newer than their keys: the next
 one rebuilds everything.
@@ -21,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from mkdocs.config.defaults import MkDocsConfig
-from mkdocs.structure.files import File, Files, InclusionLevel
+from mkdocs.structure.files import File, Files
 
 from generator.search.related import Relatedness
 from generator.source.memo import Memo, digest
@@ -54,9 +53,6 @@ class Tree:
 
     keys: dict[str, tuple] = field(default_factory=dict)  # page source → its inputs
     dests: set[str] = field(default_factory=set)  # every file it wrote
-    search: dict[str, list[dict]] = field(default_factory=dict)  # page URL → its entries
-    order: list[str] = field(default_factory=list)  # page URLs as MkDocs builds them
-    built: set[str] = field(default_factory=set)  # the URLs this build rendered again
 
 
 class Superseded(Exception):
@@ -108,9 +104,12 @@ class Incremental:
         old = previous.keys if previous else {}
         for file in files:
             changed = keys.get(file.src_uri) != old.get(file.src_uri) or previous is None
+            page = file.is_documentation_page()
+            self.rebuilt += changed and page
+            self.total += page
             if isinstance(file, Tracked):
                 file.changed = changed
-            elif changed and file.is_documentation_page() and os.path.isfile(file.abs_dest_path):
+            elif changed and page and os.path.isfile(file.abs_dest_path):
                 os.utime(file.abs_dest_path, (0, 0))  # older than its source: rebuilt
         self.pending[lang] = Tree(keys=keys)
 
@@ -126,34 +125,15 @@ class Incremental:
         self.writing = True
         tree = self.pending[lang]
         tree.dests = {f.abs_dest_path for f in files}
-        pages = files.documentation_pages(inclusion=InclusionLevel.is_in_serve)
-        tree.order = [_location(f.url) for f in pages]
-        tree.built = {_location(f.url) for f in pages if f.is_modified()}
-        self.rebuilt += len(tree.built)
-        self.total += len(tree.order)
         previous = self.trees.get(lang)
         if self.active and previous is not None:
             for path in sorted(previous.dests - tree.dests):
                 _remove(Path(path), site_dir)
 
-    def finish(self, docs: list[dict], lang: str) -> list[dict]:
-        """Material's search entries with those of the pages not rebuilt put back, in build
-        order; this tree is then kept as the last good one."""
-        tree = self.pending.pop(lang)
-        fresh: dict[str, list[dict]] = {}
-        for entry in docs:
-            fresh.setdefault(entry["location"].split("#", 1)[0], []).append(entry)
-        previous = self.trees.get(lang)
-        for url in tree.order:
-            if url in tree.built or previous is None:
-                tree.search[url] = fresh.get(url, [])
-            else:
-                tree.search[url] = previous.search.get(url, [])
-        self.trees[lang] = tree
+    def finish(self, lang: str) -> None:
+        """This tree is written: it is kept as the last good one."""
+        self.trees[lang] = self.pending.pop(lang)
         self.writing = False  # this tree is written and kept; the next one has not begun
-        if not self.active:
-            return docs
-        return [entry for url in tree.order for entry in tree.search[url]]
 
     def failed(self) -> None:
         """After a failure the outputs may be newer than the keys: forget the keys."""
@@ -198,13 +178,6 @@ class QuietDirty(logging.Filter):
         return not record.getMessage().startswith(
             ("A 'dirty' build is being performed", "The directory contains stale files")
         )
-
-
-def _location(url: str) -> str:
-    """A page's URL as Material's search entries spell it: MkDocs' `Page.url`, in which the
-    start page's `./` is the empty string (the file's own URL would never match its
-    entries, and the start page and its sections would drop out of the index)."""
-    return "" if url in (".", "./") else url
 
 
 def _remove(path: Path, site_dir: Path) -> None:

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Hashable
 from datetime import datetime
 from pathlib import Path
 
@@ -273,7 +274,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         with reported():
             searchable = search.start(config, lang, others, preview is not None, self.portal)
         if preview is not None:
-            preview.finish([], lang)
+            preview.finish(lang)
         # -- end of the browser search
         if self.twin or self.portal is None:
             with reported():
@@ -378,7 +379,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             head = [head_inputs(src)]
             return [*head, keep.inputs.base, *listed] if listed else head
 
-        def head_inputs(src: str) -> str:
+        def head_inputs(src: str) -> Hashable:
             """What the page's head is made of (generator/site/head.py reads the lifecycle,
             the phase's heading and the program, whose digest knows which sessions are
             over): keyed, not made, which took a tenth of a rebuild."""

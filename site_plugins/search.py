@@ -66,7 +66,7 @@ def start(
     _material_uses_pagefind(site_dir)
     known = facts.of(portal, lang, config.use_directory_urls) if portal else None
     if preview:
-        BACKGROUND.request(site_dir, lang, skip, known)
+        BACKGROUND.request(site_dir, lang, skip, known, tuple(site_dir / s for s in skip))
         return lambda: None
     failure: list[BaseException] = []
 

@@ -181,12 +181,23 @@ class Background:
         self._lock = threading.Lock()
         self._wanted: dict[Path, tuple[str, tuple[str, ...], SearchFacts | None]] = {}
         self._running: set[Path] = set()
+        self._coming: set[Path] = set()  # trees a build will ask for once they are written
         self.failure: str | None = None
 
     def request(
-        self, tree: Path, lang: str, skip: tuple[str, ...] = (), facts: SearchFacts | None = None
+        self,
+        tree: Path,
+        lang: str,
+        skip: tuple[str, ...] = (),
+        facts: SearchFacts | None = None,
+        coming: tuple[Path, ...] = (),
     ) -> None:
+        """Index `tree` (once more, if it is being indexed); `coming` are the trees this
+        build writes next (its other languages): until they are asked for and indexed too,
+        the search is not up to date, whichever tree is done first."""
         with self._lock:
+            self._coming.discard(tree)
+            self._coming.update(coming)
             self._wanted[tree] = (lang, skip, facts)
             if tree in self._running:
                 return
@@ -198,7 +209,7 @@ class Background:
             with self._lock:
                 if tree not in self._wanted:
                     self._running.discard(tree)
-                    idle = not self._running and not self._wanted
+                    idle = not self._running and not self._wanted and not self._coming
                     break
                 lang, skip, facts = self._wanted.pop(tree)
             try:
