@@ -318,6 +318,47 @@ def test_what_is_dated_is_made_again_when_the_clock_moves(minimal: Path) -> None
         memo.sweep()
 
 
+def test_programs_swapped_reorder_their_sessions_at_the_same_moment(minimal: Path) -> None:
+    """Two ATX with a session at the same moment, listed the other way round in their file:
+    the feeds, the schedule and catalog.json list the two in the new order, as a fresh
+    build does (the preview keeps each program's entries, and nothing of either changed)."""
+    start = minimal / "phases" / "start.yml"
+    text = start.read_text(encoding="utf-8")
+    second = """  - id: atx-second
+    kind: atx
+    title: {ja: 同じ時刻の回, en: At the same time}
+    tier: free
+    level: beginner
+    duration_minutes: 60
+    recording: https://example.com/rec/second
+    sessions:
+      - starts: 2026-12-03T01:00:00+00:00
+        language: ja
+"""
+    first_atx = text[text.index("  - id: atx-start") : text.index("  - id: acc-start")]
+    memo, url = Memo(), "https://example.com/"
+    now = datetime.fromisoformat("2026-06-01T00:00").replace(tzinfo=UTC)
+    for order in ((first_atx, second), (second, first_atx)):
+        start.write_text(text.replace(first_atx, "".join(order)), encoding="utf-8")
+        portal = load_portal(minimal / "phases", minimal / "content", now=now)
+        renderer = Renderer(portal, lang="ja")
+        keep = keeper(portal, renderer, url, True, memo)
+        made = site_files(portal, renderer, site_url=url, directory_urls=True, keep=keep)
+        kept = {f.src: f.content for f in made}
+        fresh = {
+            f.src: f.content
+            for f in site_files(
+                portal, Renderer(portal, lang="ja"), site_url=url, directory_urls=True
+            )
+        }
+        assert [src for src in fresh if kept[src] != fresh[src]] == []
+        feed = kept["schedule.ics"].decode()
+        ids = ["atx-start", "atx-second"] if order[0] == first_atx else ["atx-second", "atx-start"]
+        at = [feed.index(f"UID:{program}-20261203T0100Z-ja@") for program in ids]
+        assert at == sorted(at), "the sessions at the same moment in the programs' new order"
+        memo.sweep()
+
+
 def test_a_save_shows_the_first_language_and_then_the_others_never_stale(
     tmp_path: Path,
 ) -> None:

@@ -89,6 +89,7 @@ def feed_files(
     scheduled: dict[str, list[Scheduled]] = {}
     for item in every:
         scheduled.setdefault(item.program.id, []).append(item)
+    order = {p.id: n for n, (_, p) in enumerate(portal.programs()) if p.id in scheduled}
 
     def own(items: list[Scheduled]) -> dict[str, tuple[bytes, bytes]]:
         """A program's events, and the feed of each session, by UID."""
@@ -102,8 +103,9 @@ def feed_files(
     }
 
     def calendar(items: list[Scheduled], name: str, phase: str | None = None) -> bytes:
-        # The programs say which sessions, in which order (their digests hold the sessions).
-        programs = list(dict.fromkeys(i.program.id for i in items))
+        # Its programs in lifecycle order say which sessions, in which order: their digests
+        # hold the sessions, and sessions at the same moment follow their programs' order.
+        programs = sorted({i.program.id for i in items}, key=order.__getitem__)
         made = lambda: _calendar(  # noqa: E731
             portal,
             name,
