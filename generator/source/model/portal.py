@@ -121,9 +121,15 @@ class Portal:
 
     def touch(self, tier_id: str) -> list[str]:
         """The touch models of everything `tier_id` includes, from tech to high."""
+        if "lowest tier by touch" not in self.derived:  # once per portal, not per tier
+            lowest: dict[str, int] = {}
+            for _, p in self.programs():
+                rank = self.rank(p.tier)
+                lowest[p.touch] = min(rank, lowest.get(p.touch, rank))
+            self.derived["lowest tier by touch"] = lowest
+        lowest = self.derived["lowest tier by touch"]  # type: ignore[assignment]
         rank = self.rank(tier_id)
-        found = {p.touch for _, p in self.programs() if self.rank(p.tier) <= rank}
-        return [t for t in TOUCHES if t in found]
+        return [t for t in TOUCHES if t in lowest and lowest[t] <= rank]
 
     def phase_view(self, phase_id: str) -> PhaseView | None:
         return next((v for v in self.phases if v.phase.id == phase_id), None)
