@@ -38,8 +38,12 @@ class Scheduled:
     session: m.Session
 
     @functools.cached_property
+    def key(self) -> str:  # asked for in every language's feeds, pages and data
+        return session_key(self.session)
+
+    @functools.cached_property
     def uid(self) -> str:  # asked for some ten times per session and build
-        return f"{self.program.id}-{session_key(self.session)}@phasebook"
+        return f"{self.program.id}-{self.key}@phasebook"
 
 
 def session_key(session: m.Session) -> str:
@@ -48,7 +52,11 @@ def session_key(session: m.Session) -> str:
 
 
 def ics_path(program_id: str, session: m.Session) -> str:
-    return f"programs/{program_id}/{session_key(session)}.ics"
+    return _ics(program_id, session_key(session))
+
+
+def _ics(program_id: str, key: str) -> str:
+    return f"programs/{program_id}/{key}.ics"
 
 
 def phase_feed(phase_id: str) -> str:
@@ -64,7 +72,9 @@ def sessions(portal: m.Portal) -> list[Scheduled]:
             if program.scheduled
             for session in program.sessions  # type: ignore[attr-defined]
         ]
-        portal.derived["sessions"] = sorted(found, key=lambda s: s.session.starts)
+        # By the instant in UTC: datetimes in one zone compare without asking each zone its
+        # offset, which took a tenth of a second for 12,000 sessions.
+        portal.derived["sessions"] = sorted(found, key=lambda s: s.session.starts.astimezone(UTC))
     return list(portal.derived["sessions"])  # type: ignore[call-overload]
 
 
@@ -122,7 +132,7 @@ def feed_files(
         yield phase_feed(view.phase.id), calendar(items, f"{name} – {phase}", view.phase.id)
     for item in every:
         feed = written[item.program.id][item.uid][1]
-        yield ics_path(item.program.id, item.session), feed.replace(_MARK, stamp)
+        yield _ics(item.program.id, item.key), feed.replace(_MARK, stamp)
 
 
 def _calendar(portal: m.Portal, name: str, timezone: list[bytes], events: list[bytes]) -> bytes:
