@@ -154,26 +154,33 @@ class Inputs:
             derived["program extras"] = {p.id: self._extra(p) for _, p in self.portal.programs()}
         if name not in derived:
             extras: dict = derived["program extras"]  # type: ignore[assignment]
+            languages = {*self.portal.info.languages, m.ANY_LANGUAGE}
+            said = (self.portal.language, tuple(sorted(languages)))  # how texts are shown
             derived[name] = {
-                p.id: self._digest(v.phase.id, p, extras[p.id], lang)
+                p.id: self._digest(v.phase.id, p, extras[p.id], lang, said)
                 for v, p in self.portal.programs()
             }
         return derived[name]  # type: ignore[return-value]
 
-    def _digest(self, phase: str, program: m.ProgramBase, extra: object, lang: str | None) -> str:
-        first, languages = self.portal.language, {*self.portal.info.languages, m.ANY_LANGUAGE}
-
+    def _digest(
+        self,
+        phase: str,
+        program: m.ProgramBase,
+        extra: object,
+        lang: str | None,
+        said: tuple[str, tuple[str, ...]],
+    ) -> str:
         def made() -> str:
             text = _json(program)
             if lang is None:
                 return digest(phase, text, extra)
+            first, languages = said[0], set(said[1])
             shown = lambda v: in_language(v, lang, first, languages)  # noqa: E731
             return digest(phase, shown(json.loads(text)), shown(extra))
 
         if self.memo is None:
             return made()
-        made_from = (program, phase, extra, first, tuple(sorted(languages)))
-        return _DIGESTS.get((program.id, lang), made_from, made)
+        return _DIGESTS.get((program.id, lang), (program, phase, extra, said), made)
 
     def _extra(self, program: m.ProgramBase) -> object:
         """What a program's digest needs beyond its own fields: which sessions are over (the
