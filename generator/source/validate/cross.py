@@ -115,21 +115,22 @@ def _unique(src: YamlFile, key: str, ids: list[str], what: str) -> Iterator[Prob
 
 
 def _program_ids(phases: list[PhaseSource]) -> Iterator[Problem]:
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[YamlFile, Path_]] = {}  # where each id is first, located if twice
     for phase, i, program_id in raw_programs(phases, "id"):
         at = ("programs", i, "id")
         if not isinstance(program_id, str):
             continue
         if program_id in seen:
+            src, first = seen[program_id]
+            line, column = src.position(first)
             yield phase.source.problem(
                 at,
                 tr("duplicate program id '{id}' (first at {first})").format(
-                    id=program_id, first=seen[program_id]
+                    id=program_id, first=f"{src.label}:{line}:{column}"
                 ),
             )
             continue
-        line, column = phase.source.position(at)
-        seen[program_id] = f"{phase.source.label}:{line}:{column}"
+        seen[program_id] = (phase.source, at)
 
 
 def _free_before_paid(src: YamlFile, tiers: list[m.Tier]) -> Iterator[Problem]:
