@@ -201,9 +201,9 @@ class Relatedness:
         for page in pages - {n}:
             # Summed in the order `_score` sums them: the very same float.
             found = [
-                (minus_weight, held[page])
-                for (minus_weight, _), held in zip(self.keys[n], shares, strict=True)
-                if page in held
+                (minus_weight, share_of[page])
+                for (minus_weight, _), share_of in zip(self.keys[n], shares, strict=True)
+                if page in share_of
             ]
             if found:
                 total = 0.0
