@@ -78,6 +78,17 @@ def sessions(portal: m.Portal) -> list[Scheduled]:
     return list(portal.derived["sessions"])  # type: ignore[call-overload]
 
 
+def by_program(portal: m.Portal) -> dict[str, list[Scheduled]]:
+    """`sessions(portal)` by program id, each program's in start order (the feeds and
+    catalog.json keep a program's together)."""
+    if "sessions by program" not in portal.derived:
+        found: dict[str, list[Scheduled]] = {}
+        for item in sessions(portal):
+            found.setdefault(item.program.id, []).append(item)
+        portal.derived["sessions by program"] = found
+    return portal.derived["sessions by program"]  # type: ignore[return-value]
+
+
 def feed_files(
     portal: m.Portal,
     site_url: str | None,
@@ -96,9 +107,7 @@ def feed_files(
     stamp = f"\r\nDTSTAMP:{portal.now.astimezone(UTC):%Y%m%dT%H%M%SZ}\r\n".encode()
     link = Links(site_url, directory_urls)
     timezone = _vtimezone(portal.info.timezone).to_ical()
-    scheduled: dict[str, list[Scheduled]] = {}
-    for item in every:
-        scheduled.setdefault(item.program.id, []).append(item)
+    scheduled = by_program(portal)
     order = {p.id: n for n, (_, p) in enumerate(portal.programs()) if p.id in scheduled}
 
     def own(items: list[Scheduled]) -> dict[str, tuple[bytes, bytes]]:

@@ -247,15 +247,12 @@ def catalog_json(
     sessions are written on their own and set into the rest: the preview keeps them while
     their program stays the same (`keep`), and at 10,000 programs writing the whole file
     again took a third of a second of each save. The same bytes as the whole Catalog
-    written at once (tests/test_api.py)."""
+    written at once (tests/test_views.py)."""
     url = _urls(site_url, directory_urls)
     programs = [
         keep(lambda v=v, p=p: _entry(_program(portal, v, p, url)), "catalog", [p.id], v.phase.id)
         for v, p in portal.programs()
     ]
-    scheduled: dict[str, list[calendar.Scheduled]] = {}
-    for item in calendar.sessions(portal):
-        scheduled.setdefault(item.program.id, []).append(item)
     written = {
         program: keep(
             lambda items=items: {i.uid: _entry(_session(portal, i, site_url)) for i in items},
@@ -263,7 +260,7 @@ def catalog_json(
             [program],
             items[0].view.phase.id,
         )
-        for program, items in scheduled.items()
+        for program, items in calendar.by_program(portal).items()
     }
     sessions = [written[item.program.id][item.uid] for item in calendar.sessions(portal)]
     data = _frame(portal, site_url, directory_urls).model_dump_json(indent=1).encode()

@@ -142,7 +142,7 @@ def _phase_dates(dating: Dating, phases: list[PhaseSource], phases_dir: Path) ->
             else:
                 out[program.id] = found or m.Dated()
     # Each file's path made once: 7,000 programs without dates made and hashed one each.
-    paths = {p.stem: phases_dir / f"{p.stem}.yml" for p in {id(p): p for p, *_ in undated}.values()}
+    paths = {stem: phases_dir / f"{stem}.yml" for stem in {p.stem for p, *_ in undated}}
     files = sorted(set(paths.values()))
     lines = dating.history.line_dates(files) if undated and dating.history.top else {}
     blame = {stem: lines.get(path, []) for stem, path in paths.items()}

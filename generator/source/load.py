@@ -117,16 +117,15 @@ def _labels(root: Path) -> Callable[[Path], str]:
     prefix = base.rstrip("/") + "/"
     folders: dict[str, str | None] = {}  # a folder → its name under the root, if it is
 
+    def under_root(folder: str) -> str | None:
+        if folder == base:
+            return ""
+        return folder.removeprefix(prefix) if folder.startswith(prefix) else None
+
     def label(path: Path) -> str:
         parent, name = os.path.split(os.fspath(path))
         if parent not in folders:
-            folder = os.path.realpath(parent or ".")
-            inside = folder == base or folder.startswith(prefix)
-            folders[parent] = (
-                folder.removeprefix(prefix)
-                if inside and folder != base
-                else ("" if inside else None)
-            )
+            folders[parent] = under_root(os.path.realpath(parent or "."))
         folder = folders[parent]
         if folder is None:
             return path.as_posix()

@@ -62,7 +62,11 @@ class Memo:
             try:
                 value = make()
             finally:
-                self.parts[key] = self.making.pop()
+                parts = self.making.pop()
+                if parts:  # most results are made of nothing kept on its own
+                    self.parts[key] = parts
+                else:
+                    self.parts.pop(key, None)
         self.used[key] = value
         return value  # type: ignore[return-value]
 

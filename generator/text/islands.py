@@ -60,7 +60,8 @@ def set_aside(markdown: str) -> tuple[str, Aside]:
 def _block(text: str, start: int, end: int) -> bool:
     """Whether the table is a block of raw HTML: on lines of its own, after a blank line and
     wrapper elements' opening tags only. Inline, Markdown would read the text in its cells."""
-    lead = text[text.rfind("\n\n", 0, start) + 2 if "\n\n" in text[:start] else 0 : start]
+    blank = text.rfind("\n\n", 0, start)
+    lead = text[blank + 2 if blank >= 0 else 0 : start]
     return bool(_LEAD.fullmatch(lead)) and bool(_TAIL.match(text, end))
 
 

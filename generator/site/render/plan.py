@@ -77,15 +77,11 @@ def _script_json(r: RendererBase, data: dict) -> Markup:
     written per phase and kept by the preview while the phase's programs stay the same."""
     split = ("phases", "programs")
     rest = _safe(_json({k: v for k, v in data.items() if k not in split}))
-    parts = [
-        r.keep(
-            lambda v=v: _phase_json(data, v.phase.id, [p.id for p in v.phase.programs]),
-            f"plan json {r.lang}",
-            [p.id for p in v.phase.programs],
-            v.phase.id,
-        )
-        for v in r.portal.phases
-    ]
+
+    def phase_part(phase: str, ids: list[str]) -> tuple[str, str]:
+        return r.keep(lambda: _phase_json(data, phase, ids), f"plan json {r.lang}", ids, phase)
+
+    parts = [phase_part(v.phase.id, [p.id for p in v.phase.programs]) for v in r.portal.phases]
     phases, programs = (",".join(part[n] for part in parts if part[n]) for n in (0, 1))
     return Markup(f'{rest[:-1]},"phases":{{{phases}}},"programs":{{{programs}}}}}')
 

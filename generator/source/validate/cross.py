@@ -152,9 +152,9 @@ def _tiers_and_languages(
 ) -> Iterator[Problem]:
     tiers = [t.id for t in lifecycle.tiers]
     languages = lifecycle.portal.languages
+    made_from = (tuple(tiers), tuple(languages))
     for phase in phases:
         if phase.model is not None:
-            made_from = (tuple(tiers), tuple(languages))
             check = lambda p=phase: _phase_tiers_and_languages(p, tiers, languages)  # noqa: E731
             yield from per_phase(_TIERS, phase, made_from, check)
     yield from _languages(src, lifecycle, languages)
