@@ -9,6 +9,7 @@ from generator.text import islands
 from generator.text.links import FastLinks
 
 EXTENSIONS = ["abbr", "admonition", "attr_list", "def_list", "md_in_html", "tables", "toc"]
+EXTENSIONS += ["pymdownx.superfences"]  # as mkdocs.yml has it: fences are code
 ROW = '<tr data-x="1"><td><a href="../p/">題名 &amp; *not em*</a></td><td>[x](y.md)</td></tr>\n'
 
 
@@ -44,6 +45,15 @@ CASES = [
     f"<div markdown>\n\n**a**\n\n</DIV>\n\n<table>\n{ROW}</table>\n",  # closed in capitals
     f"<div markdown>\n\n<table>\n{ROW}</table>\n",  # never closed: all of it is inside
     "<ul>\n<li>a</li>\n</ul>\n<ul>\n<li>b</li>\n</ul>\n\n<ol>\n<li>c</li>\n</ol>\n",
+    # /plan/'s data and its script, one right after the other; a script inline.
+    '<p>x</p>\n\n<script type="application/json" id="d">{"a":"&#60;ul&#62; **b**"}</script>\n'
+    '<script src="../s.js"></script>\n\n本文 <script>x</script> **後**\n',
+    # In fenced code (an FAQ answer may show HTML): text to show, never set aside.
+    f"```html\n\n<ul>\n<li>x</li>\n</ul>\n\n<table>{ROW}</table>\n```\n\n<ul>\n<li>y</li>\n</ul>\n",
+    "- a\n\n    ~~~~\n\n    <ul><li>in</li></ul>\n    ~~~python\n\n"
+    "<table><tr><td>t</td></tr></table>\n",
+    "````md\n```\n\n<ul>\n<li>x</li>\n</ul>\n```\n````\n\n<ol>\n<li>after</li>\n</ol>\n",
+    "```\n\n<script>never closed</script>\n",
 ]
 
 
@@ -65,3 +75,8 @@ def test_only_tables_without_markdown_in_them_are_set_aside() -> None:
     assert islands.set_aside(CASES[15])[1][1] == []  # inline, or never closed
     assert len(islands.set_aside(CASES[16])[1][1]) == 1  # after an element closed in capitals
     assert islands.set_aside(CASES[17])[1][1] == []
+    assert len(islands.set_aside(CASES[19])[1][1]) == 1  # the data (no blank line before the next)
+    assert len(islands.set_aside(CASES[20])[1][1]) == 1  # the list after the fence only
+    assert islands.set_aside(CASES[21])[1][1] == []  # still fenced: "~~~python" opens, not closes
+    assert len(islands.set_aside(CASES[22])[1][1]) == 1  # the list after the outer fence
+    assert islands.set_aside(CASES[23])[1][1] == []  # a fence never closed runs to the end

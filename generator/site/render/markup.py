@@ -19,7 +19,9 @@ _ESCAPES = {ord(c): f"&#{ord(c)};" for c in "&<>\"'\\`*_{}[]()#+-.!|~^=$"}
 _ESCAPES[ord("\n")] = " "
 # What YAML cannot hold even in a double-quoted string, written as its escape instead.
 _NOT_YAML = re.compile("[^\t\n\r\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_SOFT_BREAK = re.compile(rf"(?<=[{WIDE}])\n[ \t]*(?=[{WIDE}])")
+# Looked for from the line break, then behind it: a pattern that began with the look behind
+# tried it at every character (47 ms of /plan/'s 4 MB at 10,000 programs, now 1.5 ms).
+_SOFT_BREAK = re.compile(rf"\n(?<=[{WIDE}]\n)[ \t]*(?=[{WIDE}])")
 _FENCE = re.compile(r"^[ \t]*(```|~~~)", re.MULTILINE)
 
 
