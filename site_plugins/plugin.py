@@ -161,8 +161,10 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 if self.preview is None:
                     self.twins.start(config, self.portal, self.site_url)
         translate_files(files, config, self.lang, self.portal.info.languages)
-        add_generated(files, generated, config, self.portal, self.root)
+        kept = self.preview.files.get(self.lang) if self.preview else None
+        made = add_generated(files, generated, config, self.portal, self.root, kept)
         if self.preview is not None:
+            self.preview.files[self.lang] = made
             with reported():
                 keys = self._keys(files, config, generated, keep)
             self.preview.mark(files, self.lang, keys)
@@ -175,7 +177,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             self.guard.check()
         self._go_on()
         if self.preview is not None:
-            self.preview.written(files, self.lang, Path(config.site_dir))
+            site_dir = Path(config.site_dir)
+            self.preview.written(files, self.lang, site_dir, config.use_directory_urls)
 
     def on_page_markdown(
         self, markdown: str, *, page: Page, config: MkDocsConfig, files: Files
@@ -365,7 +368,9 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             """What the page's Markdown is made of (renderer.page_markdown): its text, the
             notice of a page shown untranslated, and a guide's phase heading and program.
             Making it would cost a template render for every guide on every save."""
-            text = read_text(Path(file.abs_src_path or ""), file.src_uri)
+            text = portal.pages.get(file.src_uri)  # as the load read it
+            if text is None:
+                text = read_text(Path(file.abs_src_path or ""), file.src_uri)
             untranslated = self.twin and file.generated_by is None
             found = portal.guides.get(file.src_uri)
             guide = (inputs.header[found[0].phase.id], inputs.program[found[1].id]) if found else ()

@@ -14,7 +14,7 @@ from pathlib import Path
 from generator.i18n.words import W_, gettext
 from generator.source import model as m
 from generator.source.memo import Kept
-from generator.source.sourcefiles import SourceProblem, read_source
+from generator.source.sourcefiles import page_text
 from generator.source.urls import (
     PLANS,
     language_prefix,
@@ -81,9 +81,8 @@ def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) 
         pages = []
         if program.written:
             pages = [program.page, *(translation_src(program.page, g) for g in langs[1:])]
-        texts = tuple(
-            (p, _markdown_text(content_dir / p)) for p in pages if (content_dir / p).is_file()
-        )
+        found = ((p, page_text(portal.pages, content_dir, p)) for p in pages)
+        texts = tuple((p, _page_words(text)) for p, text in found if text is not None)
         # What the document shows of its phase and stage, not them: an edited phase file
         # makes new ones, compared in full against each of its programs' last.
         phase = (view.phase.id, view.phase.name, view.stage.id)
@@ -207,15 +206,6 @@ def _doc(
         "level": "",
         "language": "",
     }
-
-
-def _markdown_text(path: Path) -> str:
-    """A guide's words without Markdown syntax or its front matter."""
-    try:
-        text = read_source(path, path.name).decode("utf-8", errors="replace")
-    except SourceProblem:
-        return ""  # the load names what is wrong with the file itself
-    return _page_words(text)
 
 
 @functools.lru_cache(maxsize=1 << 14)

@@ -23,7 +23,7 @@ from generator.i18n.messages import language, tr
 from generator.source import model as m
 from generator.source.history import History, history
 from generator.source.memo import Kept
-from generator.source.sourcefiles import SourceProblem, read_text
+from generator.source.sourcefiles import page_text
 from generator.source.urls import translation_src
 from generator.source.validate import PhaseSource
 from generator.source.yamlfile import parse_yaml
@@ -110,20 +110,21 @@ class Dating:
 def portal_dates(
     phases: list[PhaseSource],
     lifecycle: m.Lifecycle,
-    content_dir: Path,
+    content: tuple[Path, dict[str, str]],
     now: datetime,
     phases_dir: Path,
     label: Callable[[Path], str],
 ) -> tuple[dict[str, m.Dated], list[Problem], str | None]:
     """Every program's dates by id, the problems with what is written, and the notice
-    saying why git could not date the items that write none."""
+    saying why git could not date the items that write none. `content` is the content
+    folder and the text of its pages as the load read them (check_tree)."""
     dating = Dating(lifecycle, now, phases_dir)
     dates = _phase_dates(dating, phases, phases_dir)
     for phase in phases:
         for program in phase.model.programs if phase.model else []:
             if program.written:
                 dates[program.id] = _guide_dates(
-                    dating, content_dir, program.page, dates.get(program.id), label
+                    dating, content, program.page, dates.get(program.id), label
                 )
     return dates, dating.problems, dating.notice
 
@@ -192,22 +193,26 @@ def _span(src, index: int, count: int, length: int) -> tuple[int, int]:
 
 
 def _guide_dates(
-    dating: Dating, content_dir: Path, page: str, entry: m.Dated | None, label
+    dating: Dating, content: tuple[Path, dict[str, str]], page: str, entry: m.Dated | None, label
 ) -> m.Dated:
     """A guide: its front matter's dates, else its entry's in the phase file, else its
     file's history; each translation by its own front matter or history."""
+    content_dir = content[0]
     path = content_dir / page
-    own = _front_matter_dates(dating, path, label(path))
+    own = _front_matter_dates(dating, page_text(content[1], content_dir, page), label(path))
     if own is None or own.changed is None:
         review = own.review_by if own else None
         base = entry if entry and entry.changed else _git_file(dating, path)
         own = m.Dated(base.published, base.updated, review or (entry and entry.review_by))
     translations = {}
     for lang in dating.languages[1:]:
-        other = content_dir / translation_src(page, lang)
-        if other.is_file():
-            found = _front_matter_dates(dating, other, label(other))
-            translations[lang] = found if found and found.changed else _git_file(dating, other)
+        other = translation_src(page, lang)
+        text = page_text(content[1], content_dir, other)
+        if text is not None:
+            found = _front_matter_dates(dating, text, label(content_dir / other))
+            if not (found and found.changed):
+                found = _git_file(dating, content_dir / other)
+            translations[lang] = found
     return m.Dated(own.published, own.updated, own.review_by, own.written, translations)
 
 
@@ -218,13 +223,9 @@ def _git_file(dating: Dating, path: Path) -> m.Dated:
     return m.Dated(*found) if found else m.Dated()
 
 
-def _front_matter_dates(dating: Dating, path: Path, name: str) -> m.Dated | None:
+def _front_matter_dates(dating: Dating, text: str | None, name: str) -> m.Dated | None:
     """The dates a Markdown page's front matter writes, located in the page."""
-    try:
-        text = read_text(path, name)
-    except SourceProblem:
-        return None  # the load names what is wrong with the file itself
-    block = _FRONT.match(text)
+    block = _FRONT.match(text) if text is not None else None
     if not block:
         return None
     src = parse_yaml(block.group(1), name)

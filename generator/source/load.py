@@ -87,13 +87,13 @@ def load_portal(
     dates, notice = {}, None
     if lifecycle is not None and not problems:
         dates, date_problems, notice = portal_dates(
-            phases, lifecycle, content_dir, now, phases_dir, label
+            phases, lifecycle, (content_dir, pages), now, phases_dir, label
         )
         problems += date_problems
     if problems or lifecycle is None:
         raise ContentError(problems)
     portal = _assemble(lifecycle, phases, content_dir, pages, now)
-    return dataclasses.replace(portal, plans=plans, dates=dates, dates_notice=notice)
+    return dataclasses.replace(portal, plans=plans, dates=dates, dates_notice=notice, pages=pages)
 
 
 def _read_plans(
@@ -168,7 +168,7 @@ def _assemble(
     lifecycle: m.Lifecycle,
     phases: list[PhaseSource],
     content_dir: Path,
-    pages: dict[Path, str],
+    pages: dict[str, str],
     now: datetime,
 ) -> m.Portal:
     zone = ZoneInfo(lifecycle.portal.timezone)
@@ -214,16 +214,16 @@ def _with_occurrences(phase: m.PhaseFile, zone: ZoneInfo) -> m.PhaseFile:
 
 
 def _guide_titles(
-    content_dir: Path, page: str, pages: dict[Path, str], lifecycle: m.Lifecycle
+    content_dir: Path, page: str, pages: dict[str, str], lifecycle: m.Lifecycle
 ) -> dict[str, str]:
     """A guide's title as written (else its file name), and in each language it is
     translated into (x.en.md); a translation without a title keeps the original's."""
     path = content_dir / page
     # check_tree has read every page, but those in dot folders, which MkDocs skips.
-    text = pages[path] if path in pages else read_text(path, path.name)
+    text = pages[page] if page in pages else read_text(path, path.name)
     titles = {m.ANY_LANGUAGE: _written_title(text) or path.stem}
     for lang in lifecycle.portal.languages[1:]:
-        translation = content_dir / translation_src(page, lang)
+        translation = translation_src(page, lang)
         found = _written_title(pages[translation]) if translation in pages else None
         if found:
             titles[lang] = found

@@ -112,18 +112,32 @@ def read_text(path: Path, label: str) -> str:
         raise SourceProblem(Problem(label, line, column, "", message)) from None
 
 
+def page_text(pages: dict[str, str], folder: Path, src: str) -> str | None:
+    """A content page's text as the load read it (`check_tree`'s `pages`); one in a dot
+    folder, which MkDocs skips and the load leaves unread, from its file; None when there is
+    none, or it cannot be read as a source (the load names what is wrong with it). A save
+    of the preview asked each of 3,000 pages' files for its text three times."""
+    if src in pages or not any(part.startswith(".") for part in src.split("/")):
+        return pages.get(src)
+    try:
+        return read_text(folder / src, src)
+    except SourceProblem:
+        return None
+
+
 def inside(path: Path, folder: Path) -> bool:
     """Whether `path`, links resolved, is `folder` or lies within it."""
     return path.resolve().is_relative_to(folder.resolve())
 
 
-def check_tree(folder: Path, label) -> tuple[list[Problem], dict[Path, str]]:
+def check_tree(folder: Path, label) -> tuple[list[Problem], dict[str, str]]:
     """Every entry under `folder` that MkDocs would read and should not: links that lead
     outside the folder or nowhere, pipes and devices, Markdown that is not UTF-8 or is too
-    large; and the text of every Markdown page it read, so that nothing reads it twice.
-    `label` turns a path into the name shown in messages."""
+    large; and the text of every Markdown page it read, by its path in the folder
+    ("guides/x.md"), so that nothing reads it twice. `label` turns a path into the name
+    shown in messages."""
     problems: list[Problem] = []
-    pages: dict[Path, str] = {}
+    pages: dict[str, str] = {}
     if not folder.is_dir():
         return problems, pages
     seen: set[Path] = set()
@@ -135,6 +149,8 @@ def check_tree(folder: Path, label) -> tuple[list[Problem], dict[Path, str]]:
             dirnames.clear()
             continue
         seen.add(here.resolve())
+        relative = os.path.relpath(dirpath, folder).replace(os.sep, "/")
+        prefix = "" if relative == "." else f"{relative}/"
         for name in sorted([*dirnames, *filenames]):
             path = here / name
             if name.startswith("."):
@@ -159,5 +175,5 @@ def check_tree(folder: Path, label) -> tuple[list[Problem], dict[Path, str]]:
                 problems.append(exc.problem)
                 continue
             if name.endswith(".md"):
-                pages[path] = text
+                pages[prefix + name] = text
     return problems, pages

@@ -89,6 +89,9 @@ class Portal:
     dates: dict[str, Dated] = field(default_factory=dict)
     # Why the dates are the written ones only (no or shallow git history): said once a build.
     dates_notice: str | None = None
+    # Each Markdown page of the content folder as the load read it, by its path there
+    # ("guides/x.md"): its dates, search document and preview key read it, not the file.
+    pages: dict[str, str] = field(default_factory=dict)
 
     @property
     def info(self) -> PortalInfo:
