@@ -16,6 +16,7 @@ import yaml
 from generator.i18n.messages import language, tr
 from generator.source import model as m
 from generator.source.dates import portal_dates
+from generator.source.memo import Kept
 from generator.source.sourcefiles import SourceProblem, check_tree, read_text
 from generator.source.urls import translation_src
 from generator.source.validate import PhaseSource, against_schema, cross_check
@@ -173,19 +174,25 @@ def _assemble(
 ) -> m.Portal:
     zone = ZoneInfo(lifecycle.portal.timezone)
     by_stem = {p.stem: p for p in phases}
-    models = {p.stem: _with_occurrences(p.model, zone) for p in phases if p.model is not None}
+    models = {
+        p.stem: _OCCURRENCES.get(
+            p.stem, (p.model, zone.key), lambda p=p: _with_occurrences(p.model, zone)
+        )
+        for p in phases
+        if p.model is not None
+    }
     ordered = [(stage, by_stem[pid]) for stage in lifecycle.stages for pid in stage.phases]
     views: list[m.PhaseView] = []
     for i, (stage, phase) in enumerate(ordered):
-        views.append(
-            m.PhaseView(
-                phase=models[phase.stem],
-                stage=stage,
-                source=phase.source.label,
-                previous=models[ordered[i - 1][1].stem] if i > 0 else None,
-                next=models[ordered[i + 1][1].stem] if i + 1 < len(ordered) else None,
-            )
-        )
+        fields = {
+            "phase": models[phase.stem],
+            "stage": stage,
+            "source": phase.source.label,
+            "previous": models[ordered[i - 1][1].stem] if i > 0 else None,
+            "next": models[ordered[i + 1][1].stem] if i + 1 < len(ordered) else None,
+        }
+        made_from = tuple(fields.values())
+        views.append(_VIEWS.get(phase.stem, made_from, lambda f=fields: m.PhaseView(**f)))
     by_id = {p.id: (view, p) for view in views for p in view.phase.programs}
     guides = {p.page: (v, p) for v, p in by_id.values() if p.written}
     titles = {page: _guide_titles(content_dir, page, pages, lifecycle) for page in guides}
@@ -197,6 +204,13 @@ def _assemble(
         for i, program in enumerate(phase.model.programs):
             located[program.id] = (src.label, *src.position(("programs", i), key=True))
     return m.Portal(lifecycle, tuple(views), titles, by_id, guides, now, located)
+
+
+# Each phase as every view sees it, and its view, kept while what they are made of stays the
+# same: a preview save then hands every page, feed and key the very objects of the phases it
+# did not change, which they compare by identity (memo.Kept), not field by field.
+_OCCURRENCES = Kept()
+_VIEWS = Kept()
 
 
 def _with_occurrences(phase: m.PhaseFile, zone: ZoneInfo) -> m.PhaseFile:

@@ -54,12 +54,8 @@ def set_aside(markdown: str) -> tuple[str, Aside]:
         if f"<{tag}" in between and re.search(rf"<{tag}\b", between):
             continue  # another inside: left to Python-Markdown, as is one in it
         end = close + len(tag) + 3
-        if (
-            _MARKDOWN.search(between)
-            or inside(start)
-            or fenced(start)
-            or not _block(markdown, start, end)
-        ):
+        markdown_in = "markdown" in between and _MARKDOWN.search(between)  # searched if there
+        if markdown_in or inside(start) or fenced(start) or not _block(markdown, start, end):
             continue
         tables.append(markdown[start:end])
         out += [markdown[done:start], _mark(name, len(tables) - 1)]
@@ -97,7 +93,10 @@ def _in_fence(text: str):
     to the end). An indented fence counts too: taking one for a fence that is not leaves a
     table to Python-Markdown, never wrong, only slower."""
     spans, opened = [], None  # (start, end) of each block; the fence open, and where
-    for fence in _FENCE.finditer(text):
+    # Looked for where there is a fence: the expression tries every character (30 ms of
+    # /plan/'s 4 MB at 10,000 programs), `in` only finds the first.
+    fences = _FENCE.finditer(text) if "```" in text or "~~~" in text else ()
+    for fence in fences:
         marker = fence.group(1)
         if opened is None:
             opened = (marker, fence.start())

@@ -49,7 +49,9 @@ def join_cjk_lines(markdown: str) -> str:
 
     Browsers show a soft line break as a space, which reads as a typo inside a Japanese
     sentence that an author wrapped for their editor ("入社や異動に 合わせた")."""
-    parts = _FENCE.split(markdown)
+    # Split where there is a fence: the expression tries every character (30 ms of /plan/'s
+    # 4 MB at 10,000 programs), `in` only finds the first.
+    parts = _FENCE.split(markdown) if "```" in markdown or "~~~" in markdown else [markdown]
     # split() with one group alternates text, fence marker, text…: text inside a fence is
     # every other text part, starting from the second.
     out, inside = [], False
