@@ -17,7 +17,7 @@ from icalendar import Calendar, Event, Timezone, vText
 
 from generator.i18n.words import gettext
 from generator.source import model as m
-from generator.source.memo import Keep, Kept, make
+from generator.source.memo import Keep, Kept, Same, make
 from generator.source.urls import absolute_url, page_url, program_src
 
 FEED = "schedule.ics"
@@ -84,7 +84,7 @@ def sessions(portal: m.Portal) -> list[Scheduled]:
             if program.scheduled
             for item in _SCHEDULED.get(
                 program.id,
-                (view, program),
+                (Same(view), Same(program)),
                 lambda v=view, p=program: [
                     Scheduled(v, p, session)
                     for session in p.sessions  # type: ignore[attr-defined]

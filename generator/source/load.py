@@ -16,7 +16,7 @@ import yaml
 from generator.i18n.messages import language, tr
 from generator.source import model as m
 from generator.source.dates import portal_dates
-from generator.source.memo import Kept
+from generator.source.memo import Kept, Same
 from generator.source.sourcefiles import SourceProblem, check_tree, read_text
 from generator.source.urls import translation_src
 from generator.source.validate import PhaseSource, against_schema, cross_check
@@ -176,7 +176,7 @@ def _assemble(
     by_stem = {p.stem: p for p in phases}
     models = {
         p.stem: _OCCURRENCES.get(
-            p.stem, (p.model, zone.key), lambda p=p: _with_occurrences(p.model, zone)
+            p.stem, (Same(p.model), zone.key), lambda p=p: _with_occurrences(p.model, zone)
         )
         for p in phases
         if p.model is not None
@@ -191,7 +191,10 @@ def _assemble(
             "previous": models[ordered[i - 1][1].stem] if i > 0 else None,
             "next": models[ordered[i + 1][1].stem] if i + 1 < len(ordered) else None,
         }
-        made_from = tuple(fields.values())
+        # The models by identity (kept above), the stage by its fields (read again each load).
+        made_from = tuple(
+            Same(v) if k in ("phase", "previous", "next") else v for k, v in fields.items()
+        )
         views.append(_VIEWS.get(phase.stem, made_from, lambda f=fields: m.PhaseView(**f)))
     by_id = {p.id: (view, p) for view in views for p in view.phase.programs}
     guides = {p.page: (v, p) for v, p in by_id.values() if p.written}
