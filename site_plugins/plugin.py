@@ -368,7 +368,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             """What the page's Markdown is made of (renderer.page_markdown): its text, the
             notice of a page shown untranslated, and a guide's phase heading and program.
             Making it would cost a template render for every guide on every save."""
-            text = portal.pages.get(file.src_uri)  # as the load read it
+            # As the load read it; a translation in place of its original, from its file.
+            text = portal.pages.get(file.src_uri) if file.generated_by is None else None
             if text is None:
                 text = read_text(Path(file.abs_src_path or ""), file.src_uri)
             untranslated = self.twin and file.generated_by is None
