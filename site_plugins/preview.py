@@ -31,6 +31,7 @@ from watchdog.observers.polling import PollingEmitter
 from generator.i18n.messages import language, tr
 from site_plugins.incremental import Incremental, QuietDirty, Superseded
 from site_plugins.languages import reloaded
+from site_plugins.unchanged import State
 
 log = get_plugin_logger(__name__)
 
@@ -48,6 +49,8 @@ class Preview:
         self.held: tuple[str, ...] = ()
         self.built = threading.Condition(self.lock)
         self.config, self.state = config, state
+        self.sources: State | None = None  # the watched files as the last whole save began
+        self.owed = False  # what a save left, collected once the next one is shown
         self.build = server.builder if state is None else self.incremental
         server.builder = self.rebuild
         if state is not None:
@@ -62,6 +65,14 @@ class Preview:
         """A dirty build of mkdocs.yml read again, in which only the pages whose inputs
         changed count as modified (site_plugins/incremental.py)."""
         assert self.state is not None
+        sources = State(self.server._watched_paths)  # before the build reads any of them
+        if self.sources is not None and self.sources.same(sources):
+            log.info("%s", tr("No watched file changed since the last build: nothing to build"))
+            if self.owed and not self.state.saved_since():
+                frozen()
+                self.owed = False
+            return
+        self.sources = None  # until this save is built whole
         config = reloaded(self.config, self.config.site_dir)
         config.site_url = self.config.site_url
         quiet = QuietDirty()
@@ -76,6 +87,10 @@ class Preview:
             later, self.state.later = self.state.later, None
             if later is not None:
                 self._show_first(later.langs)
+            if self.owed:  # the last save's, now that this one's first language is shown
+                frozen(full=False)
+                self.owed = False
+            if later is not None:
                 IDLE.set()  # a save meanwhile is seen, and these pages left for it
                 try:
                     later.build()
@@ -85,14 +100,21 @@ class Preview:
                 except BaseException:  # the browsers showing the first language reload
                     self.server._wanted_epoch = _timestamp()
                     raise
+            if not superseded:
+                self.sources = sources
         finally:
             self.state.active = False
             logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
             if not superseded:  # else their pages wait for the next save's build
                 self._hold(())
             gc.enable()
-            # A full collection (1.2 s at 10,000 programs) waits for a save with none behind it.
-            frozen(full=not superseded and not self.state.saved_since())
+            # A full collection (1.2 s at 10,000 programs) waits for a save with none behind
+            # it; with one behind, what this save left waits until that one is shown.
+            if superseded or self.state.saved_since():
+                self.owed = True
+            else:
+                frozen()
+                self.owed = False
         log.info(
             "%s",
             tr("Rebuilt {pages} of {total} pages in {seconds:.2f} s").format(
@@ -167,9 +189,11 @@ def frozen(full: bool = True) -> None:
     """What a build keeps is left out of the next one's garbage collections: Python's full
     collections walk every object the preview holds (the model, the memo, MkDocs' pages),
     a tenth of a save at 1,000 programs, more at 10,000. Collected once the pages are
-    served, then frozen (what a save then frees in cycles waits for this call). Before a
-    save that waits (`full=False`), only what was made since the last call is collected:
-    a second at 10,000 programs less, the rest at the next full one. During a save's build
+    served, then frozen (what a save then frees in cycles waits for this call). When a save
+    waits, nothing is collected before it: what the last one made is collected once the
+    waiting one's first language is shown (`full=False`: only what was made since the last
+    call; 0.3 s at 10,000 programs off the author's wait), the rest at the next full one.
+    During a save's build
     nothing is collected (`gc.disable`): the young collections of what the build makes cost
     0.7 s of a save at 10,000 programs, and it is collected here, once."""
     if full:
