@@ -50,7 +50,7 @@ class Preview:
         self.built = threading.Condition(self.lock)
         self.config, self.state = config, state
         self.sources: State | None = None  # the watched files as the last whole save began
-        self.owed = False  # what a save left, collected once the next one is shown
+        self.owed = 0  # saves whose garbage was left for a later collection (frozen)
         self.build = server.builder if state is None else self.incremental
         server.builder = self.rebuild
         if state is not None:
@@ -70,7 +70,7 @@ class Preview:
             log.info("%s", tr("No watched file changed since the last build: nothing to build"))
             if self.owed and not self.state.saved_since():
                 frozen()
-                self.owed = False
+                self.owed = 0
             return
         self.sources = None  # until this save is built whole
         config = reloaded(self.config, self.config.site_dir)
@@ -87,9 +87,9 @@ class Preview:
             later, self.state.later = self.state.later, None
             if later is not None:
                 self._show_first(later.langs)
-            if self.owed:  # the last save's, now that this one's first language is shown
+            if self.owed >= OWED_MOST:  # the last saves', now this one's first language shows
                 frozen(full=False)
-                self.owed = False
+                self.owed = 0
             if later is not None:
                 IDLE.set()  # a save meanwhile is seen, and these pages left for it
                 try:
@@ -109,12 +109,12 @@ class Preview:
                 self._hold(())
             gc.enable()
             # A full collection (1.2 s at 10,000 programs) waits for a save with none behind
-            # it; with one behind, what this save left waits until that one is shown.
+            # it; with one behind, what this save left waits (frozen, OWED_MOST).
             if superseded or self.state.saved_since():
-                self.owed = True
+                self.owed += 1
             else:
                 frozen()
-                self.owed = False
+                self.owed = 0
         log.info(
             "%s",
             tr("Rebuilt {pages} of {total} pages in {seconds:.2f} s").format(
@@ -182,6 +182,10 @@ class Preview:
 
 
 POLL_S = 0.1
+# Saves in a row, each with another right behind it, whose garbage may wait for a pause: a
+# collection holds Python's lock 0.3 s at 10,000 programs, which the next save (or the
+# request for its page) waits for; each save leaves some 100 MB there.
+OWED_MOST = 3
 QUIET_S = 0.02
 
 
@@ -190,10 +194,9 @@ def frozen(full: bool = True) -> None:
     collections walk every object the preview holds (the model, the memo, MkDocs' pages),
     a tenth of a save at 1,000 programs, more at 10,000. Collected once the pages are
     served, then frozen (what a save then frees in cycles waits for this call). When a save
-    waits, nothing is collected before it: what the last one made is collected once the
-    waiting one's first language is shown (`full=False`: only what was made since the last
-    call; 0.3 s at 10,000 programs off the author's wait), the rest at the next full one.
-    During a save's build
+    waits, nothing is collected before it: what the last ones made waits for the first
+    pause, or, after OWED_MOST such saves, until the next one's first language is shown
+    (`full=False`: only what was made since the last call). During a save's build
     nothing is collected (`gc.disable`): the young collections of what the build makes cost
     0.7 s of a save at 10,000 programs, and it is collected here, once."""
     if full:
