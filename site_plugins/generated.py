@@ -41,6 +41,9 @@ def add_generated(
     to be made again; what it returns is to be `kept` for the next build."""
     edit: dict[str, str] = {}  # each phase file as the edit button names it
     made: dict[str, Tracked] = {}
+    layout = (config.site_dir, config.use_directory_urls)
+    if kept and any(layout != (f.dest_dir, f.use_directory_urls) for f in kept.values()):
+        kept = None  # another site folder or URL style: every path is another
     for item in generated:
         inclusion = InclusionLevel.UNDEFINED if item.in_nav else NOT_IN_NAV
         file = _file(config, item, inclusion, kept.get(item.src) if kept else None)
@@ -66,10 +69,7 @@ def _file(
     build's content, else a new one. MkDocs makes a File's paths and URL anew for each new
     one, from the same source, site folder and directory URLs (a tenth of a save at 10,000
     programs); what a build sets on a file (its page, its inclusion) is set again here."""
-    if last is None or (last.dest_dir, last.use_directory_urls) != (
-        config.site_dir,
-        config.use_directory_urls,
-    ):
+    if last is None:
         return Tracked.generated(config, item.src, content=item.content, inclusion=inclusion)
     last._content, last.inclusion, last.page = item.content, inclusion, None
     last.__dict__.pop("edit_uri", None)  # the generated file's own, unless set again

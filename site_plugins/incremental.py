@@ -30,9 +30,17 @@ class Tracked(File):
     """A generated file that a dirty build writes only when it `changed`."""
 
     changed = True
+    _page: bool | None = None
 
     def is_modified(self) -> bool:
         return self.changed
+
+    def is_documentation_page(self) -> bool:
+        """Answered once per file: MkDocs asks it of every file six times a build, a
+        twentieth of a save at 10,000 programs (its source never changes)."""
+        if self._page is None:
+            self._page = super().is_documentation_page()
+        return self._page
 
     def copy_file(self, dirty: bool = False) -> None:
         """Written over in place, not truncated first: when the minute turns, each of the

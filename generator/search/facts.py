@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from generator.i18n.words import W_, gettext
 from generator.source import model as m
+from generator.source.memo import Kept, Same
 from generator.source.urls import page_url, phase_src, program_src
 from generator.text.cjk import fold_words
 
@@ -45,14 +46,12 @@ def of(portal: m.Portal, lang: str, directory_urls: bool = True) -> SearchFacts:
     """The facts of `portal` in `lang`."""
     pages: dict[str, dict[str, str]] = {}
     topics: list[str] = []
-    for view, program in portal.programs():
-        tier = portal.tier(program.tier)
-        shown = {"kind": gettext(lang, program.short or program.kind)}
-        shown["phase"] = portal.t(view.phase.name, lang)
-        if not program.written:  # a guide is self-service, for everyone: no plan to show
-            shown |= {"tier": tier.id, "tier_name": portal.t(tier.name, lang)}
-        pages[page_url(program_src(program), directory_urls)] = shown
-        topics += [portal.t(topic, lang) for topic in getattr(program, "topics", ())]
+    said = (tuple(portal.lifecycle.tiers), portal.language, lang, directory_urls)
+    for view in portal.phases:
+        made = lambda v=view: _programs(portal, v, lang, directory_urls)  # noqa: E731
+        shown, named = _PHASES.get((view.phase.id, lang), (Same(view), *said), made)
+        pages |= shown
+        topics += named
     phases = [
         {
             "name": portal.t(v.phase.name, lang),
@@ -70,6 +69,28 @@ def of(portal: m.Portal, lang: str, directory_urls: bool = True) -> SearchFacts:
     return SearchFacts(
         pages, tuple(topics), {"words": words, "phases": phases, "contacts": contacts}
     )
+
+
+# Each phase's programs' facts in a language, kept while its view (the same object while its
+# file is unchanged: load._VIEWS) and the tiers stay the same: a preview save asked 10,000
+# programs' again, in each language.
+_PHASES = Kept()
+
+
+def _programs(
+    portal: m.Portal, view: m.PhaseView, lang: str, directory_urls: bool
+) -> tuple[dict[str, dict[str, str]], list[str]]:
+    """The facts of a phase's programs (by URL) and their topics."""
+    pages, topics = {}, []
+    for program in view.phase.programs:
+        tier = portal.tier(program.tier)
+        shown = {"kind": gettext(lang, program.short or program.kind)}
+        shown["phase"] = portal.t(view.phase.name, lang)
+        if not program.written:  # a guide is self-service, for everyone: no plan to show
+            shown |= {"tier": tier.id, "tier_name": portal.t(tier.name, lang)}
+        pages[page_url(program_src(program), directory_urls)] = shown
+        topics += [portal.t(topic, lang) for topic in getattr(program, "topics", ())]
+    return pages, topics
 
 
 def vocabulary(texts: list[str], limit: int = MOST_WORDS) -> list[str]:

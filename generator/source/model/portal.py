@@ -164,7 +164,14 @@ class Portal:
         return found.translations.get(lang or self.language, found)
 
     def is_over(self, program: ProgramBase, session: Session) -> bool:
-        return session_ends(program, session) <= self.now
+        """Asked three times per session and build (the keys, the schedule, the feeds):
+        answered once per portal, whose sessions are the same objects while it lives."""
+        over: dict = self.derived.setdefault("over", {})  # type: ignore[assignment]
+        key = (id(program), id(session))  # the objects are kept with the answer: ids stay theirs
+        found = over.get(key)
+        if found is None or found[0] is not program or found[1] is not session:
+            found = over[key] = (program, session, session_ends(program, session) <= self.now)
+        return found[2]
 
     def upcoming(self, program: ProgramBase) -> list[Session]:
         """A scheduled program's sessions not yet over, by start; none for other kinds."""
