@@ -149,6 +149,9 @@ def _phase_dates(dating: Dating, phases: list[PhaseSource], phases_dir: Path) ->
     blame = {stem: lines.get(path, []) for stem, path in paths.items()}
     for phase, i, program, found in undated:
         blamed = blame[phase.stem]
+        if not blamed:  # no history (or none of the file): its lines date nothing
+            out[program.id] = found or m.Dated()
+            continue
         first, last = _span(phase.source, i, len(phase.model.programs), len(blamed))  # type: ignore[union-attr]
         known = [d for d in blamed[first:last] if d is not None]
         review = found.review_by if found else None

@@ -199,14 +199,23 @@ def _assemble(
     by_id = {p.id: (view, p) for view in views for p in view.phase.programs}
     guides = {p.page: (v, p) for v, p in by_id.values() if p.written}
     titles = {page: _guide_titles(content_dir, page, pages, lifecycle) for page in guides}
-    located = {}
+    located: dict[str, tuple[str, int, int]] = {}
     for phase in phases:
-        assert phase.model is not None
-        src = phase.source
-        located[phase.model.id] = (src.label, *src.position(("id",)))
-        for i, program in enumerate(phase.model.programs):
-            located[program.id] = (src.label, *src.position(("programs", i), key=True))
+        located |= _LOCATED.get(phase.stem, (Same(phase.source),), lambda p=phase: _located(p))
     return m.Portal(lifecycle, tuple(views), titles, by_id, guides, now, located)
+
+
+# Where each phase file writes its phase and programs, while its parsed source is the same.
+_LOCATED = Kept()
+
+
+def _located(phase: PhaseSource) -> dict[str, tuple[str, int, int]]:
+    assert phase.model is not None
+    src = phase.source
+    located = {phase.model.id: (src.label, *src.position(("id",)))}
+    for i, program in enumerate(phase.model.programs):
+        located[program.id] = (src.label, *src.position(("programs", i), key=True))
+    return located
 
 
 # Each phase as every view sees it, and its view, kept while what they are made of stays the
