@@ -18,7 +18,7 @@ from __future__ import annotations
 import hashlib
 import re
 
-# The opening tag of a table or list, and an element opened with a `markdown` attribute
+# The opening tag of a table, list or script, and an element opened with a `markdown` attribute
 # (md_in_html makes Markdown of what it holds, and lays out its raw HTML one element a line).
 _OPEN = re.compile(r"<(table|ul|ol|script)\b")
 _MARKDOWN = re.compile(r"\smarkdown\b")
