@@ -30,7 +30,7 @@ class Tracked(File):
     """A generated file that a dirty build writes only when it `changed`."""
 
     changed = True
-    _page: bool | None = None
+    _is_page: bool | None = None
 
     def is_modified(self) -> bool:
         return self.changed
@@ -38,9 +38,9 @@ class Tracked(File):
     def is_documentation_page(self) -> bool:
         """Answered once per file: MkDocs asks it of every file six times a build, a
         twentieth of a save at 10,000 programs (its source never changes)."""
-        if self._page is None:
-            self._page = super().is_documentation_page()
-        return self._page
+        if self._is_page is None:
+            self._is_page = super().is_documentation_page()
+        return self._is_page
 
     def copy_file(self, dirty: bool = False) -> None:
         """Written over in place, not truncated first: when the minute turns, each of the
