@@ -22,7 +22,7 @@ def events(path: Path) -> list:
 def test_full_feed_round_trips_with_every_session(site: Path) -> None:
     cal = Calendar.from_ical((site / "schedule.ics").read_bytes())
     found = list(cal.walk("VEVENT"))
-    assert len(found) == 30  # every session of the example portal, past ones included
+    assert len(found) == 31  # every session of the example portal, past ones included
     assert [tz["TZID"] for tz in cal.walk("VTIMEZONE")] == ["Asia/Tokyo"]
     first = found[0]
     assert first["DTSTART"].params["TZID"] == "Asia/Tokyo"
@@ -58,6 +58,6 @@ def test_schedule_page_lists_upcoming_sessions_in_order(site: Path) -> None:
         for t in __import__("re").findall(r'<time datetime="([^"]+)"', page)
     ]
     assert times == sorted(times)
-    assert len(times) == 21  # sessions not yet over at the build date (2026-12-01)
+    assert len(times) == 22  # sessions not yet over at the build date (2026-12-01)
     assert all(t.utcoffset().total_seconds() == 9 * 3600 for t in times)
     assert 'href="../schedule.ics"' in page
