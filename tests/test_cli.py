@@ -16,7 +16,7 @@ def test_validate_prints_a_summary_of_the_example_portal() -> None:
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == (
         "OK: 8 phases, 31 programs (13 ATX, 6 accelerators, 8 guides, 4 videos), "
-        "21 upcoming sessions"
+        "22 upcoming sessions"
     )
 
 
