@@ -41,8 +41,11 @@ def add_generated(
     to be made again; what it returns is to be `kept` for the next build."""
     edit: dict[str, str] = {}  # each phase file as the edit button names it
     made: dict[str, Tracked] = {}
-    layout = (config.site_dir, config.use_directory_urls)
-    if kept and any(layout != (f.dest_dir, f.use_directory_urls) for f in kept.values()):
+    last = next(iter(kept.values()), None) if kept else None  # all made by one build
+    if last and (last.dest_dir, last.use_directory_urls) != (
+        config.site_dir,
+        config.use_directory_urls,
+    ):
         kept = None  # another site folder or URL style: every path is another
     for item in generated:
         inclusion = InclusionLevel.UNDEFINED if item.in_nav else NOT_IN_NAV

@@ -110,21 +110,23 @@ class Dating:
 def portal_dates(
     phases: list[PhaseSource],
     lifecycle: m.Lifecycle,
-    content: tuple[Path, dict[str, str]],
+    content_dir: Path,
     now: datetime,
     phases_dir: Path,
     label: Callable[[Path], str],
+    pages: dict[str, str],
 ) -> tuple[dict[str, m.Dated], list[Problem], str | None]:
     """Every program's dates by id, the problems with what is written, and the notice
-    saying why git could not date the items that write none. `content` is the content
-    folder and the text of its pages as the load read them (check_tree)."""
+    saying why git could not date the items that write none. `pages` are the content
+    pages' texts as the load read them (check_tree)."""
     dating = Dating(lifecycle, now, phases_dir)
     dates = _phase_dates(dating, phases, phases_dir)
     for phase in phases:
         for program in phase.model.programs if phase.model else []:
             if program.written:
+                entry = dates.get(program.id)
                 dates[program.id] = _guide_dates(
-                    dating, content, program.page, dates.get(program.id), label
+                    dating, (content_dir, pages), program.page, entry, label
                 )
     return dates, dating.problems, dating.notice
 
@@ -200,9 +202,9 @@ def _guide_dates(
 ) -> m.Dated:
     """A guide: its front matter's dates, else its entry's in the phase file, else its
     file's history; each translation by its own front matter or history."""
-    content_dir = content[0]
+    content_dir, pages = content  # the folder, and its pages as the load read them
     path = content_dir / page
-    own = _front_matter_dates(dating, page_text(content[1], content_dir, page), label(path))
+    own = _front_matter_dates(dating, page_text(pages, content_dir, page), label(path))
     if own is None or own.changed is None:
         review = own.review_by if own else None
         base = entry if entry and entry.changed else _git_file(dating, path)
@@ -210,7 +212,7 @@ def _guide_dates(
     translations = {}
     for lang in dating.languages[1:]:
         other = translation_src(page, lang)
-        text = page_text(content[1], content_dir, other)
+        text = page_text(pages, content_dir, other)
         if text is not None:
             found = _front_matter_dates(dating, text, label(content_dir / other))
             if not (found and found.changed):

@@ -88,7 +88,7 @@ def load_portal(
     dates, notice = {}, None
     if lifecycle is not None and not problems:
         dates, date_problems, notice = portal_dates(
-            phases, lifecycle, (content_dir, pages), now, phases_dir, label
+            phases, lifecycle, content_dir, now, phases_dir, label, pages
         )
         problems += date_problems
     if problems or lifecycle is None:
@@ -184,18 +184,13 @@ def _assemble(
     ordered = [(stage, by_stem[pid]) for stage in lifecycle.stages for pid in stage.phases]
     views: list[m.PhaseView] = []
     for i, (stage, phase) in enumerate(ordered):
-        fields = {
-            "phase": models[phase.stem],
-            "stage": stage,
-            "source": phase.source.label,
-            "previous": models[ordered[i - 1][1].stem] if i > 0 else None,
-            "next": models[ordered[i + 1][1].stem] if i + 1 < len(ordered) else None,
-        }
+        model, label = models[phase.stem], phase.source.label
+        previous = models[ordered[i - 1][1].stem] if i > 0 else None
+        following = models[ordered[i + 1][1].stem] if i + 1 < len(ordered) else None
         # The models by identity (kept above), the stage by its fields (read again each load).
-        made_from = tuple(
-            Same(v) if k in ("phase", "previous", "next") else v for k, v in fields.items()
-        )
-        views.append(_VIEWS.get(phase.stem, made_from, lambda f=fields: m.PhaseView(**f)))
+        made_from = (Same(model), stage, label, Same(previous), Same(following))
+        make = lambda v=(model, stage, label, previous, following): m.PhaseView(*v)  # noqa: E731
+        views.append(_VIEWS.get(phase.stem, made_from, make))
     by_id = {p.id: (view, p) for view in views for p in view.phase.programs}
     guides = {p.page: (v, p) for v, p in by_id.values() if p.written}
     titles = {page: _guide_titles(content_dir, page, pages, lifecycle) for page in guides}
