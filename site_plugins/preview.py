@@ -88,7 +88,7 @@ class Preview:
             if later is not None:
                 self._show_first(later.langs)
             if self.owed >= OWED_MOST:  # the last saves', now this one's first language shows
-                frozen(full=False)
+                frozen()
                 self.owed = 0
             if later is not None:
                 IDLE.set()  # a save meanwhile is seen, and these pages left for it
@@ -107,14 +107,17 @@ class Preview:
             logging.getLogger("mkdocs.commands.build").removeFilter(quiet)
             if not superseded:  # else their pages wait for the next save's build
                 self._hold(())
-            gc.enable()
             # A full collection (1.2 s at 10,000 programs) waits for a save with none behind
-            # it; with one behind, what this save left waits (frozen, OWED_MOST).
+            # it; with one behind, what this save left waits, frozen (OWED_MOST): turned on
+            # with it young, the collector would first walk all of it (0.2 s) while the save
+            # behind waits.
             if superseded or self.state.saved_since():
+                gc.freeze()
                 self.owed += 1
             else:
                 frozen()
                 self.owed = 0
+            gc.enable()
         log.info(
             "%s",
             tr("Rebuilt {pages} of {total} pages in {seconds:.2f} s").format(
@@ -189,18 +192,17 @@ OWED_MOST = 3
 QUIET_S = 0.02
 
 
-def frozen(full: bool = True) -> None:
+def frozen() -> None:
     """What a build keeps is left out of the next one's garbage collections: Python's full
     collections walk every object the preview holds (the model, the memo, MkDocs' pages),
     a tenth of a save at 1,000 programs, more at 10,000. Collected once the pages are
     served, then frozen (what a save then frees in cycles waits for this call). When a save
-    waits, nothing is collected before it: what the last ones made waits for the first
-    pause, or, after OWED_MOST such saves, until the next one's first language is shown
-    (`full=False`: only what was made since the last call). During a save's build
-    nothing is collected (`gc.disable`): the young collections of what the build makes cost
-    0.7 s of a save at 10,000 programs, and it is collected here, once."""
-    if full:
-        gc.unfreeze()
+    waits, nothing is collected before it: what the last ones made is frozen as it is and
+    waits for the first pause, or, after OWED_MOST such saves, until the next one's first
+    language is shown. During a save's build nothing is collected (`gc.disable`): the
+    young collections of what the build makes cost 0.7 s of a save at 10,000 programs, and
+    it is collected here, once."""
+    gc.unfreeze()
     gc.collect()
     gc.freeze()
 

@@ -4,10 +4,12 @@ whole), and every real change is still built, on coarse timestamps too."""
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import socket
 import time
+import weakref
 from pathlib import Path
 
 import pytest
@@ -136,4 +138,43 @@ def test_the_preview_builds_a_save_once_and_every_change(
         site = (tmp_path / "site").rglob("index.html")
         assert any("最初の三歩です。" in p.read_text(encoding="utf-8") for p in site)
     finally:
+        server.server_close()
+
+
+class _Cycle:
+    def __init__(self) -> None:
+        self.me = self
+
+
+def test_saves_one_behind_the_other_collect_nothing_until_none_waits(
+    minimal: Path, tmp_path: Path
+) -> None:
+    """A save with another right behind it leaves its garbage for later (a collection then
+    walks all the save made, 0.2 s at 10,000 programs, which the save behind waits for),
+    with the collector on and nothing young to walk; once no save waits, it is collected."""
+    os.chdir(minimal)
+    config = load_config(str(minimal / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
+    config.plugins.on_startup(command="serve", dirty=False)
+    build(config, serve_url="http://127.0.0.1/")
+    server = LiveReloadServer(
+        builder=lambda: None, host="127.0.0.1", port=_free_port(), root=config.site_dir
+    )
+    phase = minimal / "phases" / "start.yml"
+    text = phase.read_text(encoding="utf-8")
+    try:
+        config.plugins.on_serve(server, config=config, builder=lambda: None)
+        gc.disable()  # the garbage a save leaves, made where no collection can take it first
+        left = weakref.ref(_Cycle())
+        phase.write_text(text.replace("一歩", "二歩", 1), encoding="utf-8")
+        server._want_rebuild = True  # another save is seen meanwhile
+        server.builder()
+        assert gc.isenabled() and gc.get_count()[0] < 700, "nothing young left to walk"
+        assert left() is not None, "nothing collected while a save waits"
+        server._want_rebuild = False
+        phase.write_text(text.replace("一歩", "三歩", 1), encoding="utf-8")
+        server.builder()
+        assert gc.isenabled()
+        assert left() is None, "collected once no save waits"
+    finally:
+        gc.enable()
         server.server_close()

@@ -21,7 +21,7 @@ from generator.i18n.messages import tr
 from generator.search.index import build_index
 from generator.search.related import related
 from generator.system import atomic
-from generator.system.processes import die_with_parent, in_background
+from generator.system.processes import as_child, child_env
 
 log = logging.getLogger("mkdocs.plugins.phasebook")
 
@@ -58,7 +58,7 @@ class IndexJob:
                 [sys.executable, "-m", "generator.search.job", str(self.staging), stamp],
                 stdout=subprocess.DEVNULL,
                 stderr=log_file,
-                preexec_fn=in_background() if background else die_with_parent(),
+                env=child_env(background),
             )
 
     def wait(self) -> dict:
@@ -163,4 +163,5 @@ def index_and_relate(directory: Path, stamp: str) -> None:
 
 
 if __name__ == "__main__":
+    as_child()
     index_and_relate(Path(sys.argv[1]), sys.argv[2])

@@ -25,7 +25,7 @@ from pathlib import Path
 from pagefind.service import get_executable
 
 from generator.search.facts import SearchFacts, vocabulary
-from generator.system.processes import die_with_parent, in_background
+from generator.system.processes import as_child, child_env, die_with_parent
 from generator.text.cjk import HANGUL, WORD, fold_words, long_vowel_variants
 
 BUNDLE = "pagefind"
@@ -228,7 +228,7 @@ def _build_aside(tree: Path, lang: str, skip: tuple[str, ...], facts: SearchFact
     shared = json.dumps({"skip": skip, "facts": dataclasses.asdict(facts) if facts else None})
     command = [sys.executable, "-m", __name__, str(tree), lang]
     done = subprocess.run(
-        command, input=shared, capture_output=True, text=True, preexec_fn=in_background()
+        command, input=shared, capture_output=True, text=True, env=child_env(background=True)
     )
     if done.returncode != 0:
         said = done.stderr.strip().splitlines()
@@ -239,6 +239,7 @@ def _build_aside(tree: Path, lang: str, skip: tuple[str, ...], facts: SearchFact
 
 def main(argv: list[str]) -> int:
     """`python -m generator.search.static TREE LANG`, the rest on stdin (_build_aside)."""
+    as_child()
     tree, lang = argv
     shared = json.loads(sys.stdin.read())
     given = shared["facts"]
