@@ -10,6 +10,8 @@ import os
 import socket
 import time
 import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -102,12 +104,10 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def test_the_preview_builds_a_save_once_and_every_change(
-    minimal: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
-) -> None:
-    """The real preview (its builder, over the real MkDocs): the rebuild a second look at
-    the same save asks for is not made; an edit, even one within its file's timestamp, is
-    built and shown."""
+@contextmanager
+def preview(minimal: Path, tmp_path: Path) -> Iterator[LiveReloadServer]:
+    """The real preview of `minimal` (its builder, over the real MkDocs), built once: call
+    the server's `builder()` for each save."""
     os.chdir(minimal)
     config = load_config(str(minimal / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
     config.plugins.on_startup(command="serve", dirty=False)
@@ -117,6 +117,18 @@ def test_the_preview_builds_a_save_once_and_every_change(
     )
     try:
         config.plugins.on_serve(server, config=config, builder=lambda: None)
+        yield server
+    finally:
+        server.server_close()
+
+
+def test_the_preview_builds_a_save_once_and_every_change(
+    minimal: Path, tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """The real preview (its builder, over the real MkDocs): the rebuild a second look at
+    the same save asks for is not made; an edit, even one within its file's timestamp, is
+    built and shown."""
+    with preview(minimal, tmp_path) as server:
         phase = minimal / "phases" / "start.yml"
         caplog.set_level(logging.INFO)
 
@@ -137,8 +149,6 @@ def test_the_preview_builds_a_save_once_and_every_change(
         assert "Rebuilt" in save()
         site = (tmp_path / "site").rglob("index.html")
         assert any("最初の三歩です。" in p.read_text(encoding="utf-8") for p in site)
-    finally:
-        server.server_close()
 
 
 class _Cycle:
@@ -152,29 +162,21 @@ def test_saves_one_behind_the_other_collect_nothing_until_none_waits(
     """A save with another right behind it leaves its garbage for later (a collection then
     walks all the save made, 0.2 s at 10,000 programs, which the save behind waits for),
     with the collector on and nothing young to walk; once no save waits, it is collected."""
-    os.chdir(minimal)
-    config = load_config(str(minimal / "mkdocs.yml"), site_dir=str(tmp_path / "site"))
-    config.plugins.on_startup(command="serve", dirty=False)
-    build(config, serve_url="http://127.0.0.1/")
-    server = LiveReloadServer(
-        builder=lambda: None, host="127.0.0.1", port=_free_port(), root=config.site_dir
-    )
     phase = minimal / "phases" / "start.yml"
     text = phase.read_text(encoding="utf-8")
-    try:
-        config.plugins.on_serve(server, config=config, builder=lambda: None)
+    with preview(minimal, tmp_path) as server:
         gc.disable()  # the garbage a save leaves, made where no collection can take it first
-        left = weakref.ref(_Cycle())
-        phase.write_text(text.replace("一歩", "二歩", 1), encoding="utf-8")
-        server._want_rebuild = True  # another save is seen meanwhile
-        server.builder()
-        assert gc.isenabled() and gc.get_count()[0] < 700, "nothing young left to walk"
-        assert left() is not None, "nothing collected while a save waits"
-        server._want_rebuild = False
-        phase.write_text(text.replace("一歩", "三歩", 1), encoding="utf-8")
-        server.builder()
-        assert gc.isenabled()
-        assert left() is None, "collected once no save waits"
-    finally:
-        gc.enable()
-        server.server_close()
+        try:
+            left = weakref.ref(_Cycle())
+            phase.write_text(text.replace("一歩", "二歩", 1), encoding="utf-8")
+            server._want_rebuild = True  # another save is seen meanwhile
+            server.builder()
+            assert gc.isenabled() and gc.get_count()[0] < 700, "nothing young left to walk"
+            assert left() is not None, "nothing collected while a save waits"
+            server._want_rebuild = False
+            phase.write_text(text.replace("一歩", "三歩", 1), encoding="utf-8")
+            server.builder()
+            assert gc.isenabled()
+            assert left() is None, "collected once no save waits"
+        finally:
+            gc.enable()  # whatever happened: not left off for the next tests
