@@ -50,6 +50,15 @@ class State:
             return False
         return all(_read(path) == data for path, data in self.recent.items())
 
+    def holds(self, path: str) -> bool:
+        """Whether the file at `path` is as this look found it (or absent, as it was)."""
+        found: dict[str, Stat] = {}
+        _add(found, path)
+        if self.recent is None or found.get(path) != self.files.get(path):
+            return False
+        data = self.recent.get(path)  # changed just before: its bytes were kept
+        return data is None or _read(path) == data
+
 
 def _stats(paths: Iterable[str]) -> dict[str, Stat]:
     found: dict[str, Stat] = {}
