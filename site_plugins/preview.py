@@ -53,7 +53,7 @@ class Preview:
         self.config, self.state = config, state
         self.sources: State | None = None  # the watched files as the last whole save began
         self.building: State | None = None  # as this save began
-        self.changed_since = False  # a file this save's build read has changed since
+        self.changed_since = False  # a watched file changed since this save began
         self.owed = 0  # saves whose garbage was left for a later collection (frozen)
         self.build = server.builder if state is None else self.incremental
         server.builder = self.rebuild
