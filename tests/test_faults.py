@@ -376,3 +376,24 @@ def test_the_previews_background_children_yield_the_cores_and_end_with_it(
             os.kill(int(pid), signal.SIGTERM)
         parent.wait(timeout=30)
     assert wait_gone({int(pid)}) == set()
+
+
+@pytest.mark.parametrize(
+    "told",
+    ["", "x", "1", "1 1 1", "-1 1", "１２ 1", "1 10", "1 99999999999999999999", " 1 1"],
+)
+def test_a_child_setting_that_is_not_ours_is_ignored(told: str) -> None:
+    """A command run by hand with any other value where `child_env` writes "<pid> <0|1>":
+    it runs at its own priority, is not ended for a parent it does not have, and passes the
+    value on to nothing (never a traceback, never an exit without a word)."""
+    child = "\n".join(CHILD.splitlines()[:-1])  # without the wait
+    done = subprocess.run(
+        [sys.executable, "-c", child],
+        cwd=ROOT,
+        env={**os.environ, "PHASEBOOK_CHILD_OF": told},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    assert done.stdout.split() == [str(os.nice(0)), "False"]

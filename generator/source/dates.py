@@ -126,7 +126,7 @@ def portal_dates(
             if program.written:
                 entry = dates.get(program.id)
                 dates[program.id] = _guide_dates(
-                    dating, (content_dir, pages), program.page, entry, label
+                    dating, content_dir, pages, program.page, entry, label
                 )
     return dates, dating.problems, dating.notice
 
@@ -198,11 +198,16 @@ def _span(src, index: int, count: int, length: int) -> tuple[int, int]:
 
 
 def _guide_dates(
-    dating: Dating, content: tuple[Path, dict[str, str]], page: str, entry: m.Dated | None, label
+    dating: Dating,
+    content_dir: Path,
+    pages: dict[str, str],
+    page: str,
+    entry: m.Dated | None,
+    label: Callable[[Path], str],
 ) -> m.Dated:
     """A guide: its front matter's dates, else its entry's in the phase file, else its
-    file's history; each translation by its own front matter or history."""
-    content_dir, pages = content  # the folder, and its pages as the load read them
+    file's history; each translation by its own front matter or history (`pages`: the
+    content pages as the load read them)."""
     path = content_dir / page
     own = _front_matter_dates(dating, page_text(pages, content_dir, page), label(path))
     if own is None or own.changed is None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -36,14 +37,14 @@ def die_with_parent() -> Callable[[], None]:
     the forwarded signals still stop it). A parent killed while it was forking the child
     dies before the child can ask: the child sees it has another parent, and exits."""
     parent = os.getpid()
+    return lambda: _bound_to(parent)
 
-    def preexec() -> None:
-        # A child started while a build holds its signals (`held_signals`) must not inherit
-        # the hold: the signals forwarded to it have to stop it.
-        signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORWARDED)
-        end_with(parent, signal.SIGKILL)
 
-    return preexec
+def _bound_to(parent: int) -> None:
+    """Killed with `parent`; and a child started while a build holds its signals
+    (`held_signals`) must not inherit the hold: the signals forwarded to it stop it."""
+    signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORWARDED)
+    end_with(parent, signal.SIGKILL)
 
 
 # A Python child of ours (`python -m generator.…`) started with `child_env` finds here whom
@@ -52,26 +53,27 @@ CHILD_ENV = "PHASEBOOK_CHILD_OF"
 BACKGROUND_NICE = 10  # the preview's work after a save yields the cores to the next save
 
 
+_CHILD_OF = re.compile(r"([0-9]+) ([01])")  # the parent's pid, and 1 in the background
+
+
 def child_env(background: bool = False) -> dict[str, str]:
     """The environment of a Python child of ours, which calls `as_child()` first and so
     does what `die_with_parent` (and, in the `background`, a lower priority) would, without
     a `preexec_fn`: with one, Python forks this whole process to start the child, and
     forking the preview at 10,000 programs (3 GB) stops it 0.13 s, its lock held."""
-    nice = BACKGROUND_NICE if background else 0
-    return {**os.environ, CHILD_ENV: f"{os.getpid()} {nice}"}
+    return {**os.environ, CHILD_ENV: f"{os.getpid()} {int(background)}"}
 
 
 def as_child() -> None:
     """First thing in a child started with `child_env`: end with the parent (or now, if it
     is already gone), take the forwarded signals again (a hold is inherited), lower the
-    priority if asked. Its own children do not inherit the setting."""
-    told = os.environ.pop(CHILD_ENV, "").split()
-    if len(told) != 2 or not all(part.isdigit() for part in told):
+    priority in the background. Its own children do not inherit the setting."""
+    told = _CHILD_OF.fullmatch(os.environ.pop(CHILD_ENV, ""))
+    if told is None:
         return  # not started by us as a child: a command run by hand
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, _FORWARDED)
-    end_with(int(told[0]), signal.SIGKILL)
-    if int(told[1]):
-        os.nice(int(told[1]))
+    _bound_to(int(told[1]))
+    if told[2] == "1":
+        os.nice(BACKGROUND_NICE)
 
 
 def end_with(parent: int, signum: int = signal.SIGTERM) -> None:
