@@ -14,7 +14,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from generator.feeds import calendar, plan
 from generator.source import model as m
-from generator.source.memo import Keep, make
+from generator.source.memo import Keep, make, per_phase
 from generator.source.urls import absolute_url, page_url, phase_src, program_src
 
 # Bump the major part when a field is removed or changes meaning; add fields freely.
@@ -249,26 +249,43 @@ def catalog_json(
     again took a third of a second of each save. The same bytes as the whole Catalog
     written at once (tests/test_views.py)."""
     url = _urls(site_url, directory_urls)
-    programs = [
-        keep(lambda v=v, p=p: _entry(_program(portal, v, p, url)), "catalog", [p.id], v.phase.id)
-        for v, p in portal.programs()
-    ]
-    written = {
-        program: keep(
-            lambda items=items: {i.uid: _entry(_session(portal, i, site_url)) for i in items},
-            "catalog sessions",
-            [program],
-            items[0].view.phase.id,
-        )
-        for program, items in calendar.by_program(portal).items()
-    }
-    sessions = [written[item.program.id][item.uid] for item in calendar.sessions(portal)]
+    scheduled = calendar.by_program(portal)
+
+    def programs(view: m.PhaseView) -> bytes:
+        entry = lambda p: _entry(_program(portal, view, p, url))  # noqa: E731
+        kept = [
+            keep(lambda p=p: entry(p), "catalog", [p.id], view.phase.id)
+            for p in view.phase.programs
+        ]
+        return b",\n  ".join(kept)
+
+    def sessions_of(view: m.PhaseView) -> dict[str, bytes]:
+        written: dict[str, bytes] = {}
+        for p in view.phase.programs:
+            if p.id in scheduled:
+                made = lambda s=scheduled[p.id]: _sessions(portal, s, site_url)  # noqa: E731
+                written |= keep(made, "catalog sessions", [p.id], view.phase.id)
+        return written
+
+    # One key per phase file (memo.per_phase), each program's kept within it.
+    chunks = [c for c in per_phase(keep, portal, "catalog programs", programs) if c]
+    written = {}
+    for phase in per_phase(keep, portal, "catalog phase sessions", sessions_of):
+        written |= phase
+    sessions = [written[item.uid] for item in calendar.sessions(portal)]
     data = _frame(portal, site_url, directory_urls).model_dump_json(indent=1).encode()
-    for name, entries in ((b"programs", programs), (b"sessions", sessions)):
+    for name, entries in ((b"programs", chunks), (b"sessions", sessions)):
         if entries:  # JSON strings hold no line break: this is the field, not a text
             listed = b"[\n  " + b",\n  ".join(entries) + b"\n ]"
             data = data.replace(b'\n "%s": [],\n' % name, b'\n "%s": %s,\n' % (name, listed), 1)
     return data + b"\n"
+
+
+def _sessions(
+    portal: m.Portal, items: list[calendar.Scheduled], site_url: str | None
+) -> dict[str, bytes]:
+    """A program's sessions' entries, by UID."""
+    return {i.uid: _entry(_session(portal, i, site_url)) for i in items}
 
 
 def _entry(item: BaseModel) -> bytes:
