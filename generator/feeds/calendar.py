@@ -17,7 +17,7 @@ from icalendar import Calendar, Event, Timezone, vText
 
 from generator.i18n.words import gettext
 from generator.source import model as m
-from generator.source.memo import Keep, Kept, Same, make
+from generator.source.memo import Keep, Kept, Same, make, per_phase
 from generator.source.urls import absolute_url, page_url, program_src
 
 FEED = "schedule.ics"
@@ -117,8 +117,9 @@ def feed_files(
     one per session. Each event is written once and reused in the three feeds it is in; its
     UID is the same in every language, so a calendar subscribed to two keeps one event.
     `directory_urls` is MkDocs' `use_directory_urls`: an event links its program's page.
-    A program's events and feeds are kept by the preview while it stays the same (`keep`):
-    one key per program, where one per session took a tenth of a save at 10,000 programs."""
+    A program's events and feeds are kept by the preview while it stays the same (`keep`),
+    and a phase's under one key: one per session took a tenth of a save at 10,000 programs,
+    one per program a twentieth."""
     every = sessions(portal)
     zone = ZoneInfo(portal.info.timezone)
     stamp = f"\r\nDTSTAMP:{portal.now.astimezone(UTC):%Y%m%dT%H%M%SZ}\r\n".encode()
@@ -133,10 +134,17 @@ def feed_files(
         events = {i.uid: _event(portal, i, zone, link, lang).to_ical() for i in items}
         return {uid: (e, _calendar(portal, title, [timezone], [e])) for uid, e in events.items()}
 
-    written = {
-        program: keep(lambda i=items: own(i), "events", [program], items[0].view.phase.id)
-        for program, items in scheduled.items()
-    }
+    def events(view: m.PhaseView) -> dict[str, dict[str, tuple[bytes, bytes]]]:
+        programs = (p.id for p in view.phase.programs if p.id in scheduled)
+        mine = lambda pid: own(scheduled[pid])  # noqa: E731
+        return {
+            pid: keep(lambda p=pid: mine(p), "events", [pid], view.phase.id) for pid in programs
+        }
+
+    # One key per phase file (memo.per_phase), each program's kept within it.
+    written = {}
+    for phase_events in per_phase(keep, portal, "events by phase", events):
+        written |= phase_events
 
     def calendar(items: list[Scheduled], name: str, phase: str | None = None) -> bytes:
         # Its programs in lifecycle order say which sessions, in which order: their digests
@@ -156,9 +164,19 @@ def feed_files(
         items = [item for item in every if item.view is view]
         phase = portal.t(view.phase.name, lang)
         yield phase_feed(view.phase.id), calendar(items, f"{name} – {phase}", view.phase.id)
-    for item in every:
-        feed = written[item.program.id][item.uid][1]
-        yield _ics(item.program.id, item.key), feed.replace(_MARK, stamp)
+
+    def session_feeds(view: m.PhaseView) -> list[tuple[str, bytes]]:
+        programs = (p.id for p in view.phase.programs if p.id in scheduled)
+        return [
+            (_ics(pid, item.key), written[pid][item.uid][1].replace(_MARK, stamp))
+            for pid in programs
+            for item in scheduled[pid]
+        ]
+
+    # One key per phase file and minute (memo.per_phase), not 12,000 stamps set anew.
+    minute = f"session feeds {stamp.decode().strip()}"
+    for feeds in per_phase(keep, portal, minute, session_feeds):
+        yield from feeds
 
 
 def _calendar(portal: m.Portal, name: str, timezone: list[bytes], events: list[bytes]) -> bytes:

@@ -161,21 +161,38 @@ class Inputs:
     def _digests(self, lang: str | None) -> dict[str, str]:
         """Each program's digest as the pages of `lang` show it (None: in every language), so
         that a Japanese title edited renders no English page again. Worked out once per
-        portal and language, and kept while the program is the same (`_DIGESTS`): a save
-        changes a few programs, and hashing the JSON of 10,000 took a twentieth of a save."""
+        portal and language, and kept by phase while its phase and what its programs' pages
+        say of them are the same (`_PHASES`): a save changes one phase file, and working out
+        10,000 digests, even each one kept (`_DIGESTS`), took a twentieth of a save."""
         name = f"program digests {lang or '*'}"
         derived = self.portal.derived
-        if "program extras" not in derived:
-            derived["program extras"] = {p.id: self._extra(p) for _, p in self.portal.programs()}
         if name not in derived:
-            extras: dict = derived["program extras"]  # type: ignore[assignment]
             languages = {*self.portal.info.languages, m.ANY_LANGUAGE}
             said = (self.portal.language, tuple(sorted(languages)))  # how texts are shown
             derived[name] = {
-                p.id: self._digest(v.phase.id, p, extras[p.id], lang, said)
-                for v, p in self.portal.programs()
+                pid: found
+                for view in self.portal.phases
+                for pid, found in self._phase_digests(view, lang, said).items()
             }
         return derived[name]  # type: ignore[return-value]
+
+    def _phase_digests(
+        self, view: m.PhaseView, lang: str | None, said: tuple[str, tuple[str, ...]]
+    ) -> dict[str, str]:
+        """A phase's programs' digests, made again when the phase (the very object: load.py
+        keeps it while its file is the same), the build's minute (which sessions are over),
+        or a program's dates or a guide's title changed."""
+        portal, phase = self.portal, view.phase
+        dates = [portal.dates.get(p.id) for p in phase.programs]
+        titles = [portal.guide_titles.get(p.page) for p in phase.programs if p.written]  # type: ignore[attr-defined]
+        made_from = (Same(phase), portal.now, said, dates, titles)
+
+        def made() -> dict[str, str]:
+            return {
+                p.id: self._digest(phase.id, p, self._extra(p), lang, said) for p in phase.programs
+            }
+
+        return _PHASES.get((phase.id, lang), made_from, made)
 
     def _digest(
         self,
@@ -257,6 +274,7 @@ class Kept:
 
 _JSON = Kept()  # each program's JSON: a save serialized them all again per language
 _DIGESTS = Kept(300_000)  # each program's digest in each language, and in all of them
+_PHASES = Kept()  # each phase's programs' digests, in each language and in all of them
 
 
 def _json(program: m.ProgramBase) -> str:
