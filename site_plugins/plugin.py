@@ -46,7 +46,7 @@ from site_plugins import reconfigure, search
 from site_plugins.config import PhasebookConfig
 from site_plugins.console import quiet_build_lines
 from site_plugins.generated import add_generated, refuse_collisions
-from site_plugins.incremental import Incremental, Later, page_keys
+from site_plugins.incremental import Incremental, KeptTemplate, Later, Sitemap, page_keys
 from site_plugins.indexing import IndexCollector
 from site_plugins.languages import Twins, language_config, translate_files
 from site_plugins.loading import load, reported
@@ -249,6 +249,14 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
                 output = self.renderer.fill_related(page.file.src_uri, output)
         return mark_languages(output, self.lang, self.portal.info.languages)
 
+    def on_pre_template(self, template, *, template_name: str, config: MkDocsConfig):
+        """The preview renders the sitemap again only when a page's address or date
+        changed (incremental.KeptTemplate)."""
+        if template_name != "sitemap.xml" or self.preview is None or not self.config.enabled:
+            return None
+        kept = self.preview.sitemaps.setdefault(self.lang, Sitemap())
+        return KeptTemplate(template, kept, self.preview.everything(config, self.lang))
+
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
     ) -> str | None:
@@ -260,7 +268,14 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             return None
         if template_name == "sitemap.xml":
             languages = self.portal.info.languages
-            return sitemap_with_alternates(output_content, self.lang, languages, self.site_url)
+            kept = self.preview.sitemaps.get(self.lang) if self.preview else None
+            made_from = (output_content, self.lang, tuple(languages), self.site_url)
+            if kept is not None and kept.finished and kept.finished[0] == made_from:
+                return kept.finished[1]
+            output = sitemap_with_alternates(output_content, self.lang, languages, self.site_url)
+            if kept is not None:
+                kept.finished = (made_from, output)
+            return output
         if template_name != "404.html":
             return None
         output = self._feed_links(output_content, "404.md", config)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from generator.i18n.words import W_, gettext
 from generator.source import model as m
-from generator.source.memo import Kept
+from generator.source.memo import Kept, Same
 from generator.source.sourcefiles import page_text
 from generator.source.urls import (
     PLANS,
@@ -77,24 +77,47 @@ def documents(portal: m.Portal, content_dir: Path, directory_urls: bool = True) 
             _doc(portal, view, f"phase:{phase.id}", "phase", title, body)
             | {"url": urls(phase_src(phase.id)), "language": " ".join(langs)}
         )
-    for view, program in portal.programs():
-        pages = []
-        if program.written:
-            pages = [program.page, *(translation_src(program.page, g) for g in langs[1:])]
-        found = ((p, page_text(portal.pages, content_dir, p)) for p in pages)
-        texts = tuple((p, _page_words(text)) for p, text in found if text is not None)
-        # What the document shows of its phase and stage, not them: an edited phase file
-        # makes new ones, compared in full against each of its programs' last.
-        phase = (view.phase.id, view.phase.name, view.stage.id)
-        made_from = (program, phase, tuple(langs), directory_urls, texts)
-        make = lambda v=view, p=program, t=texts: _program_document(  # noqa: E731
-            portal, v, p, [text for _, text in t], urls
-        )
-        docs.append(_DOCUMENTS.get(program.id, made_from, make))
+    for view in portal.phases:
+        docs += _phase_documents(portal, view, content_dir, directory_urls, urls)
     return docs + _faq_documents(portal, urls) + _plan_documents(portal, urls)
 
 
+def _phase_documents(
+    portal: m.Portal, view: m.PhaseView, content_dir: Path, directory_urls: bool, urls
+) -> list[dict]:
+    """A phase's programs' documents, kept while the phase (the very object: load.py keeps
+    it while its file is the same), its stage and its guides' texts are: a save then looks
+    at each program of the phase it changed, not at all 10,000."""
+    langs = portal.info.languages
+    texts = {p.id: _guide_texts(portal, p, content_dir) for p in view.phase.programs if p.written}
+    # What the documents show of their phase and stage, not them: an edited phase file
+    # makes new ones, compared in full against each of its programs' last.
+    phase = (view.phase.id, view.phase.name, view.stage.id)
+    settings = (tuple(langs), directory_urls)
+
+    def document(program: m.ProgramBase) -> dict:
+        found = texts.get(program.id, ())
+        make = lambda: _program_document(portal, view, program, [t for _, t in found], urls)  # noqa: E731
+        return _DOCUMENTS.get(program.id, (program, phase, settings, found), make)
+
+    made_from = (Same(view.phase), phase, settings, texts)
+    made = lambda: [document(p) for p in view.phase.programs]  # noqa: E731
+    return _PHASES.get(view.phase.id, made_from, made)
+
+
+def _guide_texts(
+    portal: m.Portal, program: m.ProgramBase, content_dir: Path
+) -> tuple[tuple[str, str], ...]:
+    """A guide's words, and its translations', by page: what its document says of them."""
+    langs = portal.info.languages
+    page = program.page  # type: ignore[attr-defined]
+    pages = [page, *(translation_src(page, g) for g in langs[1:])]
+    found = ((p, page_text(portal.pages, content_dir, p)) for p in pages)
+    return tuple((p, _page_words(text)) for p, text in found if text is not None)
+
+
 _DOCUMENTS = Kept()  # each program's: the preview makes every document again on each save
+_PHASES = Kept()  # each phase's programs' documents
 
 
 def _program_document(
