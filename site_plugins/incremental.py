@@ -43,7 +43,7 @@ class Tracked(File):
         return self._is_page
 
     def copy_file(self, dirty: bool = False) -> None:
-        """Written over in place, not truncated first: when the minute turns, each of the
+        """Written over in place, not truncated first: when the day turns, each of the
         1,200 .ics files of a 1,000-program portal is written again (its DTSTAMP), and on
         the shared disk truncating took 0.3 to 3 ms a file, writing over 0.1 ms."""
         if dirty and not self.is_modified():

@@ -61,3 +61,29 @@ def test_schedule_page_lists_upcoming_sessions_in_order(site: Path) -> None:
     assert len(times) == 22  # sessions not yet over at the build date (2026-12-01)
     assert all(t.utcoffset().total_seconds() == 9 * 3600 for t in times)
     assert 'href="../schedule.ics"' in page
+
+
+def test_every_event_is_stamped_with_the_build_day_so_a_new_minute_changes_no_feed(
+    minimal: Path,
+) -> None:
+    """DTSTAMP says the day the portal was built (UTC), however late in the day: a preview
+    save a minute later writes no feed again, and the same sources and day give the same
+    bytes. Built at 23:59 Tokyo time, which is still the same UTC day."""
+    from generator.feeds.calendar import feed_files
+    from generator.source.load import load_portal
+
+    def feeds(moment: str) -> dict[str, bytes]:
+        now = datetime.fromisoformat(moment)
+        portal = load_portal(minimal / "phases", minimal / "content", now=now)
+        return dict(feed_files(portal, "https://example.com/"))
+
+    morning, evening = feeds("2026-06-02T00:05+00:00"), feeds("2026-06-03T08:59+09:00")
+    assert morning.keys() == evening.keys() and len(morning) > 2
+    for name, content in morning.items():
+        stamps = content.count(b"DTSTAMP:")
+        assert stamps == content.count(b"BEGIN:VEVENT"), name
+        assert content.count(b"DTSTAMP:20260602T000000Z") == stamps, name
+    # The session of 2026-06-03T01:00Z is not over at either moment: nothing else differs.
+    assert evening == morning
+    next_day = feeds("2026-06-03T00:00+00:00")["schedule.ics"]
+    assert b"DTSTAMP:20260603T000000Z" in next_day

@@ -314,7 +314,7 @@ def test_what_is_dated_is_made_again_when_the_clock_moves(minimal: Path) -> None
             fresh = {f.src: f.content for f in made}
             assert sorted(kept) == sorted(fresh)
             assert [src for src in fresh if kept[src] != fresh[src]] == [], (moment, lang)
-            assert f"DTSTAMP:{now:%Y%m%dT%H%M%S}Z".encode() in kept["schedule.ics"]
+            assert f"DTSTAMP:{now:%Y%m%d}T000000Z".encode() in kept["schedule.ics"]
         memo.sweep()
 
 
