@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 import vocabulary  # beside this file
+import yaml
 
 PHASES = [
     ("onboard", "prep", "導入準備", "Onboarding prep"),
@@ -174,8 +175,13 @@ def _program(root: Path, i: int, phase: str, siblings: list[dict], rng: random.R
 
 
 def _write(path: Path, data: object) -> None:
-    # JSON is YAML: fast to write, and the loader reads it like any hand-written file.
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1), encoding="utf-8")
+    """Block YAML, as authors write it (and as `phasebook new` and the example portal do):
+    until December 2026 these files were JSON, which is YAML too but which no author
+    writes, and which the preview's program-by-program reading (yamlparts.py) leaves to a
+    whole-file parse."""
+    dumper = getattr(yaml, "CSafeDumper", yaml.SafeDumper)
+    text = yaml.dump(data, Dumper=dumper, allow_unicode=True, sort_keys=False, width=1000)
+    path.write_text(text, encoding="utf-8")
 
 
 def prerender(project: Path, plain: Path) -> None:

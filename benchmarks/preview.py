@@ -68,6 +68,12 @@ def peak_rss_mb(pid: int) -> float:
     return 0.0
 
 
+# A program other than a guide, and its Japanese title: in block YAML (as authors and
+# build_scale write) or in JSON (as build_scale wrote until December 2026).
+PROGRAM = re.compile(r'^\s*(?:- )?"?id"?: "?([a-z]+-\d+)"?,?\n\s*"?kind"?: "?(?!guide)', re.M)
+JA = re.compile(r'"?ja"?: ["\']?([^"\'\n]+)')
+
+
 def titles(project: Path, count: int) -> list[tuple[Path, str, str]]:
     """`count` programs spread over the phases: (phase file, program id, Japanese title)."""
     found = []
@@ -75,12 +81,19 @@ def titles(project: Path, count: int) -> list[tuple[Path, str, str]]:
         if path.name == "lifecycle.yml":
             continue
         text = path.read_text(encoding="utf-8")
-        for match in re.finditer(r'"id": "([a-z]+-\d+)",\s+"kind": "(?!guide)', text):
-            ja = re.search(r'"ja": "([^"]+)"', text[match.end() :])
+        for match in PROGRAM.finditer(text):
+            ja = JA.search(text, match.end())
             assert ja is not None
             found.append((path, match.group(1), ja.group(1)))
     step = max(1, len(found) // count)
     return found[::step][:count]
+
+
+def retitled(text: str, program: str, title: str, new: str) -> str:
+    """The phase file's text with `program`'s Japanese title `title` changed to `new`."""
+    match = next(m for m in PROGRAM.finditer(text) if m.group(1) == program)
+    at = text.index(title, match.end())
+    return text[:at] + new + text[at + len(title) :]
 
 
 def measure(programs: int, runs: int = 5) -> dict:
@@ -110,7 +123,7 @@ def run(size: int, runs: int, work: Path) -> dict:
             new = f"{title}（改訂{n}）"
             text = path.read_text(encoding="utf-8")
             start, used = time.perf_counter(), cpu_s(server.pid)
-            path.write_text(text.replace(f'"ja": "{title}"', f'"ja": "{new}"', 1), "utf-8")
+            path.write_text(retitled(text, program, title, new), "utf-8")
             url = f"{base}programs/{program}/"
             wait_until(lambda u=url, t=new: t in page(u), 120)
             waits.append(time.perf_counter() - start)

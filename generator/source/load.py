@@ -22,6 +22,7 @@ from generator.source.urls import translation_src
 from generator.source.validate import PhaseSource, against_schema, cross_check
 from generator.source.validate.plans import check_plans
 from generator.source.yamlfile import parse_yaml, read_yaml
+from generator.source.yamlparts import parse_in_parts
 from generator.text.errors import ContentError, Problem
 
 LIFECYCLE = "lifecycle.yml"
@@ -161,7 +162,7 @@ def _parsed_phase(stem: str, label: str, text: str, messages: str, model: type) 
     """Parsed and checked once per text (and language of the messages, and phase model: a
     kind registered since makes a new one): a preview rebuild parses only the files that
     changed. The models are never modified afterwards (a view copies what it changes)."""
-    source = parse_yaml(text, label)
+    source = parse_in_parts(text, label) or parse_yaml(text, label)
     return PhaseSource(stem, source, against_schema(model, source))
 
 

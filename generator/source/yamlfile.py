@@ -27,6 +27,11 @@ MAX_NODES = 200_000
 # Real portal files nest five or six levels; a thousand would exhaust the stack.
 MAX_DEPTH = 50
 
+# A line with something other than a comment: the first one, not a list of 30,000 lines.
+# Lines end where str.splitlines ends them (libyaml takes U+2028 for a line break too).
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_CONTENT = re.compile(f"(?:\\A|[{_BREAKS}])[^\\S{_BREAKS}]*[^\\s#]")
+
 # libyaml parses a 1,000-program portal about 100 times faster than pure Python.
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
@@ -91,9 +96,7 @@ def read_yaml(path: Path, label: str) -> YamlFile:
 def parse_yaml(text: str, label: str) -> YamlFile:
     """Parse the text of the file known as `label`."""
     result = YamlFile(label)
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
+    if _CONTENT.search(text) is None:  # blank lines and comments only
         result.problems.append(
             Problem.of_file(label, tr("file is empty (write the definition, or delete the file)"))
         )
