@@ -90,9 +90,11 @@ class Preview:
         try:
             build(config, serve_url=self.config.site_url, dirty=True)
             later, self.state.later = self.state.later, None
+            FETCHED.clear()
             if later is not None:
                 self._show_first(later.langs)
-            if self.owed >= OWED_MOST:  # the last saves', now this one's first language shows
+            if self.owed >= OWED_MOST:  # the last saves', once this one's first page is seen
+                FETCHED.wait(FETCH_S if later is not None else 0)
                 frozen()
                 self.owed = 0
             if later is not None:
@@ -190,7 +192,12 @@ class Preview:
             self.built.wait_for(lambda: not self._waits(path))
             error = self.error
         if error is None or path.startswith("/livereload/") or not _is_page(path):
-            return self.app(environ, start_response)
+            answer = self.app(environ, start_response)
+            return (
+                _Fetched(answer)
+                if _is_page(path) and not path.startswith("/livereload/")
+                else answer
+            )
         body = self.server._inject_js_into_html(page(error), self.server._visible_epoch)
         start_response(
             "500 Internal Server Error",
@@ -224,6 +231,29 @@ def frozen() -> None:
     gc.unfreeze()
     gc.collect()
     gc.freeze()
+
+
+# A page was sent since the last save's first language was shown: the collection owed
+# after OWED_MOST saves waits for it (at most FETCH_S), so that a browser told to reload
+# gets the page it asked for before the collection holds Python's lock for a second.
+FETCHED = threading.Event()
+FETCH_S = 0.5
+
+
+class _Fetched:
+    """A page's answer, which sets FETCHED once the server has sent it (WSGI `close`)."""
+
+    def __init__(self, answer: Iterable[bytes]) -> None:
+        self.answer = answer
+
+    def __iter__(self):
+        return iter(self.answer)
+
+    def close(self) -> None:
+        close = getattr(self.answer, "close", None)
+        if close is not None:
+            close()
+        FETCHED.set()
 
 
 # Set while no build runs: the observer looks for saved files only then.

@@ -8,8 +8,10 @@ import gc
 import logging
 import os
 import socket
+import threading
 import time
 import weakref
+import wsgiref.util
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -232,3 +234,41 @@ def test_only_another_save_stops_the_other_languages(
         assert "Rebuilt" in second
         site = (tmp_path / "site").rglob("index.html")
         assert any("最初の三歩です。" in p.read_text(encoding="utf-8") for p in site)
+
+
+def test_the_collection_owed_waits_for_the_page_the_browser_reloads(
+    minimal: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """After OWED_MOST saves one behind the other, their garbage is collected once the next
+    save's first language shows (it holds Python's lock a second at 10,000 programs): only
+    after the page a browser reloads has been sent, or FETCH_S later if none is asked for."""
+    events: list[tuple[str, float, bytes]] = []
+    monkeypatch.setattr(preview_module, "frozen", lambda: events.append(("collected", 0, b"")))
+    shown = preview_module.Preview._show_first
+
+    def first_language_shown(self: preview_module.Preview, others: tuple[str, ...]) -> None:
+        shown(self, others)
+
+        def reload() -> None:  # a browser, told to reload, a moment later
+            time.sleep(0.2)
+            environ = {"PATH_INFO": "/phases/start/", "REQUEST_METHOD": "GET"}
+            wsgiref.util.setup_testing_defaults(environ)
+            answer = self.serve(environ, lambda status, headers: None)
+            body = b"".join(answer)
+            events.append(("sent", 0, body))
+            answer.close()  # as the server does once it is sent
+
+        threading.Thread(target=reload).start()
+
+    monkeypatch.setattr(preview_module.Preview, "_show_first", first_language_shown)
+    phase = minimal / "phases" / "start.yml"
+    text = phase.read_text(encoding="utf-8")
+    with preview(minimal, tmp_path) as server:
+        builder = server.builder.__self__  # type: ignore[attr-defined]
+        builder.owed = preview_module.OWED_MOST
+        events.clear()  # the preview's own start collects too
+        phase.write_text(text.replace("一歩", "二歩", 1), encoding="utf-8")
+        server.builder()
+    assert [name for name, _, _ in events][:2] == ["sent", "collected"], events
+    assert "最初の二歩です。" in events[0][2].decode()
+    assert builder.owed == 0
