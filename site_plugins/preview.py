@@ -191,13 +191,10 @@ class Preview:
         with self.lock:
             self.built.wait_for(lambda: not self._waits(path))
             error = self.error
-        if error is None or path.startswith("/livereload/") or not _is_page(path):
+        asks_page = _is_page(path) and not path.startswith("/livereload/")
+        if error is None or not asks_page:
             answer = self.app(environ, start_response)
-            return (
-                _Fetched(answer)
-                if _is_page(path) and not path.startswith("/livereload/")
-                else answer
-            )
+            return _Fetched(answer) if asks_page else answer
         body = self.server._inject_js_into_html(page(error), self.server._visible_epoch)
         start_response(
             "500 Internal Server Error",
