@@ -75,6 +75,8 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         self.guard = Guard(HtmlPolicy(), self.root)  # script in the pages written by hand
         self.heads: Heads | None = None  # link previews and structured data (head.py)
         self.tables: dict[str, islands.Aside] = {}  # a generated page's, until converted
+        # What every page of the tree being previewed shows, as its keys found it (`_keys`).
+        self.common = ""
 
     def on_startup(self, *, command: str, dirty: bool) -> None:
         """`mkdocs serve` keeps pages and keys between rebuilds, to rebuild only what changed."""
@@ -255,7 +257,7 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
         if template_name != "sitemap.xml" or self.preview is None or not self.config.enabled:
             return None
         kept = self.preview.sitemaps.setdefault(self.lang, Sitemap())
-        return KeptTemplate(template, kept, self.preview.everything(config, self.lang))
+        return KeptTemplate(template, kept, self.common)  # read by this build's `_keys`
 
     def on_post_template(
         self, output_content: str, *, template_name: str, config: MkDocsConfig
@@ -417,9 +419,9 @@ class PhasebookPlugin(BasePlugin[PhasebookConfig]):
             ids = [program.id] if program is not None else []
             return inputs.of("head", ids, view.phase.id if view is not None else None)
 
-        common = self.preview.everything(config, self.lang)
+        self.common = self.preview.everything(config, self.lang)
         made = {item.src: item.content for item in generated}
-        return page_keys(files, common, made, markdown, shown)
+        return page_keys(files, self.common, made, markdown, shown)
 
     def _await_related(self) -> None:
         """What is related, once: the other languages' processes are told at once."""

@@ -221,10 +221,10 @@ def frozen() -> None:
     a tenth of a save at 1,000 programs, more at 10,000. Collected once the pages are
     served, then frozen (what a save then frees in cycles waits for this call). When a save
     waits, nothing is collected before it: what the last ones made is frozen as it is and
-    waits for the first pause, or, after OWED_MOST such saves, until the next one's first
-    language is shown. During a save's build nothing is collected (`gc.disable`): the
-    young collections of what the build makes cost 0.7 s of a save at 10,000 programs, and
-    it is collected here, once."""
+    waits for the first pause, or, after OWED_MOST such saves, until a page of the next
+    one's first language has been sent (FETCHED). During a save's build nothing is
+    collected (`gc.disable`): the young collections of what the build makes cost 0.7 s of a
+    save at 10,000 programs, and it is collected here, once."""
     gc.unfreeze()
     gc.collect()
     gc.freeze()

@@ -106,6 +106,13 @@ def by_program(portal: m.Portal) -> dict[str, list[Scheduled]]:
     return portal.derived["sessions by program"]  # type: ignore[return-value]
 
 
+def in_phase(portal: m.Portal, view: m.PhaseView) -> list[tuple[str, list[Scheduled]]]:
+    """A phase's scheduled programs, in its order, each with its sessions (`by_program`):
+    what the preview keeps of a phase file's feeds and catalog entries."""
+    scheduled = by_program(portal)
+    return [(p.id, scheduled[p.id]) for p in view.phase.programs if p.id in scheduled]
+
+
 def feed_files(
     portal: m.Portal,
     site_url: str | None,
@@ -135,10 +142,9 @@ def feed_files(
         return {uid: (e, _calendar(portal, title, [timezone], [e])) for uid, e in events.items()}
 
     def events(view: m.PhaseView) -> dict[str, dict[str, tuple[bytes, bytes]]]:
-        programs = (p.id for p in view.phase.programs if p.id in scheduled)
-        mine = lambda pid: own(scheduled[pid])  # noqa: E731
         return {
-            pid: keep(lambda p=pid: mine(p), "events", [pid], view.phase.id) for pid in programs
+            pid: keep(lambda i=items: own(i), "events", [pid], view.phase.id)
+            for pid, items in in_phase(portal, view)
         }
 
     # One key per phase file (memo.per_phase), each program's kept within it.
@@ -166,11 +172,10 @@ def feed_files(
         yield phase_feed(view.phase.id), calendar(items, f"{name} – {phase}", view.phase.id)
 
     def session_feeds(view: m.PhaseView) -> list[tuple[str, bytes]]:
-        programs = (p.id for p in view.phase.programs if p.id in scheduled)
         return [
             (_ics(pid, item.key), written[pid][item.uid][1].replace(_MARK, stamp))
-            for pid in programs
-            for item in scheduled[pid]
+            for pid, items in in_phase(portal, view)
+            for item in items
         ]
 
     # One key per phase file and day (memo.per_phase), not 12,000 stamps set anew.

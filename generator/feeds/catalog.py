@@ -249,7 +249,6 @@ def catalog_json(
     again took a third of a second of each save. The same bytes as the whole Catalog
     written at once (tests/test_views.py)."""
     url = _urls(site_url, directory_urls)
-    scheduled = calendar.by_program(portal)
 
     def programs(view: m.PhaseView) -> bytes:
         entry = lambda p: _entry(_program(portal, view, p, url))  # noqa: E731
@@ -261,10 +260,9 @@ def catalog_json(
 
     def sessions_of(view: m.PhaseView) -> dict[str, bytes]:
         written: dict[str, bytes] = {}
-        for p in view.phase.programs:
-            if p.id in scheduled:
-                made = lambda s=scheduled[p.id]: _sessions(portal, s, site_url)  # noqa: E731
-                written |= keep(made, "catalog sessions", [p.id], view.phase.id)
+        for pid, items in calendar.in_phase(portal, view):
+            made = lambda i=items: _sessions(portal, i, site_url)  # noqa: E731
+            written |= keep(made, "catalog sessions", [pid], view.phase.id)
         return written
 
     # One key per phase file (memo.per_phase), each program's kept within it.

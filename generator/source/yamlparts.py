@@ -4,10 +4,10 @@ program's lines again, not the whole file.
 At 10,000 programs a phase file holds 1,250 of them in 1.2 MB, and composing it with libyaml
 and building its data took a fifth of a second of every preview save. Here the file's
 `programs:` block is cut at each item's dash, each item composed on its own (and kept while
-its lines, their place and the language of the messages are the same), and the rest of the
-file composed with the block left out. The result is the very YamlFile `parse_yaml` gives
-for the whole file (tests/test_load.py compares them on every phase file it has): anything
-this cannot vouch for is left to `parse_yaml`, by returning None:
+its lines and their place are the same), and the rest of the file composed with the block
+left out. The result is the very YamlFile `parse_yaml` gives for the whole file
+(tests/test_yamlparts.py compares them): anything this cannot vouch for is left to
+`parse_yaml`, by returning None:
 
 - a file without a top-level `programs:` block sequence, or written in flow style there;
 - a line break other than \\n and \\r\\n, a document marker or a directive;
