@@ -216,3 +216,28 @@ def test_a_portal_loads_alike_either_way(tmp_path: Path, monkeypatch: pytest.Mon
     whole = load_portal(project / "phases", project / "content", root=project, now=parts.now)
     assert [v.phase for v in parts.phases] == [v.phase for v in whole.phases]
     assert parts.located == whole.located
+
+
+def test_too_many_values_stop_the_parts_early_and_the_whole_file_says_so(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A file of more values than a file may hold (aliases, or a pasted list of hundreds of
+    thousands of lines, within the 5 MB a source may weigh): the parts stop as soon as the
+    count is over, not after composing every item, and the whole file's parse names it."""
+    from generator.source import yamlfile
+
+    monkeypatch.setattr(yamlfile, "MAX_NODES", 50)
+    monkeypatch.setattr(yamlparts, "MAX_NODES", 50)
+    composed: list[str] = []
+    compose = yaml.compose
+    monkeypatch.setattr(
+        yamlparts.yaml, "compose", lambda s, Loader: composed.append(s) or compose(s, Loader=Loader)
+    )
+    yamlparts._item.cache_clear()
+    text = "id: x\nprograms:\n" + "".join(f"  - item{n}\n" for n in range(200))
+    assert parse_in_parts(text, "phases/x.yml") is None
+    assert len(composed) < 60  # the head, and the items until the count was over
+    monkeypatch.undo()
+    monkeypatch.setattr(yamlfile, "MAX_NODES", 50)
+    (problem,) = parse_yaml(text, "phases/x.yml").problems
+    assert problem.file == "phases/x.yml" and "too many values" in problem.message

@@ -49,11 +49,13 @@ def parse_in_parts(text: str, label: str) -> YamlFile | None:
         if item is None:
             return None
         data, values, keys, nodes = item
+        count += nodes
+        if count > MAX_NODES:  # as soon as it is known: a hostile file holds 800,000 items
+            return None
         programs.append(data)
         found.values.update(values)
         found.keys.update(keys)
-        count += nodes
-    if count > MAX_NODES or not isinstance(found.data, dict):
+    if not isinstance(found.data, dict):
         return None
     found.data = {**found.data, "programs": programs}
     found.values[("programs",)] = (items[0][0] + 1, indent + 1)  # its first dash
